@@ -1,0 +1,269 @@
+//! Address and port allocation, deterministic for a given scenario.
+//!
+//! Where Kubernetes allocates at random (ClusterIPs, NodePorts) we draw from
+//! the same band it prefers, at a place given by a hash of the object's name,
+//! so that adding one Service does not move another's address. Where it
+//! allocates sequentially (node pod CIDRs, pod IPs from host-local IPAM) so
+//! do we.
+
+use ipnet::Ipv4Net;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+/// Kubernetes' split of a range into a static band (its lowest `offset`
+/// values, left for users who pick their own) and a dynamic band that
+/// allocation prefers (`calculateRangeOffset` in the apiserver).
+fn static_band(size: u64, min: u64, max: u64, step: u64) -> u64 {
+    if size < min {
+        return 0;
+    }
+    (size / step).clamp(min, max)
+}
+
+fn hash64(key: &str) -> u64 {
+    let digest = Sha256::digest(key.as_bytes());
+    u64::from_be_bytes(digest[..8].try_into().expect("sha256 is 32 bytes"))
+}
+
+/// Picks a free value in `0..size`, preferring `[band, size)` at a place
+/// given by `key`, then `[0, band)`.
+fn pick(size: u64, band: u64, key: &str, used: impl Fn(u64) -> bool) -> Option<u64> {
+    let h = hash64(key);
+    let tries = |lo: u64, hi: u64| {
+        let n = hi - lo;
+        (0..n).map(move |i| lo + (h % n.max(1) + i) % n.max(1))
+    };
+    let dynamic = if band < size { Some(tries(band, size)) } else { None };
+    let lower = if band > 0 { Some(tries(0, band)) } else { None };
+    dynamic
+        .into_iter()
+        .flatten()
+        .chain(lower.into_iter().flatten())
+        .find(|&v| !used(v))
+}
+
+/// A pool of host addresses of one network.
+#[derive(Debug, Clone)]
+pub struct IpPool {
+    net: Ipv4Net,
+    used: BTreeSet<Ipv4Addr>,
+}
+
+impl IpPool {
+    pub fn new(net: Ipv4Net) -> Self {
+        IpPool {
+            net,
+            used: BTreeSet::new(),
+        }
+    }
+
+    /// Marks `ip` used; false if it already was.
+    pub fn reserve(&mut self, ip: Ipv4Addr) -> bool {
+        self.used.insert(ip)
+    }
+
+    fn hosts(&self) -> (u32, u32) {
+        let first = u32::from(self.net.network());
+        let last = u32::from(self.net.broadcast());
+        if self.net.prefix_len() >= 31 {
+            (first, last)
+        } else {
+            (first + 1, last - 1)
+        }
+    }
+
+    /// The lowest free host address, taken (host-local IPAM's order).
+    pub fn next_free(&mut self) -> Option<Ipv4Addr> {
+        let (first, last) = self.hosts();
+        let ip = (first..=last)
+            .map(Ipv4Addr::from)
+            .find(|ip| !self.used.contains(ip))?;
+        self.used.insert(ip);
+        Some(ip)
+    }
+
+    /// A free address the way the apiserver allocates ClusterIPs: from the
+    /// dynamic band first, at a place given by `key`.
+    pub fn allocate_service_ip(&mut self, key: &str) -> Option<Ipv4Addr> {
+        let (first, last) = self.hosts();
+        let size = u64::from(last - first) + 1;
+        // RangeSize of the whole CIDR, as the apiserver computes it.
+        let range_size = 1u64 << (32 - u32::from(self.net.prefix_len()));
+        let band = static_band(range_size, 16, 256, 16).min(size);
+        let used = &self.used;
+        let v = pick(size, band, key, |v| {
+            used.contains(&Ipv4Addr::from(first + v as u32))
+        })?;
+        let ip = Ipv4Addr::from(first + v as u32);
+        self.used.insert(ip);
+        Some(ip)
+    }
+}
+
+/// The NodePort allocator: one set of ports for the whole cluster.
+#[derive(Debug, Clone)]
+pub struct PortPool {
+    first: u16,
+    last: u16,
+    used: BTreeSet<u16>,
+}
+
+impl PortPool {
+    pub fn new(first: u16, last: u16) -> Self {
+        PortPool {
+            first,
+            last,
+            used: BTreeSet::new(),
+        }
+    }
+
+    pub fn reserve(&mut self, port: u16) -> bool {
+        self.used.insert(port)
+    }
+
+    /// A free port, from the dynamic band first (the lowest 86 ports of the
+    /// default range are the static band), at a place given by `key`.
+    pub fn allocate(&mut self, key: &str) -> Option<u16> {
+        let size = u64::from(self.last - self.first) + 1;
+        let band = static_band(size, 16, 128, 32);
+        let first = self.first;
+        let used = &self.used;
+        let v = pick(size, band, key, |v| used.contains(&(first + v as u16)))?;
+        let port = first + v as u16;
+        self.used.insert(port);
+        Some(port)
+    }
+}
+
+/// Node pod CIDRs: the lowest free subnet of the cluster CIDR
+/// (kube-controller-manager's range allocator).
+#[derive(Debug, Clone)]
+pub struct CidrPool {
+    net: Ipv4Net,
+    len: u8,
+    used: Vec<Ipv4Net>,
+}
+
+impl CidrPool {
+    pub fn new(net: Ipv4Net, len: u8) -> Self {
+        CidrPool {
+            net,
+            len,
+            used: Vec::new(),
+        }
+    }
+
+    /// Marks `cidr` used; returns the one it overlaps if any.
+    pub fn reserve(&mut self, cidr: Ipv4Net) -> Result<(), Ipv4Net> {
+        if let Some(o) = self.used.iter().find(|u| u.contains(&cidr) || cidr.contains(*u)) {
+            return Err(*o);
+        }
+        self.used.push(cidr);
+        Ok(())
+    }
+
+    pub fn next_free(&mut self) -> Option<Ipv4Net> {
+        let subnets = self.net.subnets(self.len).ok()?;
+        let free = subnets
+            .into_iter()
+            .find(|s| !self.used.iter().any(|u| u.contains(s) || s.contains(u)))?;
+        self.used.push(free);
+        Some(free)
+    }
+}
+
+/// Kubernetes' `SafeEncodeString` alphabet (no vowels, no look-alikes), used
+/// for generated name suffixes.
+const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// `n` characters of the safe alphabet drawn from a hash of `key`.
+pub fn safe_suffix(key: &str, n: usize) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    digest
+        .iter()
+        .take(n)
+        .map(|b| SAFE_ALPHABET[usize::from(*b) % SAFE_ALPHABET.len()] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn static_bands_match_kubernetes() {
+        // The default NodePort range 30000-32767: 86 static ports.
+        assert_eq!(static_band(2768, 16, 128, 32), 86);
+        // A /20 service CIDR: 256 static addresses; a /28: 16.
+        assert_eq!(static_band(4096, 16, 256, 16), 256);
+        assert_eq!(static_band(16, 16, 256, 16), 16);
+        assert_eq!(static_band(8, 16, 256, 16), 0);
+    }
+
+    #[test]
+    fn service_ips_prefer_the_dynamic_band_and_are_stable() {
+        let net: Ipv4Net = "10.3.240.0/20".parse().unwrap();
+        let mut a = IpPool::new(net);
+        let ip = a.allocate_service_ip("default/web").unwrap();
+        assert!(u32::from(ip) - u32::from(net.network()) > 255, "{ip}");
+        // Another Service allocated first does not move this one.
+        let mut b = IpPool::new(net);
+        b.allocate_service_ip("default/other").unwrap();
+        assert_eq!(b.allocate_service_ip("default/web").unwrap(), ip);
+    }
+
+    #[test]
+    fn service_ips_fall_back_to_the_static_band_then_run_out() {
+        let net: Ipv4Net = "10.3.240.0/28".parse().unwrap(); // 14 hosts, all static
+        let mut p = IpPool::new(net);
+        let mut got = BTreeSet::new();
+        for i in 0..14 {
+            assert!(got.insert(p.allocate_service_ip(&format!("s{i}")).unwrap()));
+        }
+        assert_eq!(p.allocate_service_ip("one-more"), None);
+    }
+
+    #[test]
+    fn node_ports_come_from_above_the_static_band() {
+        let mut p = PortPool::new(30000, 32767);
+        for i in 0..100 {
+            let port = p.allocate(&format!("svc{i}")).unwrap();
+            assert!((30086..=32767).contains(&port), "{port}");
+        }
+        let mut small = PortPool::new(30000, 30001);
+        assert!(small.allocate("a").is_some());
+        assert!(small.allocate("b").is_some());
+        assert_eq!(small.allocate("c"), None);
+    }
+
+    #[test]
+    fn pod_ips_are_sequential_after_reservations() {
+        let mut p = IpPool::new("10.0.1.0/24".parse().unwrap());
+        p.reserve("10.0.1.1".parse().unwrap());
+        p.reserve("10.0.1.3".parse().unwrap());
+        assert_eq!(p.next_free(), Some("10.0.1.2".parse().unwrap()));
+        assert_eq!(p.next_free(), Some("10.0.1.4".parse().unwrap()));
+    }
+
+    #[test]
+    fn node_cidrs_skip_overlaps() {
+        let mut p = CidrPool::new("10.0.0.0/14".parse().unwrap(), 24);
+        p.reserve("10.0.1.0/24".parse().unwrap()).unwrap();
+        assert_eq!(p.next_free(), Some("10.0.0.0/24".parse().unwrap()));
+        assert_eq!(p.next_free(), Some("10.0.2.0/24".parse().unwrap()));
+        assert_eq!(
+            p.reserve("10.0.2.0/23".parse().unwrap()),
+            Err("10.0.2.0/24".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn suffixes_use_the_safe_alphabet() {
+        let s = safe_suffix("web-0", 5);
+        assert_eq!(s.len(), 5);
+        assert!(s.bytes().all(|b| SAFE_ALPHABET.contains(&b)));
+        assert_eq!(s, safe_suffix("web-0", 5));
+        assert_ne!(s, safe_suffix("web-1", 5));
+    }
+}

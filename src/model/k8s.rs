@@ -1,0 +1,479 @@
+//! The interchange form: Kubernetes objects as `kubectl get -o yaml` prints
+//! them (only the fields the playground reads), plus the project's own
+//! `netlab/v1` kinds. Unknown fields are ignored on input and never written.
+//!
+//! These types hold what the user wrote, unvalidated (addresses are strings,
+//! ports are wide integers) so that validation can name the offending field
+//! with a readable message instead of a serde type error. [`super::resolve`]
+//! turns them into a [`super::Scenario`]; [`super::Scenario::to_objects`]
+//! turns a scenario back into them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub type Labels = BTreeMap<String, String>;
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ObjectMeta {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: Labels,
+}
+
+// ---------------------------------------------------------------- Node
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Node {
+    pub metadata: ObjectMeta,
+    pub spec: NodeSpec,
+    #[serde(skip_serializing_if = "NodeStatus::is_empty")]
+    pub status: NodeStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NodeSpec {
+    #[serde(rename = "podCIDR", skip_serializing_if = "Option::is_none")]
+    pub pod_cidr: Option<String>,
+    #[serde(rename = "podCIDRs", skip_serializing_if = "Vec::is_empty")]
+    pub pod_cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NodeStatus {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<NodeAddress>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
+
+impl NodeStatus {
+    fn is_empty(&self) -> bool {
+        self.addresses.is_empty() && self.conditions.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NodeAddress {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Condition {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: String,
+}
+
+// ---------------------------------------------------------------- Pod
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Pod {
+    pub metadata: ObjectMeta,
+    pub spec: PodSpec,
+    #[serde(skip_serializing_if = "PodStatus::is_empty")]
+    pub status: PodStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: Labels,
+    #[serde(skip_serializing_if = "is_false")]
+    pub host_network: bool,
+    pub containers: Vec<Container>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Container {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ContainerPort>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContainerPort {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub container_port: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodStatus {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    #[serde(rename = "podIP", skip_serializing_if = "Option::is_none")]
+    pub pod_ip: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
+
+impl PodStatus {
+    fn is_empty(&self) -> bool {
+        self.phase.is_none() && self.pod_ip.is_none() && self.conditions.is_empty()
+    }
+}
+
+// ---------------------------------------------------------------- Deployment
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Deployment {
+    pub metadata: ObjectMeta,
+    pub spec: DeploymentSpec,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+    pub template: PodTemplate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodTemplate {
+    pub metadata: ObjectMeta,
+    pub spec: PodSpec,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LabelSelector {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub match_labels: Labels,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub match_expressions: Vec<serde_json::Value>,
+}
+
+// ---------------------------------------------------------------- Service
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Service {
+    pub metadata: ObjectMeta,
+    pub spec: ServiceSpec,
+    #[serde(skip_serializing_if = "ServiceStatus::is_empty")]
+    pub status: ServiceStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceSpec {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(rename = "clusterIP", skip_serializing_if = "Option::is_none")]
+    pub cluster_ip: Option<String>,
+    #[serde(rename = "clusterIPs", skip_serializing_if = "Vec::is_empty")]
+    pub cluster_ips: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ServicePort>,
+    /// `None` (absent or null) means a Service without a selector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector: Option<Labels>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_traffic_policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_traffic_policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_affinity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_affinity_config: Option<SessionAffinityConfig>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_check_node_port: Option<i64>,
+    #[serde(rename = "externalIPs", skip_serializing_if = "Vec::is_empty")]
+    pub external_ips: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub load_balancer_source_ranges: Vec<String>,
+    #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
+    pub load_balancer_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServicePort {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    pub port: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_port: Option<IntOrString>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_port: Option<i64>,
+}
+
+/// Kubernetes' `IntOrString` (a `targetPort` is a number or a port name).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum IntOrString {
+    Int(i64),
+    String(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SessionAffinityConfig {
+    #[serde(rename = "clientIP", skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<ClientIpConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ClientIpConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceStatus {
+    pub load_balancer: LoadBalancerStatus,
+}
+
+impl ServiceStatus {
+    fn is_empty(&self) -> bool {
+        self.load_balancer.ingress.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LoadBalancerStatus {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ingress: Vec<LoadBalancerIngress>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LoadBalancerIngress {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+}
+
+// ---------------------------------------------------------------- EndpointSlice
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EndpointSlice {
+    pub metadata: ObjectMeta,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_type: Option<String>,
+    pub endpoints: Vec<Endpoint>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<EndpointPort>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Endpoint {
+    pub addresses: Vec<String>,
+    #[serde(skip_serializing_if = "EndpointConditions::is_empty")]
+    pub conditions: EndpointConditions,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_ref: Option<ObjectReference>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EndpointConditions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serving: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminating: Option<bool>,
+}
+
+impl EndpointConditions {
+    fn is_empty(&self) -> bool {
+        self.ready.is_none() && self.serving.is_none() && self.terminating.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ObjectReference {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EndpointPort {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+// ---------------------------------------------------------------- KubeProxyConfiguration
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KubeProxyConfiguration {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(rename = "clusterCIDR", skip_serializing_if = "Option::is_none")]
+    pub cluster_cidr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iptables: Option<KubeProxyIptables>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct KubeProxyIptables {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masquerade_all: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masquerade_bit: Option<i64>,
+}
+
+// ---------------------------------------------------------------- netlab/v1
+
+/// `apiVersion: netlab/v1`, `kind: Cluster`: the address plan.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Cluster {
+    pub metadata: ObjectMeta,
+    pub spec: ClusterSpec,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ClusterSpec {
+    #[serde(rename = "nodeCIDR", skip_serializing_if = "Option::is_none")]
+    pub node_cidr: Option<String>,
+    #[serde(rename = "podCIDR", skip_serializing_if = "Option::is_none")]
+    pub pod_cidr: Option<String>,
+    #[serde(rename = "nodePodCIDRMask", skip_serializing_if = "Option::is_none")]
+    pub node_pod_cidr_mask: Option<i64>,
+    #[serde(rename = "serviceCIDR", skip_serializing_if = "Option::is_none")]
+    pub service_cidr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_port_range: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancer_style: Option<String>,
+}
+
+/// `apiVersion: netlab/v1`, `kind: Route`: a static route on the VPC router.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Route {
+    pub metadata: ObjectMeta,
+    pub spec: RouteSpec,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RouteSpec {
+    pub destination: String,
+    pub next_hop: String,
+}
+
+// ---------------------------------------------------------------- Object
+
+/// One object of a scenario, of a kind the playground reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    Cluster(Cluster),
+    KubeProxyConfiguration(KubeProxyConfiguration),
+    Node(Node),
+    Route(Route),
+    Pod(Pod),
+    Deployment(Deployment),
+    Service(Service),
+    EndpointSlice(EndpointSlice),
+}
+
+impl Object {
+    /// `(apiVersion, kind)` as written on export.
+    pub fn type_meta(&self) -> (&'static str, &'static str) {
+        match self {
+            Object::Cluster(_) => ("netlab/v1", "Cluster"),
+            Object::KubeProxyConfiguration(_) => {
+                ("kubeproxy.config.k8s.io/v1alpha1", "KubeProxyConfiguration")
+            }
+            Object::Node(_) => ("v1", "Node"),
+            Object::Route(_) => ("netlab/v1", "Route"),
+            Object::Pod(_) => ("v1", "Pod"),
+            Object::Deployment(_) => ("apps/v1", "Deployment"),
+            Object::Service(_) => ("v1", "Service"),
+            Object::EndpointSlice(_) => ("discovery.k8s.io/v1", "EndpointSlice"),
+        }
+    }
+}
+
+/// How an object is written: `apiVersion` and `kind` first, then its fields.
+#[derive(Serialize)]
+struct Tagged<'a, T: Serialize> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'a str,
+    kind: &'a str,
+    #[serde(flatten)]
+    object: &'a T,
+}
+
+impl Serialize for Object {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (api_version, kind) = self.type_meta();
+        macro_rules! tagged {
+            ($o:expr) => {
+                Tagged {
+                    api_version,
+                    kind,
+                    object: $o,
+                }
+                .serialize(s)
+            };
+        }
+        match self {
+            Object::Cluster(o) => tagged!(o),
+            Object::KubeProxyConfiguration(o) => tagged!(o),
+            Object::Node(o) => tagged!(o),
+            Object::Route(o) => tagged!(o),
+            Object::Pod(o) => tagged!(o),
+            Object::Deployment(o) => tagged!(o),
+            Object::Service(o) => tagged!(o),
+            Object::EndpointSlice(o) => tagged!(o),
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The scenario model: real Kubernetes objects in, a resolved [`Scenario`]
+//! out. Pure Rust: no web crates, no clock, no randomness.
+//!
+//! ```text
+//! text --parse--> [k8s::Object] --resolve--> Scenario --to_objects--> [k8s::Object] --to_yaml--> text
+//! ```
+
+mod endpoints;
+mod error;
+mod export;
+mod ipam;
+pub mod k8s;
+mod parse;
+pub mod presets;
+mod resolve;
+mod scenario;
+pub mod syntax;
+
+pub use error::{Errors, Problem};
+pub use parse::{to_yaml, Located};
+pub use resolve::{MAX_REPLICAS, SERVICE_NAME_LABEL};
+pub use scenario::*;
+
+/// A scenario that loaded, with what was ignored or looks wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub warnings: Vec<Problem>,
+}
+
+/// Parses and resolves a scenario (multi-document YAML, or JSON, of
+/// Kubernetes objects and `netlab/v1` kinds). Every problem is reported at
+/// once; nothing is returned unless all objects are valid.
+pub fn load(text: &str) -> Result<Loaded, Errors> {
+    let mut sink = error::Sink::default();
+    let objects = parse::parse_documents(text, &mut sink).map_err(|p| Errors(vec![p]))?;
+    finish(objects, sink)
+}
+
+/// Resolves objects that are already parsed (the UI's editors build these).
+pub fn resolve(objects: Vec<k8s::Object>) -> Result<Loaded, Errors> {
+    let located = objects
+        .into_iter()
+        .enumerate()
+        .map(|(i, object)| Located {
+            document: i + 1,
+            object,
+        })
+        .collect();
+    finish(located, error::Sink::default())
+}
+
+fn finish(objects: Vec<Located>, mut sink: error::Sink) -> Result<Loaded, Errors> {
+    let scenario = resolve::resolve(objects, &mut sink);
+    if sink.errors.is_empty() {
+        Ok(Loaded {
+            scenario,
+            warnings: sink.warnings,
+        })
+    } else {
+        Err(Errors(sink.errors))
+    }
+}
+
+/// The default scenario: the story's cluster (`static/scenarios/clusterip.yaml`).
+pub const DEFAULT_SCENARIO: &str = presets::PRESETS[0].yaml;
+
+/// The story's default cluster, resolved.
+pub fn default_scenario() -> Scenario {
+    load(DEFAULT_SCENARIO)
+        .expect("the default scenario is valid (tested)")
+        .scenario
+}

@@ -1,0 +1,448 @@
+//! The resolved scenario: every object validated, every address and port
+//! allocated, endpoints known. This is what the engine and kube-proxy read.
+
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+pub use super::k8s::Labels;
+
+/// The story's defaults (`seed/STORY.md`).
+pub mod defaults {
+    use ipnet::Ipv4Net;
+    use std::net::Ipv4Addr;
+
+    pub const NODE_CIDR: Ipv4Net = cidr(10, 100, 0, 0, 24);
+    pub const POD_CIDR: Ipv4Net = cidr(10, 0, 0, 0, 14);
+    pub const NODE_POD_CIDR_MASK: u8 = 24;
+    pub const SERVICE_CIDR: Ipv4Net = cidr(10, 3, 240, 0, 20);
+    pub const NODE_PORT_FIRST: u16 = 30000;
+    pub const NODE_PORT_LAST: u16 = 32767;
+    /// Where load balancer IPs come from when a Service's status has none:
+    /// TEST-NET-2 (RFC 5737), so no real address is ever shown as ours.
+    pub const LOAD_BALANCER_POOL: Ipv4Net = cidr(198, 51, 100, 0, 24);
+    /// The internet client of the CLI's `internet` source (TEST-NET-3).
+    pub const INTERNET_CLIENT: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
+    pub const SESSION_AFFINITY_TIMEOUT: u32 = 10800;
+    pub const MASQUERADE_BIT: u8 = 14;
+    pub const NAMESPACE: &str = "default";
+
+    const fn cidr(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
+        match Ipv4Net::new(Ipv4Addr::new(a, b, c, d), len) {
+            Ok(n) => n,
+            Err(_) => panic!("bad default CIDR"),
+        }
+    }
+}
+
+/// The address plan (`netlab/v1` `Cluster`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterConfig {
+    pub node_cidr: Ipv4Net,
+    pub pod_cidr: Ipv4Net,
+    pub node_pod_cidr_mask: u8,
+    pub service_cidr: Ipv4Net,
+    pub node_port_range: PortRange,
+    pub load_balancer_style: LoadBalancerStyle,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            node_cidr: defaults::NODE_CIDR,
+            pod_cidr: defaults::POD_CIDR,
+            node_pod_cidr_mask: defaults::NODE_POD_CIDR_MASK,
+            service_cidr: defaults::SERVICE_CIDR,
+            node_port_range: PortRange {
+                first: defaults::NODE_PORT_FIRST,
+                last: defaults::NODE_PORT_LAST,
+            },
+            load_balancer_style: LoadBalancerStyle::PassThrough,
+        }
+    }
+}
+
+impl ClusterConfig {
+    /// The VPC router's address on the node network: its first host address.
+    pub fn vpc_gateway(&self) -> Ipv4Addr {
+        first_host(self.node_cidr)
+    }
+}
+
+/// The first host address of a network (a bridge's or router's address).
+pub fn first_host(net: Ipv4Net) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from(net.network()).wrapping_add(1))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl PortRange {
+    pub fn contains(&self, port: u16) -> bool {
+        (self.first..=self.last).contains(&port)
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.first, self.last)
+    }
+}
+
+/// How a cloud load balancer hands traffic to the nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadBalancerStyle {
+    /// The destination stays the LB IP; kube-proxy matches it (GCP, MetalLB).
+    PassThrough,
+    /// The LB rewrites the destination to nodeIP:nodePort (AWS classic).
+    NodePort,
+}
+
+impl LoadBalancerStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadBalancerStyle::PassThrough => "passThrough",
+            LoadBalancerStyle::NodePort => "nodePort",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyMode {
+    Iptables,
+    Nftables,
+    Ipvs,
+}
+
+impl ProxyMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+            ProxyMode::Ipvs => "ipvs",
+        }
+    }
+}
+
+/// What `KubeProxyConfiguration` sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyConfig {
+    pub mode: ProxyMode,
+    /// kube-proxy's `clusterCIDR`: traffic from outside it is masqueraded.
+    /// Defaults to the cluster's pod CIDR.
+    pub cluster_cidr: Ipv4Net,
+    pub masquerade_all: bool,
+    pub masquerade_bit: u8,
+}
+
+impl ProxyConfig {
+    pub fn default_for(cluster: &ClusterConfig) -> Self {
+        ProxyConfig {
+            mode: ProxyMode::Iptables,
+            cluster_cidr: cluster.pod_cidr,
+            masquerade_all: false,
+            masquerade_bit: defaults::MASQUERADE_BIT,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub name: String,
+    pub labels: Labels,
+    pub pod_cidr: Ipv4Net,
+    pub internal_ip: Ipv4Addr,
+    pub ready: bool,
+}
+
+impl Node {
+    /// The address of the node's `cbr0` bridge: the pods' default gateway.
+    pub fn bridge_ip(&self) -> Ipv4Addr {
+        first_host(self.pod_cidr)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    /// As Kubernetes spells it (`TCP`).
+    pub fn as_k8s(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+
+    /// As iptables spells it (`tcp`).
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Sctp => "sctp",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pod {
+    pub namespace: String,
+    pub name: String,
+    pub labels: Labels,
+    /// `None` while no node fits (the pod is Pending).
+    pub node_name: Option<String>,
+    /// `spec.nodeSelector`, kept so a Pending pod stays Pending on reload.
+    pub node_selector: Labels,
+    pub ip: Option<Ipv4Addr>,
+    pub ready: bool,
+    pub ports: Vec<ContainerPort>,
+    /// The Deployment that generated this pod; `None` for pods that were
+    /// written out (those are exported, generated ones are re-derived).
+    pub owner: Option<String>,
+}
+
+impl Pod {
+    /// The container port a named `targetPort` refers to.
+    pub fn find_port(&self, name: &str, protocol: Protocol) -> Option<u16> {
+        self.ports
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name) && p.protocol == protocol)
+            .map(|p| p.port)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub namespace: String,
+    pub name: String,
+    pub replicas: u32,
+    pub selector: Labels,
+    pub template: PodTemplate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodTemplate {
+    pub labels: Labels,
+    pub node_name: Option<String>,
+    pub node_selector: Labels,
+    pub ports: Vec<ContainerPort>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceType {
+    ClusterIp,
+    NodePort,
+    LoadBalancer,
+    ExternalName,
+}
+
+impl ServiceType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIp => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+            ServiceType::ExternalName => "ExternalName",
+        }
+    }
+
+    pub fn has_node_ports(self) -> bool {
+        matches!(self, ServiceType::NodePort | ServiceType::LoadBalancer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrafficPolicy {
+    Cluster,
+    Local,
+}
+
+impl TrafficPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrafficPolicy::Cluster => "Cluster",
+            TrafficPolicy::Local => "Local",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetPort {
+    Number(u16),
+    Name(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub protocol: Protocol,
+    pub port: u16,
+    pub target_port: TargetPort,
+    pub node_port: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub namespace: String,
+    pub name: String,
+    pub kind: ServiceType,
+    /// `None` for a headless Service (`clusterIP: None`) and ExternalName.
+    pub cluster_ip: Option<Ipv4Addr>,
+    pub ports: Vec<ServicePort>,
+    /// `None`: a Service without a selector (its EndpointSlices are given).
+    pub selector: Option<Labels>,
+    pub external_traffic_policy: TrafficPolicy,
+    pub internal_traffic_policy: TrafficPolicy,
+    /// `Some(timeout seconds)` for `sessionAffinity: ClientIP`.
+    pub session_affinity: Option<u32>,
+    pub health_check_node_port: Option<u16>,
+    pub external_ips: Vec<Ipv4Addr>,
+    pub load_balancer_source_ranges: Vec<Ipv4Net>,
+    /// `spec.loadBalancerIP`, the address asked for (deprecated field).
+    pub load_balancer_ip: Option<Ipv4Addr>,
+    /// `status.loadBalancer.ingress[].ip`: the load balancer's addresses.
+    pub load_balancer_ingress: Vec<Ipv4Addr>,
+}
+
+impl Service {
+    /// `namespace/name`, as kube-proxy names a Service.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointSlice {
+    pub namespace: String,
+    pub name: String,
+    /// The Service it belongs to (label `kubernetes.io/service-name`).
+    pub service: String,
+    pub endpoints: Vec<Endpoint>,
+    pub ports: Vec<EndpointPort>,
+    /// Derived from the Service's selector (not exported: re-derived).
+    pub derived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `addresses[0]`: the only address kube-proxy uses.
+    pub ip: Ipv4Addr,
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+    pub node_name: Option<String>,
+    /// The pod behind it (`targetRef`), when it is one.
+    pub pod: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointPort {
+    /// Matches the Service port's name (`None` for an unnamed port).
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextHop {
+    Node(String),
+    Ip(Ipv4Addr),
+}
+
+impl fmt::Display for NextHop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NextHop::Node(n) => f.write_str(n),
+            NextHop::Ip(ip) => write!(f, "{ip}"),
+        }
+    }
+}
+
+/// A static route on the VPC router (`netlab/v1` `Route`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticRoute {
+    pub name: String,
+    pub destination: Ipv4Net,
+    pub next_hop: NextHop,
+}
+
+/// A whole cluster, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scenario {
+    pub cluster: ClusterConfig,
+    pub proxy: Option<ProxyConfig>,
+    pub nodes: Vec<Node>,
+    pub routes: Vec<StaticRoute>,
+    pub pods: Vec<Pod>,
+    pub deployments: Vec<Deployment>,
+    pub services: Vec<Service>,
+    pub endpoint_slices: Vec<EndpointSlice>,
+}
+
+impl Scenario {
+    /// kube-proxy's configuration: the one given, else the defaults.
+    pub fn proxy_config(&self) -> ProxyConfig {
+        self.proxy
+            .clone()
+            .unwrap_or_else(|| ProxyConfig::default_for(&self.cluster))
+    }
+
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
+        self.pods
+            .iter()
+            .find(|p| p.namespace == namespace && p.name == name)
+    }
+
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.namespace == namespace && s.name == name)
+    }
+
+    /// The EndpointSlices of a Service, in order.
+    pub fn slices_of<'a>(&'a self, svc: &'a Service) -> impl Iterator<Item = &'a EndpointSlice> + 'a {
+        self.endpoint_slices
+            .iter()
+            .filter(move |s| s.namespace == svc.namespace && s.service == svc.name)
+    }
+
+    /// Pods per node name, in scenario order (for drawing and scheduling).
+    pub fn pods_by_node(&self) -> BTreeMap<&str, Vec<&Pod>> {
+        let mut map: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
+        for p in &self.pods {
+            if let Some(n) = &p.node_name {
+                map.entry(n.as_str()).or_default().push(p);
+            }
+        }
+        map
+    }
+}
+
+/// Does `selector` select an object with `labels`? (An empty selector, as
+/// in a Service, selects nothing; Kubernetes treats `{}` that way too.)
+pub fn selects(selector: &Labels, labels: &Labels) -> bool {
+    !selector.is_empty()
+        && selector
+            .iter()
+            .all(|(k, v)| labels.get(k).is_some_and(|lv| lv == v))
+}
