@@ -31,6 +31,12 @@ mod cli {
             /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
             file: String,
         },
+        /// Print the scenario as YAML with every default and allocation
+        /// (addresses, NodePorts) written out; it loads back to the same.
+        Export {
+            /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
+            file: String,
+        },
     }
 
     pub fn main() -> ExitCode {
@@ -40,6 +46,14 @@ mod cli {
                 Ok(loaded) => {
                     print_warnings(&file, &loaded);
                     println!("{file}: {}", summary(&loaded.scenario));
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
+            },
+            Command::Export { file } => match read_and_load(&file) {
+                Ok(loaded) => {
+                    print_warnings(&file, &loaded);
+                    print!("{}", loaded.scenario.to_yaml());
                     ExitCode::SUCCESS
                 }
                 Err(code) => code,

@@ -15,6 +15,7 @@ pub mod presets;
 mod resolve;
 mod scenario;
 pub mod syntax;
+mod value_de;
 
 pub use error::{Errors, Problem};
 pub use parse::{to_yaml, Located};
@@ -70,4 +71,27 @@ pub fn default_scenario() -> Scenario {
     load(DEFAULT_SCENARIO)
         .expect("the default scenario is valid (tested)")
         .scenario
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_round_trips_through_yaml() {
+        for p in presets::PRESETS {
+            let s = load(p.yaml)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.id))
+                .scenario;
+            let text = s.to_yaml();
+            let again = load(&text)
+                .unwrap_or_else(|e| panic!("{}: export does not load: {e}\n{text}", p.id))
+                .scenario;
+            assert_eq!(
+                again, s,
+                "{}: round trip changed the scenario\n{text}",
+                p.id
+            );
+        }
+    }
 }

@@ -6,6 +6,8 @@
 
 use super::error::{Problem, Sink};
 use super::k8s::Object;
+use super::value_de;
+use saphyr::{LoadableYamlNode, Scalar, Yaml, YamlEmitter};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -66,25 +68,95 @@ fn read_values(text: &str) -> Result<Vec<Value>, Problem> {
             )),
         };
     }
-    serde_saphyr::from_multiple::<Value>(text).map_err(|e| yaml_problem(&e))
+    let docs = Yaml::load_from_str(text).map_err(|e| {
+        let m = e.marker();
+        Problem::new(
+            format!("line {}", m.line()),
+            "",
+            format!("invalid YAML: {} (column {})", e.info(), m.col() + 1),
+        )
+    })?;
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            yaml_to_value(d).map_err(|m| Problem::new(format!("document {}", i + 1), "", m))
+        })
+        .collect()
 }
 
-fn yaml_problem(e: &serde_saphyr::Error) -> Problem {
-    let inner = e.without_snippet();
-    let object = match inner.location() {
-        Some(loc) => format!("line {}", loc.line()),
-        None => "YAML".to_string(),
-    };
-    // The plain message, without the source snippet (the UI shows the text).
-    let message = inner.to_string();
-    let message = message.lines().next().unwrap_or("").trim().to_string();
-    Problem::new(object, "", format!("invalid YAML: {message}"))
+/// A YAML node as a JSON value (what Kubernetes objects are).
+fn yaml_to_value(y: &Yaml) -> Result<Value, String> {
+    Ok(match y {
+        Yaml::Value(s) => scalar_to_value(s),
+        Yaml::Representation(text, _, _) => Value::String(text.to_string()),
+        Yaml::Tagged(_, inner) => yaml_to_value(inner)?,
+        Yaml::Sequence(items) => {
+            Value::Array(items.iter().map(yaml_to_value).collect::<Result<_, _>>()?)
+        }
+        Yaml::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Yaml::Value(Scalar::String(s)) => s.to_string(),
+                    Yaml::Value(s) => match scalar_to_value(s) {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    },
+                    _ => return Err("a mapping key must be a plain value".into()),
+                };
+                out.insert(key, yaml_to_value(v)?);
+            }
+            Value::Object(out)
+        }
+        Yaml::Alias(_) => return Err("YAML aliases are not supported".into()),
+        Yaml::BadValue => return Err("invalid YAML value".into()),
+    })
+}
+
+fn scalar_to_value(s: &Scalar) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::from(*i),
+        Scalar::FloatingPoint(f) => serde_json::Number::from_f64(f.into_inner())
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(f.to_string())),
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+/// A JSON value as a YAML node, for export.
+fn value_to_yaml(v: &Value) -> Yaml<'static> {
+    match v {
+        Value::Null => Yaml::Value(Scalar::Null),
+        Value::Bool(b) => Yaml::Value(Scalar::Boolean(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Value(Scalar::Integer(i)),
+            None => Yaml::Value(Scalar::FloatingPoint(n.as_f64().unwrap_or(0.0).into())),
+        },
+        Value::String(s) => Yaml::Value(Scalar::String(s.clone().into())),
+        Value::Array(items) => Yaml::Sequence(items.iter().map(value_to_yaml).collect()),
+        Value::Object(map) => Yaml::Mapping(
+            map.iter()
+                .map(|(k, v)| {
+                    (
+                        Yaml::Value(Scalar::String(k.clone().into())),
+                        value_to_yaml(v),
+                    )
+                })
+                .collect(),
+        ),
+    }
 }
 
 fn unpack(doc: Value, document: usize, out: &mut Vec<Located>, sink: &mut Sink) {
     let place = format!("document {document}");
     let Value::Object(map) = &doc else {
-        sink.error(&place, "", "expected a Kubernetes object (a mapping with apiVersion and kind)");
+        sink.error(
+            &place,
+            "",
+            "expected a Kubernetes object (a mapping with apiVersion and kind)",
+        );
         return;
     };
     let kind = match map.get("kind") {
@@ -134,11 +206,19 @@ fn unpack(doc: Value, document: usize, out: &mut Vec<Located>, sink: &mut Sink) 
             typed(doc, &label, sink).map(Object::EndpointSlice)
         }
         (_, "Cluster" | "Route") => {
-            sink.error(&label, "apiVersion", format!("{kind} is a netlab/v1 kind, not {api_version:?}"));
+            sink.error(
+                &label,
+                "apiVersion",
+                format!("{kind} is a netlab/v1 kind, not {api_version:?}"),
+            );
             return;
         }
         (_, k) if IGNORED_KINDS.contains(&k) => {
-            sink.warn(&label, "", "ignored: the playground does not model this kind");
+            sink.warn(
+                &label,
+                "",
+                "ignored: the playground does not model this kind",
+            );
             return;
         }
         (_, k) => {
@@ -159,25 +239,47 @@ fn unpack(doc: Value, document: usize, out: &mut Vec<Located>, sink: &mut Sink) 
 fn object_label(kind: &str, map: &serde_json::Map<String, Value>, document: usize) -> String {
     let meta = map.get("metadata");
     let name = meta.and_then(|m| m.get("name")).and_then(Value::as_str);
-    let namespace = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str);
-    match (name, namespaced(kind)) {
-        (Some(n), true) => format!("{kind} {}/{n}", namespace.unwrap_or("default")),
-        (Some(n), false) => format!("{kind} {n}"),
-        (None, _) => format!("{kind} in document {document}"),
+    let namespace = meta
+        .and_then(|m| m.get("namespace"))
+        .and_then(Value::as_str);
+    match (name, namespace, scope(kind)) {
+        (Some(n), ns, Scope::Namespaced) => format!("{kind} {}/{n}", ns.unwrap_or("default")),
+        // A kind we do not know: its namespace, when it says one, keeps
+        // same-named objects of different namespaces apart in messages.
+        (Some(n), Some(ns), Scope::Unknown) => format!("{kind} {ns}/{n}"),
+        (Some(n), _, _) => format!("{kind} {n}"),
+        (None, _, _) => format!("{kind} in document {document}"),
     }
 }
 
-pub(crate) fn namespaced(kind: &str) -> bool {
-    matches!(kind, "Pod" | "Deployment" | "Service" | "EndpointSlice")
+enum Scope {
+    Namespaced,
+    Cluster,
+    Unknown,
+}
+
+fn scope(kind: &str) -> Scope {
+    match kind {
+        "Node"
+        | "Namespace"
+        | "PersistentVolume"
+        | "Cluster"
+        | "Route"
+        | "KubeProxyConfiguration" => Scope::Cluster,
+        k if matches!(k, "Pod" | "Deployment" | "Service" | "EndpointSlice")
+            || IGNORED_KINDS.contains(&k) =>
+        {
+            Scope::Namespaced
+        }
+        _ => Scope::Unknown,
+    }
 }
 
 fn typed<T: DeserializeOwned>(doc: Value, label: &str, sink: &mut Sink) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(doc) {
+    match value_de::from_value::<T>(&doc) {
         Ok(v) => Some(v),
         Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            sink.error(label, path, e.into_inner().to_string());
+            sink.error(label, e.path, e.message);
             None
         }
     }
@@ -186,16 +288,14 @@ fn typed<T: DeserializeOwned>(doc: Value, label: &str, sink: &mut Sink) -> Optio
 /// The documents of a scenario as YAML, `---` between them.
 pub fn to_yaml(objects: &[Object]) -> String {
     let mut out = String::new();
-    for (i, o) in objects.iter().enumerate() {
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        // Serializing plain structs of strings, numbers and maps cannot fail.
-        let text = serde_saphyr::to_string(o).expect("scenario objects serialize");
-        out.push_str(&text);
-        if !text.ends_with('\n') {
-            out.push('\n');
-        }
+    for o in objects {
+        // Plain structs of strings, numbers and maps: these cannot fail.
+        let value = serde_json::to_value(o).expect("scenario objects serialize");
+        let mut emitter = YamlEmitter::new(&mut out);
+        emitter
+            .dump(&value_to_yaml(&value))
+            .expect("writing to a String cannot fail");
+        out.push('\n');
     }
     out
 }
