@@ -3,10 +3,16 @@
 //! Crate map (see ARCHITECTURE.md):
 //! - [`model`]: scenario objects (real Kubernetes kinds plus `netlab/v1`
 //!   `Cluster` and `Route`), parsing, validation, defaults and IPAM.
+//! - [`kube_proxy`]: per-node rulesets as kube-proxy writes them, from a
+//!   backend-independent view of each Service port (endpoints in
+//!   kube-proxy's order, local endpoints, traffic policies); the iptables
+//!   backend renders `iptables-restore` text from structured rules.
 //! - [`ui`]: the yew web app. Holds no networking logic.
 //!
-//! The model never imports web crates, reads a clock or uses global
-//! randomness.
+//! The model and kube_proxy never import web crates, read a clock or use
+//! global randomness.
 
+pub mod engine;
+pub mod kube_proxy;
 pub mod model;
 pub mod ui;

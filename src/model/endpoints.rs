@@ -5,7 +5,9 @@
 //! different pods; a pod without the named port is left out of that port).
 
 use super::ipam::safe_suffix;
-use super::scenario::{selects, Endpoint, EndpointPort, EndpointSlice, Pod, Service, ServiceType, TargetPort};
+use super::scenario::{
+    selects, Endpoint, EndpointPort, EndpointSlice, Pod, Service, ServiceType, TargetPort,
+};
 
 pub(crate) fn derive(svc: &Service, pods: &[Pod]) -> Vec<EndpointSlice> {
     let Some(selector) = &svc.selector else {

@@ -60,14 +60,16 @@ impl Scenario {
             },
         }));
         if let Some(p) = &self.proxy {
-            out.push(Object::KubeProxyConfiguration(k8s::KubeProxyConfiguration {
-                mode: Some(p.mode.as_str().into()),
-                cluster_cidr: Some(p.cluster_cidr.to_string()),
-                iptables: Some(k8s::KubeProxyIptables {
-                    masquerade_all: Some(p.masquerade_all),
-                    masquerade_bit: Some(i64::from(p.masquerade_bit)),
-                }),
-            }));
+            out.push(Object::KubeProxyConfiguration(
+                k8s::KubeProxyConfiguration {
+                    mode: Some(p.mode.as_str().into()),
+                    cluster_cidr: Some(p.cluster_cidr.to_string()),
+                    iptables: Some(k8s::KubeProxyIptables {
+                        masquerade_all: Some(p.masquerade_all),
+                        masquerade_bit: Some(i64::from(p.masquerade_bit)),
+                    }),
+                },
+            ));
         }
         for n in &self.nodes {
             out.push(Object::Node(k8s::Node {
@@ -216,7 +218,14 @@ fn service(s: &Service) -> k8s::Service {
                     (s.external_traffic_policy == TrafficPolicy::Local).then(|| "Local".into())
                 }),
             internal_traffic_policy: Some(s.internal_traffic_policy.as_str().into()),
-            session_affinity: Some(if s.session_affinity.is_some() { "ClientIP" } else { "None" }.into()),
+            session_affinity: Some(
+                if s.session_affinity.is_some() {
+                    "ClientIP"
+                } else {
+                    "None"
+                }
+                .into(),
+            ),
             session_affinity_config: s.session_affinity.map(|t| k8s::SessionAffinityConfig {
                 client_ip: Some(k8s::ClientIpConfig {
                     timeout_seconds: Some(i64::from(t)),

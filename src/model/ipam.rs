@@ -34,7 +34,11 @@ fn pick(size: u64, band: u64, key: &str, used: impl Fn(u64) -> bool) -> Option<u
         let n = hi - lo;
         (0..n).map(move |i| lo + (h % n.max(1) + i) % n.max(1))
     };
-    let dynamic = if band < size { Some(tries(band, size)) } else { None };
+    let dynamic = if band < size {
+        Some(tries(band, size))
+    } else {
+        None
+    };
     let lower = if band > 0 { Some(tries(0, band)) } else { None };
     dynamic
         .into_iter()
@@ -156,7 +160,11 @@ impl CidrPool {
 
     /// Marks `cidr` used; returns the one it overlaps if any.
     pub fn reserve(&mut self, cidr: Ipv4Net) -> Result<(), Ipv4Net> {
-        if let Some(o) = self.used.iter().find(|u| u.contains(&cidr) || cidr.contains(*u)) {
+        if let Some(o) = self
+            .used
+            .iter()
+            .find(|u| u.contains(&cidr) || cidr.contains(*u))
+        {
             return Err(*o);
         }
         self.used.push(cidr);

@@ -70,10 +70,18 @@ fn read_values(text: &str) -> Result<Vec<Value>, Problem> {
     }
     let docs = Yaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
+        // What is found missing at the end (an unclosed bracket or quote)
+        // is reported past the last line; name the line the text ends on.
+        let last = text.lines().count();
+        let (line, place) = if m.line() > last && last > 0 {
+            (last, "at the end of the input".to_string())
+        } else {
+            (m.line(), format!("column {}", m.col() + 1))
+        };
         Problem::new(
-            format!("line {}", m.line()),
+            format!("line {line}"),
             "",
-            format!("invalid YAML: {} (column {})", e.info(), m.col() + 1),
+            format!("invalid YAML: {} ({place})", e.info()),
         )
     })?;
     docs.iter()

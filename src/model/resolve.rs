@@ -110,9 +110,16 @@ impl Resolver<'_> {
         let mut it = clusters.into_iter();
         let Some((_, c)) = it.next() else { return };
         for (doc, _) in it {
-            self.err(&format!("Cluster in document {doc}"), "", "only one netlab/v1 Cluster may be given");
+            self.err(
+                &format!("Cluster in document {doc}"),
+                "",
+                "only one netlab/v1 Cluster may be given",
+            );
         }
-        let label = format!("Cluster {}", c.metadata.name.as_deref().unwrap_or("cluster"));
+        let label = format!(
+            "Cluster {}",
+            c.metadata.name.as_deref().unwrap_or("cluster")
+        );
         let s = &c.spec;
         let mut cfg = ClusterConfig::default();
         let cidr_field = |r: &mut Self, v: &Option<String>, field: &str, into: &mut Ipv4Net| {
@@ -125,19 +132,46 @@ impl Resolver<'_> {
         };
         cidr_field(self, &s.node_cidr, "spec.nodeCIDR", &mut cfg.node_cidr);
         cidr_field(self, &s.pod_cidr, "spec.podCIDR", &mut cfg.pod_cidr);
-        cidr_field(self, &s.service_cidr, "spec.serviceCIDR", &mut cfg.service_cidr);
+        cidr_field(
+            self,
+            &s.service_cidr,
+            "spec.serviceCIDR",
+            &mut cfg.service_cidr,
+        );
         if cfg.node_cidr.prefix_len() > 29 {
-            self.err(&label, "spec.nodeCIDR", format!("{} is too small for a node network (at most /29)", cfg.node_cidr));
+            self.err(
+                &label,
+                "spec.nodeCIDR",
+                format!(
+                    "{} is too small for a node network (at most /29)",
+                    cfg.node_cidr
+                ),
+            );
+        }
+        if cfg.pod_cidr.prefix_len() > 30 {
+            // A node's pod CIDR is at most /30 (a bridge and a pod).
+            self.err(
+                &label,
+                "spec.podCIDR",
+                format!("{} is too small for pods (at most /30)", cfg.pod_cidr),
+            );
         }
         if cfg.service_cidr.prefix_len() > 28 {
-            self.err(&label, "spec.serviceCIDR", format!("{} is too small (at most /28)", cfg.service_cidr));
+            self.err(
+                &label,
+                "spec.serviceCIDR",
+                format!("{} is too small (at most /28)", cfg.service_cidr),
+            );
         }
         if let Some(m) = s.node_pod_cidr_mask {
             if !(i64::from(cfg.pod_cidr.prefix_len())..=30).contains(&m) {
                 self.err(
                     &label,
                     "spec.nodePodCIDRMask",
-                    format!("{m} must be between the pod CIDR's length /{} and 30", cfg.pod_cidr.prefix_len()),
+                    format!(
+                        "{m} must be between the pod CIDR's length /{} and 30",
+                        cfg.pod_cidr.prefix_len()
+                    ),
                 );
             } else {
                 cfg.node_pod_cidr_mask = m as u8;
@@ -150,13 +184,27 @@ impl Resolver<'_> {
         // plan); node pod CIDRs then avoid it. The node network may overlap
         // neither.
         let overlaps = |a: Ipv4Net, b: Ipv4Net| a.contains(&b) || b.contains(&a);
-        for (field, net) in [("spec.podCIDR", cfg.pod_cidr), ("spec.serviceCIDR", cfg.service_cidr)] {
+        for (field, net) in [
+            ("spec.podCIDR", cfg.pod_cidr),
+            ("spec.serviceCIDR", cfg.service_cidr),
+        ] {
             if overlaps(cfg.node_cidr, net) {
-                self.err(&label, field, format!("{net} overlaps spec.nodeCIDR {}", cfg.node_cidr));
+                self.err(
+                    &label,
+                    field,
+                    format!("{net} overlaps spec.nodeCIDR {}", cfg.node_cidr),
+                );
             }
         }
         if cfg.service_cidr.contains(&cfg.pod_cidr) {
-            self.err(&label, "spec.serviceCIDR", format!("{} leaves no room for pods in spec.podCIDR {}", cfg.service_cidr, cfg.pod_cidr));
+            self.err(
+                &label,
+                "spec.serviceCIDR",
+                format!(
+                    "{} leaves no room for pods in spec.podCIDR {}",
+                    cfg.service_cidr, cfg.pod_cidr
+                ),
+            );
         }
         if let Some(r) = &s.node_port_range {
             match parse_port_range(r) {
@@ -182,7 +230,11 @@ impl Resolver<'_> {
         let mut it = proxies.into_iter();
         let Some((doc, p)) = it.next() else { return };
         for (doc, _) in it {
-            self.err(&format!("KubeProxyConfiguration in document {doc}"), "", "only one may be given");
+            self.err(
+                &format!("KubeProxyConfiguration in document {doc}"),
+                "",
+                "only one may be given",
+            );
         }
         let label = format!("KubeProxyConfiguration in document {doc}");
         let mut cfg = ProxyConfig::default_for(&self.scenario.cluster);
@@ -190,7 +242,11 @@ impl Resolver<'_> {
             None | Some("") | Some("iptables") => {}
             Some("nftables") => cfg.mode = ProxyMode::Nftables,
             Some("ipvs") => cfg.mode = ProxyMode::Ipvs,
-            Some(other) => self.err(&label, "mode", format!("unknown mode {other:?} (iptables, nftables or ipvs)")),
+            Some(other) => self.err(
+                &label,
+                "mode",
+                format!("unknown mode {other:?} (iptables, nftables or ipvs)"),
+            ),
         }
         if let Some(c) = p.cluster_cidr.as_deref().filter(|c| !c.is_empty()) {
             match syntax::cidr(c) {
@@ -204,7 +260,11 @@ impl Resolver<'_> {
                 if (0..=31).contains(&bit) {
                     cfg.masquerade_bit = bit as u8;
                 } else {
-                    self.err(&label, "iptables.masqueradeBit", format!("{bit} must be between 0 and 31"));
+                    self.err(
+                        &label,
+                        "iptables.masqueradeBit",
+                        format!("{bit} must be between 0 and 31"),
+                    );
                 }
             }
         }
@@ -234,7 +294,11 @@ impl Resolver<'_> {
                 continue;
             }
             if !names.insert(name.clone()) {
-                self.err(&label, "metadata.name", "a Node of this name is given twice");
+                self.err(
+                    &label,
+                    "metadata.name",
+                    "a Node of this name is given twice",
+                );
                 continue;
             }
             self.labels(&label, "metadata.labels", &n.metadata.labels);
@@ -250,7 +314,9 @@ impl Resolver<'_> {
                 .addresses
                 .iter()
                 .position(|a| a.kind == "InternalIP");
-            let mut wants_ip = true;
+            // A given address is never replaced by an allocated one, even
+            // when it is rejected: the problem is reported once, on it.
+            let wants_ip = addr.is_none();
             if let Some(i) = addr {
                 let field = format!("status.addresses[{i}].address");
                 match syntax::ipv4(&n.status.addresses[i].address) {
@@ -260,17 +326,18 @@ impl Resolver<'_> {
                         field,
                         format!("{ip} is outside the node network {}", cluster.node_cidr),
                     ),
-                    Ok(ip) if ip == cluster.vpc_gateway() => self.err(
-                        &label,
-                        field,
-                        format!("{ip} is the VPC router's address"),
-                    ),
+                    Ok(ip) if ip == cluster.vpc_gateway() => {
+                        self.err(&label, field, format!("{ip} is the VPC router's address"))
+                    }
                     Ok(ip) => {
-                        wants_ip = false;
                         if ips.reserve(ip) {
                             node.internal_ip = ip;
                         } else {
-                            self.err(&label, field, format!("duplicate IP {ip}: another Node has it"));
+                            self.err(
+                                &label,
+                                field,
+                                format!("duplicate IP {ip}: another Node has it"),
+                            );
                         }
                     }
                 }
@@ -280,30 +347,36 @@ impl Resolver<'_> {
                 (None, Some(c)) => (Some(c.clone()), "spec.podCIDRs[0]"),
                 _ => (None, ""),
             };
-            let mut wants_cidr = true;
+            let wants_cidr = cidr_text.is_none();
             if let Some(c) = cidr_text {
                 match syntax::cidr(&c) {
                     Err(e) => self.err(&label, cidr_field, e),
                     Ok(net) if !cluster.pod_cidr.contains(&net) => self.err(
                         &label,
                         cidr_field,
-                        format!("{net} is outside the cluster's pod network {}", cluster.pod_cidr),
+                        format!(
+                            "{net} is outside the cluster's pod network {}",
+                            cluster.pod_cidr
+                        ),
                     ),
-                    Ok(net) if net.prefix_len() > 30 => {
-                        self.err(&label, cidr_field, format!("{net} is too small for pods (at most /30)"))
-                    }
-                    Ok(net) => {
-                        wants_cidr = false;
-                        match cidrs.reserve(net) {
-                            Ok(()) => node.pod_cidr = net,
-                            Err(o) if services_inside && o == cluster.service_cidr => self.err(
-                                &label,
-                                cidr_field,
-                                format!("{net} overlaps the service network {o}"),
-                            ),
-                            Err(o) => self.err(&label, cidr_field, format!("{net} overlaps another Node's pod CIDR {o}")),
-                        }
-                    }
+                    Ok(net) if net.prefix_len() > 30 => self.err(
+                        &label,
+                        cidr_field,
+                        format!("{net} is too small for pods (at most /30)"),
+                    ),
+                    Ok(net) => match cidrs.reserve(net) {
+                        Ok(()) => node.pod_cidr = net,
+                        Err(o) if services_inside && o == cluster.service_cidr => self.err(
+                            &label,
+                            cidr_field,
+                            format!("{net} overlaps the service network {o}"),
+                        ),
+                        Err(o) => self.err(
+                            &label,
+                            cidr_field,
+                            format!("{net} overlaps another Node's pod CIDR {o}"),
+                        ),
+                    },
                 }
             }
             pending.push((node, wants_ip, wants_cidr));
@@ -313,13 +386,27 @@ impl Resolver<'_> {
             if wants_ip {
                 match ips.next_free() {
                     Some(ip) => node.internal_ip = ip,
-                    None => self.err(&label, "status.addresses", format!("no free address left in the node network {}", cluster.node_cidr)),
+                    None => self.err(
+                        &label,
+                        "status.addresses",
+                        format!(
+                            "no free address left in the node network {}",
+                            cluster.node_cidr
+                        ),
+                    ),
                 }
             }
             if wants_cidr {
                 match cidrs.next_free() {
                     Some(c) => node.pod_cidr = c,
-                    None => self.err(&label, "spec.podCIDR", format!("no free /{} left in the pod network {}", cluster.node_pod_cidr_mask, cluster.pod_cidr)),
+                    None => self.err(
+                        &label,
+                        "spec.podCIDR",
+                        format!(
+                            "no free /{} left in the pod network {}",
+                            cluster.node_pod_cidr_mask, cluster.pod_cidr
+                        ),
+                    ),
                 }
             }
             self.scenario.nodes.push(node);
@@ -338,7 +425,11 @@ impl Resolver<'_> {
                 continue;
             }
             if !names.insert(name.clone()) {
-                self.err(&label, "metadata.name", "a Route of this name is given twice");
+                self.err(
+                    &label,
+                    "metadata.name",
+                    "a Route of this name is given twice",
+                );
                 continue;
             }
             let destination = match syntax::cidr(&r.spec.destination) {
@@ -359,16 +450,30 @@ impl Resolver<'_> {
                     continue;
                 }
                 if !self.scenario.nodes.iter().any(|n| n.internal_ip == ip) {
-                    self.sink.warn(&label, "spec.nextHop", format!("no Node has {ip}: traffic for {destination} will go nowhere"));
+                    self.sink.warn(
+                        &label,
+                        "spec.nextHop",
+                        format!("no Node has {ip}: traffic for {destination} will go nowhere"),
+                    );
                 }
                 NextHop::Ip(ip)
             } else if syntax::dns_subdomain(hop).is_ok() {
                 if self.scenario.node(hop).is_none() {
-                    self.sink.warn(&label, "spec.nextHop", format!("there is no Node {hop}: traffic for {destination} will go nowhere"));
+                    self.sink.warn(
+                        &label,
+                        "spec.nextHop",
+                        format!(
+                            "there is no Node {hop}: traffic for {destination} will go nowhere"
+                        ),
+                    );
                 }
                 NextHop::Node(hop.to_string())
             } else {
-                self.err(&label, "spec.nextHop", format!("{hop:?} is neither a node name nor an IP address"));
+                self.err(
+                    &label,
+                    "spec.nextHop",
+                    format!("{hop:?} is neither a node name nor an IP address"),
+                );
                 continue;
             };
             self.scenario.routes.push(StaticRoute {
@@ -381,7 +486,12 @@ impl Resolver<'_> {
 
     // ------------------------------------------------------------ Pods
 
-    fn container_ports(&mut self, label: &str, field: &str, spec: &k8s::PodSpec) -> Vec<ContainerPort> {
+    fn container_ports(
+        &mut self,
+        label: &str,
+        field: &str,
+        spec: &k8s::PodSpec,
+    ) -> Vec<ContainerPort> {
         let mut out = Vec::new();
         let mut names = BTreeSet::new();
         for (ci, c) in spec.containers.iter().enumerate() {
@@ -407,12 +517,23 @@ impl Resolver<'_> {
                         continue;
                     }
                     if !names.insert(n.clone()) {
-                        self.err(label, format!("{f}.name"), format!("port name {n:?} is used twice in this pod"));
+                        self.err(
+                            label,
+                            format!("{f}.name"),
+                            format!("port name {n:?} is used twice in this pod"),
+                        );
                         continue;
                     }
                 }
-                if out.iter().any(|o: &ContainerPort| o.port == port && o.protocol == proto) {
-                    self.err(label, format!("{f}.containerPort"), format!("{port}/{} is declared twice in this pod", proto.as_k8s()));
+                if out
+                    .iter()
+                    .any(|o: &ContainerPort| o.port == port && o.protocol == proto)
+                {
+                    self.err(
+                        label,
+                        format!("{f}.containerPort"),
+                        format!("{port}/{} is declared twice in this pod", proto.as_k8s()),
+                    );
                     continue;
                 }
                 out.push(ContainerPort {
@@ -456,11 +577,19 @@ impl Resolver<'_> {
                 continue;
             }
             if !keys.insert((namespace.clone(), name.clone())) {
-                self.err(&label, "metadata.name", "a Pod of this name is given twice in this namespace");
+                self.err(
+                    &label,
+                    "metadata.name",
+                    "a Pod of this name is given twice in this namespace",
+                );
                 continue;
             }
             if p.spec.host_network {
-                self.sink.warn(&label, "spec.hostNetwork", "host-network pods are not modelled; ignored");
+                self.sink.warn(
+                    &label,
+                    "spec.hostNetwork",
+                    "host-network pods are not modelled; ignored",
+                );
                 continue;
             }
             self.labels(&label, "metadata.labels", &p.metadata.labels);
@@ -473,12 +602,25 @@ impl Resolver<'_> {
                     }
                     Some(n.clone())
                 }
+                // An address comes from a node's CNI: the node must be named,
+                // not left to the scheduler (which may pick another).
+                _ if p.status.pod_ip.as_deref().is_some_and(|ip| !ip.is_empty()) => {
+                    self.err(
+                        &label,
+                        "status.podIP",
+                        "a pod with an IP must name its node in spec.nodeName",
+                    );
+                    continue;
+                }
                 _ => self.schedule(&p.spec.node_selector, &load),
             };
             if let Some(n) = &node_name {
                 *load.get_mut(n).expect("scheduled on a known node") += 1;
             }
-            let phase_ok = !matches!(p.status.phase.as_deref(), Some("Pending" | "Failed" | "Succeeded"));
+            let phase_ok = !matches!(
+                p.status.phase.as_deref(),
+                Some("Pending" | "Failed" | "Succeeded")
+            );
             let mut pod = Pod {
                 namespace,
                 name,
@@ -511,16 +653,21 @@ impl Resolver<'_> {
                             if pool.reserve(ip) {
                                 pod.ip = Some(ip);
                             } else {
-                                self.err(&label, field, format!("duplicate IP {ip}: another Pod has it"));
+                                self.err(
+                                    &label,
+                                    field,
+                                    format!("duplicate IP {ip}: another Pod has it"),
+                                );
                             }
                         }
                     }
                 }
-                (Some(ip), None) if !ip.is_empty() => {
-                    self.err(&label, "status.podIP", "a pod with an IP must name its node in spec.nodeName");
-                }
                 (_, Some(_)) => needs_ip.push(out.len()),
-                _ => self.sink.warn(&label, "spec.nodeName", "no Ready node fits: the pod stays Pending"),
+                _ => self.sink.warn(
+                    &label,
+                    "spec.nodeName",
+                    "no Ready node fits: the pod stays Pending",
+                ),
             }
             out.push(pod);
         }
@@ -536,12 +683,19 @@ impl Resolver<'_> {
         }
         for i in needs_ip {
             let pod = &mut out[i];
-            let node = pod.node_name.clone().expect("needs_ip only for scheduled pods");
+            let node = pod
+                .node_name
+                .clone()
+                .expect("needs_ip only for scheduled pods");
             match pools.get_mut(&node).and_then(IpPool::next_free) {
                 Some(ip) => pod.ip = Some(ip),
                 None => {
                     let label = format!("Pod {}/{}", pod.namespace, pod.name);
-                    self.sink.error(&label, "status.podIP", format!("node {node}'s pod CIDR has no free address left"));
+                    self.sink.error(
+                        &label,
+                        "status.podIP",
+                        format!("node {node}'s pod CIDR has no free address left"),
+                    );
                 }
             }
         }
@@ -550,8 +704,16 @@ impl Resolver<'_> {
                 match pools.get_mut(&node).and_then(IpPool::next_free) {
                     Some(ip) => pod.ip = Some(ip),
                     None => {
-                        let label = format!("Deployment {}/{}", pod.namespace, pod.owner.clone().unwrap_or_default());
-                        self.sink.error(&label, "spec.replicas", format!("node {node}'s pod CIDR has no free address left"));
+                        let label = format!(
+                            "Deployment {}/{}",
+                            pod.namespace,
+                            pod.owner.clone().unwrap_or_default()
+                        );
+                        self.sink.error(
+                            &label,
+                            "spec.replicas",
+                            format!("node {node}'s pod CIDR has no free address left"),
+                        );
                     }
                 }
             }
@@ -588,20 +750,36 @@ impl Resolver<'_> {
             return None;
         }
         if !dkeys.insert((namespace.clone(), name.clone())) {
-            self.err(&label, "metadata.name", "a Deployment of this name is given twice in this namespace");
+            self.err(
+                &label,
+                "metadata.name",
+                "a Deployment of this name is given twice in this namespace",
+            );
             return None;
         }
         let replicas = d.spec.replicas.unwrap_or(1);
         if !(0..=MAX_REPLICAS).contains(&replicas) {
-            self.err(&label, "spec.replicas", format!("{replicas} is out of range 0-{MAX_REPLICAS}"));
+            self.err(
+                &label,
+                "spec.replicas",
+                format!("{replicas} is out of range 0-{MAX_REPLICAS}"),
+            );
             return None;
         }
         let tmpl = &d.spec.template;
-        self.labels(&label, "spec.template.metadata.labels", &tmpl.metadata.labels);
+        self.labels(
+            &label,
+            "spec.template.metadata.labels",
+            &tmpl.metadata.labels,
+        );
         let selector = match &d.spec.selector {
             Some(s) => {
                 if !s.match_expressions.is_empty() {
-                    self.sink.warn(&label, "spec.selector.matchExpressions", "not modelled: only matchLabels are used");
+                    self.sink.warn(
+                        &label,
+                        "spec.selector.matchExpressions",
+                        "not modelled: only matchLabels are used",
+                    );
                 }
                 self.labels(&label, "spec.selector.matchLabels", &s.match_labels);
                 s.match_labels.clone()
@@ -613,14 +791,22 @@ impl Resolver<'_> {
             return None;
         }
         if !selects(&selector, &tmpl.metadata.labels) {
-            self.err(&label, "spec.template.metadata.labels", "do not match spec.selector");
+            self.err(
+                &label,
+                "spec.template.metadata.labels",
+                "do not match spec.selector",
+            );
             return None;
         }
         let ports = self.container_ports(&label, "spec.template.spec", &tmpl.spec);
         let node_name = tmpl.spec.node_name.clone().filter(|n| !n.is_empty());
         if let Some(n) = &node_name {
             if !load.contains_key(n) {
-                self.err(&label, "spec.template.spec.nodeName", format!("unknown node {n:?}"));
+                self.err(
+                    &label,
+                    "spec.template.spec.nodeName",
+                    format!("unknown node {n:?}"),
+                );
                 return None;
             }
         }
@@ -646,7 +832,10 @@ impl Resolver<'_> {
         let mut pods = Vec::new();
         let mut i = 0u32;
         while pods.len() + existing < replicas as usize {
-            let pod_name = format!("{name}-{template_hash}-{}", safe_suffix(&format!("{name}/{i}"), 5));
+            let pod_name = format!(
+                "{name}-{template_hash}-{}",
+                safe_suffix(&format!("{name}/{i}"), 5)
+            );
             i += 1;
             if !keys.insert((namespace.clone(), pod_name.clone())) {
                 continue;
@@ -658,7 +847,11 @@ impl Resolver<'_> {
             if let Some(n) = &node {
                 *load.get_mut(n).expect("known node") += 1;
             } else {
-                self.sink.warn(&label, "spec.template.spec", format!("no Ready node fits pod {pod_name}: it stays Pending"));
+                self.sink.warn(
+                    &label,
+                    "spec.template.spec",
+                    format!("no Ready node fits pod {pod_name}: it stays Pending"),
+                );
             }
             pods.push(Pod {
                 namespace: namespace.clone(),
@@ -680,7 +873,8 @@ impl Resolver<'_> {
     fn services(&mut self, services: Vec<k8s::Service>) {
         let cluster = self.scenario.cluster.clone();
         let mut ips = IpPool::new(cluster.service_cidr);
-        let mut node_ports = PortPool::new(cluster.node_port_range.first, cluster.node_port_range.last);
+        let mut node_ports =
+            PortPool::new(cluster.node_port_range.first, cluster.node_port_range.last);
         let mut lb_pool = IpPool::new(defaults::LOAD_BALANCER_POOL);
         let mut keys = BTreeSet::new();
         // Who holds each explicit NodePort, for messages.
@@ -696,7 +890,11 @@ impl Resolver<'_> {
                 continue;
             }
             if !keys.insert((namespace.clone(), name.clone())) {
-                self.err(&label, "metadata.name", "a Service of this name is given twice in this namespace");
+                self.err(
+                    &label,
+                    "metadata.name",
+                    "a Service of this name is given twice in this namespace",
+                );
                 continue;
             }
             let sp = &s.spec;
@@ -705,7 +903,11 @@ impl Resolver<'_> {
                 "NodePort" => ServiceType::NodePort,
                 "LoadBalancer" => ServiceType::LoadBalancer,
                 "ExternalName" => {
-                    self.sink.warn(&label, "spec.type", "ExternalName Services are DNS only: kube-proxy writes no rules for them");
+                    self.sink.warn(
+                        &label,
+                        "spec.type",
+                        "ExternalName Services are DNS only: kube-proxy writes no rules for them",
+                    );
                     ServiceType::ExternalName
                 }
                 other => {
@@ -734,12 +936,22 @@ impl Resolver<'_> {
             }
             // ClusterIP
             let mut wants_ip = false;
-            let cip = sp.cluster_ip.clone().or_else(|| sp.cluster_ips.first().cloned());
+            let cip = sp
+                .cluster_ip
+                .clone()
+                .or_else(|| sp.cluster_ips.first().cloned());
             match cip.as_deref() {
                 _ if kind == ServiceType::ExternalName => {}
                 Some("None") => {
                     if kind != ServiceType::ClusterIp {
-                        self.err(&label, "spec.clusterIP", format!("a {} Service cannot be headless (clusterIP: None)", kind.as_str()));
+                        self.err(
+                            &label,
+                            "spec.clusterIP",
+                            format!(
+                                "a {} Service cannot be headless (clusterIP: None)",
+                                kind.as_str()
+                            ),
+                        );
                     }
                 }
                 None | Some("") => wants_ip = true,
@@ -748,13 +960,20 @@ impl Resolver<'_> {
                     Ok(ip) if !syntax::is_host_of(cluster.service_cidr, ip) => self.err(
                         &label,
                         "spec.clusterIP",
-                        format!("{ip} is outside the service network {}", cluster.service_cidr),
+                        format!(
+                            "{ip} is outside the service network {}",
+                            cluster.service_cidr
+                        ),
                     ),
                     Ok(ip) => {
                         if ips.reserve(ip) {
                             svc.cluster_ip = Some(ip);
                         } else {
-                            self.err(&label, "spec.clusterIP", format!("duplicate IP {ip}: another Service has it"));
+                            self.err(
+                                &label,
+                                "spec.clusterIP",
+                                format!("duplicate IP {ip}: another Service has it"),
+                            );
                         }
                     }
                 },
@@ -785,16 +1004,32 @@ impl Resolver<'_> {
                         if let Err(e) = syntax::dns_label(n) {
                             self.err(&label, format!("{f}.name"), e);
                         } else if !names.insert(n.clone()) {
-                            self.err(&label, format!("{f}.name"), format!("port name {n:?} is used twice"));
+                            self.err(
+                                &label,
+                                format!("{f}.name"),
+                                format!("port name {n:?} is used twice"),
+                            );
                         }
                     }
                     None if multi => {
-                        self.err(&label, format!("{f}.name"), "must be set when a Service has more than one port");
+                        self.err(
+                            &label,
+                            format!("{f}.name"),
+                            "must be set when a Service has more than one port",
+                        );
                     }
                     None => {}
                 }
-                if svc.ports.iter().any(|o| o.port == port && o.protocol == proto) {
-                    self.err(&label, format!("{f}.port"), format!("{port}/{} is given twice", proto.as_k8s()));
+                if svc
+                    .ports
+                    .iter()
+                    .any(|o| o.port == port && o.protocol == proto)
+                {
+                    self.err(
+                        &label,
+                        format!("{f}.port"),
+                        format!("{port}/{} is given twice", proto.as_k8s()),
+                    );
                     continue;
                 }
                 let target_port = match &p.target_port {
@@ -827,23 +1062,40 @@ impl Resolver<'_> {
                 match p.node_port {
                     Some(np) if np != 0 => {
                         if !kind.has_node_ports() {
-                            self.err(&label, format!("{f}.nodePort"), format!("may only be set for NodePort or LoadBalancer Services, not {}", kind.as_str()));
+                            self.err(
+                                &label,
+                                format!("{f}.nodePort"),
+                                format!(
+                                    "may only be set for NodePort or LoadBalancer Services, not {}",
+                                    kind.as_str()
+                                ),
+                            );
                         } else {
                             match syntax::port(np) {
                                 Err(e) => self.err(&label, format!("{f}.nodePort"), e),
                                 Ok(v) if !cluster.node_port_range.contains(v) => self.err(
                                     &label,
                                     format!("{f}.nodePort"),
-                                    format!("{v} is outside the NodePort range {}", cluster.node_port_range),
+                                    format!(
+                                        "{v} is outside the NodePort range {}",
+                                        cluster.node_port_range
+                                    ),
                                 ),
                                 Ok(v) => {
-                                    let same_svc_other_proto = svc.ports.iter().any(|o| o.node_port == Some(v) && o.protocol != proto);
+                                    let same_svc_other_proto = svc
+                                        .ports
+                                        .iter()
+                                        .any(|o| o.node_port == Some(v) && o.protocol != proto);
                                     if node_ports.reserve(v) || same_svc_other_proto {
                                         port_owner.insert(v, label.clone());
                                         node_port = Some(v);
                                     } else {
                                         let owner = port_owner.get(&v).cloned().unwrap_or_default();
-                                        self.err(&label, format!("{f}.nodePort"), format!("duplicate NodePort {v}: {owner} has it"));
+                                        self.err(
+                                            &label,
+                                            format!("{f}.nodePort"),
+                                            format!("duplicate NodePort {v}: {owner} has it"),
+                                        );
                                     }
                                 }
                             }
@@ -863,7 +1115,10 @@ impl Resolver<'_> {
                     node_port,
                 });
             }
-            if sp.ports.is_empty() && kind != ServiceType::ExternalName && cip.as_deref() != Some("None") {
+            if sp.ports.is_empty()
+                && kind != ServiceType::ExternalName
+                && cip.as_deref() != Some("None")
+            {
                 self.err(&label, "spec.ports", "a Service needs at least one port");
             }
             // Policies
@@ -876,17 +1131,34 @@ impl Resolver<'_> {
                         self.err(&label, "spec.externalTrafficPolicy", "Local may only be set for NodePort or LoadBalancer Services, or with externalIPs");
                     }
                 }
-                Some(other) => self.err(&label, "spec.externalTrafficPolicy", format!("unknown policy {other:?} (Cluster or Local)")),
+                Some(other) => self.err(
+                    &label,
+                    "spec.externalTrafficPolicy",
+                    format!("unknown policy {other:?} (Cluster or Local)"),
+                ),
             }
             match sp.internal_traffic_policy.as_deref() {
                 None | Some("") | Some("Cluster") => {}
                 Some("Local") => svc.internal_traffic_policy = TrafficPolicy::Local,
-                Some(other) => self.err(&label, "spec.internalTrafficPolicy", format!("unknown policy {other:?} (Cluster or Local)")),
+                Some(other) => self.err(
+                    &label,
+                    "spec.internalTrafficPolicy",
+                    format!("unknown policy {other:?} (Cluster or Local)"),
+                ),
             }
             match sp.session_affinity.as_deref() {
                 None | Some("") | Some("None") => {
-                    if sp.session_affinity_config.as_ref().and_then(|c| c.client_ip.as_ref()).is_some() {
-                        self.sink.warn(&label, "spec.sessionAffinityConfig", "ignored: sessionAffinity is not ClientIP");
+                    if sp
+                        .session_affinity_config
+                        .as_ref()
+                        .and_then(|c| c.client_ip.as_ref())
+                        .is_some()
+                    {
+                        self.sink.warn(
+                            &label,
+                            "spec.sessionAffinityConfig",
+                            "ignored: sessionAffinity is not ClientIP",
+                        );
                     }
                 }
                 Some("ClientIP") => {
@@ -899,12 +1171,21 @@ impl Resolver<'_> {
                     if (1..=86400).contains(&t) {
                         svc.session_affinity = Some(t as u32);
                     } else {
-                        self.err(&label, "spec.sessionAffinityConfig.clientIP.timeoutSeconds", format!("{t} is out of range 1-86400"));
+                        self.err(
+                            &label,
+                            "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                            format!("{t} is out of range 1-86400"),
+                        );
                     }
                 }
-                Some(other) => self.err(&label, "spec.sessionAffinity", format!("unknown value {other:?} (None or ClientIP)")),
+                Some(other) => self.err(
+                    &label,
+                    "spec.sessionAffinity",
+                    format!("unknown value {other:?} (None or ClientIP)"),
+                ),
             }
-            let wants_hc = kind == ServiceType::LoadBalancer && svc.external_traffic_policy == TrafficPolicy::Local;
+            let wants_hc = kind == ServiceType::LoadBalancer
+                && svc.external_traffic_policy == TrafficPolicy::Local;
             let mut wants_hc_port = false;
             match sp.health_check_node_port {
                 Some(h) if h != 0 => {
@@ -916,7 +1197,10 @@ impl Resolver<'_> {
                             Ok(v) if !cluster.node_port_range.contains(v) => self.err(
                                 &label,
                                 "spec.healthCheckNodePort",
-                                format!("{v} is outside the NodePort range {}", cluster.node_port_range),
+                                format!(
+                                    "{v} is outside the NodePort range {}",
+                                    cluster.node_port_range
+                                ),
                             ),
                             Ok(v) => {
                                 if node_ports.reserve(v) {
@@ -924,7 +1208,11 @@ impl Resolver<'_> {
                                     svc.health_check_node_port = Some(v);
                                 } else {
                                     let owner = port_owner.get(&v).cloned().unwrap_or_default();
-                                    self.err(&label, "spec.healthCheckNodePort", format!("duplicate NodePort {v}: {owner} has it"));
+                                    self.err(
+                                        &label,
+                                        "spec.healthCheckNodePort",
+                                        format!("duplicate NodePort {v}: {owner} has it"),
+                                    );
                                 }
                             }
                         }
@@ -942,11 +1230,19 @@ impl Resolver<'_> {
                 match r.trim().parse::<Ipv4Net>() {
                     // kube-proxy accepts host bits set; it masks them.
                     Ok(n) => svc.load_balancer_source_ranges.push(n.trunc()),
-                    Err(_) => self.err(&label, format!("spec.loadBalancerSourceRanges[{i}]"), format!("{r:?} is not a CIDR")),
+                    Err(_) => self.err(
+                        &label,
+                        format!("spec.loadBalancerSourceRanges[{i}]"),
+                        format!("{r:?} is not a CIDR"),
+                    ),
                 }
             }
             if !svc.load_balancer_source_ranges.is_empty() && kind != ServiceType::LoadBalancer {
-                self.sink.warn(&label, "spec.loadBalancerSourceRanges", "only LoadBalancer Services use source ranges; ignored");
+                self.sink.warn(
+                    &label,
+                    "spec.loadBalancerSourceRanges",
+                    "only LoadBalancer Services use source ranges; ignored",
+                );
             }
             if let Some(ip) = sp.load_balancer_ip.as_deref().filter(|s| !s.is_empty()) {
                 match syntax::ipv4(ip) {
@@ -961,19 +1257,30 @@ impl Resolver<'_> {
                             lb_pool.reserve(ip);
                             svc.load_balancer_ingress.push(ip);
                         }
-                        Err(e) => self.err(&label, format!("status.loadBalancer.ingress[{i}].ip"), e),
+                        Err(e) => {
+                            self.err(&label, format!("status.loadBalancer.ingress[{i}].ip"), e)
+                        }
                     },
-                    None => self.sink.warn(&label, format!("status.loadBalancer.ingress[{i}]"), "hostname-only ingress is not modelled; ignored"),
+                    None => self.sink.warn(
+                        &label,
+                        format!("status.loadBalancer.ingress[{i}]"),
+                        "hostname-only ingress is not modelled; ignored",
+                    ),
                 }
             }
             if kind != ServiceType::LoadBalancer && !svc.load_balancer_ingress.is_empty() {
-                self.sink.warn(&label, "status.loadBalancer.ingress", format!("ignored: a {} Service has no load balancer", kind.as_str()));
+                self.sink.warn(
+                    &label,
+                    "status.loadBalancer.ingress",
+                    format!("ignored: a {} Service has no load balancer", kind.as_str()),
+                );
                 svc.load_balancer_ingress.clear();
             }
             if let Some(ip) = svc.load_balancer_ip {
                 lb_pool.reserve(ip);
             }
-            let wants_lb = kind == ServiceType::LoadBalancer && svc.load_balancer_ingress.is_empty();
+            let wants_lb =
+                kind == ServiceType::LoadBalancer && svc.load_balancer_ingress.is_empty();
             pending.push((svc, wants_ip, wants_node_port, wants_hc_port, wants_lb));
         }
 
@@ -982,27 +1289,46 @@ impl Resolver<'_> {
             if wants_ip {
                 match ips.allocate_service_ip(&svc.key()) {
                     Some(ip) => svc.cluster_ip = Some(ip),
-                    None => self.err(&label, "spec.clusterIP", format!("the service network {} is full", cluster.service_cidr)),
+                    None => self.err(
+                        &label,
+                        "spec.clusterIP",
+                        format!("the service network {} is full", cluster.service_cidr),
+                    ),
                 }
             }
             for i in wants_node_port {
                 let key = format!("{}:{}", svc.key(), svc.ports[i].port);
                 match node_ports.allocate(&key) {
                     Some(p) => svc.ports[i].node_port = Some(p),
-                    None => self.err(&label, format!("spec.ports[{i}].nodePort"), format!("the NodePort range {} is full", cluster.node_port_range)),
+                    None => self.err(
+                        &label,
+                        format!("spec.ports[{i}].nodePort"),
+                        format!("the NodePort range {} is full", cluster.node_port_range),
+                    ),
                 }
             }
             if wants_hc_port {
                 match node_ports.allocate(&format!("{}:health", svc.key())) {
                     Some(p) => svc.health_check_node_port = Some(p),
-                    None => self.err(&label, "spec.healthCheckNodePort", format!("the NodePort range {} is full", cluster.node_port_range)),
+                    None => self.err(
+                        &label,
+                        "spec.healthCheckNodePort",
+                        format!("the NodePort range {} is full", cluster.node_port_range),
+                    ),
                 }
             }
             if wants_lb {
                 let ip = svc.load_balancer_ip.or_else(|| lb_pool.next_free());
                 match ip {
                     Some(ip) => svc.load_balancer_ingress.push(ip),
-                    None => self.err(&label, "status.loadBalancer.ingress", format!("the load balancer pool {} is full", defaults::LOAD_BALANCER_POOL)),
+                    None => self.err(
+                        &label,
+                        "status.loadBalancer.ingress",
+                        format!(
+                            "the load balancer pool {} is full",
+                            defaults::LOAD_BALANCER_POOL
+                        ),
+                    ),
                 }
             }
             self.scenario.services.push(svc);
@@ -1022,7 +1348,12 @@ impl Resolver<'_> {
         for s in &self.scenario.services {
             for ip in &s.load_balancer_ingress {
                 if let Some(o) = seen.get(ip) {
-                    clashes.push((format!("Service {}", s.key()), "status.loadBalancer.ingress".to_string(), *ip, o.clone()));
+                    clashes.push((
+                        format!("Service {}", s.key()),
+                        "status.loadBalancer.ingress".to_string(),
+                        *ip,
+                        o.clone(),
+                    ));
                 }
             }
         }
@@ -1045,22 +1376,40 @@ impl Resolver<'_> {
                 continue;
             }
             if !keys.insert((namespace.clone(), name.clone())) {
-                self.err(&label, "metadata.name", "an EndpointSlice of this name is given twice in this namespace");
+                self.err(
+                    &label,
+                    "metadata.name",
+                    "an EndpointSlice of this name is given twice in this namespace",
+                );
                 continue;
             }
             let Some(service) = s.metadata.labels.get(SERVICE_NAME_LABEL).cloned() else {
-                self.err(&label, format!("metadata.labels.{SERVICE_NAME_LABEL}"), "is missing: it names the Service this slice belongs to");
+                self.err(
+                    &label,
+                    format!("metadata.labels.{SERVICE_NAME_LABEL}"),
+                    "is missing: it names the Service this slice belongs to",
+                );
                 continue;
             };
             match s.address_type.as_deref() {
                 None | Some("IPv4") => {}
                 Some(other) => {
-                    self.sink.warn(&label, "addressType", format!("{other} slices are not modelled (IPv4 only); ignored"));
+                    self.sink.warn(
+                        &label,
+                        "addressType",
+                        format!("{other} slices are not modelled (IPv4 only); ignored"),
+                    );
                     continue;
                 }
             }
             if self.scenario.service(&namespace, &service).is_none() {
-                self.sink.warn(&label, format!("metadata.labels.{SERVICE_NAME_LABEL}"), format!("there is no Service {namespace}/{service}: kube-proxy ignores this slice"));
+                self.sink.warn(
+                    &label,
+                    format!("metadata.labels.{SERVICE_NAME_LABEL}"),
+                    format!(
+                        "there is no Service {namespace}/{service}: kube-proxy ignores this slice"
+                    ),
+                );
             }
             let mut ports = Vec::new();
             for (i, p) in s.ports.iter().enumerate() {
@@ -1093,7 +1442,11 @@ impl Resolver<'_> {
             for (i, e) in s.endpoints.iter().enumerate() {
                 let f = format!("endpoints[{i}]");
                 let Some(addr) = e.addresses.first() else {
-                    self.err(&label, format!("{f}.addresses"), "must have at least one address");
+                    self.err(
+                        &label,
+                        format!("{f}.addresses"),
+                        "must have at least one address",
+                    );
                     continue;
                 };
                 let ip = match syntax::ipv4(addr) {
@@ -1105,14 +1458,19 @@ impl Resolver<'_> {
                 };
                 if let Some(n) = &e.node_name {
                     if self.scenario.node(n).is_none() {
-                        self.sink.warn(&label, format!("{f}.nodeName"), format!("there is no Node {n}"));
+                        self.sink.warn(
+                            &label,
+                            format!("{f}.nodeName"),
+                            format!("there is no Node {n}"),
+                        );
                     }
                 }
                 let ready = e.conditions.ready.unwrap_or(true);
                 endpoints.push(Endpoint {
                     ip,
                     ready,
-                    serving: e.conditions.serving.unwrap_or(ready),
+                    // As kube-proxy reads them: an unset condition counts as true.
+                    serving: e.conditions.serving.unwrap_or(true),
                     terminating: e.conditions.terminating.unwrap_or(false),
                     node_name: e.node_name.clone(),
                     pod: e

@@ -420,7 +420,10 @@ impl Scenario {
     }
 
     /// The EndpointSlices of a Service, in order.
-    pub fn slices_of<'a>(&'a self, svc: &'a Service) -> impl Iterator<Item = &'a EndpointSlice> + 'a {
+    pub fn slices_of<'a>(
+        &'a self,
+        svc: &'a Service,
+    ) -> impl Iterator<Item = &'a EndpointSlice> + 'a {
         self.endpoint_slices
             .iter()
             .filter(move |s| s.namespace == svc.namespace && s.service == svc.name)

@@ -53,7 +53,9 @@ fn dns_label_chars(whole: &str, part: &str) -> Result<(), String> {
 pub fn service_name(s: &str) -> Result<(), String> {
     dns_label(s)?;
     if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Err(format!("{s:?} is not a valid Service name (must start with a letter)"));
+        return Err(format!(
+            "{s:?} is not a valid Service name (must start with a letter)"
+        ));
     }
     Ok(())
 }
@@ -79,7 +81,8 @@ pub fn port_name(s: &str) -> Result<(), String> {
 fn qualified_name_part(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && s.starts_with(|c: char| c.is_ascii_alphanumeric())
         && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -117,7 +120,9 @@ pub fn label_value(v: &str) -> Result<(), String> {
 pub fn ipv4(s: &str) -> Result<Ipv4Addr, String> {
     match s.trim().parse::<IpAddr>() {
         Ok(IpAddr::V4(a)) => Ok(a),
-        Ok(IpAddr::V6(_)) => Err(format!("{s:?} is an IPv6 address; the playground models IPv4 only")),
+        Ok(IpAddr::V6(_)) => Err(format!(
+            "{s:?} is an IPv6 address; the playground models IPv4 only"
+        )),
         Err(_) => Err(format!("{s:?} is not an IP address")),
     }
 }
@@ -128,7 +133,9 @@ pub fn cidr(s: &str) -> Result<Ipv4Net, String> {
         Ok(n) => n,
         Err(_) => {
             if s.contains(':') {
-                return Err(format!("{s:?} is an IPv6 CIDR; the playground models IPv4 only"));
+                return Err(format!(
+                    "{s:?} is an IPv6 CIDR; the playground models IPv4 only"
+                ));
             }
             return Err(format!("{s:?} is not a CIDR (expected like 10.0.1.0/24)"));
         }

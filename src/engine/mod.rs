@@ -1,0 +1,5 @@
+//! The pure simulation: topology, routing, netfilter, conntrack and the
+//! two-way packet trace. No web crates, no clock, no global randomness:
+//! time and a random source are passed in.
+
+pub mod packet;

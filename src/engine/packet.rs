@@ -1,0 +1,67 @@
+//! An IP packet as the trace shows it at each hop: the L3/L4 header fields
+//! that routing, netfilter and conntrack decide on.
+
+use crate::model::Protocol;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// TCP flags the trace cares about (the first packet of a connection is a
+/// SYN, its answer a SYN-ACK, a refused one is answered with RST).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpFlags {
+    Syn,
+    SynAck,
+    Rst,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packet {
+    pub proto: Protocol,
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+    pub ttl: u8,
+    /// The netfilter mark (`skb->mark`), set by `MARK` rules.
+    pub mark: u32,
+    /// For TCP: which packet of the handshake this is.
+    pub flags: Option<TcpFlags>,
+}
+
+/// The TTL a Linux host sends with.
+pub const DEFAULT_TTL: u8 = 64;
+
+impl Packet {
+    pub fn new(proto: Protocol, src: SocketAddrV4, dst: SocketAddrV4) -> Packet {
+        Packet {
+            proto,
+            src,
+            dst,
+            ttl: DEFAULT_TTL,
+            mark: 0,
+            flags: (proto == Protocol::Tcp).then_some(TcpFlags::Syn),
+        }
+    }
+
+    pub fn src_ip(&self) -> Ipv4Addr {
+        *self.src.ip()
+    }
+
+    pub fn dst_ip(&self) -> Ipv4Addr {
+        *self.dst.ip()
+    }
+}
+
+impl fmt::Display for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} -> {}", self.proto.as_k8s(), self.src, self.dst)?;
+        match self.flags {
+            Some(TcpFlags::Syn) => f.write_str(" [SYN]")?,
+            Some(TcpFlags::SynAck) => f.write_str(" [SYN,ACK]")?,
+            Some(TcpFlags::Rst) => f.write_str(" [RST]")?,
+            None => {}
+        }
+        if self.mark != 0 {
+            write!(f, " mark={:#x}", self.mark)?;
+        }
+        write!(f, " ttl={}", self.ttl)
+    }
+}

@@ -1,0 +1,552 @@
+//! kube-proxy: from a [`Scenario`] to the ruleset one node's kube-proxy
+//! writes. Pure Rust: no web crates, no clock, no randomness.
+//!
+//! ```text
+//! Scenario --service_ports(node)--> [ServicePortInfo] --iptables::build--> Ruleset --> iptables-restore text
+//! ```
+//!
+//! The first step is backend-independent and follows kube-proxy's
+//! `pkg/proxy` (service port map, endpoint slice cache,
+//! `CategorizeEndpoints`): for every Service port, its endpoints in
+//! kube-proxy's order, which of them are local to the node, and which are
+//! usable under each traffic policy. The iptables backend
+//! ([`iptables`]) turns that into a [`Ruleset`] (tables, chains, rules as
+//! data); nftables and IPVS can later be other backends of the same step.
+
+pub mod iptables;
+pub mod ruleset;
+
+pub use ruleset::Ruleset;
+
+use crate::model::{Protocol, Scenario, ServiceType, TrafficPolicy};
+use ipnet::Ipv4Net;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+/// Why no ruleset could be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// There is no node of this name in the scenario.
+    UnknownNode(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnknownNode(n) => write!(f, "there is no node {n:?}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// One endpoint of a Service port, as kube-proxy sees it from one node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointInfo {
+    pub ip: Ipv4Addr,
+    pub port: u16,
+    /// On the node the rules are for (`nodeName` equals it).
+    pub is_local: bool,
+    pub ready: bool,
+    pub serving: bool,
+    pub terminating: bool,
+    pub node_name: Option<String>,
+    /// The pod behind it, when known.
+    pub pod: Option<String>,
+}
+
+impl EndpointInfo {
+    /// `ip:port`, kube-proxy's `Endpoint.String()`: the key endpoints are
+    /// sorted and hashed by.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.ip, self.port)
+    }
+}
+
+impl fmt::Display for EndpointInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.ip, self.port)
+    }
+}
+
+/// One Service port with everything a backend needs (kube-proxy's
+/// `ServicePort` plus the result of `CategorizeEndpoints`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServicePortInfo {
+    pub namespace: String,
+    pub service: String,
+    /// The port's name (`None` for the single unnamed port).
+    pub port_name: Option<String>,
+    pub protocol: Protocol,
+    pub cluster_ip: Ipv4Addr,
+    pub port: u16,
+    pub node_port: Option<u16>,
+    pub external_ips: Vec<Ipv4Addr>,
+    /// `status.loadBalancer.ingress` IPs.
+    pub load_balancer_ips: Vec<Ipv4Addr>,
+    /// Source ranges; empty also when one of them is `0.0.0.0/0` (which
+    /// kube-proxy reads as "allow any").
+    pub load_balancer_source_ranges: Vec<Ipv4Net>,
+    /// Set only when kube-proxy serves it (LoadBalancer with
+    /// externalTrafficPolicy Local).
+    pub health_check_node_port: Option<u16>,
+    /// ClientIP affinity timeout in seconds.
+    pub session_affinity: Option<u32>,
+    /// externalTrafficPolicy Local (and the port is externally accessible).
+    pub external_policy_local: bool,
+    /// internalTrafficPolicy Local.
+    pub internal_policy_local: bool,
+    /// Every endpoint of the port, deduplicated, in kube-proxy's order:
+    /// lexicographic order of the `ip:port` strings.
+    pub endpoints: Vec<EndpointInfo>,
+    /// The endpoints Cluster policy uses (ready ones; if none is ready,
+    /// serving-and-terminating ones). Empty when the port never uses
+    /// Cluster policy.
+    pub cluster_endpoints: Vec<EndpointInfo>,
+    /// The endpoints Local policy uses (local ready ones; if none,
+    /// local serving-and-terminating ones). Empty when the port never
+    /// uses Local policy.
+    pub local_endpoints: Vec<EndpointInfo>,
+    /// The union of the two: the endpoints this node writes a chain for.
+    pub reachable_endpoints: Vec<EndpointInfo>,
+    /// The port has usable endpoints somewhere in the cluster.
+    pub has_any_endpoints: bool,
+}
+
+impl ServicePortInfo {
+    /// `namespace/name:port` (or `namespace/name` for an unnamed port):
+    /// kube-proxy's `ServicePortName.String()`, used in comments and
+    /// chain-name hashes.
+    pub fn name_string(&self) -> String {
+        match &self.port_name {
+            Some(p) if !p.is_empty() => format!("{}/{}:{}", self.namespace, self.service, p),
+            _ => format!("{}/{}", self.namespace, self.service),
+        }
+    }
+
+    /// NodePort, external IPs or load balancer IPs.
+    pub fn externally_accessible(&self) -> bool {
+        self.node_port.is_some()
+            || !self.load_balancer_ips.is_empty()
+            || !self.external_ips.is_empty()
+    }
+
+    /// Cluster endpoints are needed: internal policy Cluster, or external
+    /// traffic at all (Local external policy still short-circuits pod and
+    /// node traffic to all endpoints).
+    pub fn uses_cluster_endpoints(&self) -> bool {
+        !self.internal_policy_local || self.externally_accessible()
+    }
+
+    pub fn uses_local_endpoints(&self) -> bool {
+        self.internal_policy_local || (self.external_policy_local && self.externally_accessible())
+    }
+
+    /// The health check answer for this node: the number of local ready
+    /// endpoints (a load balancer treats 0, answered with HTTP 503, as
+    /// unhealthy; otherwise 200).
+    pub fn local_ready_endpoints(&self) -> usize {
+        self.endpoints
+            .iter()
+            .filter(|e| e.is_local && e.ready)
+            .count()
+    }
+}
+
+/// Every Service port kube-proxy programs on `node_name`, with its
+/// endpoints categorised for that node. Sorted by `namespace/name`, then
+/// port name, then protocol (the order kube-proxy's tests sort rules in;
+/// the real proxier walks a Go map).
+///
+/// Headless and ExternalName Services are skipped, as kube-proxy skips
+/// them. Endpoints are matched to a Service port by port name and
+/// protocol, like kube-proxy's EndpointSlice cache; an `ip:port` given
+/// twice is kept once (the local copy wins).
+pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<ServicePortInfo>, Error> {
+    if scenario.node(node_name).is_none() {
+        return Err(Error::UnknownNode(node_name.to_string()));
+    }
+    let mut out = Vec::new();
+    for svc in &scenario.services {
+        if svc.kind == ServiceType::ExternalName {
+            continue;
+        }
+        let Some(cluster_ip) = svc.cluster_ip else {
+            continue;
+        };
+        let externally_accessible_svc = svc.kind.has_node_ports() || !svc.external_ips.is_empty();
+        let external_policy_local =
+            externally_accessible_svc && svc.external_traffic_policy == TrafficPolicy::Local;
+        let internal_policy_local = svc.internal_traffic_policy == TrafficPolicy::Local;
+        let load_balancer_ips = if svc.kind == ServiceType::LoadBalancer {
+            svc.load_balancer_ingress.clone()
+        } else {
+            Vec::new()
+        };
+        let mut source_ranges = if svc.kind == ServiceType::LoadBalancer {
+            svc.load_balancer_source_ranges.clone()
+        } else {
+            Vec::new()
+        };
+        if source_ranges.iter().any(|n| n.prefix_len() == 0) {
+            source_ranges.clear();
+        }
+        let health_check_node_port =
+            if svc.kind == ServiceType::LoadBalancer && external_policy_local {
+                svc.health_check_node_port
+            } else {
+                None
+            };
+        for sp in &svc.ports {
+            let mut endpoints: Vec<EndpointInfo> = Vec::new();
+            for slice in scenario.slices_of(svc) {
+                for p in slice.ports.iter().filter(|p| {
+                    p.protocol == sp.protocol
+                        && p.name.as_deref().unwrap_or("") == sp.name.as_deref().unwrap_or("")
+                }) {
+                    for e in &slice.endpoints {
+                        let is_local = e.node_name.as_deref() == Some(node_name);
+                        let ep = EndpointInfo {
+                            ip: e.ip,
+                            port: p.port,
+                            is_local,
+                            ready: e.ready,
+                            serving: e.serving,
+                            terminating: e.terminating,
+                            node_name: e.node_name.clone(),
+                            pod: e.pod.clone(),
+                        };
+                        match endpoints
+                            .iter_mut()
+                            .find(|x| x.ip == ep.ip && x.port == ep.port)
+                        {
+                            None => endpoints.push(ep),
+                            Some(x) if is_local => *x = ep,
+                            Some(_) => {}
+                        }
+                    }
+                }
+            }
+            endpoints.sort_by_key(|e| e.key());
+            let mut info = ServicePortInfo {
+                namespace: svc.namespace.clone(),
+                service: svc.name.clone(),
+                port_name: sp.name.clone(),
+                protocol: sp.protocol,
+                cluster_ip,
+                port: sp.port,
+                node_port: if svc.kind.has_node_ports() {
+                    sp.node_port
+                } else {
+                    None
+                },
+                external_ips: svc.external_ips.clone(),
+                load_balancer_ips: load_balancer_ips.clone(),
+                load_balancer_source_ranges: source_ranges.clone(),
+                health_check_node_port,
+                session_affinity: svc.session_affinity,
+                external_policy_local,
+                internal_policy_local,
+                endpoints,
+                cluster_endpoints: Vec::new(),
+                local_endpoints: Vec::new(),
+                reachable_endpoints: Vec::new(),
+                has_any_endpoints: false,
+            };
+            categorize(&mut info);
+            out.push(info);
+        }
+    }
+    // The key is the `namespace/name` string, not the pair: the tests'
+    // sort compares the comment up to the first space or colon.
+    out.sort_by_cached_key(|p| {
+        (
+            format!("{}/{}", p.namespace, p.service),
+            p.port_name.clone().unwrap_or_default(),
+            p.protocol,
+        )
+    });
+    Ok(out)
+}
+
+/// kube-proxy's `CategorizeEndpoints` (without topology hints, which the
+/// model does not carry).
+fn categorize(info: &mut ServicePortInfo) {
+    let eps = &info.endpoints;
+    if eps.is_empty() {
+        return;
+    }
+    let mut cluster = Vec::new();
+    let mut has_any = false;
+    if info.uses_cluster_endpoints() {
+        cluster = eps.iter().filter(|e| e.ready).cloned().collect::<Vec<_>>();
+        if cluster.is_empty() {
+            cluster = eps
+                .iter()
+                .filter(|e| e.serving && e.terminating)
+                .cloned()
+                .collect();
+        }
+        has_any = !cluster.is_empty();
+    }
+    if !info.uses_local_endpoints() {
+        info.reachable_endpoints = cluster.clone();
+        info.cluster_endpoints = cluster;
+        info.has_any_endpoints = has_any;
+        return;
+    }
+    let mut local_ready = false;
+    let mut local_serving_terminating = false;
+    for e in eps {
+        if e.ready {
+            has_any = true;
+            local_ready |= e.is_local;
+        } else if e.serving && e.terminating {
+            has_any = true;
+            local_serving_terminating |= e.is_local;
+        }
+    }
+    let mut use_serving_terminating = false;
+    let local: Vec<EndpointInfo> = if local_ready {
+        eps.iter()
+            .filter(|e| e.is_local && e.ready)
+            .cloned()
+            .collect()
+    } else if local_serving_terminating {
+        use_serving_terminating = true;
+        eps.iter()
+            .filter(|e| e.is_local && e.serving && e.terminating)
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    info.has_any_endpoints = has_any;
+    if !info.uses_cluster_endpoints() {
+        info.reachable_endpoints = local.clone();
+        info.local_endpoints = local;
+        return;
+    }
+    if !use_serving_terminating {
+        // Cluster endpoints are every ready endpoint: a superset of the
+        // local ready ones.
+        info.reachable_endpoints = cluster.clone();
+    } else {
+        // Merge (kube-proxy builds a map here; sort for a stable order).
+        let mut all = cluster.clone();
+        for e in &local {
+            if !all.iter().any(|x| x.key() == e.key()) {
+                all.push(e.clone());
+            }
+        }
+        all.sort_by_key(|e| e.key());
+        info.reachable_endpoints = all;
+    }
+    info.cluster_endpoints = cluster;
+    info.local_endpoints = local;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model;
+
+    fn load(yaml: &str) -> Scenario {
+        match model::load(yaml) {
+            Ok(l) => l.scenario,
+            Err(e) => panic!("scenario does not load: {e:?}"),
+        }
+    }
+
+    const BASE: &str = r#"
+apiVersion: v1
+kind: Node
+metadata: {name: node-1}
+spec: {podCIDR: 10.0.1.0/24}
+status: {addresses: [{type: InternalIP, address: 10.100.0.2}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-2}
+spec: {podCIDR: 10.0.2.0/24}
+status: {addresses: [{type: InternalIP, address: 10.100.0.3}]}
+"#;
+
+    fn with(extra: &str) -> Scenario {
+        load(&format!("{BASE}---\n{extra}"))
+    }
+
+    #[test]
+    fn endpoints_sort_as_strings() {
+        let s = with(
+            r#"
+apiVersion: v1
+kind: Service
+metadata: {name: svc}
+spec:
+  clusterIP: 10.3.240.10
+  ports: [{name: p, port: 11}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: svc-a
+  labels: {kubernetes.io/service-name: svc}
+addressType: IPv4
+endpoints:
+- addresses: [10.1.1.1]
+- addresses: [10.1.1.11]
+- addresses: [10.1.1.2]
+ports: [{name: p, port: 11}]
+"#,
+        );
+        let sp = service_ports(&s, "node-1").unwrap();
+        let keys: Vec<String> = sp[0].endpoints.iter().map(|e| e.key()).collect();
+        assert_eq!(keys, ["10.1.1.11:11", "10.1.1.1:11", "10.1.1.2:11"]);
+    }
+
+    #[test]
+    fn unknown_node_is_an_error() {
+        let s = with("apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {nodeName: node-1}\n");
+        assert_eq!(
+            service_ports(&s, "node-9"),
+            Err(Error::UnknownNode("node-9".into()))
+        );
+    }
+
+    #[test]
+    fn terminating_endpoints_used_only_when_none_is_ready() {
+        let yaml = |ready2: bool| {
+            format!(
+                r#"
+apiVersion: v1
+kind: Service
+metadata: {{name: svc}}
+spec:
+  clusterIP: 10.3.240.10
+  ports: [{{name: p, port: 80}}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: svc-a
+  labels: {{kubernetes.io/service-name: svc}}
+endpoints:
+- addresses: [10.0.1.5]
+  conditions: {{ready: false, serving: true, terminating: true}}
+- addresses: [10.0.2.5]
+  conditions: {{ready: {ready2}, serving: {ready2}, terminating: false}}
+ports: [{{name: p, port: 80}}]
+"#
+            )
+        };
+        let s = with(&yaml(true));
+        let sp = &service_ports(&s, "node-1").unwrap()[0];
+        let keys: Vec<String> = sp.cluster_endpoints.iter().map(|e| e.key()).collect();
+        assert_eq!(keys, ["10.0.2.5:80"]);
+        let s = with(&yaml(false));
+        let sp = &service_ports(&s, "node-1").unwrap()[0];
+        let keys: Vec<String> = sp.cluster_endpoints.iter().map(|e| e.key()).collect();
+        assert_eq!(keys, ["10.0.1.5:80"]);
+        assert!(sp.has_any_endpoints);
+    }
+
+    #[test]
+    fn slice_ports_match_by_name_and_protocol() {
+        let s = with(
+            r#"
+apiVersion: v1
+kind: Service
+metadata: {name: dns}
+spec:
+  clusterIP: 10.3.240.10
+  ports:
+  - {name: dns, port: 53, protocol: UDP}
+  - {name: dns-tcp, port: 53, protocol: TCP}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: dns-a
+  labels: {kubernetes.io/service-name: dns}
+endpoints:
+- addresses: [10.0.1.5]
+ports:
+- {name: dns, port: 5353, protocol: UDP}
+- {name: dns-tcp, port: 5354, protocol: TCP}
+- {name: dns, port: 9999, protocol: TCP}
+"#,
+        );
+        let sp = service_ports(&s, "node-1").unwrap();
+        let summary: Vec<(String, Protocol, Vec<String>)> = sp
+            .iter()
+            .map(|p| {
+                (
+                    p.name_string(),
+                    p.protocol,
+                    p.endpoints.iter().map(|e| e.key()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    "default/dns:dns".to_string(),
+                    Protocol::Udp,
+                    vec!["10.0.1.5:5353".to_string()]
+                ),
+                (
+                    "default/dns:dns-tcp".to_string(),
+                    Protocol::Tcp,
+                    vec!["10.0.1.5:5354".to_string()]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn local_policy_categorises_per_node() {
+        let s = with(
+            r#"
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  clusterIP: 10.3.240.10
+  ports: [{port: 80, nodePort: 30080}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-a
+  labels: {kubernetes.io/service-name: web}
+endpoints:
+- {addresses: [10.0.1.5], nodeName: node-1}
+- {addresses: [10.0.2.5], nodeName: node-2}
+- {addresses: [10.0.2.6], nodeName: node-2}
+ports: [{port: 8080}]
+"#,
+        );
+        let n1 = &service_ports(&s, "node-1").unwrap()[0];
+        assert_eq!(n1.name_string(), "default/web");
+        assert!(
+            n1.external_policy_local && n1.uses_cluster_endpoints() && n1.uses_local_endpoints()
+        );
+        assert_eq!(n1.cluster_endpoints.len(), 3);
+        assert_eq!(
+            n1.local_endpoints
+                .iter()
+                .map(|e| e.key())
+                .collect::<Vec<_>>(),
+            ["10.0.1.5:8080"]
+        );
+        assert_eq!(n1.reachable_endpoints.len(), 3);
+        assert_eq!(n1.local_ready_endpoints(), 1);
+        let n2 = &service_ports(&s, "node-2").unwrap()[0];
+        assert_eq!(n2.local_endpoints.len(), 2);
+        assert_eq!(n2.local_ready_endpoints(), 2);
+    }
+}

@@ -1,0 +1,1119 @@
+//! A netfilter ruleset as data: tables -> chains -> rules, each rule an
+//! ordered list of matches and an optional target. The iptables backend
+//! fills it; the netfilter evaluator executes it; the `iptables-restore`
+//! text is rendered from it (and can be parsed back into it), so the
+//! structure is the one source of truth.
+//!
+//! Match order inside a rule is kept as written, because the text form
+//! must come out exactly as kube-proxy writes it.
+
+use crate::model::Protocol;
+use ipnet::Ipv4Net;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// A whole ruleset: the tables of one node's network namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Ruleset {
+    pub tables: Vec<Table>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TableName {
+    Raw,
+    Mangle,
+    Nat,
+    Filter,
+}
+
+impl TableName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableName::Raw => "raw",
+            TableName::Mangle => "mangle",
+            TableName::Nat => "nat",
+            TableName::Filter => "filter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TableName> {
+        Some(match s {
+            "raw" => TableName::Raw,
+            "mangle" => TableName::Mangle,
+            "nat" => TableName::Nat,
+            "filter" => TableName::Filter,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for TableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub name: TableName,
+    pub chains: Vec<Chain>,
+    /// Chains that this sync deletes (`-X`): kube-proxy's service chains
+    /// left over from an earlier sync. Written as a chain line (which
+    /// flushes it) plus `-X` in the restore text.
+    pub deleted: Vec<String>,
+}
+
+impl Table {
+    pub fn new(name: TableName) -> Table {
+        Table {
+            name,
+            chains: Vec::new(),
+            deleted: Vec::new(),
+        }
+    }
+
+    pub fn chain(&self, name: &str) -> Option<&Chain> {
+        self.chains.iter().find(|c| c.name == name)
+    }
+
+    pub fn chain_mut(&mut self, name: &str) -> Option<&mut Chain> {
+        self.chains.iter_mut().find(|c| c.name == name)
+    }
+}
+
+/// Who made a chain, which decides whether it is part of the
+/// `iptables-restore` text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainOrigin {
+    /// A kernel built-in chain (PREROUTING, INPUT, ...) with its policy.
+    /// kube-proxy adds its jump rules here with `iptables -I`, outside the
+    /// restore text.
+    Builtin(Policy),
+    /// Declared and filled by kube-proxy's `iptables-restore` input.
+    Restore,
+    /// Created with `iptables -N` outside the restore text (the canary
+    /// chains kube-proxy watches to notice a flush, kubelet's chains).
+    Ensured,
+}
+
+/// The policy of a built-in chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Accept,
+    Drop,
+}
+
+impl Policy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Accept => "ACCEPT",
+            Policy::Drop => "DROP",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    pub name: String,
+    pub origin: ChainOrigin,
+    pub rules: Vec<Rule>,
+}
+
+impl Chain {
+    pub fn new(name: impl Into<String>, origin: ChainOrigin) -> Chain {
+        Chain {
+            name: name.into(),
+            origin,
+            rules: Vec::new(),
+        }
+    }
+
+    pub fn is_builtin(&self) -> bool {
+        matches!(self.origin, ChainOrigin::Builtin(_))
+    }
+}
+
+/// One rule: every match must hold (in order), then the target runs. A
+/// rule without a target only counts packets (kube-proxy writes one at the
+/// end of each `KUBE-FW-` chain, as a comment for readers).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rule {
+    pub matches: Vec<Match>,
+    pub target: Option<Target>,
+}
+
+impl Rule {
+    pub fn new() -> Rule {
+        Rule::default()
+    }
+
+    /// Adds a match (builder style).
+    pub fn with(mut self, m: Match) -> Rule {
+        self.matches.push(m);
+        self
+    }
+
+    /// Sets the target (builder style).
+    pub fn then(mut self, t: Target) -> Rule {
+        self.target = Some(t);
+        self
+    }
+
+    /// Sets the target to a jump to `chain`.
+    pub fn jump(self, chain: impl Into<String>) -> Rule {
+        self.then(Target::Jump(chain.into()))
+    }
+
+    /// The rule's comment, if it has one.
+    pub fn comment(&self) -> Option<&str> {
+        self.matches.iter().find_map(|m| match m {
+            Match::Comment(c) => Some(c.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The rule as `iptables-restore` writes it, after `-A CHAIN`.
+    pub fn spec(&self) -> String {
+        let mut out = String::new();
+        for m in &self.matches {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            write_match(&mut out, m);
+        }
+        if let Some(t) = &self.target {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            write_target(&mut out, t);
+        }
+        out
+    }
+}
+
+/// An address in a `-s`/`-d` match: a single host as written (`10.0.1.1`)
+/// or a network (`10.0.0.0/8`; a `/32` written as such stays so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddrSpec {
+    Host(Ipv4Addr),
+    Net(Ipv4Net),
+}
+
+impl AddrSpec {
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        match self {
+            AddrSpec::Host(h) => *h == ip,
+            AddrSpec::Net(n) => n.contains(&ip),
+        }
+    }
+}
+
+impl fmt::Display for AddrSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AddrSpec::Host(h) => write!(f, "{h}"),
+            AddrSpec::Net(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// Which address `-m addrtype` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddrDir {
+    Src,
+    Dst,
+}
+
+/// The address type `-m addrtype` tests for. kube-proxy only uses LOCAL
+/// (an address of this host, loopback included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddrType {
+    Local,
+}
+
+/// A conntrack state for `-m conntrack --ctstate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtState {
+    New,
+    Established,
+    Related,
+    Invalid,
+    Untracked,
+    Snat,
+    Dnat,
+}
+
+impl CtState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CtState::New => "NEW",
+            CtState::Established => "ESTABLISHED",
+            CtState::Related => "RELATED",
+            CtState::Invalid => "INVALID",
+            CtState::Untracked => "UNTRACKED",
+            CtState::Snat => "SNAT",
+            CtState::Dnat => "DNAT",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CtState> {
+        Some(match s {
+            "NEW" => CtState::New,
+            "ESTABLISHED" => CtState::Established,
+            "RELATED" => CtState::Related,
+            "INVALID" => CtState::Invalid,
+            "UNTRACKED" => CtState::Untracked,
+            "SNAT" => CtState::Snat,
+            "DNAT" => CtState::Dnat,
+            _ => return None,
+        })
+    }
+}
+
+/// A mark value as written: kube-proxy formats its mark with Go's `%#08x`
+/// (`0x00004000`); its tests use `0x4000`. `digits` is the minimum number
+/// of hex digits after `0x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hex {
+    pub value: u32,
+    pub digits: u8,
+}
+
+impl Hex {
+    pub fn new(value: u32, digits: u8) -> Hex {
+        Hex { value, digits }
+    }
+}
+
+impl fmt::Display for Hex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{:0w$x}", self.value, w = usize::from(self.digits))
+    }
+}
+
+/// `-m statistic --mode random --probability P`, P as written (kube-proxy
+/// writes `1/n` with 10 decimals).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probability {
+    pub text: String,
+}
+
+impl Probability {
+    /// kube-proxy's `1/n`, formatted as Go's `%0.10f` does.
+    pub fn one_in(n: u32) -> Probability {
+        Probability {
+            text: probability_text(n),
+        }
+    }
+
+    /// The decimal value written.
+    pub fn value(&self) -> f64 {
+        self.text.parse().unwrap_or(0.0)
+    }
+
+    /// What the kernel stores: iptables converts P to
+    /// `lround(P * 2^31)` and matches when a random 31-bit number is below
+    /// it, so this over 2^31 is the real probability.
+    pub fn kernel_threshold(&self) -> u32 {
+        let t = (self.value() * 2_147_483_648.0).round();
+        t.clamp(0.0, 2_147_483_648.0) as u32
+    }
+
+    /// `n` when this is kube-proxy's rendering of `1/n`: the ideal
+    /// probability behind the rounded decimal.
+    pub fn as_one_in(&self) -> Option<u32> {
+        let v = self.value();
+        if v <= 0.0 {
+            return None;
+        }
+        let n = (1.0 / v).round();
+        if !(1.0..=f64::from(u32::MAX)).contains(&n) {
+            return None;
+        }
+        let n = n as u32;
+        (probability_text(n) == self.text).then_some(n)
+    }
+}
+
+/// `1/n` with exactly 10 decimals, rounded half to even on the exact
+/// value, as Go's `fmt.Sprintf("%0.10f", 1.0/float64(n))` prints it.
+/// (For any `n` below 10^7, the float64 nearest 1/n rounds the same way
+/// as 1/n itself; the only ties are exact ones, e.g. `1/2048`.)
+pub fn probability_text(n: u32) -> String {
+    assert!(n > 0, "probability 1/0");
+    const SCALE: u64 = 10_000_000_000;
+    let n = u64::from(n);
+    let mut q = SCALE / n;
+    let r = SCALE % n;
+    if 2 * r > n || (2 * r == n && q % 2 == 1) {
+        q += 1;
+    }
+    format!("{}.{:010}", q / SCALE, q % SCALE)
+}
+
+/// `-m recent` in the two ways kube-proxy uses it for ClientIP affinity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecentMode {
+    /// `--set`: remember the source address.
+    Set,
+    /// `--rcheck --seconds N [--reap]`: is the source address in the list,
+    /// seen within N seconds?
+    Rcheck { seconds: u32, reap: bool },
+}
+
+/// One match of a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    /// `-m comment --comment TEXT` (quoted when it has spaces).
+    Comment(String),
+    /// `-m tcp -p tcp`: kube-proxy always names the protocol module too.
+    Protocol(Protocol),
+    /// `[!] -s ADDR`
+    Source { addr: AddrSpec, negated: bool },
+    /// `[!] -d ADDR`
+    Destination { addr: AddrSpec, negated: bool },
+    /// `--dport N` (of the protocol module loaded before it).
+    DestinationPort(u16),
+    /// `-m addrtype --src-type LOCAL` / `--dst-type LOCAL`
+    AddrType { dir: AddrDir, addr_type: AddrType },
+    /// `-m statistic --mode random --probability P`
+    Statistic(Probability),
+    /// `-m recent --name NAME ...` (the list is keyed by source address).
+    Recent { name: String, mode: RecentMode },
+    /// `-m mark [!] --mark VALUE/MASK`
+    Mark {
+        value: Hex,
+        mask: Hex,
+        negated: bool,
+    },
+    /// `-m conntrack [!] --ctstate S1,S2`
+    Conntrack { states: Vec<CtState>, negated: bool },
+    /// `-m nfacct --nfacct-name NAME`: counts, always matches.
+    Nfacct(String),
+}
+
+/// What a rule does when it matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Accept,
+    Drop,
+    /// `-j REJECT` with the default answer (ICMP port unreachable; for
+    /// TCP too, as kube-proxy writes no `--reject-with`).
+    Reject,
+    Return,
+    /// `-j CHAIN`: continue in a user chain, come back on RETURN or at
+    /// its end.
+    Jump(String),
+    /// `-j DNAT --to-destination IP:PORT`
+    Dnat(SocketAddrV4),
+    /// `-j SNAT --to-source IP`
+    Snat(Ipv4Addr),
+    /// `-j MASQUERADE [--random-fully]`: SNAT to the egress interface's
+    /// address.
+    Masquerade {
+        random_fully: bool,
+    },
+    /// `-j MARK --or-mark V` / `--xor-mark V` / `--set-xmark V/M`
+    Mark(MarkOp),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkOp {
+    Or(Hex),
+    Xor(Hex),
+    SetXmark { value: Hex, mask: Hex },
+}
+
+impl MarkOp {
+    /// The new mark, given the old one.
+    pub fn apply(self, mark: u32) -> u32 {
+        match self {
+            MarkOp::Or(v) => mark | v.value,
+            MarkOp::Xor(v) => mark ^ v.value,
+            MarkOp::SetXmark { value, mask } => (mark & !mask.value) ^ value.value,
+        }
+    }
+}
+
+// ------------------------------------------------------------------ text
+
+fn quote(s: &str) -> String {
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c == '"') {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn neg(out: &mut String, negated: bool) {
+    if negated {
+        out.push_str("! ");
+    }
+}
+
+fn write_match(out: &mut String, m: &Match) {
+    use std::fmt::Write;
+    match m {
+        Match::Comment(c) => {
+            let _ = write!(out, "-m comment --comment {}", quote(c));
+        }
+        Match::Protocol(p) => {
+            let _ = write!(out, "-m {0} -p {0}", p.as_lower());
+        }
+        Match::Source { addr, negated } => {
+            neg(out, *negated);
+            let _ = write!(out, "-s {addr}");
+        }
+        Match::Destination { addr, negated } => {
+            neg(out, *negated);
+            let _ = write!(out, "-d {addr}");
+        }
+        Match::DestinationPort(p) => {
+            let _ = write!(out, "--dport {p}");
+        }
+        Match::AddrType { dir, addr_type } => {
+            let d = match dir {
+                AddrDir::Src => "--src-type",
+                AddrDir::Dst => "--dst-type",
+            };
+            let t = match addr_type {
+                AddrType::Local => "LOCAL",
+            };
+            let _ = write!(out, "-m addrtype {d} {t}");
+        }
+        Match::Statistic(p) => {
+            let _ = write!(out, "-m statistic --mode random --probability {}", p.text);
+        }
+        Match::Recent { name, mode } => {
+            let _ = write!(out, "-m recent --name {name}");
+            match mode {
+                RecentMode::Set => out.push_str(" --set"),
+                RecentMode::Rcheck { seconds, reap } => {
+                    let _ = write!(out, " --rcheck --seconds {seconds}");
+                    if *reap {
+                        out.push_str(" --reap");
+                    }
+                }
+            }
+        }
+        Match::Mark {
+            value,
+            mask,
+            negated,
+        } => {
+            out.push_str("-m mark ");
+            neg(out, *negated);
+            let _ = write!(out, "--mark {value}/{mask}");
+        }
+        Match::Conntrack { states, negated } => {
+            out.push_str("-m conntrack ");
+            neg(out, *negated);
+            let s: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+            let _ = write!(out, "--ctstate {}", s.join(","));
+        }
+        Match::Nfacct(name) => {
+            let _ = write!(out, "-m nfacct --nfacct-name {name}");
+        }
+    }
+}
+
+fn write_target(out: &mut String, t: &Target) {
+    use std::fmt::Write;
+    match t {
+        Target::Accept => out.push_str("-j ACCEPT"),
+        Target::Drop => out.push_str("-j DROP"),
+        Target::Reject => out.push_str("-j REJECT"),
+        Target::Return => out.push_str("-j RETURN"),
+        Target::Jump(c) => {
+            let _ = write!(out, "-j {c}");
+        }
+        Target::Dnat(to) => {
+            let _ = write!(out, "-j DNAT --to-destination {to}");
+        }
+        Target::Snat(to) => {
+            let _ = write!(out, "-j SNAT --to-source {to}");
+        }
+        Target::Masquerade { random_fully } => {
+            out.push_str("-j MASQUERADE");
+            if *random_fully {
+                out.push_str(" --random-fully");
+            }
+        }
+        Target::Mark(op) => {
+            let _ = match op {
+                MarkOp::Or(v) => write!(out, "-j MARK --or-mark {v}"),
+                MarkOp::Xor(v) => write!(out, "-j MARK --xor-mark {v}"),
+                MarkOp::SetXmark { value, mask } => {
+                    write!(out, "-j MARK --set-xmark {value}/{mask}")
+                }
+            };
+        }
+    }
+}
+
+/// The order kube-proxy's tests put chains in (`sortIPTablesRules`):
+/// KUBE-NODEPORTS, KUBE-SERVICES, then other KUBE-* chains, then the rest,
+/// alphabetically within each group. The real proxier's order across
+/// Services is Go map order; this is the deterministic form its tests
+/// compare.
+pub fn chain_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn rank(n: &str) -> u8 {
+        match n {
+            "KUBE-NODEPORTS" => 0,
+            "KUBE-SERVICES" => 1,
+            _ if n.starts_with("KUBE-") => 2,
+            _ => 3,
+        }
+    }
+    rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
+}
+
+impl Ruleset {
+    pub fn table(&self, name: TableName) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    pub fn table_mut(&mut self, name: TableName) -> Option<&mut Table> {
+        self.tables.iter_mut().find(|t| t.name == name)
+    }
+
+    pub fn chain(&self, table: TableName, chain: &str) -> Option<&Chain> {
+        self.table(table).and_then(|t| t.chain(chain))
+    }
+
+    /// The `iptables-restore` input kube-proxy writes: for each table it
+    /// touches (alphabetically: filter, nat), the chain lines of the chains
+    /// it owns, their rules chain by chain, the `-X` lines of stale chains,
+    /// then COMMIT. Built-in chains and chains made outside the restore
+    /// (canaries) are not part of it.
+    pub fn to_iptables_restore(&self) -> String {
+        let mut tables: Vec<&Table> = self
+            .tables
+            .iter()
+            .filter(|t| {
+                !t.deleted.is_empty() || t.chains.iter().any(|c| c.origin == ChainOrigin::Restore)
+            })
+            .collect();
+        tables.sort_by_key(|t| t.name.as_str());
+        let mut out = String::new();
+        for t in tables {
+            out.push('*');
+            out.push_str(t.name.as_str());
+            out.push('\n');
+            let mut names: Vec<(&str, Option<&Chain>)> = t
+                .chains
+                .iter()
+                .filter(|c| c.origin == ChainOrigin::Restore)
+                .map(|c| (c.name.as_str(), Some(c)))
+                .chain(t.deleted.iter().map(|d| (d.as_str(), None)))
+                .collect();
+            names.sort_by(|a, b| chain_order(a.0, b.0));
+            for (n, _) in &names {
+                out.push(':');
+                out.push_str(n);
+                out.push_str(" - [0:0]\n");
+            }
+            for (n, c) in &names {
+                for r in c.iter().flat_map(|c| &c.rules) {
+                    out.push_str("-A ");
+                    out.push_str(n);
+                    let spec = r.spec();
+                    if !spec.is_empty() {
+                        out.push(' ');
+                        out.push_str(&spec);
+                    }
+                    out.push('\n');
+                }
+            }
+            for (n, c) in &names {
+                if c.is_none() {
+                    out.push_str("-X ");
+                    out.push_str(n);
+                    out.push('\n');
+                }
+            }
+            out.push_str("COMMIT\n");
+        }
+        out
+    }
+
+    /// Every table and chain as `iptables-save` would list them in the
+    /// node's namespace (kube-proxy's spelling, not the kernel's
+    /// normalised one): built-in chains with their policies and the jump
+    /// rules kube-proxy inserts into them, the canary chains, and the
+    /// restore chains. Tables in kernel order (raw, mangle, nat, filter).
+    pub fn to_listing(&self) -> String {
+        let mut tables: Vec<&Table> = self.tables.iter().collect();
+        tables.sort_by_key(|t| t.name);
+        let mut out = String::new();
+        for t in tables {
+            out.push('*');
+            out.push_str(t.name.as_str());
+            out.push('\n');
+            let mut chains: Vec<&Chain> = t.chains.iter().collect();
+            chains.sort_by(|a, b| {
+                b.is_builtin().cmp(&a.is_builtin()).then_with(|| {
+                    if a.is_builtin() {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        chain_order(&a.name, &b.name)
+                    }
+                })
+            });
+            for c in &chains {
+                let policy = match c.origin {
+                    ChainOrigin::Builtin(p) => p.as_str(),
+                    _ => "-",
+                };
+                out.push_str(&format!(":{} {} [0:0]\n", c.name, policy));
+            }
+            for c in &chains {
+                for r in &c.rules {
+                    out.push_str(&format!("-A {} {}\n", c.name, r.spec()));
+                }
+            }
+            out.push_str("COMMIT\n");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Ruleset {
+    /// The `iptables-restore` text ([`Ruleset::to_iptables_restore`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iptables_restore())
+    }
+}
+
+// ----------------------------------------------------------------- parse
+
+/// A line of `iptables-restore` text that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl Ruleset {
+    /// Reads `iptables-restore` text in kube-proxy's spelling (the form
+    /// [`Ruleset::to_iptables_restore`] writes) back into rules. Chains
+    /// named on `:` lines are restore chains; built-in chain names get a
+    /// built-in chain with their policy. `#` lines and blank lines are
+    /// skipped.
+    pub fn from_iptables_restore(text: &str) -> Result<Ruleset, ParseError> {
+        let mut rs = Ruleset::default();
+        let mut current: Option<usize> = None;
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            let err = |m: String| ParseError {
+                line: line_no,
+                message: m,
+            };
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('*') {
+                let t =
+                    TableName::parse(name).ok_or_else(|| err(format!("unknown table {name:?}")))?;
+                rs.tables.push(Table::new(t));
+                current = Some(rs.tables.len() - 1);
+                continue;
+            }
+            let ti = current.ok_or_else(|| err("rule outside a table".into()))?;
+            let table = &mut rs.tables[ti];
+            if line == "COMMIT" {
+                current = None;
+                continue;
+            }
+            if let Some(decl) = line.strip_prefix(':') {
+                let mut parts = decl.split_whitespace();
+                let name = parts.next().ok_or_else(|| err("empty chain line".into()))?;
+                let policy = parts.next().unwrap_or("-");
+                let origin = match policy {
+                    "-" => ChainOrigin::Restore,
+                    "ACCEPT" => ChainOrigin::Builtin(Policy::Accept),
+                    "DROP" => ChainOrigin::Builtin(Policy::Drop),
+                    p => return Err(err(format!("unknown policy {p:?}"))),
+                };
+                if table.chain(name).is_none() {
+                    table.chains.push(Chain::new(name, origin));
+                }
+                continue;
+            }
+            let words = split_words(line).map_err(&err)?;
+            match words.first().map(String::as_str) {
+                Some("-X") => {
+                    let name = words
+                        .get(1)
+                        .ok_or_else(|| err("-X without a chain".into()))?;
+                    table.chains.retain(|c| &c.name != name);
+                    table.deleted.push(name.clone());
+                }
+                Some("-A") => {
+                    let name = words
+                        .get(1)
+                        .ok_or_else(|| err("-A without a chain".into()))?;
+                    let rule = parse_rule(&words[2..]).map_err(&err)?;
+                    match table.chain_mut(name) {
+                        Some(c) => c.rules.push(rule),
+                        None => return Err(err(format!("chain {name} was not declared"))),
+                    }
+                }
+                _ => return Err(err(format!("cannot read {line:?}"))),
+            }
+        }
+        if current.is_some() {
+            return Err(ParseError {
+                line: text.lines().count(),
+                message: "missing COMMIT".into(),
+            });
+        }
+        Ok(rs)
+    }
+}
+
+fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut w = String::new();
+        if c == '"' {
+            chars.next();
+            loop {
+                match chars.next() {
+                    None => return Err("unterminated quote".into()),
+                    Some('"') => break,
+                    Some('\\') => {
+                        if let Some(n) = chars.next() {
+                            w.push(n);
+                        }
+                    }
+                    Some(o) => w.push(o),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                w.push(c);
+                chars.next();
+            }
+        }
+        words.push(w);
+    }
+    Ok(words)
+}
+
+fn parse_addr(s: &str) -> Result<AddrSpec, String> {
+    if s.contains('/') {
+        s.parse::<Ipv4Net>()
+            .map(AddrSpec::Net)
+            .map_err(|_| format!("bad network {s:?}"))
+    } else {
+        s.parse::<Ipv4Addr>()
+            .map(AddrSpec::Host)
+            .map_err(|_| format!("bad address {s:?}"))
+    }
+}
+
+fn parse_hex(s: &str) -> Result<Hex, String> {
+    let digits = s
+        .strip_prefix("0x")
+        .ok_or_else(|| format!("bad mark {s:?}"))?;
+    let value = u32::from_str_radix(digits, 16).map_err(|_| format!("bad mark {s:?}"))?;
+    Ok(Hex {
+        value,
+        digits: digits.len() as u8,
+    })
+}
+
+fn parse_mark_pair(s: &str) -> Result<(Hex, Hex), String> {
+    let (v, m) = s.split_once('/').ok_or_else(|| format!("bad mark {s:?}"))?;
+    Ok((parse_hex(v)?, parse_hex(m)?))
+}
+
+fn parse_protocol(s: &str) -> Option<Protocol> {
+    Some(match s {
+        "tcp" => Protocol::Tcp,
+        "udp" => Protocol::Udp,
+        "sctp" => Protocol::Sctp,
+        _ => return None,
+    })
+}
+
+fn parse_rule(words: &[String]) -> Result<Rule, String> {
+    let mut rule = Rule::new();
+    let mut i = 0;
+    let mut negate = false;
+    let next = |i: &mut usize| -> Result<&str, String> {
+        *i += 1;
+        words
+            .get(*i)
+            .map(String::as_str)
+            .ok_or_else(|| "missing value".to_string())
+    };
+    while i < words.len() {
+        let w = words[i].as_str();
+        match w {
+            "!" => {
+                negate = true;
+                i += 1;
+                continue;
+            }
+            "-m" => {
+                let module = next(&mut i)?;
+                match module {
+                    "comment" | "addrtype" | "statistic" | "recent" | "mark" | "conntrack"
+                    | "nfacct" => {
+                        // The module's options follow; read them below.
+                        let opt_start = i + 1;
+                        let (m, used) = parse_module(module, &words[opt_start..])?;
+                        rule.matches.push(m);
+                        i = opt_start + used;
+                        continue;
+                    }
+                    p if parse_protocol(p).is_some() => {
+                        // `-m tcp -p tcp`: the -p that follows makes the match.
+                        if words.get(i + 1).map(String::as_str) == Some("-p")
+                            && words.get(i + 2).map(String::as_str) == Some(p)
+                        {
+                            i += 2;
+                            rule.matches
+                                .push(Match::Protocol(parse_protocol(p).unwrap_or(Protocol::Tcp)));
+                        }
+                    }
+                    other => return Err(format!("unknown match module {other:?}")),
+                }
+            }
+            "-p" => {
+                let p = next(&mut i)?;
+                let proto = parse_protocol(p).ok_or_else(|| format!("unknown protocol {p:?}"))?;
+                // `-p tcp -m tcp` also reads as one protocol match.
+                if words.get(i + 1).map(String::as_str) == Some("-m")
+                    && words.get(i + 2).map(String::as_str) == Some(p)
+                {
+                    i += 2;
+                }
+                rule.matches.push(Match::Protocol(proto));
+            }
+            "-s" | "--source" => {
+                let a = parse_addr(next(&mut i)?)?;
+                rule.matches.push(Match::Source {
+                    addr: a,
+                    negated: negate,
+                });
+            }
+            "-d" | "--destination" => {
+                let a = parse_addr(next(&mut i)?)?;
+                rule.matches.push(Match::Destination {
+                    addr: a,
+                    negated: negate,
+                });
+            }
+            "--dport" => {
+                let p = next(&mut i)?;
+                rule.matches.push(Match::DestinationPort(
+                    p.parse().map_err(|_| format!("bad port {p:?}"))?,
+                ));
+            }
+            "-j" => {
+                let t = next(&mut i)?;
+                let rest = &words[i + 1..];
+                let (target, used) = parse_target(t, rest)?;
+                rule.target = Some(target);
+                i += used;
+            }
+            other => return Err(format!("unknown option {other:?}")),
+        }
+        negate = false;
+        i += 1;
+    }
+    Ok(rule)
+}
+
+/// Parses a module's options; returns the match and how many words it used.
+fn parse_module(module: &str, w: &[String]) -> Result<(Match, usize), String> {
+    let get = |i: usize| {
+        w.get(i)
+            .map(String::as_str)
+            .ok_or_else(|| format!("-m {module}: missing option"))
+    };
+    match module {
+        "comment" => {
+            if get(0)? != "--comment" {
+                return Err("-m comment without --comment".into());
+            }
+            Ok((Match::Comment(get(1)?.to_string()), 2))
+        }
+        "addrtype" => {
+            let dir = match get(0)? {
+                "--src-type" => AddrDir::Src,
+                "--dst-type" => AddrDir::Dst,
+                o => return Err(format!("-m addrtype: unknown option {o:?}")),
+            };
+            if get(1)? != "LOCAL" {
+                return Err(format!("-m addrtype: unsupported type {:?}", get(1)?));
+            }
+            Ok((
+                Match::AddrType {
+                    dir,
+                    addr_type: AddrType::Local,
+                },
+                2,
+            ))
+        }
+        "statistic" => {
+            if get(0)? != "--mode" || get(1)? != "random" || get(2)? != "--probability" {
+                return Err("-m statistic: only --mode random --probability P is read".into());
+            }
+            let p = get(3)?;
+            p.parse::<f64>()
+                .map_err(|_| format!("bad probability {p:?}"))?;
+            Ok((
+                Match::Statistic(Probability {
+                    text: p.to_string(),
+                }),
+                4,
+            ))
+        }
+        "recent" => {
+            if get(0)? != "--name" {
+                return Err("-m recent without --name".into());
+            }
+            let name = get(1)?.to_string();
+            match get(2)? {
+                "--set" => Ok((
+                    Match::Recent {
+                        name,
+                        mode: RecentMode::Set,
+                    },
+                    3,
+                )),
+                "--rcheck" => {
+                    if get(3)? != "--seconds" {
+                        return Err("-m recent --rcheck without --seconds".into());
+                    }
+                    let s = get(4)?;
+                    let seconds = s.parse().map_err(|_| format!("bad seconds {s:?}"))?;
+                    let reap = w.get(5).map(String::as_str) == Some("--reap");
+                    Ok((
+                        Match::Recent {
+                            name,
+                            mode: RecentMode::Rcheck { seconds, reap },
+                        },
+                        if reap { 6 } else { 5 },
+                    ))
+                }
+                o => Err(format!("-m recent: unsupported option {o:?}")),
+            }
+        }
+        "mark" => {
+            let (negated, off) = if get(0)? == "!" {
+                (true, 1)
+            } else {
+                (false, 0)
+            };
+            if get(off)? != "--mark" {
+                return Err("-m mark without --mark".into());
+            }
+            let (value, mask) = parse_mark_pair(get(off + 1)?)?;
+            Ok((
+                Match::Mark {
+                    value,
+                    mask,
+                    negated,
+                },
+                off + 2,
+            ))
+        }
+        "conntrack" => {
+            let (negated, off) = if get(0)? == "!" {
+                (true, 1)
+            } else {
+                (false, 0)
+            };
+            if get(off)? != "--ctstate" {
+                return Err("-m conntrack without --ctstate".into());
+            }
+            let states = get(off + 1)?
+                .split(',')
+                .map(|s| CtState::parse(s).ok_or_else(|| format!("unknown ctstate {s:?}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((Match::Conntrack { states, negated }, off + 2))
+        }
+        "nfacct" => {
+            if get(0)? != "--nfacct-name" {
+                return Err("-m nfacct without --nfacct-name".into());
+            }
+            Ok((Match::Nfacct(get(1)?.to_string()), 2))
+        }
+        _ => Err(format!("unknown match module {module:?}")),
+    }
+}
+
+/// Parses a target and its options; returns it and how many option words
+/// it used.
+fn parse_target(t: &str, w: &[String]) -> Result<(Target, usize), String> {
+    let get = |i: usize| {
+        w.get(i)
+            .map(String::as_str)
+            .ok_or_else(|| format!("-j {t}: missing option"))
+    };
+    Ok(match t {
+        "ACCEPT" => (Target::Accept, 0),
+        "DROP" => (Target::Drop, 0),
+        "REJECT" => (Target::Reject, 0),
+        "RETURN" => (Target::Return, 0),
+        "DNAT" => {
+            if get(0)? != "--to-destination" {
+                return Err("DNAT without --to-destination".into());
+            }
+            let to = get(1)?;
+            (
+                Target::Dnat(
+                    to.parse()
+                        .map_err(|_| format!("bad DNAT destination {to:?}"))?,
+                ),
+                2,
+            )
+        }
+        "SNAT" => {
+            if get(0)? != "--to-source" {
+                return Err("SNAT without --to-source".into());
+            }
+            let to = get(1)?;
+            (
+                Target::Snat(to.parse().map_err(|_| format!("bad SNAT source {to:?}"))?),
+                2,
+            )
+        }
+        "MASQUERADE" => {
+            let rf = w.first().map(String::as_str) == Some("--random-fully");
+            (Target::Masquerade { random_fully: rf }, usize::from(rf))
+        }
+        "MARK" => match get(0)? {
+            "--or-mark" => (Target::Mark(MarkOp::Or(parse_hex(get(1)?)?)), 2),
+            "--xor-mark" => (Target::Mark(MarkOp::Xor(parse_hex(get(1)?)?)), 2),
+            "--set-xmark" => {
+                let (value, mask) = parse_mark_pair(get(1)?)?;
+                (Target::Mark(MarkOp::SetXmark { value, mask }), 2)
+            }
+            o => return Err(format!("MARK: unsupported option {o:?}")),
+        },
+        chain => (Target::Jump(chain.to_string()), 0),
+    })
+}
