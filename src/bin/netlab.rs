@@ -12,7 +12,11 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
-    use k8s_netlab::model::{self, Loaded};
+    use k8s_netlab::engine::netfilter::SeededChooser;
+    use k8s_netlab::engine::paths::paths;
+    use k8s_netlab::engine::trace::{Leg, Request, Trace, World};
+    use k8s_netlab::kube_proxy::iptables;
+    use k8s_netlab::model::{self, Loaded, Protocol};
     use std::io::Read;
     use std::process::ExitCode;
 
@@ -31,12 +35,138 @@ mod cli {
             /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
             file: String,
         },
+        /// A node's ruleset as kube-proxy writes it (iptables-restore format).
+        Rules {
+            file: String,
+            /// The node whose rules to print.
+            #[arg(long)]
+            node: String,
+        },
+        /// Send one connection and its answer; print every hop.
+        /// Exit 0 when delivered and answered, 1 when not, 2 on bad input.
+        Trace {
+            file: String,
+            #[command(flatten)]
+            req: RequestArgs,
+            /// Seed of the random choices (kube-proxy's probabilities, the load balancer's pick).
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+            /// Print one JSON object instead of text.
+            #[arg(long)]
+            json: bool,
+        },
+        /// Every outcome over all random branches, with its exact probability.
+        Paths {
+            file: String,
+            #[command(flatten)]
+            req: RequestArgs,
+            /// Print JSON (the only format).
+            #[arg(long)]
+            json: bool,
+        },
         /// Print the scenario as YAML with every default and allocation
         /// (addresses, NodePorts) written out; it loads back to the same.
         Export {
             /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
             file: String,
         },
+    }
+
+    #[derive(clap::Args)]
+    struct RequestArgs {
+        /// pod/NAME, node/NAME, internet, or an IP address (node network: a host there; else an internet client).
+        #[arg(long)]
+        from: String,
+        /// IP:PORT or svc/NAME[:PORT].
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value_t = Proto::Tcp)]
+        proto: Proto,
+        /// Remove this node first (repeatable): its pods, routes and pool places go.
+        #[arg(long = "remove-node")]
+        remove_node: Vec<String>,
+    }
+
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum Proto {
+        Tcp,
+        Udp,
+    }
+
+    /// Loads the scenario, removes nodes, parses the request.
+    fn world_and_request(file: &str, req: &RequestArgs) -> Result<(World, Request), ExitCode> {
+        let loaded = read_and_load(file)?;
+        print_warnings(file, &loaded);
+        let mut world = World::new(loaded.scenario);
+        for n in &req.remove_node {
+            if world.remove_node(n).is_none() {
+                eprintln!("error: --remove-node {n}: there is no such node");
+                return Err(ExitCode::from(2));
+            }
+        }
+        let proto = match req.proto {
+            Proto::Tcp => Protocol::Tcp,
+            Proto::Udp => Protocol::Udp,
+        };
+        let request = Request::parse(world.scenario(), &req.from, &req.to, proto).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })?;
+        Ok((world, request))
+    }
+
+    fn print_trace(t: &Trace) {
+        println!("{}", t.request);
+        let mut leg = None;
+        for (i, h) in t.hops.iter().enumerate() {
+            if leg != Some(h.leg) {
+                leg = Some(h.leg);
+                println!(
+                    "{}",
+                    if h.leg == Leg::Request {
+                        "request:"
+                    } else {
+                        "reply:"
+                    }
+                );
+            }
+            println!("{:>4}. {:<16} {:<14} {}", i + 1, h.device, h.at, h.note);
+            if h.before != h.after {
+                println!("{:>38}{}  ->  {}", "", h.before, h.after);
+            }
+            for r in &h.rules {
+                println!(
+                    "{:>38}[{} {} #{}] {}  => {}",
+                    "", r.table, r.chain, r.index, r.rule, r.effect
+                );
+            }
+            if h.rules.is_empty() && !h.decision.is_empty() && h.at != "socket" {
+                println!("{:>38}{}", "", h.decision);
+            }
+        }
+        println!();
+        match &t.delivered_to {
+            Some(d) => println!("verdict: {:?} to {d}", t.verdict),
+            None => println!("verdict: {:?}", t.verdict),
+        }
+        if let Some(s) = &t.server_sees {
+            println!("server sees: {} -> {}", s.src, s.dst);
+        }
+        if let Some(r) = &t.reply {
+            match &r.client_sees {
+                Some(c) => println!("reply: {:?}, the client sees it from {}", r.verdict, c.src),
+                None => println!("reply: {:?}", r.verdict),
+            }
+        }
+        if let Some(reason) = &t.reason {
+            println!("reason: {reason}");
+        }
+        println!("netfilter rules evaluated: {}", t.rules_evaluated);
+        for (node, entries) in &t.conntrack {
+            for e in entries {
+                println!("conntrack {node}: {e}");
+            }
+        }
     }
 
     pub fn main() -> ExitCode {
@@ -50,6 +180,75 @@ mod cli {
                 }
                 Err(code) => code,
             },
+            Command::Rules { file, node } => {
+                let loaded = match read_and_load(&file) {
+                    Ok(l) => l,
+                    Err(code) => return code,
+                };
+                print_warnings(&file, &loaded);
+                match iptables::ruleset(&loaded.scenario, &node) {
+                    Ok(rs) => {
+                        print!("{}", rs.to_iptables_restore());
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: --node {node}: {e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+            Command::Trace {
+                file,
+                req,
+                seed,
+                json,
+            } => {
+                let (mut world, request) = match world_and_request(&file, &req) {
+                    Ok(v) => v,
+                    Err(code) => return code,
+                };
+                let mut chooser = SeededChooser::from_seed(seed);
+                let t = match world.trace(&request, &mut chooser) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&t).expect("traces serialize")
+                    );
+                } else {
+                    print_trace(&t);
+                }
+                if t.succeeded() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Command::Paths { file, req, json: _ } => {
+                let (world, request) = match world_and_request(&file, &req) {
+                    Ok(v) => v,
+                    Err(code) => return code,
+                };
+                match paths(&world, &request) {
+                    Ok(outcomes) => {
+                        let doc = serde_json::json!({ "outcomes": outcomes });
+                        println!(
+                            "{}",
+                            serde_json::to_string_pretty(&doc).expect("outcomes serialize")
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
             Command::Export { file } => match read_and_load(&file) {
                 Ok(loaded) => {
                     print_warnings(&file, &loaded);

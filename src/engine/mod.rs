@@ -2,4 +2,10 @@
 //! two-way packet trace. No web crates, no clock, no global randomness:
 //! time and a random source are passed in.
 
+pub mod conntrack;
+pub mod netfilter;
 pub mod packet;
+pub mod paths;
+pub mod route;
+pub mod topology;
+pub mod trace;

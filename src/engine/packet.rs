@@ -65,3 +65,24 @@ impl fmt::Display for Packet {
         write!(f, " ttl={}", self.ttl)
     }
 }
+
+impl serde::Serialize for Packet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Packet", 6)?;
+        st.serialize_field("proto", self.proto.as_lower())?;
+        st.serialize_field("src", &self.src)?;
+        st.serialize_field("dst", &self.dst)?;
+        st.serialize_field(
+            "flags",
+            &self.flags.map(|f| match f {
+                TcpFlags::Syn => "SYN",
+                TcpFlags::SynAck => "SYN,ACK",
+                TcpFlags::Rst => "RST",
+            }),
+        )?;
+        st.serialize_field("ttl", &self.ttl)?;
+        st.serialize_field("mark", &format!("{:#x}", self.mark))?;
+        st.end()
+    }
+}

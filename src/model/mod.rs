@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod ipam;
 pub mod k8s;
+mod ops;
 mod parse;
 pub mod presets;
 mod resolve;
@@ -18,6 +19,7 @@ pub mod syntax;
 mod value_de;
 
 pub use error::{Errors, Problem};
+pub use ops::Removal;
 pub use parse::{to_yaml, Located};
 pub use resolve::{MAX_REPLICAS, SERVICE_NAME_LABEL};
 pub use scenario::*;

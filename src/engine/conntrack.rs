@@ -1,0 +1,230 @@
+//! Connection tracking, per node: each connection's original tuple and the
+//! reply tuple it expects, which carry its NAT. The nat table decides a
+//! connection's first packet; conntrack translates every later packet, in
+//! both directions, as the kernel's `nf_nat` does: destination at
+//! PREROUTING/OUTPUT, source at POSTROUTING/INPUT.
+
+use super::packet::{Packet, TcpFlags};
+use crate::model::Protocol;
+use serde::Serialize;
+use std::fmt;
+use std::net::SocketAddrV4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tuple {
+    pub proto: Protocol,
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+}
+
+impl Tuple {
+    pub fn of(p: &Packet) -> Tuple {
+        Tuple {
+            proto: p.proto,
+            src: p.src,
+            dst: p.dst,
+        }
+    }
+
+    pub fn reversed(&self) -> Tuple {
+        Tuple {
+            proto: self.proto,
+            src: self.dst,
+            dst: self.src,
+        }
+    }
+}
+
+impl fmt::Display for Tuple {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "src={} dst={} sport={} dport={}",
+            self.src.ip(),
+            self.dst.ip(),
+            self.src.port(),
+            self.dst.port()
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Original,
+    Reply,
+}
+
+/// One tracked connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub original: Tuple,
+    /// What a reply looks like: the original reversed, with NAT applied
+    /// (after DNAT its source is the backend, after SNAT its destination
+    /// is the masquerade address).
+    pub reply: Tuple,
+    /// A reply has been seen.
+    pub replied: bool,
+}
+
+impl Entry {
+    pub fn new(original: Tuple) -> Entry {
+        Entry {
+            original,
+            reply: original.reversed(),
+            replied: false,
+        }
+    }
+
+    pub fn is_dnat(&self) -> bool {
+        self.reply.src != self.original.dst
+    }
+
+    pub fn is_snat(&self) -> bool {
+        self.reply.dst != self.original.src
+    }
+
+    /// The destination a packet of `dir` is rewritten to (PREROUTING/OUTPUT).
+    pub fn dst_for(&self, dir: Direction) -> SocketAddrV4 {
+        match dir {
+            Direction::Original => self.reply.src,
+            Direction::Reply => self.original.src,
+        }
+    }
+
+    /// The source a packet of `dir` is rewritten to (POSTROUTING/INPUT).
+    pub fn src_for(&self, dir: Direction) -> SocketAddrV4 {
+        match dir {
+            Direction::Original => self.reply.dst,
+            Direction::Reply => self.original.dst,
+        }
+    }
+}
+
+impl fmt::Display for Entry {
+    /// As `conntrack -L` prints it (without timeout and counters).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, num) = match self.original.proto {
+            Protocol::Tcp => ("tcp", 6),
+            Protocol::Udp => ("udp", 17),
+            Protocol::Sctp => ("sctp", 132),
+        };
+        write!(f, "{name} {num} {}", self.original)?;
+        if !self.replied {
+            f.write_str(" [UNREPLIED]")?;
+        }
+        write!(f, " {}", self.reply)?;
+        if self.replied {
+            f.write_str(" [ASSURED]")?;
+        }
+        Ok(())
+    }
+}
+
+/// What conntrack makes of a packet before the hooks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// Part of the connection at this index, in this direction.
+    Known(usize, Direction),
+    /// The first packet of a new connection.
+    New,
+    /// Matches no connection and cannot start one (a TCP SYN-ACK or RST
+    /// out of nowhere): conntrack marks it INVALID.
+    Invalid,
+}
+
+/// A node's conntrack table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conntrack {
+    pub entries: Vec<Entry>,
+}
+
+impl Conntrack {
+    pub fn lookup(&self, p: &Packet) -> Lookup {
+        let t = Tuple::of(p);
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.original == t {
+                return Lookup::Known(i, Direction::Original);
+            }
+            if e.reply == t {
+                return Lookup::Known(i, Direction::Reply);
+            }
+        }
+        match (p.proto, p.flags) {
+            (Protocol::Tcp, Some(TcpFlags::SynAck | TcpFlags::Rst)) => Lookup::Invalid,
+            _ => Lookup::New,
+        }
+    }
+
+    /// Confirms a new connection (at the end of POSTROUTING or INPUT).
+    pub fn confirm(&mut self, e: Entry) -> usize {
+        self.entries.push(e);
+        self.entries.len() - 1
+    }
+
+    /// Forgets UDP connections to `backend` (kube-proxy does this when an
+    /// endpoint goes away; TCP entries are left to time out).
+    pub fn clear_udp_to(&mut self, backend: std::net::Ipv4Addr) {
+        self.entries
+            .retain(|e| !(e.original.proto == Protocol::Udp && e.reply.src.ip() == &backend));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sa(s: &str) -> SocketAddrV4 {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_dnat_entry_translates_both_ways() {
+        let syn = Packet::new(Protocol::Tcp, sa("10.0.1.2:40000"), sa("10.3.241.152:80"));
+        let mut ct = Conntrack::default();
+        assert_eq!(ct.lookup(&syn), Lookup::New);
+        let mut e = Entry::new(Tuple::of(&syn));
+        e.reply.src = sa("10.0.2.2:8080");
+        assert!(e.is_dnat() && !e.is_snat());
+        let i = ct.confirm(e);
+        assert_eq!(ct.lookup(&syn), Lookup::Known(i, Direction::Original));
+        assert_eq!(
+            ct.entries[i].dst_for(Direction::Original),
+            sa("10.0.2.2:8080")
+        );
+        let mut reply = Packet::new(Protocol::Tcp, sa("10.0.2.2:8080"), sa("10.0.1.2:40000"));
+        reply.flags = Some(TcpFlags::SynAck);
+        assert_eq!(ct.lookup(&reply), Lookup::Known(i, Direction::Reply));
+        assert_eq!(
+            ct.entries[i].src_for(Direction::Reply),
+            sa("10.3.241.152:80")
+        );
+        assert_eq!(
+            ct.entries[i].to_string(),
+            "tcp 6 src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 [UNREPLIED] src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000"
+        );
+    }
+
+    #[test]
+    fn a_syn_ack_from_nowhere_is_invalid() {
+        let mut p = Packet::new(Protocol::Tcp, sa("10.0.2.2:8080"), sa("203.0.113.10:40000"));
+        p.flags = Some(TcpFlags::SynAck);
+        assert_eq!(Conntrack::default().lookup(&p), Lookup::Invalid);
+        let udp = Packet::new(Protocol::Udp, sa("10.0.2.2:53"), sa("10.0.1.2:40000"));
+        assert_eq!(Conntrack::default().lookup(&udp), Lookup::New);
+    }
+
+    #[test]
+    fn udp_entries_to_a_gone_backend_are_cleared_tcp_stay() {
+        let mut ct = Conntrack::default();
+        for proto in [Protocol::Udp, Protocol::Tcp] {
+            let p = Packet::new(proto, sa("10.0.1.2:40000"), sa("10.3.241.152:53"));
+            let mut e = Entry::new(Tuple::of(&p));
+            e.reply.src = sa("10.0.2.2:53");
+            ct.confirm(e);
+        }
+        ct.clear_udp_to("10.0.2.2".parse().unwrap());
+        assert_eq!(ct.entries.len(), 1);
+        assert_eq!(ct.entries[0].original.proto, Protocol::Tcp);
+    }
+}

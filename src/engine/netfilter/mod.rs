@@ -1,0 +1,1014 @@
+//! Netfilter: runs a node's [`Ruleset`] on one packet at one hook, the way
+//! the Linux kernel runs iptables (`ipt_do_table`).
+//!
+//! - At each hook the tables are consulted in the kernel's priority order
+//!   ([`tables`]): raw (-300), conntrack (-200), mangle (-150), nat for
+//!   destination NAT (-100), filter (0), nat for source NAT (+100).
+//! - Within a table, evaluation starts at the hook's built-in chain. A jump
+//!   enters a user chain; `RETURN` or the end of a user chain comes back to
+//!   the rule after the jump; `RETURN` in, or the end of, a built-in chain
+//!   applies its policy.
+//! - `ACCEPT` ends the table (the next table at the hook still runs);
+//!   `DROP` and `REJECT` end the hook. `DNAT`, `SNAT` and `MASQUERADE` end
+//!   the nat table with a [`NatAction`] that the caller applies through
+//!   conntrack; `MARK` changes the packet's mark and evaluation goes on.
+//! - The nat table sees only the first packet of a connection
+//!   (`ctx.ct_state == New`); later packets and replies are translated by
+//!   conntrack, so the nat table is skipped for them.
+//! - A rule's IP-header matches (`-s`, `-d`, `-p`) are tested before its
+//!   `-m` matches, which are tested in the order written and stop at the
+//!   first that fails, as the kernel does (this decides whether `-m
+//!   statistic` draws a number and `-m recent --set` records an address).
+//!
+//! The packet is never rewritten in the result: a DNAT at OUTPUT is applied
+//! to the copy the later filter table sees (as the kernel's filter/OUTPUT
+//! sees the translated packet), but [`HookResult::packet`] keeps the
+//! original addresses, with only mark changes.
+
+mod chooser;
+mod recent;
+
+pub use chooser::{
+    enumerate, match_probability, Branch, Chooser, ConstChooser, Decision, ScriptedChooser,
+    SeededChooser,
+};
+pub use recent::{Recent, LIST_CAPACITY};
+
+use crate::engine::packet::Packet;
+use crate::kube_proxy::ruleset::{
+    AddrDir, AddrType, Chain, ChainOrigin, CtState, MarkOp, Match, Policy, RecentMode, Rule,
+    Ruleset, Table, TableName, Target,
+};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// A netfilter hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Hook {
+    Prerouting,
+    Input,
+    Forward,
+    Output,
+    Postrouting,
+}
+
+impl Hook {
+    pub const ALL: [Hook; 5] = [
+        Hook::Prerouting,
+        Hook::Input,
+        Hook::Forward,
+        Hook::Output,
+        Hook::Postrouting,
+    ];
+
+    /// The built-in chain of this hook, in every table that has one.
+    pub fn chain_name(self) -> &'static str {
+        match self {
+            Hook::Prerouting => "PREROUTING",
+            Hook::Input => "INPUT",
+            Hook::Forward => "FORWARD",
+            Hook::Output => "OUTPUT",
+            Hook::Postrouting => "POSTROUTING",
+        }
+    }
+}
+
+impl fmt::Display for Hook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.chain_name())
+    }
+}
+
+/// Tables consulted at each hook, in kernel priority order:
+/// PREROUTING raw, mangle, nat; INPUT mangle, filter, nat; FORWARD mangle,
+/// filter; OUTPUT raw, mangle, nat, filter; POSTROUTING mangle, nat.
+pub fn tables(hook: Hook) -> &'static [TableName] {
+    use TableName::*;
+    match hook {
+        Hook::Prerouting => &[Raw, Mangle, Nat],
+        Hook::Input => &[Mangle, Filter, Nat],
+        Hook::Forward => &[Mangle, Filter],
+        Hook::Output => &[Raw, Mangle, Nat, Filter],
+        Hook::Postrouting => &[Mangle, Nat],
+    }
+}
+
+/// NAT already done on the packet's connection: what `--ctstate DNAT` and
+/// `--ctstate SNAT` test (the conntrack entry's `IPS_DST_NAT` /
+/// `IPS_SRC_NAT` status bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CtNat {
+    pub dnat: bool,
+    pub snat: bool,
+}
+
+/// What the evaluator needs to know besides the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ctx<'a> {
+    /// The node's own addresses, for `-m addrtype LOCAL`. The whole of
+    /// 127.0.0.0/8 counts as local whether listed or not (the kernel's
+    /// `local 127.0.0.0/8 dev lo` route).
+    pub local_addrs: &'a [Ipv4Addr],
+    /// The packet's conntrack state: `New` for a connection's first
+    /// packet, `Established` for later ones and replies.
+    pub ct_state: CtState,
+    /// Seconds, for `-m recent`.
+    pub now: u64,
+    /// NAT already set up for the connection (by an earlier hook or node
+    /// state); a DNAT done by this hook's nat table is added for the
+    /// tables after it.
+    pub ct_nat: CtNat,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(local_addrs: &'a [Ipv4Addr], ct_state: CtState, now: u64) -> Ctx<'a> {
+        Ctx {
+            local_addrs,
+            ct_state,
+            now,
+            ct_nat: CtNat::default(),
+        }
+    }
+
+    /// `-m addrtype --*-type LOCAL`.
+    pub fn is_local(&self, ip: Ipv4Addr) -> bool {
+        ip.is_loopback() || self.local_addrs.contains(&ip)
+    }
+}
+
+/// How the hook ends for the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Accept,
+    Drop,
+    /// `-j REJECT` as kube-proxy writes it: answered with ICMP port
+    /// unreachable (the default `--reject-with`, for TCP too).
+    Reject,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Accept => "ACCEPT",
+            Verdict::Drop => "DROP",
+            Verdict::Reject => "REJECT",
+        }
+    }
+}
+
+/// A translation chosen by the nat table, for the caller to apply (and
+/// record in conntrack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NatAction {
+    Dnat(SocketAddrV4),
+    Snat(Ipv4Addr),
+    /// SNAT to the address of the interface the packet leaves by.
+    Masquerade {
+        random_fully: bool,
+    },
+}
+
+impl fmt::Display for NatAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NatAction::Dnat(to) => write!(f, "DNAT to {to}"),
+            NatAction::Snat(to) => write!(f, "SNAT to {to}"),
+            NatAction::Masquerade {
+                random_fully: false,
+            } => f.write_str("MASQUERADE"),
+            NatAction::Masquerade { random_fully: true } => {
+                f.write_str("MASQUERADE --random-fully")
+            }
+        }
+    }
+}
+
+/// One rule that matched (or a built-in chain's policy that applied).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleHit {
+    pub table: TableName,
+    pub chain: String,
+    /// 1-based within the chain, as `iptables -L --line-numbers`; 0 for
+    /// the chain's policy.
+    pub index: usize,
+    /// `-A CHAIN spec` (`-P CHAIN POLICY` for a policy).
+    pub rule: String,
+    /// What it did: `jump KUBE-SVC-X`, `DNAT to 10.0.2.2:8080`,
+    /// `MARK or 0x4000`, `RETURN`, `ACCEPT`, `policy ACCEPT`, ...
+    pub effect: String,
+}
+
+impl RuleHit {
+    pub fn is_policy(&self) -> bool {
+        self.index == 0
+    }
+}
+
+/// What one hook did to one packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookResult {
+    pub verdict: Verdict,
+    /// The translation the nat table chose (first packet only).
+    pub nat: Option<NatAction>,
+    /// The packet with mark changes applied; addresses untranslated.
+    pub packet: Packet,
+    /// Every rule that matched, in order, jumps and the final verdict or
+    /// built-in policy included.
+    pub hits: Vec<RuleHit>,
+    /// Every rule looked at, matched or not: what the kernel traversed.
+    pub rules_evaluated: usize,
+}
+
+impl HookResult {
+    /// The DNAT destination, if the nat table chose one.
+    pub fn dnat(&self) -> Option<SocketAddrV4> {
+        match self.nat {
+            Some(NatAction::Dnat(to)) => Some(to),
+            _ => None,
+        }
+    }
+
+    /// The packet as the hook leaves it when the NAT chosen here is
+    /// applied (MASQUERADE needs the egress address, so it is left out).
+    pub fn translated(&self) -> Packet {
+        let mut p = self.packet;
+        match self.nat {
+            Some(NatAction::Dnat(to)) => p.dst = to,
+            Some(NatAction::Snat(ip)) => p.src = SocketAddrV4::new(ip, p.src.port()),
+            _ => {}
+        }
+        p
+    }
+}
+
+/// Nesting deeper than this means a jump loop (which `iptables-restore`
+/// would have refused); the packet is dropped.
+const MAX_DEPTH: usize = 256;
+
+/// Runs every table at `hook` on `packet`.
+pub fn run_hook(
+    ruleset: &Ruleset,
+    hook: Hook,
+    packet: &Packet,
+    ctx: &Ctx,
+    recent: &mut Recent,
+    chooser: &mut dyn Chooser,
+) -> HookResult {
+    let mut ev = Eval {
+        ctx,
+        recent,
+        chooser,
+        ct_nat: ctx.ct_nat,
+        hits: Vec::new(),
+        evaluated: 0,
+    };
+    let mut pkt = *packet;
+    let mut verdict = Verdict::Accept;
+    let mut nat = None;
+    for &name in tables(hook) {
+        if name == TableName::Nat && ctx.ct_state != CtState::New {
+            continue;
+        }
+        let Some(table) = ruleset.table(name) else {
+            continue;
+        };
+        let Some(chain) = table.chain(hook.chain_name()) else {
+            continue;
+        };
+        match ev.run_table(table, chain, &mut pkt) {
+            End::Accept => {}
+            End::Drop => {
+                verdict = Verdict::Drop;
+                break;
+            }
+            End::Reject => {
+                verdict = Verdict::Reject;
+                break;
+            }
+            End::Nat(action) => {
+                // Later tables at this hook see the translated packet.
+                match action {
+                    NatAction::Dnat(to) => {
+                        pkt.dst = to;
+                        ev.ct_nat.dnat = true;
+                    }
+                    NatAction::Snat(ip) => {
+                        pkt.src = SocketAddrV4::new(ip, pkt.src.port());
+                        ev.ct_nat.snat = true;
+                    }
+                    NatAction::Masquerade { .. } => ev.ct_nat.snat = true,
+                }
+                nat = Some(action);
+            }
+        }
+    }
+    pkt.src = packet.src;
+    pkt.dst = packet.dst;
+    HookResult {
+        verdict,
+        nat,
+        packet: pkt,
+        hits: ev.hits,
+        rules_evaluated: ev.evaluated,
+    }
+}
+
+/// How one table ends.
+enum End {
+    Accept,
+    Drop,
+    Reject,
+    Nat(NatAction),
+}
+
+struct Eval<'a, 'c> {
+    ctx: &'a Ctx<'c>,
+    recent: &'a mut Recent,
+    chooser: &'a mut dyn Chooser,
+    ct_nat: CtNat,
+    hits: Vec<RuleHit>,
+    evaluated: usize,
+}
+
+impl Eval<'_, '_> {
+    fn hit(&mut self, table: TableName, chain: &Chain, index: usize, effect: String) {
+        let spec = chain.rules[index].spec();
+        let rule = if spec.is_empty() {
+            format!("-A {}", chain.name)
+        } else {
+            format!("-A {} {}", chain.name, spec)
+        };
+        self.hits.push(RuleHit {
+            table,
+            chain: chain.name.clone(),
+            index: index + 1,
+            rule,
+            effect,
+        });
+    }
+
+    fn policy(&mut self, table: TableName, builtin: &Chain) -> End {
+        let policy = match builtin.origin {
+            ChainOrigin::Builtin(p) => p,
+            _ => Policy::Accept,
+        };
+        self.hits.push(RuleHit {
+            table,
+            chain: builtin.name.clone(),
+            index: 0,
+            rule: format!("-P {} {}", builtin.name, policy.as_str()),
+            effect: format!("policy {}", policy.as_str()),
+        });
+        match policy {
+            Policy::Accept => End::Accept,
+            Policy::Drop => End::Drop,
+        }
+    }
+
+    fn run_table<'t>(&mut self, table: &'t Table, builtin: &'t Chain, pkt: &mut Packet) -> End {
+        let tn = table.name;
+        let mut stack: Vec<(&'t Chain, usize)> = Vec::new();
+        let mut chain = builtin;
+        let mut i = 0;
+        loop {
+            let Some(rule) = chain.rules.get(i) else {
+                // Off the end: back to the caller, or the policy.
+                match stack.pop() {
+                    Some((c, next)) => {
+                        chain = c;
+                        i = next;
+                        continue;
+                    }
+                    None => return self.policy(tn, builtin),
+                }
+            };
+            self.evaluated += 1;
+            if !self.matches(rule, pkt, tn) {
+                i += 1;
+                continue;
+            }
+            let Some(target) = &rule.target else {
+                self.hit(tn, chain, i, "no target: count and continue".into());
+                i += 1;
+                continue;
+            };
+            match target {
+                Target::Accept => {
+                    self.hit(tn, chain, i, "ACCEPT".into());
+                    return End::Accept;
+                }
+                Target::Drop => {
+                    self.hit(tn, chain, i, "DROP".into());
+                    return End::Drop;
+                }
+                Target::Reject => {
+                    self.hit(tn, chain, i, "REJECT with icmp-port-unreachable".into());
+                    return End::Reject;
+                }
+                Target::Return => {
+                    self.hit(tn, chain, i, "RETURN".into());
+                    match stack.pop() {
+                        Some((c, next)) => {
+                            chain = c;
+                            i = next;
+                        }
+                        None => return self.policy(tn, builtin),
+                    }
+                }
+                Target::Jump(name) => match table.chain(name) {
+                    None => {
+                        self.hit(tn, chain, i, format!("jump {name}: no such chain, ignored"));
+                        i += 1;
+                    }
+                    Some(_) if stack.len() >= MAX_DEPTH => {
+                        self.hit(tn, chain, i, format!("jump {name}: chain loop, dropped"));
+                        return End::Drop;
+                    }
+                    Some(next) => {
+                        self.hit(tn, chain, i, format!("jump {name}"));
+                        stack.push((chain, i + 1));
+                        chain = next;
+                        i = 0;
+                    }
+                },
+                Target::Mark(op) => {
+                    pkt.mark = op.apply(pkt.mark);
+                    let effect = match op {
+                        MarkOp::Or(v) => format!("MARK or {v}"),
+                        MarkOp::Xor(v) => format!("MARK xor {v}"),
+                        MarkOp::SetXmark { value, mask } => {
+                            format!("MARK set-xmark {value}/{mask}")
+                        }
+                    };
+                    self.hit(tn, chain, i, effect);
+                    i += 1;
+                }
+                Target::Dnat(to) => return self.nat(tn, chain, i, NatAction::Dnat(*to)),
+                Target::Snat(to) => return self.nat(tn, chain, i, NatAction::Snat(*to)),
+                Target::Masquerade { random_fully } => {
+                    let action = NatAction::Masquerade {
+                        random_fully: *random_fully,
+                    };
+                    return self.nat(tn, chain, i, action);
+                }
+            }
+        }
+    }
+
+    fn nat(&mut self, tn: TableName, chain: &Chain, i: usize, action: NatAction) -> End {
+        self.hit(tn, chain, i, action.to_string());
+        End::Nat(action)
+    }
+
+    /// Does the packet's conntrack state include `s`? In the raw table
+    /// conntrack has not run yet: no entry, so the state is INVALID.
+    fn ct_has(&self, s: CtState, table: TableName) -> bool {
+        if table == TableName::Raw {
+            return s == CtState::Invalid;
+        }
+        let tracked = matches!(
+            self.ctx.ct_state,
+            CtState::New | CtState::Established | CtState::Related
+        );
+        s == self.ctx.ct_state
+            || (tracked && s == CtState::Dnat && self.ct_nat.dnat)
+            || (tracked && s == CtState::Snat && self.ct_nat.snat)
+    }
+
+    fn matches(&mut self, rule: &Rule, pkt: &Packet, table: TableName) -> bool {
+        // The IP header part (`struct ipt_ip`) first.
+        for m in &rule.matches {
+            let ok = match m {
+                Match::Source { addr, negated } => addr.contains(pkt.src_ip()) != *negated,
+                Match::Destination { addr, negated } => addr.contains(pkt.dst_ip()) != *negated,
+                Match::Protocol(p) => pkt.proto == *p,
+                _ => true,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        // Then the match extensions, in order.
+        for m in &rule.matches {
+            let ok = match m {
+                Match::Source { .. }
+                | Match::Destination { .. }
+                | Match::Protocol(_)
+                | Match::Comment(_)
+                | Match::Nfacct(_) => true,
+                Match::DestinationPort(port) => pkt.dst.port() == *port,
+                Match::AddrType {
+                    dir,
+                    addr_type: AddrType::Local,
+                } => self.ctx.is_local(match dir {
+                    AddrDir::Src => pkt.src_ip(),
+                    AddrDir::Dst => pkt.dst_ip(),
+                }),
+                Match::Statistic(p) => self.chooser.statistic(p),
+                Match::Recent { name, mode } => match mode {
+                    RecentMode::Set => {
+                        self.recent.set(name, pkt.src_ip(), self.ctx.now);
+                        true
+                    }
+                    RecentMode::Rcheck { seconds, reap } => {
+                        self.recent
+                            .rcheck(name, pkt.src_ip(), *seconds, *reap, self.ctx.now)
+                    }
+                },
+                Match::Mark {
+                    value,
+                    mask,
+                    negated,
+                } => ((pkt.mark & mask.value) == value.value) != *negated,
+                Match::Conntrack { states, negated } => {
+                    states.iter().any(|s| self.ct_has(*s, table)) != *negated
+                }
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Protocol;
+
+    fn rs(text: &str) -> Ruleset {
+        Ruleset::from_iptables_restore(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn tcp(src: &str, dst: &str) -> Packet {
+        Packet::new(Protocol::Tcp, src.parse().unwrap(), dst.parse().unwrap())
+    }
+
+    const LOCAL: [Ipv4Addr; 1] = [Ipv4Addr::new(10, 100, 0, 2)];
+
+    fn run_state(r: &Ruleset, hook: Hook, p: &Packet, state: CtState) -> HookResult {
+        let ctx = Ctx::new(&LOCAL, state, 0);
+        run_hook(
+            r,
+            hook,
+            p,
+            &ctx,
+            &mut Recent::new(),
+            &mut ConstChooser(true),
+        )
+    }
+
+    fn run(r: &Ruleset, hook: Hook, p: &Packet) -> HookResult {
+        run_state(r, hook, p, CtState::New)
+    }
+
+    fn effects(h: &HookResult) -> Vec<String> {
+        h.hits
+            .iter()
+            .map(|x| format!("{} {}#{} {}", x.table, x.chain, x.index, x.effect))
+            .collect()
+    }
+
+    #[test]
+    fn table_order_per_hook() {
+        assert_eq!(
+            tables(Hook::Output),
+            [
+                TableName::Raw,
+                TableName::Mangle,
+                TableName::Nat,
+                TableName::Filter
+            ]
+        );
+        assert_eq!(
+            tables(Hook::Input),
+            [TableName::Mangle, TableName::Filter, TableName::Nat]
+        );
+        // Counter rules in every table: they are hit in kernel order,
+        // whatever order the tables are listed in.
+        let mut text = String::new();
+        for t in ["filter", "nat", "mangle", "raw"] {
+            text.push_str(&format!("*{t}\n"));
+            for h in Hook::ALL {
+                if tables(h).iter().any(|x| x.as_str() == t) {
+                    text.push_str(&format!(
+                        ":{h} ACCEPT [0:0]\n-A {h} -m comment --comment {t}\n"
+                    ));
+                }
+            }
+            text.push_str("COMMIT\n");
+        }
+        let r = rs(&text);
+        let p = tcp("10.0.1.2:1000", "10.0.2.2:80");
+        for h in Hook::ALL {
+            let res = run(&r, h, &p);
+            let order: Vec<TableName> = res
+                .hits
+                .iter()
+                .filter(|x| !x.is_policy())
+                .map(|x| x.table)
+                .collect();
+            assert_eq!(order, tables(h), "{h}");
+            assert_eq!(res.rules_evaluated, tables(h).len(), "{h}");
+            assert_eq!(res.verdict, Verdict::Accept);
+            assert!(res.hits.iter().all(|x| x
+                .rule
+                .starts_with(&format!("-{}", if x.is_policy() { 'P' } else { 'A' }))));
+        }
+    }
+
+    #[test]
+    fn jumps_returns_and_policies() {
+        let r = rs("*filter
+:INPUT DROP [0:0]
+:A - [0:0]
+:B - [0:0]
+-A INPUT -j A
+-A INPUT -s 10.0.0.0/8 -j B
+-A INPUT -m comment --comment after
+-A A -s 10.0.1.2 -j RETURN
+-A A -m comment --comment in-A
+-A B -j ACCEPT
+COMMIT
+");
+        // 10.0.1.2: A returns early, B accepts.
+        let res = run(&r, Hook::Input, &tcp("10.0.1.2:1", "10.100.0.2:80"));
+        assert_eq!(
+            effects(&res),
+            [
+                "filter INPUT#1 jump A",
+                "filter A#1 RETURN",
+                "filter INPUT#2 jump B",
+                "filter B#1 ACCEPT",
+            ]
+        );
+        assert_eq!(res.verdict, Verdict::Accept);
+        assert_eq!(res.rules_evaluated, 4);
+        // 10.0.1.3 falls off A, then B accepts.
+        let res = run(&r, Hook::Input, &tcp("10.0.1.3:1", "10.100.0.2:80"));
+        assert_eq!(res.hits[2].effect, "jump B");
+        assert_eq!(res.rules_evaluated, 5);
+        // Outside 10/8: off A, skip B, counter, then the DROP policy.
+        let res = run(&r, Hook::Input, &tcp("192.0.2.1:1", "10.100.0.2:80"));
+        assert_eq!(
+            effects(&res),
+            [
+                "filter INPUT#1 jump A",
+                "filter A#2 no target: count and continue",
+                "filter INPUT#3 no target: count and continue",
+                "filter INPUT#0 policy DROP",
+            ]
+        );
+        assert_eq!(res.hits[3].rule, "-P INPUT DROP");
+        assert_eq!(res.hits[0].rule, "-A INPUT -j A");
+        assert_eq!(res.verdict, Verdict::Drop);
+        assert_eq!(res.rules_evaluated, 5);
+    }
+
+    #[test]
+    fn return_in_builtin_applies_policy() {
+        let r = rs("*filter
+:OUTPUT DROP [0:0]
+-A OUTPUT -j RETURN
+-A OUTPUT -j ACCEPT
+COMMIT
+");
+        let res = run(&r, Hook::Output, &tcp("10.0.1.2:1", "10.0.2.2:80"));
+        assert_eq!(res.verdict, Verdict::Drop);
+        assert_eq!(res.rules_evaluated, 1);
+        assert_eq!(res.hits.last().unwrap().effect, "policy DROP");
+    }
+
+    #[test]
+    fn accept_ends_the_table_only_drop_ends_the_hook() {
+        let r = rs("*mangle
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -j ACCEPT
+-A OUTPUT -j DROP
+COMMIT
+*filter
+:OUTPUT ACCEPT [0:0]
+:X - [0:0]
+-A OUTPUT -j X
+-A OUTPUT -j ACCEPT
+-A X -d 10.0.2.2 -j REJECT
+COMMIT
+*nat
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -j DROP
+COMMIT
+");
+        let res = run(&r, Hook::Output, &tcp("10.0.1.2:1", "10.0.2.3:80"));
+        assert_eq!(res.verdict, Verdict::Drop);
+        // mangle ACCEPT, then nat DROP; filter never runs.
+        assert_eq!(res.rules_evaluated, 2);
+        assert_eq!(
+            effects(&res),
+            ["mangle OUTPUT#1 ACCEPT", "nat OUTPUT#1 DROP"]
+        );
+        // Established: nat skipped, filter runs; 10.0.2.3 is accepted.
+        let res = run_state(
+            &r,
+            Hook::Output,
+            &tcp("10.0.1.2:1", "10.0.2.3:80"),
+            CtState::Established,
+        );
+        assert_eq!(res.verdict, Verdict::Accept);
+        assert_eq!(res.rules_evaluated, 1 + 3);
+        let res = run_state(
+            &r,
+            Hook::Output,
+            &tcp("10.0.1.2:1", "10.0.2.2:80"),
+            CtState::Established,
+        );
+        assert_eq!(res.verdict, Verdict::Reject);
+        assert_eq!(res.hits.last().unwrap().chain, "X");
+    }
+
+    #[test]
+    fn nat_is_terminal_and_only_for_new() {
+        let r = rs("*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -m comment --comment first
+-A PREROUTING -d 10.3.240.10 -j DNAT --to-destination 10.0.2.2:8080
+-A PREROUTING -j DNAT --to-destination 10.0.3.3:8080
+COMMIT
+");
+        let p = tcp("10.0.1.2:1", "10.3.240.10:80");
+        let res = run(&r, Hook::Prerouting, &p);
+        assert_eq!(
+            res.nat,
+            Some(NatAction::Dnat("10.0.2.2:8080".parse().unwrap()))
+        );
+        assert_eq!(res.dnat(), Some("10.0.2.2:8080".parse().unwrap()));
+        assert_eq!(res.packet.dst, p.dst, "NAT is not applied to the result");
+        assert_eq!(res.translated().dst, "10.0.2.2:8080".parse().unwrap());
+        assert_eq!(res.rules_evaluated, 2);
+        assert_eq!(res.hits.last().unwrap().effect, "DNAT to 10.0.2.2:8080");
+        for st in [CtState::Established, CtState::Related, CtState::Invalid] {
+            let res = run_state(&r, Hook::Prerouting, &p, st);
+            assert_eq!(res.nat, None);
+            assert_eq!(res.rules_evaluated, 0);
+            assert!(res.hits.is_empty());
+        }
+    }
+
+    #[test]
+    fn filter_after_nat_at_output_sees_the_dnat() {
+        let r = rs("*nat
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -d 1.2.3.4 -j DNAT --to-destination 10.0.2.2:8080
+COMMIT
+*filter
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -d 1.2.3.4 -j DROP
+-A OUTPUT -m conntrack --ctstate DNAT -m comment --comment dnat-seen
+-A OUTPUT -d 10.0.2.2 -p tcp -m tcp --dport 8080 -j ACCEPT
+COMMIT
+");
+        let res = run(&r, Hook::Output, &tcp("10.100.0.2:1", "1.2.3.4:80"));
+        assert_eq!(res.verdict, Verdict::Accept);
+        assert_eq!(
+            res.hits[1].rule,
+            "-A OUTPUT -m conntrack --ctstate DNAT -m comment --comment dnat-seen"
+        );
+        assert_eq!(res.hits[2].effect, "ACCEPT");
+        assert_eq!(res.packet.dst, "1.2.3.4:80".parse().unwrap());
+        // Without the nat table (a later packet), the DROP applies.
+        let res = run_state(
+            &r,
+            Hook::Output,
+            &tcp("10.100.0.2:1", "1.2.3.4:80"),
+            CtState::Established,
+        );
+        assert_eq!(res.verdict, Verdict::Drop);
+        // ... unless conntrack says the connection was DNATed.
+        let ctx = Ctx {
+            ct_nat: CtNat {
+                dnat: true,
+                snat: false,
+            },
+            ..Ctx::new(&LOCAL, CtState::Established, 0)
+        };
+        let res = run_hook(
+            &r,
+            Hook::Output,
+            &tcp("10.100.0.2:1", "10.0.2.2:8080"),
+            &ctx,
+            &mut Recent::new(),
+            &mut ConstChooser(true),
+        );
+        assert_eq!(res.hits.len(), 2);
+        assert_eq!(res.hits[0].index, 2);
+    }
+
+    #[test]
+    fn marks() {
+        let r = rs("*nat
+:POSTROUTING ACCEPT [0:0]
+:KUBE-POSTROUTING - [0:0]
+:KUBE-MARK-MASQ - [0:0]
+-A POSTROUTING -s 10.0.1.0/24 -j KUBE-MARK-MASQ
+-A POSTROUTING -j MARK --set-xmark 0x10/0xf0
+-A POSTROUTING -j KUBE-POSTROUTING
+-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE --random-fully
+COMMIT
+");
+        let mut p = tcp("10.0.1.2:1", "10.0.2.2:80");
+        p.mark = 0xff;
+        let res = run(&r, Hook::Postrouting, &p);
+        assert_eq!(res.nat, Some(NatAction::Masquerade { random_fully: true }));
+        // 0xff | 0x4000, set-xmark 0x10/0xf0 -> 0x401f, xor 0x4000 -> 0x1f.
+        assert_eq!(res.packet.mark, 0x1f);
+        assert_eq!(
+            effects(&res),
+            [
+                "nat POSTROUTING#1 jump KUBE-MARK-MASQ",
+                "nat KUBE-MARK-MASQ#1 MARK or 0x4000",
+                "nat POSTROUTING#2 MARK set-xmark 0x10/0xf0",
+                "nat POSTROUTING#3 jump KUBE-POSTROUTING",
+                "nat KUBE-POSTROUTING#2 MARK xor 0x4000",
+                "nat KUBE-POSTROUTING#3 MASQUERADE --random-fully",
+            ]
+        );
+        // Unmarked: RETURN from KUBE-POSTROUTING, then the policy.
+        let res = run(&r, Hook::Postrouting, &tcp("10.0.3.2:1", "10.0.2.2:80"));
+        assert_eq!(res.nat, None);
+        assert_eq!(res.packet.mark, 0x10);
+        assert_eq!(res.hits[res.hits.len() - 2].effect, "RETURN");
+        assert_eq!(res.hits.last().unwrap().effect, "policy ACCEPT");
+        assert_eq!(res.rules_evaluated, 4);
+    }
+
+    #[test]
+    fn header_matches_come_before_extensions() {
+        // The statistic match is written first, but -s is tested first:
+        // a packet from elsewhere draws no random number.
+        let r = rs("*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -m statistic --mode random --probability 0.5000000000 -s 10.0.1.2 -j DNAT --to-destination 10.0.2.2:80
+-A PREROUTING -m recent --name L --set -p udp -j ACCEPT
+COMMIT
+");
+        let ctx = Ctx::new(&LOCAL, CtState::New, 5);
+        let mut recent = Recent::new();
+        let mut c = ScriptedChooser::new(vec![]);
+        let res = run_hook(
+            &r,
+            Hook::Prerouting,
+            &tcp("10.0.9.9:1", "10.3.0.1:80"),
+            &ctx,
+            &mut recent,
+            &mut c,
+        );
+        assert!(c.decisions().is_empty());
+        assert_eq!(res.nat, None);
+        // Not UDP: the recent list is not touched either.
+        assert!(recent.is_empty());
+        let res = run_hook(
+            &r,
+            Hook::Prerouting,
+            &tcp("10.0.1.2:1", "10.3.0.1:80"),
+            &ctx,
+            &mut recent,
+            &mut c,
+        );
+        assert_eq!(c.decisions().len(), 1);
+        assert!(res.nat.is_some());
+        let udp = Packet::new(
+            Protocol::Udp,
+            "10.0.9.9:1".parse().unwrap(),
+            "10.3.0.1:53".parse().unwrap(),
+        );
+        let res = run_hook(&r, Hook::Prerouting, &udp, &ctx, &mut recent, &mut c);
+        assert_eq!(res.hits.last().unwrap().effect, "ACCEPT");
+        assert_eq!(recent.last_seen("L", Ipv4Addr::new(10, 0, 9, 9)), Some(5));
+    }
+
+    #[test]
+    fn statistic_goes_through_the_chooser() {
+        let r = rs("*nat
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -m statistic --mode random --probability 0.3333333333 -j DNAT --to-destination 10.0.1.1:80
+-A OUTPUT -m statistic --mode random --probability 0.5000000000 -j DNAT --to-destination 10.0.1.2:80
+-A OUTPUT -j DNAT --to-destination 10.0.1.3:80
+COMMIT
+");
+        let p = tcp("10.0.1.9:1", "10.3.0.1:80");
+        let ctx = Ctx::new(&LOCAL, CtState::New, 0);
+        let branches =
+            enumerate(|c| run_hook(&r, Hook::Output, &p, &ctx, &mut Recent::new(), c).dnat());
+        let got: Vec<(String, f64)> = branches
+            .iter()
+            .map(|b| (b.value.unwrap().to_string(), b.probability))
+            .collect();
+        assert_eq!(got.len(), 3);
+        for (i, (to, prob)) in got.iter().enumerate() {
+            assert_eq!(to, &format!("10.0.1.{}:80", i + 1));
+            assert!((prob - 1.0 / 3.0).abs() < 1e-9);
+        }
+        // A seeded chooser spreads over all three.
+        let mut c = SeededChooser::from_seed(1);
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            seen.insert(run_hook(&r, Hook::Output, &p, &ctx, &mut Recent::new(), &mut c).dnat());
+        }
+        assert_eq!(seen.len(), 3);
+    }
+
+    #[test]
+    fn recent_rcheck_and_set() {
+        let r = rs("*nat
+:PREROUTING ACCEPT [0:0]
+:SEP - [0:0]
+-A PREROUTING -m recent --name SEP --rcheck --seconds 100 --reap -j SEP
+-A PREROUTING -j DNAT --to-destination 10.0.3.3:80
+-A SEP -m recent --name SEP --set -j DNAT --to-destination 10.0.2.2:80
+COMMIT
+");
+        let p = tcp("10.0.1.2:1", "10.3.0.1:80");
+        let mut recent = Recent::new();
+        let go = |now: u64, recent: &mut Recent| {
+            let ctx = Ctx::new(&LOCAL, CtState::New, now);
+            run_hook(
+                &r,
+                Hook::Prerouting,
+                &p,
+                &ctx,
+                recent,
+                &mut ConstChooser(true),
+            )
+            .dnat()
+        };
+        assert_eq!(go(1000, &mut recent), Some("10.0.3.3:80".parse().unwrap()));
+        recent.set("SEP", Ipv4Addr::new(10, 0, 1, 2), 1000);
+        assert_eq!(go(1100, &mut recent), Some("10.0.2.2:80".parse().unwrap()));
+        // The --set refreshed the time to 1100.
+        assert_eq!(
+            recent.last_seen("SEP", Ipv4Addr::new(10, 0, 1, 2)),
+            Some(1100)
+        );
+        assert_eq!(go(1201, &mut recent), Some("10.0.3.3:80".parse().unwrap()));
+        // ... and the stale entry was reaped.
+        assert_eq!(recent.last_seen("SEP", Ipv4Addr::new(10, 0, 1, 2)), None);
+    }
+
+    #[test]
+    fn addrtype_local_and_loopback() {
+        let r = rs("*nat
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -m addrtype --dst-type LOCAL -m addrtype --src-type LOCAL -j ACCEPT
+-A OUTPUT -m addrtype --dst-type LOCAL -j DROP
+COMMIT
+");
+        let v = |s: &str, d: &str| run(&r, Hook::Output, &tcp(s, d)).verdict;
+        assert_eq!(v("10.100.0.2:1", "10.100.0.2:30080"), Verdict::Accept);
+        assert_eq!(v("127.0.0.1:1", "127.0.0.5:30080"), Verdict::Accept);
+        assert_eq!(v("10.0.1.2:1", "10.100.0.2:30080"), Verdict::Drop);
+        assert_eq!(v("10.100.0.2:1", "10.100.0.3:30080"), Verdict::Accept);
+    }
+
+    #[test]
+    fn conntrack_states_and_raw_table() {
+        let r = rs("*raw
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -m conntrack --ctstate INVALID -m comment --comment no-ct-yet
+COMMIT
+*mangle
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -m conntrack ! --ctstate RELATED,ESTABLISHED -j DROP
+COMMIT
+");
+        let p = tcp("10.0.1.2:1", "10.0.2.2:80");
+        let res = run(&r, Hook::Prerouting, &p);
+        assert_eq!(res.verdict, Verdict::Drop);
+        assert_eq!(res.hits[0].effect, "no target: count and continue");
+        let res = run_state(&r, Hook::Prerouting, &p, CtState::Established);
+        assert_eq!(res.verdict, Verdict::Accept);
+        assert_eq!(res.rules_evaluated, 2);
+    }
+
+    #[test]
+    fn missing_tables_chains_and_loops() {
+        let empty = Ruleset::default();
+        let res = run(&empty, Hook::Forward, &tcp("10.0.1.2:1", "10.0.2.2:80"));
+        assert_eq!(res.verdict, Verdict::Accept);
+        assert!(res.hits.is_empty());
+        let r = rs("*filter
+:FORWARD ACCEPT [0:0]
+:L - [0:0]
+-A FORWARD -j NOPE
+-A FORWARD -j L
+-A L -j L
+COMMIT
+");
+        let res = run(&r, Hook::Forward, &tcp("10.0.1.2:1", "10.0.2.2:80"));
+        assert_eq!(res.hits[0].effect, "jump NOPE: no such chain, ignored");
+        assert_eq!(res.verdict, Verdict::Drop);
+        assert!(res.hits.last().unwrap().effect.contains("loop"));
+    }
+}

@@ -1,0 +1,54 @@
+//! Every outcome of a request over all random branches (kube-proxy's
+//! probabilities, the load balancer's pick), each with its exact
+//! probability: the distribution "send 1000" samples from.
+
+use super::netfilter::enumerate;
+use super::trace::{Request, RequestError, Trace, World};
+use serde::Serialize;
+
+/// One distinct outcome and how likely it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub trace: Trace,
+    pub probability: f64,
+}
+
+/// All outcomes of `req` sent into a copy of `world` (which is left as it
+/// is), merged where they end the same way (same verdict, same server,
+/// same addresses seen, same reason), most likely first.
+pub fn paths(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestError> {
+    // Surface request errors once, before enumerating.
+    world
+        .clone()
+        .trace(req, &mut super::netfilter::ConstChooser(true))?;
+    let branches = enumerate(|chooser| {
+        let mut w = world.clone();
+        w.trace(req, chooser)
+            .expect("the request was checked above")
+    });
+    let mut out: Vec<Outcome> = Vec::new();
+    for b in branches {
+        let key = outcome_key(&b.value);
+        match out.iter_mut().find(|o| outcome_key(&o.trace) == key) {
+            Some(o) => o.probability += b.probability,
+            None => out.push(Outcome {
+                trace: b.value,
+                probability: b.probability,
+            }),
+        }
+    }
+    out.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    Ok(out)
+}
+
+fn outcome_key(t: &Trace) -> String {
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}",
+        t.verdict,
+        t.delivered_to,
+        t.server_sees,
+        t.reply.as_ref().map(|r| (r.verdict, r.client_sees.clone())),
+        t.reason
+    )
+}

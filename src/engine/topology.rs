@@ -1,0 +1,592 @@
+//! The cluster's network as a graph (petgraph): devices and the L2
+//! segments their interfaces attach to, each device with its addresses,
+//! routing table and listening sockets.
+//!
+//! ```text
+//!  internet (203.0.113.254, clients) --outside-- ext0 VPC router eth0 --vpc-- eth0 node cbr0 --bridge-- eth0 pod
+//!                                                                    \-- load balancers, node-network hosts
+//! ```
+//!
+//! The internet reaches the VPC's private ranges through the VPC router
+//! (as over a VPN or peering: the story's external client); the router
+//! routes what the VPC knows (the node network, each node's pod CIDR,
+//! static Routes, load balancer IPs) and answers `unreachable` for any
+//! other private address.
+
+use super::route::{Route, RouteKind, RoutingTable};
+use crate::model::{defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy};
+use ipnet::Ipv4Net;
+use petgraph::graph::{NodeIndex, UnGraph};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// The outside network between the internet and the VPC router.
+pub const OUTSIDE_NET: Ipv4Net = match Ipv4Net::new(Ipv4Addr::new(203, 0, 113, 0), 24) {
+    Ok(n) => n,
+    Err(_) => panic!("bad constant"),
+};
+/// The VPC router's address on the outside network.
+pub const ROUTER_OUTSIDE_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 1);
+/// The internet's router towards the VPC.
+pub const INTERNET_GATEWAY_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 254);
+/// kubelet's port: every node listens on it.
+pub const KUBELET_PORT: u16 = 10250;
+/// kube-proxy's healthz port.
+pub const KUBE_PROXY_HEALTHZ_PORT: u16 = 10256;
+
+const PRIVATE_RANGES: [Ipv4Net; 3] = [
+    net(10, 0, 0, 0, 8),
+    net(172, 16, 0, 0, 12),
+    net(192, 168, 0, 0, 16),
+];
+
+const fn net(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
+    match Ipv4Net::new(Ipv4Addr::new(a, b, c, d), len) {
+        Ok(n) => n,
+        Err(_) => panic!("bad constant"),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceKind {
+    Internet,
+    Router,
+    Node {
+        name: String,
+    },
+    Pod {
+        namespace: String,
+        name: String,
+        node: String,
+    },
+    /// A cloud load balancer of a LoadBalancer Service (`namespace/name`).
+    LoadBalancer {
+        service: String,
+    },
+    /// A host on the node network that is not a node (a VM beside them).
+    Host,
+}
+
+/// What a device listens on (TCP or UDP port, any local address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Socket {
+    pub proto: Protocol,
+    pub port: u16,
+    /// Who listens, in words (`container port http`, `kubelet`).
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    pub name: String,
+    /// Addresses with their prefix (`10.0.1.1/24`).
+    pub addrs: Vec<Ipv4Net>,
+    pub segment: Option<NodeIndex>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    /// The id a trace and the CLI use: `pod/client`, `node/node-1`,
+    /// `router/vpc`, `internet`, `lb/default/web`, `host/10.100.0.10`.
+    pub id: String,
+    pub kind: DeviceKind,
+    pub interfaces: Vec<Interface>,
+    pub routes: RoutingTable,
+    /// IP forwarding on (nodes, routers).
+    pub forwards: bool,
+    pub sockets: Vec<Socket>,
+}
+
+impl Device {
+    pub fn owns(&self, ip: Ipv4Addr) -> bool {
+        ip.is_loopback()
+            || self
+                .interfaces
+                .iter()
+                .any(|i| i.addrs.iter().any(|a| a.addr() == ip))
+    }
+
+    /// Every local address (loopback first), for `-m addrtype LOCAL`.
+    pub fn local_addrs(&self) -> Vec<Ipv4Addr> {
+        std::iter::once(Ipv4Addr::LOCALHOST)
+            .chain(
+                self.interfaces
+                    .iter()
+                    .flat_map(|i| i.addrs.iter().map(|a| a.addr())),
+            )
+            .collect()
+    }
+
+    pub fn interface(&self, name: &str) -> Option<&Interface> {
+        self.interfaces.iter().find(|i| i.name == name)
+    }
+
+    /// The interface's primary address (what MASQUERADE picks).
+    pub fn primary_addr(&self, iface: &str) -> Option<Ipv4Addr> {
+        self.interface(iface)
+            .and_then(|i| i.addrs.first())
+            .map(|a| a.addr())
+    }
+
+    pub fn listens(&self, proto: Protocol, port: u16) -> Option<&Socket> {
+        self.sockets
+            .iter()
+            .find(|s| s.proto == proto && s.port == port)
+    }
+
+    pub fn is_node(&self) -> bool {
+        matches!(self.kind, DeviceKind::Node { .. })
+    }
+}
+
+/// A graph vertex: a device or an L2 segment (a switch, a bridge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vertex {
+    Device(Device),
+    Segment(String),
+}
+
+/// The network. Edges join a device to a segment, labelled with the
+/// interface name.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    pub graph: UnGraph<Vertex, String>,
+    by_id: BTreeMap<String, NodeIndex>,
+    /// The load balancers' addresses on the node network, by Service key.
+    pub lb_vpc_addrs: BTreeMap<String, Ipv4Addr>,
+}
+
+impl Topology {
+    /// Builds the network of `s`; `hosts` are extra node-network hosts and
+    /// internet client addresses that a request needs.
+    pub fn build(s: &Scenario, extra: &[Ipv4Addr]) -> Topology {
+        let mut t = Topology {
+            graph: UnGraph::default(),
+            by_id: BTreeMap::new(),
+            lb_vpc_addrs: BTreeMap::new(),
+        };
+        let c = &s.cluster;
+        let gw = c.vpc_gateway();
+        let vpc = t.graph.add_node(Vertex::Segment("vpc".into()));
+        let outside = t.graph.add_node(Vertex::Segment("outside".into()));
+        let with_len =
+            |ip: Ipv4Addr, n: Ipv4Net| Ipv4Net::new(ip, n.prefix_len()).expect("valid prefix");
+
+        // Internet: the gateway address and every client address.
+        let mut inet_addrs = vec![
+            with_len(INTERNET_GATEWAY_IP, OUTSIDE_NET),
+            Ipv4Net::from(defaults::INTERNET_CLIENT),
+        ];
+        for ip in extra {
+            if !c.node_cidr.contains(ip) && !inet_addrs.iter().any(|a| a.addr() == *ip) {
+                inet_addrs.push(Ipv4Net::from(*ip));
+            }
+        }
+        let mut inet_routes = RoutingTable::default();
+        inet_routes.add(Route::link(OUTSIDE_NET, "eth0", None, "connected"));
+        for r in PRIVATE_RANGES {
+            inet_routes.add(Route::via(
+                r,
+                ROUTER_OUTSIDE_IP,
+                "eth0",
+                "the VPC's private ranges, through its router",
+            ));
+        }
+        inet_routes.add(Route::via(
+            defaults::LOAD_BALANCER_POOL,
+            ROUTER_OUTSIDE_IP,
+            "eth0",
+            "load balancer IPs the cloud announces",
+        ));
+        t.add_device(
+            Device {
+                id: "internet".into(),
+                kind: DeviceKind::Internet,
+                interfaces: vec![Interface {
+                    name: "eth0".into(),
+                    addrs: inet_addrs,
+                    segment: Some(outside),
+                }],
+                routes: inet_routes,
+                forwards: false,
+                sockets: vec![],
+            },
+            &[("eth0", outside)],
+        );
+
+        // VPC router.
+        let mut rr = RoutingTable::default();
+        rr.add(Route::link(c.node_cidr, "eth0", Some(gw), "connected"));
+        rr.add(Route::link(
+            OUTSIDE_NET,
+            "ext0",
+            Some(ROUTER_OUTSIDE_IP),
+            "connected",
+        ));
+        for n in &s.nodes {
+            rr.add(Route::via(
+                n.pod_cidr,
+                n.internal_ip,
+                "eth0",
+                "the node's pod CIDR (cloud route)",
+            ));
+        }
+        for r in &s.routes {
+            let kind = match &r.next_hop {
+                NextHop::Ip(ip) => RouteKind::Via(*ip),
+                NextHop::Node(name) => match s.node(name) {
+                    Some(n) => RouteKind::Via(n.internal_ip),
+                    None => RouteKind::ViaMissingNode(name.clone()),
+                },
+            };
+            rr.add(Route {
+                dest: r.destination,
+                kind,
+                dev: "eth0".into(),
+                src: None,
+                origin: "static Route",
+            });
+        }
+        // Load balancers: an address on the node network each, from the top.
+        let mut taken: Vec<Ipv4Addr> = s
+            .nodes
+            .iter()
+            .map(|n| n.internal_ip)
+            .chain(extra.iter().copied())
+            .collect();
+        let mut next_lb = u32::from(c.node_cidr.broadcast());
+        let lbs: Vec<_> = s
+            .services
+            .iter()
+            .filter(|svc| svc.kind == ServiceType::LoadBalancer)
+            .collect();
+        for svc in &lbs {
+            let addr = loop {
+                next_lb -= 1;
+                let ip = Ipv4Addr::from(next_lb);
+                if !c.node_cidr.contains(&ip) || ip == gw {
+                    break None;
+                }
+                if !taken.contains(&ip) {
+                    break Some(ip);
+                }
+            };
+            let Some(addr) = addr else { continue };
+            taken.push(addr);
+            t.lb_vpc_addrs.insert(svc.key(), addr);
+            for vip in &svc.load_balancer_ingress {
+                rr.add(Route::via(
+                    Ipv4Net::from(*vip),
+                    addr,
+                    "eth0",
+                    "load balancer IP",
+                ));
+            }
+        }
+        for p in PRIVATE_RANGES {
+            rr.add(Route {
+                dest: p,
+                kind: RouteKind::Unreachable,
+                dev: String::new(),
+                src: None,
+                origin: "private addresses the VPC has no route for",
+            });
+        }
+        rr.add(Route::via(
+            "0.0.0.0/0".parse().expect("default"),
+            INTERNET_GATEWAY_IP,
+            "ext0",
+            "the internet",
+        ));
+        t.add_device(
+            Device {
+                id: "router/vpc".into(),
+                kind: DeviceKind::Router,
+                interfaces: vec![
+                    Interface {
+                        name: "eth0".into(),
+                        addrs: vec![with_len(gw, c.node_cidr)],
+                        segment: Some(vpc),
+                    },
+                    Interface {
+                        name: "ext0".into(),
+                        addrs: vec![with_len(ROUTER_OUTSIDE_IP, OUTSIDE_NET)],
+                        segment: Some(outside),
+                    },
+                ],
+                routes: rr,
+                forwards: true,
+                sockets: vec![],
+            },
+            &[("eth0", vpc), ("ext0", outside)],
+        );
+
+        // Load balancers.
+        for svc in &lbs {
+            let Some(addr) = t.lb_vpc_addrs.get(&svc.key()).copied() else {
+                continue;
+            };
+            let mut routes = RoutingTable::default();
+            routes.add(Route::link(c.node_cidr, "eth0", Some(addr), "connected"));
+            routes.add(Route::via(
+                "0.0.0.0/0".parse().expect("default"),
+                gw,
+                "eth0",
+                "default",
+            ));
+            let mut addrs = vec![with_len(addr, c.node_cidr)];
+            addrs.extend(
+                svc.load_balancer_ingress
+                    .iter()
+                    .map(|ip| Ipv4Net::from(*ip)),
+            );
+            t.add_device(
+                Device {
+                    id: format!("lb/{}", svc.key()),
+                    kind: DeviceKind::LoadBalancer { service: svc.key() },
+                    interfaces: vec![Interface {
+                        name: "eth0".into(),
+                        addrs,
+                        segment: Some(vpc),
+                    }],
+                    routes,
+                    forwards: false,
+                    sockets: vec![],
+                },
+                &[("eth0", vpc)],
+            );
+        }
+
+        // Node-network hosts.
+        for ip in extra.iter().filter(|ip| c.node_cidr.contains(*ip)) {
+            if s.nodes.iter().any(|n| n.internal_ip == *ip) || *ip == gw {
+                continue;
+            }
+            let mut routes = RoutingTable::default();
+            routes.add(Route::link(c.node_cidr, "eth0", Some(*ip), "connected"));
+            routes.add(Route::via(
+                "0.0.0.0/0".parse().expect("default"),
+                gw,
+                "eth0",
+                "default",
+            ));
+            t.add_device(
+                Device {
+                    id: format!("host/{ip}"),
+                    kind: DeviceKind::Host,
+                    interfaces: vec![Interface {
+                        name: "eth0".into(),
+                        addrs: vec![with_len(*ip, c.node_cidr)],
+                        segment: Some(vpc),
+                    }],
+                    routes,
+                    forwards: false,
+                    sockets: vec![],
+                },
+                &[("eth0", vpc)],
+            );
+        }
+
+        // Nodes and their pods.
+        let health_ports: Vec<u16> = s
+            .services
+            .iter()
+            .filter(|svc| {
+                svc.kind == ServiceType::LoadBalancer
+                    && svc.external_traffic_policy == TrafficPolicy::Local
+            })
+            .filter_map(|svc| svc.health_check_node_port)
+            .collect();
+        for n in &s.nodes {
+            let bridge = t
+                .graph
+                .add_node(Vertex::Segment(format!("cbr0@{}", n.name)));
+            let mut routes = RoutingTable::default();
+            routes.add(Route::via(
+                "0.0.0.0/0".parse().expect("default"),
+                gw,
+                "eth0",
+                "default",
+            ));
+            routes.add(Route::link(
+                c.node_cidr,
+                "eth0",
+                Some(n.internal_ip),
+                "connected",
+            ));
+            routes.add(Route::link(
+                n.pod_cidr,
+                "cbr0",
+                Some(n.bridge_ip()),
+                "connected (pod bridge)",
+            ));
+            let mut sockets = vec![
+                Socket {
+                    proto: Protocol::Tcp,
+                    port: KUBELET_PORT,
+                    owner: "kubelet".into(),
+                },
+                Socket {
+                    proto: Protocol::Tcp,
+                    port: KUBE_PROXY_HEALTHZ_PORT,
+                    owner: "kube-proxy healthz".into(),
+                },
+            ];
+            sockets.extend(health_ports.iter().map(|p| Socket {
+                proto: Protocol::Tcp,
+                port: *p,
+                owner: "kube-proxy health check".into(),
+            }));
+            t.add_device(
+                Device {
+                    id: format!("node/{}", n.name),
+                    kind: DeviceKind::Node {
+                        name: n.name.clone(),
+                    },
+                    interfaces: vec![
+                        Interface {
+                            name: "eth0".into(),
+                            addrs: vec![with_len(n.internal_ip, c.node_cidr)],
+                            segment: Some(vpc),
+                        },
+                        Interface {
+                            name: "cbr0".into(),
+                            addrs: vec![with_len(n.bridge_ip(), n.pod_cidr)],
+                            segment: Some(bridge),
+                        },
+                    ],
+                    routes,
+                    forwards: true,
+                    sockets,
+                },
+                &[("eth0", vpc), ("cbr0", bridge)],
+            );
+            for p in s
+                .pods
+                .iter()
+                .filter(|p| p.node_name.as_deref() == Some(n.name.as_str()))
+            {
+                let Some(ip) = p.ip else { continue };
+                let mut routes = RoutingTable::default();
+                routes.add(Route::via(
+                    "0.0.0.0/0".parse().expect("default"),
+                    n.bridge_ip(),
+                    "eth0",
+                    "default",
+                ));
+                routes.add(Route::link(n.pod_cidr, "eth0", Some(ip), "connected"));
+                t.add_device(
+                    Device {
+                        id: format!("pod/{}", pod_ref(&p.namespace, &p.name)),
+                        kind: DeviceKind::Pod {
+                            namespace: p.namespace.clone(),
+                            name: p.name.clone(),
+                            node: n.name.clone(),
+                        },
+                        interfaces: vec![Interface {
+                            name: "eth0".into(),
+                            addrs: vec![with_len(ip, n.pod_cidr)],
+                            segment: Some(bridge),
+                        }],
+                        routes,
+                        forwards: false,
+                        sockets: p
+                            .ports
+                            .iter()
+                            .map(|cp| Socket {
+                                proto: cp.protocol,
+                                port: cp.port,
+                                owner: match &cp.name {
+                                    Some(name) => format!("container port {name}"),
+                                    None => "container port".into(),
+                                },
+                            })
+                            .collect(),
+                    },
+                    &[("eth0", bridge)],
+                );
+            }
+        }
+        t
+    }
+
+    fn add_device(&mut self, d: Device, links: &[(&str, NodeIndex)]) {
+        let id = d.id.clone();
+        let ix = self.graph.add_node(Vertex::Device(d));
+        for (iface, seg) in links {
+            self.graph.add_edge(ix, *seg, (*iface).to_string());
+        }
+        self.by_id.insert(id, ix);
+    }
+
+    pub fn index(&self, id: &str) -> Option<NodeIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn device(&self, ix: NodeIndex) -> &Device {
+        match &self.graph[ix] {
+            Vertex::Device(d) => d,
+            Vertex::Segment(_) => panic!("index {ix:?} is a segment, not a device"),
+        }
+    }
+
+    pub fn device_by_id(&self, id: &str) -> Option<&Device> {
+        self.index(id).map(|ix| self.device(ix))
+    }
+
+    pub fn devices(&self) -> impl Iterator<Item = (NodeIndex, &Device)> {
+        self.graph
+            .node_indices()
+            .filter_map(move |ix| match &self.graph[ix] {
+                Vertex::Device(d) => Some((ix, d)),
+                Vertex::Segment(_) => None,
+            })
+    }
+
+    /// The device on `segment` that answers ARP for `ip`, and its interface.
+    pub fn neighbour(&self, segment: NodeIndex, ip: Ipv4Addr) -> Option<(NodeIndex, String)> {
+        self.graph.edges(segment).find_map(|e| {
+            let other = if e.source() == segment {
+                e.target()
+            } else {
+                e.source()
+            };
+            match &self.graph[other] {
+                Vertex::Device(d)
+                    if d.interface(e.weight())
+                        .is_some_and(|i| i.addrs.iter().any(|a| a.addr() == ip)) =>
+                {
+                    Some((other, e.weight().clone()))
+                }
+                _ => None,
+            }
+        })
+    }
+
+    /// The segment an interface of a device is on.
+    pub fn segment_of(&self, dev: NodeIndex, iface: &str) -> Option<NodeIndex> {
+        self.device(dev).interface(iface).and_then(|i| i.segment)
+    }
+
+    /// The device that owns `ip` (for resolving a request's source).
+    pub fn owner_of(&self, ip: Ipv4Addr) -> Option<NodeIndex> {
+        self.devices()
+            .find(|(_, d)| {
+                d.interfaces
+                    .iter()
+                    .any(|i| i.addrs.iter().any(|a| a.addr() == ip))
+            })
+            .map(|(ix, _)| ix)
+    }
+}
+
+use petgraph::visit::EdgeRef;
+
+/// `name` in the default namespace, else `namespace/name`.
+pub fn pod_ref(namespace: &str, name: &str) -> String {
+    if namespace == defaults::NAMESPACE {
+        name.to_string()
+    } else {
+        format!("{namespace}/{name}")
+    }
+}

@@ -1,0 +1,1739 @@
+//! The two-way packet trace: a connection's first packet walks from the
+//! client through routing tables, netfilter hooks and conntrack to a
+//! socket (or to where it is lost), then the answer walks back. Every step
+//! is a [`Hop`] that names the device, where in it the packet is, what
+//! decided, and the packet before and after.
+//!
+//! The kernel's order on a Linux node, for a received packet:
+//! conntrack lookup, PREROUTING (raw, mangle, nat), routing decision, then
+//! either INPUT (mangle, filter, nat) and the socket, or FORWARD (mangle,
+//! filter) and POSTROUTING (mangle, nat) and the wire. A locally generated
+//! packet takes a routing decision, OUTPUT (raw, mangle, nat, filter), a
+//! new routing decision if nat changed its destination, and POSTROUTING.
+//! Packets bridged between two pods of one node pass the node's
+//! PREROUTING, FORWARD and POSTROUTING too (`br_netfilter`, which
+//! kube-proxy needs).
+
+use super::conntrack::{Conntrack, Direction, Entry, Lookup, Tuple};
+use super::netfilter::{self, Chooser, CtNat, Ctx, Hook, NatAction, Recent, RuleHit};
+use super::packet::{Packet, TcpFlags};
+use super::route::RouteKind;
+use super::topology::{pod_ref, DeviceKind, Topology};
+use crate::kube_proxy::iptables;
+use crate::kube_proxy::ruleset::{CtState, Ruleset};
+use crate::model::{defaults, LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// The most steps one packet may take before the trace gives up (a
+/// routing loop ends earlier, when the TTL runs out).
+const MAX_STEPS: usize = 256;
+
+/// Where a request comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Pod {
+        namespace: String,
+        name: String,
+    },
+    Node(String),
+    /// A client on the internet with this address.
+    Internet(Ipv4Addr),
+    /// A host on the node network that is not a node.
+    Host(Ipv4Addr),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Pod { namespace, name } => write!(f, "pod/{}", pod_ref(namespace, name)),
+            Source::Node(n) => write!(f, "node/{n}"),
+            Source::Internet(ip) if *ip == defaults::INTERNET_CLIENT => f.write_str("internet"),
+            Source::Internet(ip) | Source::Host(ip) => write!(f, "{ip}"),
+        }
+    }
+}
+
+/// One connection attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub from: Source,
+    pub to: SocketAddrV4,
+    pub proto: Protocol,
+}
+
+/// A request the scenario cannot carry out, said in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError(pub String);
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+impl Request {
+    /// Reads the CLI's forms: SRC is `pod/NAME` (or `pod/NS/NAME`),
+    /// `node/NAME`, `internet`, or an IP address (inside the node network
+    /// but no node's: a host there; elsewhere an internet client). DST is
+    /// `IP:PORT` or `svc/NAME[:PORT]` (or `svc/NS/NAME[:PORT]`: its
+    /// ClusterIP, the Service's first port when none is given).
+    pub fn parse(
+        s: &Scenario,
+        from: &str,
+        to: &str,
+        proto: Protocol,
+    ) -> Result<Request, RequestError> {
+        let from = parse_source(s, from)?;
+        let to = parse_destination(s, to, proto)?;
+        Ok(Request { from, to, proto })
+    }
+}
+
+fn split_ns(rest: &str) -> (String, String) {
+    match rest.split_once('/') {
+        Some((ns, name)) => (ns.to_string(), name.to_string()),
+        None => (defaults::NAMESPACE.to_string(), rest.to_string()),
+    }
+}
+
+fn parse_source(s: &Scenario, from: &str) -> Result<Source, RequestError> {
+    if from == "internet" {
+        return Ok(Source::Internet(defaults::INTERNET_CLIENT));
+    }
+    if let Some(rest) = from.strip_prefix("pod/") {
+        let (namespace, name) = split_ns(rest);
+        let pod = s.pod(&namespace, &name).ok_or_else(|| {
+            RequestError(format!("source {from}: there is no pod {namespace}/{name}"))
+        })?;
+        if pod.ip.is_none() {
+            return Err(RequestError(format!(
+                "source {from}: the pod is Pending (no node, no address)"
+            )));
+        }
+        return Ok(Source::Pod { namespace, name });
+    }
+    if let Some(name) = from.strip_prefix("node/") {
+        s.node(name)
+            .ok_or_else(|| RequestError(format!("source {from}: there is no node {name}")))?;
+        return Ok(Source::Node(name.to_string()));
+    }
+    let ip: Ipv4Addr = from.parse().map_err(|_| {
+        RequestError(format!(
+            "source {from:?}: expected pod/NAME, node/NAME, internet, or an IPv4 address"
+        ))
+    })?;
+    if let Some(n) = s.nodes.iter().find(|n| n.internal_ip == ip) {
+        return Ok(Source::Node(n.name.clone()));
+    }
+    if let Some(p) = s.pods.iter().find(|p| p.ip == Some(ip)) {
+        return Ok(Source::Pod {
+            namespace: p.namespace.clone(),
+            name: p.name.clone(),
+        });
+    }
+    let c = &s.cluster;
+    if c.node_cidr.contains(&ip) {
+        if ip == c.vpc_gateway() || ip == c.node_cidr.network() || ip == c.node_cidr.broadcast() {
+            return Err(RequestError(format!(
+                "source {ip}: that is the VPC router's or a reserved address"
+            )));
+        }
+        return Ok(Source::Host(ip));
+    }
+    for (what, net) in [("pod", c.pod_cidr), ("service", c.service_cidr)] {
+        if net.contains(&ip) {
+            return Err(RequestError(format!(
+                "source {ip}: no pod has that address, and the {what} network {net} is not a place for other hosts"
+            )));
+        }
+    }
+    if super::topology::OUTSIDE_NET.contains(&ip) && ip != defaults::INTERNET_CLIENT {
+        return Err(RequestError(format!(
+            "source {ip}: {} is the network between the internet and the VPC router; pick another client address",
+            super::topology::OUTSIDE_NET
+        )));
+    }
+    Ok(Source::Internet(ip))
+}
+
+fn parse_destination(
+    s: &Scenario,
+    to: &str,
+    proto: Protocol,
+) -> Result<SocketAddrV4, RequestError> {
+    if let Some(rest) = to.strip_prefix("svc/") {
+        let (svc_part, port) = match rest.rsplit_once(':') {
+            Some((a, p)) => {
+                let port: u16 = p
+                    .parse()
+                    .map_err(|_| RequestError(format!("destination {to}: {p:?} is not a port")))?;
+                (a, Some(port))
+            }
+            None => (rest, None),
+        };
+        let (namespace, name) = split_ns(svc_part);
+        let svc = s.service(&namespace, &name).ok_or_else(|| {
+            RequestError(format!(
+                "destination {to}: there is no Service {namespace}/{name}"
+            ))
+        })?;
+        let ip = svc.cluster_ip.ok_or_else(|| {
+            RequestError(format!(
+                "destination {to}: the Service has no ClusterIP (headless or ExternalName)"
+            ))
+        })?;
+        let port = match port {
+            Some(p) => p,
+            None => svc
+                .ports
+                .iter()
+                .find(|p| p.protocol == proto)
+                .or(svc.ports.first())
+                .map(|p| p.port)
+                .ok_or_else(|| {
+                    RequestError(format!("destination {to}: the Service has no ports"))
+                })?,
+        };
+        return Ok(SocketAddrV4::new(ip, port));
+    }
+    to.parse().map_err(|_| {
+        RequestError(format!(
+            "destination {to:?}: expected IP:PORT or svc/NAME[:PORT]"
+        ))
+    })
+}
+
+/// How a leg ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Delivered to a listening socket (or, for a reply, to the client).
+    Delivered,
+    /// Lost: no route, a DROP rule, TTL, a device that is gone, or a reply
+    /// the client cannot use.
+    Dropped,
+    /// Refused by a netfilter REJECT rule (ICMP port unreachable).
+    Rejected,
+    /// Nothing listens on the port: TCP RST, or ICMP port unreachable.
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leg {
+    Request,
+    Reply,
+}
+
+/// One step of a packet's path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hop {
+    pub leg: Leg,
+    /// The device id (`node/node-1`).
+    pub device: String,
+    /// Where in the device: `eth0 in`, `routing`, `nat PREROUTING`,
+    /// `conntrack`, `socket`, `cbr0 out`...
+    pub at: String,
+    /// The route, rule or fact that decided, as the tools print it.
+    pub decision: String,
+    /// For netfilter steps: every rule that matched, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleRef>,
+    pub before: Packet,
+    pub after: Packet,
+    /// The step in a sentence.
+    pub note: String,
+}
+
+/// A netfilter rule a packet matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub table: String,
+    pub chain: String,
+    /// 1-based in its chain (0: the chain's policy).
+    pub index: usize,
+    pub rule: String,
+    pub effect: String,
+}
+
+impl From<&RuleHit> for RuleRef {
+    fn from(h: &RuleHit) -> Self {
+        RuleRef {
+            table: h.table.as_str().to_string(),
+            chain: h.chain.clone(),
+            index: h.index,
+            rule: h.rule.clone(),
+            effect: h.effect.clone(),
+        }
+    }
+}
+
+/// Source and destination as a socket sees a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Seen {
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientSees {
+    pub src: SocketAddrV4,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    pub verdict: Verdict,
+    pub client_sees: Option<ClientSees>,
+    pub reason: Option<String>,
+}
+
+/// The whole story of one connection attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    pub request: String,
+    pub verdict: Verdict,
+    /// `pod/NAME` or `node/NAME` (or another device id) that accepted it.
+    pub delivered_to: Option<String>,
+    /// Why it did not work (null when it did, both ways).
+    pub reason: Option<String>,
+    pub server_sees: Option<Seen>,
+    pub reply: Option<Reply>,
+    pub hops: Vec<Hop>,
+    /// netfilter rules the kernel looked at along both legs.
+    pub rules_evaluated: usize,
+    /// Conntrack entries this connection left, per node (`conntrack -L`).
+    pub conntrack: BTreeMap<String, Vec<String>>,
+}
+
+impl Trace {
+    /// Delivered, and the reply reached the client (the CLI's exit 0).
+    pub fn succeeded(&self) -> bool {
+        self.verdict == Verdict::Delivered
+            && self
+                .reply
+                .as_ref()
+                .is_some_and(|r| r.verdict == Verdict::Delivered)
+    }
+}
+
+/// A load balancer's memory of a flow (to send its answer back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LbFlow {
+    /// The client's tuple as it reached the LB.
+    client: Tuple,
+    /// The tuple towards the node (nodePort style rewrites both ends).
+    backend: Tuple,
+}
+
+/// The cluster with its running state: rulesets, conntrack tables,
+/// `-m recent` lists, load balancer flows, and the time.
+#[derive(Debug, Clone)]
+pub struct World {
+    scenario: Scenario,
+    topology: Topology,
+    extra: Vec<Ipv4Addr>,
+    rulesets: BTreeMap<String, Ruleset>,
+    conntrack: BTreeMap<String, Conntrack>,
+    recent: BTreeMap<String, Recent>,
+    lb_flows: BTreeMap<String, Vec<LbFlow>>,
+    /// Seconds since the world began (for session affinity).
+    pub now: u64,
+    next_port: u16,
+}
+
+/// The first ephemeral port the trace's clients use (Linux's range starts
+/// at 32768; a fixed start keeps traces reproducible).
+pub const FIRST_CLIENT_PORT: u16 = 40000;
+
+enum Step {
+    /// The packet arrives at a device on an interface.
+    Arrive {
+        dev: NodeIndex,
+        iface: String,
+        packet: Packet,
+    },
+    End(End),
+}
+
+#[derive(Debug, Clone)]
+enum End {
+    /// At a socket (request) or at the client (reply).
+    Delivered {
+        dev: NodeIndex,
+        packet: Packet,
+        owner: String,
+    },
+    Refused {
+        dev: NodeIndex,
+        packet: Packet,
+    },
+    Dropped(String),
+    Rejected(String),
+}
+
+impl World {
+    pub fn new(scenario: Scenario) -> World {
+        let topology = Topology::build(&scenario, &[]);
+        World {
+            scenario,
+            topology,
+            extra: Vec::new(),
+            rulesets: BTreeMap::new(),
+            conntrack: BTreeMap::new(),
+            recent: BTreeMap::new(),
+            lb_flows: BTreeMap::new(),
+            now: 0,
+            next_port: FIRST_CLIENT_PORT,
+        }
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn topology(&self) -> &Topology {
+        &self.topology
+    }
+
+    /// A node's ruleset, built on first use and kept.
+    pub fn ruleset(&mut self, node: &str) -> Option<&Ruleset> {
+        if !self.rulesets.contains_key(node) {
+            let rs = iptables::ruleset(&self.scenario, node).ok()?;
+            self.rulesets.insert(node.to_string(), rs);
+        }
+        self.rulesets.get(node)
+    }
+
+    /// A node's conntrack table as `conntrack -L` prints it.
+    pub fn conntrack(&self, node: &str) -> Vec<String> {
+        self.conntrack
+            .get(node)
+            .map(|c| c.entries.iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Removes a node (see [`Scenario::remove_node`]): its conntrack table
+    /// goes with it; on the other nodes kube-proxy clears UDP entries to
+    /// the endpoints that went away (TCP entries stay, pointing nowhere);
+    /// rulesets and load balancer pools follow the new endpoints.
+    pub fn remove_node(&mut self, name: &str) -> Option<crate::model::Removal> {
+        let removal = self.scenario.remove_node(name)?;
+        self.conntrack.remove(name);
+        self.recent.remove(name);
+        for ct in self.conntrack.values_mut() {
+            for ip in &removal.pod_ips {
+                ct.clear_udp_to(*ip);
+            }
+        }
+        self.rulesets.clear();
+        self.topology = Topology::build(&self.scenario, &self.extra);
+        Some(removal)
+    }
+
+    fn ensure_host(&mut self, ip: Ipv4Addr) {
+        if !self.extra.contains(&ip) {
+            self.extra.push(ip);
+            self.topology = Topology::build(&self.scenario, &self.extra);
+        }
+    }
+
+    fn source_device(&mut self, from: &Source) -> Result<(NodeIndex, Ipv4Addr), RequestError> {
+        let (id, ip) = match from {
+            Source::Pod { namespace, name } => {
+                let p = self
+                    .scenario
+                    .pod(namespace, name)
+                    .ok_or_else(|| RequestError(format!("there is no pod {namespace}/{name}")))?;
+                let ip = p.ip.ok_or_else(|| {
+                    RequestError(format!("pod {namespace}/{name} has no address"))
+                })?;
+                (format!("pod/{}", pod_ref(namespace, name)), ip)
+            }
+            Source::Node(n) => {
+                let node = self
+                    .scenario
+                    .node(n)
+                    .ok_or_else(|| RequestError(format!("there is no node {n}")))?;
+                (format!("node/{n}"), node.internal_ip)
+            }
+            Source::Internet(ip) => {
+                self.ensure_host(*ip);
+                ("internet".to_string(), *ip)
+            }
+            Source::Host(ip) => {
+                self.ensure_host(*ip);
+                (format!("host/{ip}"), *ip)
+            }
+        };
+        let ix = self
+            .topology
+            .index(&id)
+            .ok_or_else(|| RequestError(format!("{id} is not in the network")))?;
+        Ok((ix, ip))
+    }
+
+    /// Sends one new connection and its answer. Random choices (kube-proxy's
+    /// probabilities, the load balancer's pick) come from `chooser`.
+    pub fn trace(
+        &mut self,
+        req: &Request,
+        chooser: &mut dyn Chooser,
+    ) -> Result<Trace, RequestError> {
+        let (src_dev, src_ip) = self.source_device(&req.from)?;
+        let sport = self.next_port;
+        self.next_port = if self.next_port >= 60999 {
+            FIRST_CLIENT_PORT
+        } else {
+            self.next_port + 1
+        };
+        let packet = Packet::new(req.proto, SocketAddrV4::new(src_ip, sport), req.to);
+        let mut t = Trace {
+            request: format!("{} {} -> {}", req.proto.as_k8s(), req.from, req.to),
+            verdict: Verdict::Dropped,
+            delivered_to: None,
+            reason: None,
+            server_sees: None,
+            reply: None,
+            hops: Vec::new(),
+            rules_evaluated: 0,
+            conntrack: BTreeMap::new(),
+        };
+        let end = self.walk(src_dev, None, packet, Leg::Request, chooser, &mut t);
+        match end {
+            End::Delivered {
+                dev,
+                packet: seen,
+                owner,
+            } => {
+                t.verdict = Verdict::Delivered;
+                t.delivered_to = Some(self.topology.device(dev).id.clone());
+                t.server_sees = Some(Seen {
+                    src: seen.src,
+                    dst: seen.dst,
+                });
+                let _ = owner;
+                let mut answer = Packet::new(req.proto, seen.dst, seen.src);
+                answer.flags = (req.proto == Protocol::Tcp).then_some(TcpFlags::SynAck);
+                t.reply = Some(self.answer(dev, answer, src_dev, &packet, chooser, &mut t));
+                if let Some(r) = t.reply.as_ref().filter(|r| r.verdict != Verdict::Delivered) {
+                    t.reason = r.reason.clone();
+                }
+            }
+            End::Refused { dev, packet: seen } => {
+                t.verdict = Verdict::Refused;
+                let who = self.topology.device(dev).id.clone();
+                if req.proto == Protocol::Tcp {
+                    t.reason = Some(format!(
+                        "nothing listens on {}/{} at {who}: the kernel answers with a TCP reset (connection refused)",
+                        seen.dst.port(),
+                        req.proto.as_lower()
+                    ));
+                    let mut rst = Packet::new(req.proto, seen.dst, seen.src);
+                    rst.flags = Some(TcpFlags::Rst);
+                    let reply = self.answer(dev, rst, src_dev, &packet, chooser, &mut t);
+                    t.reply = Some(Reply {
+                        verdict: Verdict::Refused,
+                        ..reply
+                    });
+                } else {
+                    t.reason = Some(format!(
+                        "nothing listens on {}/{} at {who}: the kernel answers ICMP port unreachable",
+                        seen.dst.port(),
+                        req.proto.as_lower()
+                    ));
+                }
+            }
+            End::Dropped(why) => {
+                t.verdict = Verdict::Dropped;
+                t.reason = Some(why);
+            }
+            End::Rejected(why) => {
+                t.verdict = Verdict::Rejected;
+                t.reason = Some(why);
+            }
+        }
+        for (node, ct) in &self.conntrack {
+            let mine: Vec<String> = ct
+                .entries
+                .iter()
+                .filter(|e| {
+                    e.original.src.port() == sport
+                        || e.reply.dst.port() == sport
+                        || e.original == Tuple::of(&packet)
+                })
+                .map(|e| e.to_string())
+                .collect();
+            if !mine.is_empty() {
+                t.conntrack.insert(node.clone(), mine);
+            }
+        }
+        Ok(t)
+    }
+
+    /// Walks an answer from the server back; judges what the client makes
+    /// of it.
+    fn answer(
+        &mut self,
+        server: NodeIndex,
+        answer: Packet,
+        client_dev: NodeIndex,
+        request: &Packet,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Reply {
+        match self.walk(server, None, answer, Leg::Reply, chooser, t) {
+            End::Delivered { dev, packet, .. } => {
+                let client = self.topology.device(client_dev).id.clone();
+                let at = self.topology.device(dev).id.clone();
+                if dev != client_dev {
+                    return Reply {
+                        verdict: Verdict::Dropped,
+                        client_sees: None,
+                        reason: Some(format!("the answer reached {at}, not the client {client}")),
+                    };
+                }
+                if packet.src != request.dst || packet.dst != request.src {
+                    return Reply {
+                        verdict: Verdict::Dropped,
+                        client_sees: Some(ClientSees { src: packet.src }),
+                        reason: Some(format!(
+                            "the answer comes from {}, but the client sent to {}: it belongs to no connection the client has, so the client resets it (the asymmetric path that masquerading prevents)",
+                            packet.src, request.dst
+                        )),
+                    };
+                }
+                Reply {
+                    verdict: Verdict::Delivered,
+                    client_sees: Some(ClientSees { src: packet.src }),
+                    reason: None,
+                }
+            }
+            End::Refused { .. } => Reply {
+                verdict: Verdict::Dropped,
+                client_sees: None,
+                reason: Some("the answer was refused on its way back".into()),
+            },
+            End::Dropped(why) | End::Rejected(why) => Reply {
+                verdict: Verdict::Dropped,
+                client_sees: None,
+                reason: Some(format!("the answer is lost: {why}")),
+            },
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn hop(
+        t: &mut Trace,
+        leg: Leg,
+        device: &str,
+        at: &str,
+        decision: String,
+        before: Packet,
+        after: Packet,
+        note: String,
+    ) {
+        t.hops.push(Hop {
+            leg,
+            device: device.to_string(),
+            at: at.to_string(),
+            decision,
+            rules: Vec::new(),
+            before,
+            after,
+            note,
+        });
+    }
+
+    /// The nat table's choice is applied as the hook ends: show the
+    /// rewritten packet on the hook's hop.
+    fn rewrite_last(t: &mut Trace, p: Packet) {
+        if let Some(h) = t.hops.last_mut() {
+            h.after = p;
+        }
+    }
+
+    /// Moves a packet from device to device until it ends.
+    fn walk(
+        &mut self,
+        start: NodeIndex,
+        iface: Option<String>,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> End {
+        let mut step = match iface {
+            Some(iface) => Step::Arrive {
+                dev: start,
+                iface,
+                packet,
+            },
+            None => self.originate(start, packet, leg, chooser, t),
+        };
+        for _ in 0..MAX_STEPS {
+            match step {
+                Step::End(end) => return end,
+                Step::Arrive { dev, iface, packet } => {
+                    step = self.receive(dev, &iface, packet, leg, chooser, t);
+                }
+            }
+        }
+        End::Dropped(format!("the trace gave up after {MAX_STEPS} steps"))
+    }
+
+    /// A device sends a packet it made.
+    fn originate(
+        &mut self,
+        dev: NodeIndex,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let d = self.topology.device(dev).clone();
+        if d.is_node() {
+            return self.node_output(dev, packet, leg, chooser, t);
+        }
+        if let DeviceKind::LoadBalancer { .. } = d.kind {
+            return Step::End(End::Dropped(
+                "a load balancer does not open connections".into(),
+            ));
+        }
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            "socket",
+            format!("connect {}", packet.dst),
+            packet,
+            packet,
+            format!("{} sends {}", d.id, describe(&packet)),
+        );
+        self.route_and_send(dev, packet, leg, false, chooser, t)
+    }
+
+    /// A packet arrives at a device.
+    fn receive(
+        &mut self,
+        dev: NodeIndex,
+        iface: &str,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let d = self.topology.device(dev).clone();
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            &format!("{iface} in"),
+            format!("arrives on {iface}"),
+            packet,
+            packet,
+            format!("{} receives it on {iface}", d.id),
+        );
+        match &d.kind {
+            DeviceKind::Node { .. } => self.node_input(dev, iface, packet, leg, chooser, t),
+            DeviceKind::LoadBalancer { service } => {
+                self.load_balancer(dev, service.clone(), packet, leg, chooser, t)
+            }
+            _ => {
+                if d.owns(packet.dst_ip()) {
+                    return Step::End(self.local_delivery(dev, packet, leg, t));
+                }
+                if !d.forwards {
+                    return Step::End(End::Dropped(format!(
+                        "{} is not addressed as {} and does not forward packets",
+                        d.id,
+                        packet.dst_ip()
+                    )));
+                }
+                let mut p = packet;
+                if p.ttl <= 1 {
+                    return Step::End(End::Dropped(format!(
+                        "TTL ran out at {} (a routing loop?)",
+                        d.id
+                    )));
+                }
+                p.ttl -= 1;
+                self.route_and_send(dev, p, leg, true, chooser, t)
+            }
+        }
+    }
+
+    /// The socket layer: a listener (request) or the client (reply).
+    fn local_delivery(&mut self, dev: NodeIndex, packet: Packet, leg: Leg, t: &mut Trace) -> End {
+        let d = self.topology.device(dev);
+        if leg == Leg::Reply || matches!(packet.flags, Some(TcpFlags::Rst)) {
+            let id = d.id.clone();
+            Self::hop(
+                t,
+                leg,
+                &id,
+                "socket",
+                "the client's connection".into(),
+                packet,
+                packet,
+                format!("{id} gets the answer from {}", packet.src),
+            );
+            return End::Delivered {
+                dev,
+                packet,
+                owner: String::new(),
+            };
+        }
+        match d.listens(packet.proto, packet.dst.port()) {
+            Some(sock) => {
+                let id = d.id.clone();
+                let owner = sock.owner.clone();
+                Self::hop(
+                    t,
+                    leg,
+                    &id,
+                    "socket",
+                    format!(
+                        "listening on {}/{} ({owner})",
+                        packet.dst.port(),
+                        packet.proto.as_lower()
+                    ),
+                    packet,
+                    packet,
+                    format!("{id} accepts the connection from {}", packet.src),
+                );
+                End::Delivered { dev, packet, owner }
+            }
+            None => {
+                let id = d.id.clone();
+                Self::hop(
+                    t,
+                    leg,
+                    &id,
+                    "socket",
+                    format!(
+                        "no socket on {}/{}",
+                        packet.dst.port(),
+                        packet.proto.as_lower()
+                    ),
+                    packet,
+                    packet,
+                    format!("nothing listens on port {} at {id}", packet.dst.port()),
+                );
+                End::Refused { dev, packet }
+            }
+        }
+    }
+
+    /// Routing decision and transmission for a plain (non-node) device or
+    /// the last part of a node's path.
+    fn route_and_send(
+        &mut self,
+        dev: NodeIndex,
+        packet: Packet,
+        leg: Leg,
+        forwarding: bool,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let d = self.topology.device(dev).clone();
+        let Some(route) = d.routes.lookup(packet.dst_ip()).cloned() else {
+            Self::hop(
+                t,
+                leg,
+                &d.id,
+                "routing",
+                "no route".into(),
+                packet,
+                packet,
+                format!("{} has no route to {}", d.id, packet.dst_ip()),
+            );
+            return Step::End(End::Dropped(format!(
+                "{} has no route to {}",
+                d.id,
+                packet.dst_ip()
+            )));
+        };
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            "routing",
+            route.to_string(),
+            packet,
+            packet,
+            format!(
+                "{} {} ({})",
+                d.id,
+                if forwarding {
+                    "forwards it"
+                } else {
+                    "routes it"
+                },
+                route.origin
+            ),
+        );
+        self.transmit(dev, &route, packet, leg, chooser, t)
+    }
+
+    /// Puts a packet on the wire of `route.dev` towards its next hop.
+    fn transmit(
+        &mut self,
+        dev: NodeIndex,
+        route: &super::route::Route,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let d = self.topology.device(dev).clone();
+        let next_hop = match &route.kind {
+            RouteKind::Link => packet.dst_ip(),
+            RouteKind::Via(gw) => *gw,
+            RouteKind::ViaMissingNode(n) => {
+                return Step::End(End::Dropped(format!(
+                    "{} routes {} to node {n}, which no longer exists: the route points at nothing",
+                    d.id, route.dest
+                )))
+            }
+            RouteKind::Unreachable => {
+                return Step::End(End::Dropped(format!(
+                    "{} has no route to {}: {} ({})",
+                    d.id,
+                    packet.dst_ip(),
+                    route,
+                    route.origin
+                )))
+            }
+        };
+        let Some(segment) = self.topology.segment_of(dev, &route.dev) else {
+            return Step::End(End::Dropped(format!(
+                "{} has no interface {}",
+                d.id, route.dev
+            )));
+        };
+        let Some((next, iface)) = self.topology.neighbour(segment, next_hop) else {
+            Self::hop(
+                t,
+                leg,
+                &d.id,
+                &format!("{} out", route.dev),
+                format!("ARP who-has {next_hop}: no answer"),
+                packet,
+                packet,
+                format!("nobody on {}'s {} answers for {next_hop}", d.id, route.dev),
+            );
+            return Step::End(End::Dropped(format!(
+                "no host answers for next hop {next_hop} on {}'s {} (is it gone?)",
+                d.id, route.dev
+            )));
+        };
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            &format!("{} out", route.dev),
+            format!("next hop {next_hop}"),
+            packet,
+            packet,
+            format!("{} sends it to {}", d.id, self.topology.device(next).id),
+        );
+        // Two pods of one node talk across its bridge: br_netfilter runs the
+        // node's iptables on the bridged packet.
+        let sender_is_pod = matches!(d.kind, DeviceKind::Pod { .. });
+        let receiver = self.topology.device(next).clone();
+        if sender_is_pod {
+            if let DeviceKind::Pod { node, .. } = &receiver.kind {
+                return self.bridged(node.clone(), next, iface, packet, leg, chooser, t);
+            }
+        }
+        Step::Arrive {
+            dev: next,
+            iface,
+            packet,
+        }
+    }
+
+    fn ct_state_of(lookup: Lookup, packet: &Packet) -> CtState {
+        match lookup {
+            Lookup::New => CtState::New,
+            Lookup::Invalid => CtState::Invalid,
+            Lookup::Known(..) => {
+                let _ = packet;
+                CtState::Established
+            }
+        }
+    }
+
+    /// Runs one hook of a node; records the hop; returns the result.
+    #[allow(clippy::too_many_arguments)]
+    fn hook(
+        &mut self,
+        node: &str,
+        dev_id: &str,
+        hook: Hook,
+        packet: Packet,
+        ct_state: CtState,
+        ct_nat: CtNat,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> netfilter::HookResult {
+        let local = self
+            .topology
+            .device_by_id(dev_id)
+            .map(|d| d.local_addrs())
+            .unwrap_or_default();
+        let now = self.now;
+        let ruleset = match self.ruleset(node) {
+            Some(r) => r.clone(),
+            None => Ruleset::default(),
+        };
+        let mut ctx = Ctx::new(&local, ct_state, now);
+        ctx.ct_nat = ct_nat;
+        let recent = self.recent.entry(node.to_string()).or_default();
+        let r = netfilter::run_hook(&ruleset, hook, &packet, &ctx, recent, chooser);
+        t.rules_evaluated += r.rules_evaluated;
+        let decided = r
+            .hits
+            .last()
+            .map(|h| h.rule.clone())
+            .unwrap_or_else(|| "no rules".into());
+        let note = match (&r.verdict, &r.nat) {
+            (netfilter::Verdict::Drop, _) => "netfilter drops it".to_string(),
+            (netfilter::Verdict::Reject, _) => "netfilter rejects it".to_string(),
+            (_, Some(n)) => format!("the nat table chooses {n}"),
+            _ if ct_state != CtState::New
+                && matches!(hook, Hook::Prerouting | Hook::Output | Hook::Postrouting) =>
+            {
+                format!(
+                    "{} (state {}): the nat table is skipped",
+                    hook_name(hook),
+                    ct_state.as_str()
+                )
+            }
+            _ => format!("{} lets it through", hook_name(hook)),
+        };
+        t.hops.push(Hop {
+            leg,
+            device: dev_id.to_string(),
+            at: hook_name(hook).to_string(),
+            decision: decided,
+            rules: r.hits.iter().map(RuleRef::from).collect(),
+            before: packet,
+            after: r.packet,
+            note,
+        });
+        r
+    }
+
+    /// Conntrack's translation of a known packet at a hook.
+    fn ct_translate(
+        ct: &Conntrack,
+        lookup: Lookup,
+        packet: &mut Packet,
+        dst_side: bool,
+    ) -> Option<String> {
+        let Lookup::Known(i, dir) = lookup else {
+            return None;
+        };
+        let e = &ct.entries[i];
+        if dst_side {
+            let to = e.dst_for(dir);
+            if to != packet.dst {
+                packet.dst = to;
+                return Some(format!(
+                    "conntrack rewrites the destination to {to} ({dir:?} direction of {e})"
+                ));
+            }
+        } else {
+            let to = e.src_for(dir);
+            if to != packet.src {
+                packet.src = to;
+                return Some(format!(
+                    "conntrack rewrites the source to {to} ({dir:?} direction of {e})"
+                ));
+            }
+        }
+        None
+    }
+
+    fn node_name(&self, dev: NodeIndex) -> String {
+        match &self.topology.device(dev).kind {
+            DeviceKind::Node { name } => name.clone(),
+            _ => unreachable!("node_name of a non-node"),
+        }
+    }
+
+    /// PREROUTING half, shared by received and bridged packets: conntrack
+    /// lookup, the hook, the destination translation. Returns the packet
+    /// and the connection's state, or the end.
+    fn prerouting(
+        &mut self,
+        node: &str,
+        dev_id: &str,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Result<(Packet, Lookup, Option<Entry>), End> {
+        let ct = self.conntrack.entry(node.to_string()).or_default().clone();
+        let lookup = ct.lookup(&packet);
+        let state = Self::ct_state_of(lookup, &packet);
+        let ct_nat = match lookup {
+            Lookup::Known(i, _) => CtNat {
+                dnat: ct.entries[i].is_dnat(),
+                snat: ct.entries[i].is_snat(),
+            },
+            _ => CtNat::default(),
+        };
+        let r = self.hook(
+            node,
+            dev_id,
+            Hook::Prerouting,
+            packet,
+            state,
+            ct_nat,
+            leg,
+            chooser,
+            t,
+        );
+        let mut p = r.packet;
+        match r.verdict {
+            netfilter::Verdict::Drop => {
+                return Err(End::Dropped(drop_reason(node, Hook::Prerouting, &r.hits)))
+            }
+            netfilter::Verdict::Reject => {
+                return Err(End::Rejected(drop_reason(node, Hook::Prerouting, &r.hits)))
+            }
+            netfilter::Verdict::Accept => {}
+        }
+        let mut pending = None;
+        if lookup == Lookup::New {
+            let mut e = Entry::new(Tuple::of(&packet));
+            if let Some(NatAction::Dnat(to)) = r.nat {
+                p.dst = to;
+                e.reply.src = to;
+                Self::rewrite_last(t, p);
+            }
+            pending = Some(e);
+        } else if let Some(note) = Self::ct_translate(&ct, lookup, &mut p, true) {
+            Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
+        }
+        Ok((p, lookup, pending))
+    }
+
+    /// POSTROUTING half: the hook, source NAT, conntrack confirmation.
+    #[allow(clippy::too_many_arguments)]
+    fn postrouting(
+        &mut self,
+        node: &str,
+        dev_id: &str,
+        out_iface: &str,
+        packet: Packet,
+        lookup: Lookup,
+        pending: Option<Entry>,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Result<Packet, End> {
+        let ct = self.conntrack.entry(node.to_string()).or_default().clone();
+        let state = Self::ct_state_of(lookup, &packet);
+        let ct_nat = match (&pending, lookup) {
+            (Some(e), _) => CtNat {
+                dnat: e.is_dnat(),
+                snat: false,
+            },
+            (None, Lookup::Known(i, _)) => CtNat {
+                dnat: ct.entries[i].is_dnat(),
+                snat: ct.entries[i].is_snat(),
+            },
+            _ => CtNat::default(),
+        };
+        let r = self.hook(
+            node,
+            dev_id,
+            Hook::Postrouting,
+            packet,
+            state,
+            ct_nat,
+            leg,
+            chooser,
+            t,
+        );
+        match r.verdict {
+            netfilter::Verdict::Drop => {
+                return Err(End::Dropped(drop_reason(node, Hook::Postrouting, &r.hits)))
+            }
+            netfilter::Verdict::Reject => {
+                return Err(End::Rejected(drop_reason(node, Hook::Postrouting, &r.hits)))
+            }
+            netfilter::Verdict::Accept => {}
+        }
+        let mut p = r.packet;
+        if let Some(mut e) = pending {
+            let snat_to = match r.nat {
+                Some(NatAction::Snat(ip)) => Some(ip),
+                Some(NatAction::Masquerade { .. }) => self
+                    .topology
+                    .device_by_id(dev_id)
+                    .and_then(|d| d.primary_addr(out_iface)),
+                _ => None,
+            };
+            if let Some(ip) = snat_to {
+                // The kernel keeps the source port when it is free.
+                p.src = SocketAddrV4::new(ip, p.src.port());
+                e.reply.dst = p.src;
+                Self::rewrite_last(t, p);
+            }
+            let ct = self.conntrack.entry(node.to_string()).or_default();
+            let i = ct.confirm(e);
+            let text = ct.entries[i].to_string();
+            Self::hop(
+                t,
+                leg,
+                dev_id,
+                "conntrack",
+                format!("new entry: {text}"),
+                r.packet,
+                p,
+                format!("{node} tracks the new connection"),
+            );
+        } else if let Some(note) = Self::ct_translate(&ct, lookup, &mut p, false) {
+            Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
+        }
+        if let Lookup::Known(i, Direction::Reply) = lookup {
+            if let Some(e) = self
+                .conntrack
+                .get_mut(node)
+                .and_then(|c| c.entries.get_mut(i))
+            {
+                e.replied = true;
+            }
+        }
+        Ok(p)
+    }
+
+    /// A node receives a packet on `iface`.
+    fn node_input(
+        &mut self,
+        dev: NodeIndex,
+        _iface: &str,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let node = self.node_name(dev);
+        let d = self.topology.device(dev).clone();
+        let (p, lookup, pending) = match self.prerouting(&node, &d.id, packet, leg, chooser, t) {
+            Ok(v) => v,
+            Err(end) => return Step::End(end),
+        };
+        if d.owns(p.dst_ip()) {
+            Self::hop(
+                t,
+                leg,
+                &d.id,
+                "routing",
+                format!("local {} dev lo table local", p.dst_ip()),
+                p,
+                p,
+                format!(
+                    "{} is one of {node}'s own addresses: the packet is for this host",
+                    p.dst_ip()
+                ),
+            );
+            let state = Self::ct_state_of(lookup, &packet);
+            let r = self.hook(
+                &node,
+                &d.id,
+                Hook::Input,
+                p,
+                state,
+                CtNat {
+                    dnat: pending.as_ref().is_some_and(Entry::is_dnat),
+                    snat: false,
+                },
+                leg,
+                chooser,
+                t,
+            );
+            match r.verdict {
+                netfilter::Verdict::Drop => {
+                    return Step::End(End::Dropped(drop_reason(&node, Hook::Input, &r.hits)))
+                }
+                netfilter::Verdict::Reject => {
+                    return Step::End(End::Rejected(drop_reason(&node, Hook::Input, &r.hits)))
+                }
+                netfilter::Verdict::Accept => {}
+            }
+            let mut p = r.packet;
+            if let Some(e) = pending {
+                self.conntrack.entry(node.clone()).or_default().confirm(e);
+            } else if let Lookup::Known(i, dir) = lookup {
+                let ct = self.conntrack.entry(node.clone()).or_default();
+                p.src = ct.entries[i].src_for(dir);
+                if dir == Direction::Reply {
+                    ct.entries[i].replied = true;
+                }
+            }
+            return Step::End(self.local_delivery(dev, p, leg, t));
+        }
+        if lookup == Lookup::Invalid && leg == Leg::Reply {
+            // Kept for the FORWARD chain: KUBE-FORWARD drops INVALID.
+        }
+        let mut p = p;
+        if p.ttl <= 1 {
+            return Step::End(End::Dropped(format!("TTL ran out at {}", d.id)));
+        }
+        p.ttl -= 1;
+        let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
+            return Step::End(End::Dropped(format!(
+                "{} has no route to {}",
+                d.id,
+                p.dst_ip()
+            )));
+        };
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            "routing",
+            route.to_string(),
+            p,
+            p,
+            format!("{node} forwards it ({})", route.origin),
+        );
+        let state = Self::ct_state_of(lookup, &packet);
+        let r = self.hook(
+            &node,
+            &d.id,
+            Hook::Forward,
+            p,
+            state,
+            CtNat {
+                dnat: pending.as_ref().is_some_and(Entry::is_dnat),
+                snat: false,
+            },
+            leg,
+            chooser,
+            t,
+        );
+        match r.verdict {
+            netfilter::Verdict::Drop => {
+                return Step::End(End::Dropped(drop_reason(&node, Hook::Forward, &r.hits)))
+            }
+            netfilter::Verdict::Reject => {
+                return Step::End(End::Rejected(drop_reason(&node, Hook::Forward, &r.hits)))
+            }
+            netfilter::Verdict::Accept => {}
+        }
+        let p = match self.postrouting(
+            &node, &d.id, &route.dev, r.packet, lookup, pending, leg, chooser, t,
+        ) {
+            Ok(p) => p,
+            Err(end) => return Step::End(end),
+        };
+        self.transmit(dev, &route, p, leg, chooser, t)
+    }
+
+    /// A node sends a packet of its own (OUTPUT path).
+    fn node_output(
+        &mut self,
+        dev: NodeIndex,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let node = self.node_name(dev);
+        let d = self.topology.device(dev).clone();
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            "socket",
+            format!("connect {}", packet.dst),
+            packet,
+            packet,
+            format!("{} sends {}", d.id, describe(&packet)),
+        );
+        let ct = self.conntrack.entry(node.clone()).or_default().clone();
+        let lookup = ct.lookup(&packet);
+        let state = Self::ct_state_of(lookup, &packet);
+        let ct_nat = match lookup {
+            Lookup::Known(i, _) => CtNat {
+                dnat: ct.entries[i].is_dnat(),
+                snat: ct.entries[i].is_snat(),
+            },
+            _ => CtNat::default(),
+        };
+        let r = self.hook(
+            &node,
+            &d.id,
+            Hook::Output,
+            packet,
+            state,
+            ct_nat,
+            leg,
+            chooser,
+            t,
+        );
+        match r.verdict {
+            netfilter::Verdict::Drop => {
+                return Step::End(End::Dropped(drop_reason(&node, Hook::Output, &r.hits)))
+            }
+            netfilter::Verdict::Reject => {
+                return Step::End(End::Rejected(drop_reason(&node, Hook::Output, &r.hits)))
+            }
+            netfilter::Verdict::Accept => {}
+        }
+        let mut p = r.packet;
+        let mut pending = None;
+        if lookup == Lookup::New {
+            let mut e = Entry::new(Tuple::of(&packet));
+            if let Some(NatAction::Dnat(to)) = r.nat {
+                p.dst = to;
+                e.reply.src = to;
+                Self::rewrite_last(t, p);
+            }
+            pending = Some(e);
+        } else if let Some(note) = Self::ct_translate(&ct, lookup, &mut p, true) {
+            Self::hop(t, leg, &d.id, "conntrack", note.clone(), r.packet, p, note);
+        }
+        if d.owns(p.dst_ip()) {
+            if let Some(e) = pending {
+                self.conntrack.entry(node.clone()).or_default().confirm(e);
+            }
+            Self::hop(
+                t,
+                leg,
+                &d.id,
+                "routing",
+                format!("local {} dev lo table local", p.dst_ip()),
+                p,
+                p,
+                "the packet is for this host itself".into(),
+            );
+            return Step::End(self.local_delivery(dev, p, leg, t));
+        }
+        let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
+            return Step::End(End::Dropped(format!(
+                "{} has no route to {}",
+                d.id,
+                p.dst_ip()
+            )));
+        };
+        // The source address a local socket gets: the route's, or the
+        // outgoing interface's.
+        if packet.src.ip().is_unspecified() {
+            let src = route
+                .src
+                .or_else(|| d.primary_addr(&route.dev))
+                .unwrap_or(Ipv4Addr::UNSPECIFIED);
+            p.src = SocketAddrV4::new(src, p.src.port());
+        }
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            "routing",
+            route.to_string(),
+            p,
+            p,
+            format!("{node} routes it ({})", route.origin),
+        );
+        let p = match self.postrouting(
+            &node, &d.id, &route.dev, p, lookup, pending, leg, chooser, t,
+        ) {
+            Ok(p) => p,
+            Err(end) => return Step::End(end),
+        };
+        self.transmit(dev, &route, p, leg, chooser, t)
+    }
+
+    /// A packet bridged by a node's cbr0 from one pod to another.
+    #[allow(clippy::too_many_arguments)]
+    fn bridged(
+        &mut self,
+        node: String,
+        next: NodeIndex,
+        iface: String,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let dev_id = format!("node/{node}");
+        Self::hop(t, leg, &dev_id, "cbr0 bridge", "bridge-nf-call-iptables=1".into(), packet, packet, format!("{node}'s cbr0 bridges it between two pods; br_netfilter runs {node}'s iptables on it"));
+        let (p, lookup, pending) = match self.prerouting(&node, &dev_id, packet, leg, chooser, t) {
+            Ok(v) => v,
+            Err(end) => return Step::End(end),
+        };
+        let state = Self::ct_state_of(lookup, &packet);
+        let r = self.hook(
+            &node,
+            &dev_id,
+            Hook::Forward,
+            p,
+            state,
+            CtNat {
+                dnat: pending.as_ref().is_some_and(Entry::is_dnat),
+                snat: false,
+            },
+            leg,
+            chooser,
+            t,
+        );
+        match r.verdict {
+            netfilter::Verdict::Drop => {
+                return Step::End(End::Dropped(drop_reason(&node, Hook::Forward, &r.hits)))
+            }
+            netfilter::Verdict::Reject => {
+                return Step::End(End::Rejected(drop_reason(&node, Hook::Forward, &r.hits)))
+            }
+            netfilter::Verdict::Accept => {}
+        }
+        let p = match self.postrouting(
+            &node, &dev_id, "cbr0", r.packet, lookup, pending, leg, chooser, t,
+        ) {
+            Ok(p) => p,
+            Err(end) => return Step::End(end),
+        };
+        if p.dst_ip() != packet.dst_ip() {
+            // A DNAT on a bridged packet sends it elsewhere: route it from the node.
+            let dev = self.topology.index(&dev_id).expect("node device");
+            let d = self.topology.device(dev).clone();
+            let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
+                return Step::End(End::Dropped(format!(
+                    "{dev_id} has no route to {}",
+                    p.dst_ip()
+                )));
+            };
+            return self.transmit(dev, &route, p, leg, chooser, t);
+        }
+        Step::Arrive {
+            dev: next,
+            iface,
+            packet: p,
+        }
+    }
+
+    /// A cloud load balancer: the request is spread over the healthy nodes
+    /// (pass-through keeps the LB IP as destination; node-port style
+    /// rewrites to nodeIP:nodePort from the LB's own address); its answer
+    /// is translated back.
+    fn load_balancer(
+        &mut self,
+        dev: NodeIndex,
+        service: String,
+        packet: Packet,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Step {
+        let d = self.topology.device(dev).clone();
+        let style = self.scenario.cluster.load_balancer_style;
+        let flows = self.lb_flows.entry(service.clone()).or_default();
+        // An answer from a node (node-port style) for a known flow.
+        if let Some(f) = flows
+            .iter()
+            .find(|f| f.backend.reversed() == Tuple::of(&packet))
+            .cloned()
+        {
+            let mut p = packet;
+            p.src = f.client.dst;
+            p.dst = f.client.src;
+            Self::hop(
+                t,
+                leg,
+                &d.id,
+                "load balancer",
+                format!("flow {} <- {}", f.client.src, f.backend.dst),
+                packet,
+                p,
+                format!("{} translates the answer back for the client", d.id),
+            );
+            return self.route_and_send(dev, p, leg, true, chooser, t);
+        }
+        let (ns, name) = service.split_once('/').unwrap_or(("default", &service));
+        let Some(svc) = self.scenario.service(ns, name).cloned() else {
+            return Step::End(End::Dropped(format!(
+                "{} belongs to a Service that is gone",
+                d.id
+            )));
+        };
+        let Some(port) = svc
+            .ports
+            .iter()
+            .find(|p| p.port == packet.dst.port() && p.protocol == packet.proto)
+            .cloned()
+        else {
+            return Step::End(End::Dropped(format!(
+                "{} has no listener for {}/{}",
+                d.id,
+                packet.dst.port(),
+                packet.proto.as_lower()
+            )));
+        };
+        if !svc.load_balancer_source_ranges.is_empty()
+            && !svc
+                .load_balancer_source_ranges
+                .iter()
+                .any(|r| r.contains(&packet.src_ip()))
+        {
+            // The cloud's firewall (kube-proxy's KUBE-FW is the backstop).
+            return Step::End(End::Dropped(format!(
+                "{} only admits clients in {:?}",
+                d.id,
+                svc.load_balancer_source_ranges
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+            )));
+        }
+        let pool = self.lb_pool(&svc);
+        if pool.is_empty() {
+            return Step::End(End::Dropped(format!(
+                "{} has no healthy node in its backend pool",
+                d.id
+            )));
+        }
+        // A uniform pick, as a ladder of 1/(n-i) choices.
+        let n = pool.len();
+        let mut pick = n - 1;
+        for i in 0..n - 1 {
+            if chooser.statistic(&crate::kube_proxy::ruleset::Probability::one_in(
+                (n - i) as u32,
+            )) {
+                pick = i;
+                break;
+            }
+        }
+        let (node_name, node_ip) = pool[pick].clone();
+        let mut p = packet;
+        let how = match style {
+            LoadBalancerStyle::PassThrough => {
+                format!("passes it through to {node_name} ({node_ip}), destination kept")
+            }
+            LoadBalancerStyle::NodePort => {
+                let Some(np) = port.node_port else {
+                    return Step::End(End::Dropped(format!(
+                        "{} needs a NodePort for {}",
+                        d.id, port.port
+                    )));
+                };
+                let lb_addr = self
+                    .topology
+                    .lb_vpc_addrs
+                    .get(&service)
+                    .copied()
+                    .unwrap_or(Ipv4Addr::UNSPECIFIED);
+                p.src = SocketAddrV4::new(lb_addr, packet.src.port());
+                p.dst = SocketAddrV4::new(node_ip, np);
+                format!("proxies it to {node_name}'s NodePort {node_ip}:{np} from its own address {lb_addr}")
+            }
+        };
+        self.lb_flows.entry(service).or_default().push(LbFlow {
+            client: Tuple::of(&packet),
+            backend: Tuple::of(&p),
+        });
+        Self::hop(
+            t,
+            leg,
+            &d.id,
+            "load balancer",
+            format!("backend {node_name} of {n} healthy"),
+            packet,
+            p,
+            format!("{} {how}", d.id),
+        );
+        let segment = self.topology.segment_of(dev, "eth0").expect("lb on vpc");
+        match self.topology.neighbour(segment, node_ip) {
+            Some((next, iface)) => Step::Arrive {
+                dev: next,
+                iface,
+                packet: p,
+            },
+            None => Step::End(End::Dropped(format!("{node_ip} does not answer"))),
+        }
+    }
+
+    /// The nodes a load balancer's health checks pass: Ready nodes; with
+    /// externalTrafficPolicy Local only those with a ready local endpoint
+    /// (kube-proxy's health check node port answers 200 there, else 503).
+    fn lb_pool(&self, svc: &crate::model::Service) -> Vec<(String, Ipv4Addr)> {
+        let local_only = svc.external_traffic_policy == TrafficPolicy::Local;
+        self.scenario
+            .nodes
+            .iter()
+            .filter(|n| n.ready)
+            .filter(|n| {
+                !local_only
+                    || self.scenario.slices_of(svc).any(|s| {
+                        s.endpoints
+                            .iter()
+                            .any(|e| e.ready && e.node_name.as_deref() == Some(n.name.as_str()))
+                    })
+            })
+            .map(|n| (n.name.clone(), n.internal_ip))
+            .collect()
+    }
+}
+
+fn hook_name(h: Hook) -> &'static str {
+    match h {
+        Hook::Prerouting => "PREROUTING",
+        Hook::Input => "INPUT",
+        Hook::Forward => "FORWARD",
+        Hook::Output => "OUTPUT",
+        Hook::Postrouting => "POSTROUTING",
+    }
+}
+
+fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> String {
+    match hits.last() {
+        Some(h) => {
+            let why = h
+                .rule
+                .split("--comment ")
+                .nth(1)
+                .map(|c| {
+                    let c = c.trim_start_matches('"');
+                    c.split('"')
+                        .next()
+                        .unwrap_or(c)
+                        .split(" -")
+                        .next()
+                        .unwrap_or(c)
+                        .to_string()
+                })
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            format!(
+                "{node} {} at {} in {} {}: {}{why}",
+                h.effect,
+                hook_name(hook),
+                h.table.as_str(),
+                h.chain,
+                h.rule
+            )
+        }
+        None => format!("{node} drops it at {}", hook_name(hook)),
+    }
+}
+
+fn describe(p: &Packet) -> String {
+    match p.flags {
+        Some(TcpFlags::Syn) => format!("a TCP SYN to {}", p.dst),
+        Some(TcpFlags::SynAck) => format!("a TCP SYN-ACK to {}", p.dst),
+        Some(TcpFlags::Rst) => format!("a TCP RST to {}", p.dst),
+        None => format!("a {} datagram to {}", p.proto.as_k8s(), p.dst),
+    }
+}

@@ -1,0 +1,244 @@
+//! Operations on a resolved scenario, as the cluster's controllers would
+//! carry them out (the UI's edits and the CLI's `--remove-node` use these).
+
+use super::endpoints;
+use super::ipam::{safe_suffix, IpPool};
+use super::scenario::{selects, Pod, Scenario};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+/// What removing a node took away, for the trace to explain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Removal {
+    /// Pods that ran on the node (`namespace/name`).
+    pub pods: Vec<String>,
+    /// Their addresses: endpoints that are gone.
+    pub pod_ips: Vec<Ipv4Addr>,
+    /// Replacement pods the Deployments' ReplicaSets created elsewhere.
+    pub replacements: Vec<String>,
+}
+
+impl Scenario {
+    /// Removes a node as a cloud does when its VM goes away: the node and
+    /// its pods are gone, their endpoints leave every EndpointSlice,
+    /// Deployments get replacement pods on the remaining Ready nodes, and
+    /// the VPC router loses the node's pod-CIDR route (it is derived from
+    /// the nodes). Static Routes naming the node stay and lead nowhere.
+    ///
+    /// Pods of Deployments become written-out pods (as `kubectl get pods`
+    /// would show them), so the scenario still exports and re-loads to
+    /// itself. Returns `None` when there is no such node.
+    pub fn remove_node(&mut self, name: &str) -> Option<Removal> {
+        let idx = self.nodes.iter().position(|n| n.name == name)?;
+        self.nodes.remove(idx);
+        let mut removal = Removal::default();
+        for p in &mut self.pods {
+            p.owner = None;
+        }
+        self.pods.retain(|p| {
+            if p.node_name.as_deref() == Some(name) {
+                removal.pods.push(format!("{}/{}", p.namespace, p.name));
+                removal.pod_ips.extend(p.ip);
+                false
+            } else {
+                true
+            }
+        });
+        self.replace_missing_replicas(&mut removal);
+        for s in &mut self.endpoint_slices {
+            if !s.derived {
+                s.endpoints.retain(|e| {
+                    e.node_name.as_deref() != Some(name) && !removal.pod_ips.contains(&e.ip)
+                });
+            }
+        }
+        self.rederive_slices();
+        Some(removal)
+    }
+
+    /// Recomputes the EndpointSlices derived from selectors (after pods
+    /// changed); given slices are kept.
+    pub fn rederive_slices(&mut self) {
+        let given: BTreeSet<(String, String)> = self
+            .endpoint_slices
+            .iter()
+            .filter(|s| !s.derived)
+            .map(|s| (s.namespace.clone(), s.service.clone()))
+            .collect();
+        self.endpoint_slices.retain(|s| !s.derived);
+        let derived: Vec<_> = self
+            .services
+            .iter()
+            .filter(|s| !given.contains(&(s.namespace.clone(), s.name.clone())))
+            .flat_map(|s| endpoints::derive(s, &self.pods))
+            .collect();
+        self.endpoint_slices.extend(derived);
+    }
+
+    fn replace_missing_replicas(&mut self, removal: &mut Removal) {
+        for d in self.deployments.clone() {
+            let have = self
+                .pods
+                .iter()
+                .filter(|p| p.namespace == d.namespace && selects(&d.selector, &p.labels))
+                .count();
+            let template_hash =
+                safe_suffix(&format!("{}/{}/{:?}", d.namespace, d.name, d.template), 10);
+            let mut i = 0u32;
+            for _ in have..d.replicas as usize {
+                let pod_name = loop {
+                    let candidate = format!(
+                        "{}-{template_hash}-{}",
+                        d.name,
+                        safe_suffix(&format!("{}/replacement/{i}", d.name), 5)
+                    );
+                    i += 1;
+                    if self.pod(&d.namespace, &candidate).is_none() {
+                        break candidate;
+                    }
+                };
+                let node = match &d.template.node_name {
+                    Some(n) => self.node(n).map(|n| n.name.clone()),
+                    None => self.least_loaded_node(&d.template.node_selector),
+                };
+                let ip = node.as_deref().and_then(|n| self.free_pod_ip(n));
+                removal
+                    .replacements
+                    .push(format!("{}/{pod_name}", d.namespace));
+                self.pods.push(Pod {
+                    namespace: d.namespace.clone(),
+                    name: pod_name,
+                    labels: d.template.labels.clone(),
+                    ready: node.is_some() && ip.is_some(),
+                    node_name: if ip.is_some() { node } else { None },
+                    node_selector: d.template.node_selector.clone(),
+                    ip,
+                    ports: d.template.ports.clone(),
+                    owner: None,
+                });
+            }
+        }
+    }
+
+    /// The scheduler's choice (as at load): the Ready node matching the
+    /// selector with the fewest pods, ties to the first by name.
+    fn least_loaded_node(&self, selector: &super::Labels) -> Option<String> {
+        self.nodes
+            .iter()
+            .filter(|n| n.ready && selector.iter().all(|(k, v)| n.labels.get(k) == Some(v)))
+            .min_by_key(|n| {
+                let load = self
+                    .pods
+                    .iter()
+                    .filter(|p| p.node_name.as_deref() == Some(&n.name))
+                    .count();
+                (load, n.name.clone())
+            })
+            .map(|n| n.name.clone())
+    }
+
+    /// The lowest free pod address on a node (host-local IPAM).
+    fn free_pod_ip(&self, node: &str) -> Option<Ipv4Addr> {
+        let n = self.node(node)?;
+        let mut pool = IpPool::new(n.pod_cidr);
+        pool.reserve(n.bridge_ip());
+        for p in self
+            .pods
+            .iter()
+            .filter(|p| p.node_name.as_deref() == Some(node))
+        {
+            if let Some(ip) = p.ip {
+                pool.reserve(ip);
+            }
+        }
+        pool.next_free()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{load, presets};
+
+    #[test]
+    fn removing_node_2_of_the_story_takes_its_pod_and_endpoint_away() {
+        let mut s = load(presets::preset("static-route").unwrap().yaml)
+            .unwrap()
+            .scenario;
+        let r = s.remove_node("node-2").unwrap();
+        assert_eq!(r.pods, vec!["default/web-1"]);
+        assert_eq!(
+            r.pod_ips,
+            vec!["10.0.2.2".parse::<std::net::Ipv4Addr>().unwrap()]
+        );
+        assert!(
+            r.replacements.is_empty(),
+            "web-1 is a bare pod: nothing replaces it"
+        );
+        assert!(s.node("node-2").is_none());
+        let eps: Vec<_> = s
+            .endpoint_slices
+            .iter()
+            .flat_map(|e| &e.endpoints)
+            .map(|e| e.ip.to_string())
+            .collect();
+        assert_eq!(eps, vec!["10.0.3.2"]);
+        // The static route to node-2 stays: it now leads nowhere.
+        assert_eq!(s.routes.len(), 1);
+        assert!(s.remove_node("node-2").is_none());
+        // Still a scenario that exports and loads back to itself.
+        assert_eq!(load(&s.to_yaml()).unwrap().scenario, s);
+    }
+
+    #[test]
+    fn a_deployment_gets_replacements_on_the_remaining_nodes() {
+        let yaml = r#"
+apiVersion: v1
+kind: Node
+metadata: {name: a}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: b}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: w, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+"#;
+        let mut s = load(yaml).unwrap().scenario;
+        let before: Vec<_> = s
+            .pods
+            .iter()
+            .filter(|p| p.node_name.as_deref() == Some("b"))
+            .map(|p| p.name.clone())
+            .collect();
+        assert_eq!(before.len(), 2);
+        let r = s.remove_node("a").unwrap();
+        assert_eq!(r.pods.len(), 2);
+        assert_eq!(r.replacements.len(), 2);
+        assert_eq!(s.pods.len(), 4);
+        assert!(s
+            .pods
+            .iter()
+            .all(|p| p.node_name.as_deref() == Some("b") && p.ip.is_some()));
+        // The surviving pods kept their names and addresses.
+        for name in &before {
+            assert!(s.pod("default", name).is_some());
+        }
+        let ips: std::collections::BTreeSet<_> = s.pods.iter().map(|p| p.ip.unwrap()).collect();
+        assert_eq!(ips.len(), 4, "addresses are unique");
+        let eps = s.endpoint_slices.iter().flat_map(|e| &e.endpoints).count();
+        assert_eq!(eps, 4);
+        assert_eq!(load(&s.to_yaml()).unwrap().scenario, s);
+    }
+}
