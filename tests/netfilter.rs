@@ -722,7 +722,9 @@ fn vector_scenario(masquerade_all: bool) -> Scenario {
         text = text.replace(cidr, &format!("{cidr}iptables: {{masqueradeAll: true}}\n"));
     }
     text.push_str("\n---\n");
-    text.push_str(&read(&data("netfilter/TestInternalExternalMasquerade.yaml")));
+    text.push_str(&read(&data(
+        "netfilter/TestInternalExternalMasquerade.yaml",
+    )));
     load(&text)
 }
 

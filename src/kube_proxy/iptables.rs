@@ -130,7 +130,8 @@ pub fn ruleset_with(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// `clusterCIDR` (local traffic detection by CIDR).
-    pub cluster_cidr: Ipv4Net,
+    /// `None`: no local-traffic detector (kube-proxy without a cluster CIDR).
+    pub cluster_cidr: Option<Ipv4Net>,
     pub masquerade_all: bool,
     /// `1 << masqueradeBit`.
     pub masquerade_mark: u32,
@@ -605,12 +606,16 @@ pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Ruleset {
                 svc.cluster_ip,
                 svc.port,
             );
-            let rule = if cfg.masquerade_all {
-                args
-            } else {
-                args.with(net(cfg.cluster_cidr, true, true))
+            // kube-proxy writes this rule only with masqueradeAll or a
+            // local-traffic detector (a cluster CIDR).
+            let rule = match (cfg.masquerade_all, cfg.cluster_cidr) {
+                (true, _) => Some(args),
+                (false, Some(cidr)) => Some(args.with(net(cidr, true, true))),
+                (false, None) => None,
             };
-            nat.add(internal_traffic_chain, rule.jump(KUBE_MARK_MASQ));
+            if let Some(rule) = rule {
+                nat.add(internal_traffic_chain, rule.jump(KUBE_MARK_MASQ));
+            }
         }
 
         // External traffic.
@@ -626,15 +631,17 @@ pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Ruleset {
                         .jump(KUBE_MARK_MASQ),
                 );
             } else {
-                nat.add(
-                    &external_traffic_chain,
-                    Rule::new()
-                        .with(comment(format!(
-                            "pod traffic for {name} external destinations"
-                        )))
-                        .with(net(cfg.cluster_cidr, false, true))
-                        .jump(cluster_policy_chain.clone()),
-                );
+                if let Some(cidr) = cfg.cluster_cidr {
+                    nat.add(
+                        &external_traffic_chain,
+                        Rule::new()
+                            .with(comment(format!(
+                                "pod traffic for {name} external destinations"
+                            )))
+                            .with(net(cidr, false, true))
+                            .jump(cluster_policy_chain.clone()),
+                    );
+                }
                 nat.add(
                     &external_traffic_chain,
                     Rule::new()

@@ -63,7 +63,7 @@ impl Scenario {
             out.push(Object::KubeProxyConfiguration(
                 k8s::KubeProxyConfiguration {
                     mode: Some(p.mode.as_str().into()),
-                    cluster_cidr: Some(p.cluster_cidr.to_string()),
+                    cluster_cidr: Some(p.cluster_cidr.map(|c| c.to_string()).unwrap_or_default()),
                     iptables: Some(k8s::KubeProxyIptables {
                         masquerade_all: Some(p.masquerade_all),
                         masquerade_bit: Some(i64::from(p.masquerade_bit)),

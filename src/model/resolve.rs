@@ -248,9 +248,11 @@ impl Resolver<'_> {
                 format!("unknown mode {other:?} (iptables, nftables or ipvs)"),
             ),
         }
-        if let Some(c) = p.cluster_cidr.as_deref().filter(|c| !c.is_empty()) {
+        if p.cluster_cidr.as_deref() == Some("") {
+            cfg.cluster_cidr = None;
+        } else if let Some(c) = p.cluster_cidr.as_deref() {
             match syntax::cidr(c) {
-                Ok(n) => cfg.cluster_cidr = n,
+                Ok(n) => cfg.cluster_cidr = Some(n),
                 Err(e) => self.err(&label, "clusterCIDR", e),
             }
         }

@@ -132,9 +132,11 @@ impl ProxyMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxyConfig {
     pub mode: ProxyMode,
-    /// kube-proxy's `clusterCIDR`: traffic from outside it is masqueraded.
-    /// Defaults to the cluster's pod CIDR.
-    pub cluster_cidr: Ipv4Net,
+    /// kube-proxy's `clusterCIDR`: traffic from outside it to a ClusterIP
+    /// is masqueraded. Defaults to the cluster's pod CIDR; `None` (written
+    /// `clusterCIDR: ""`) is kube-proxy without a local-traffic detector,
+    /// which masquerades no off-cluster traffic to ClusterIPs.
+    pub cluster_cidr: Option<Ipv4Net>,
     pub masquerade_all: bool,
     pub masquerade_bit: u8,
 }
@@ -143,7 +145,7 @@ impl ProxyConfig {
     pub fn default_for(cluster: &ClusterConfig) -> Self {
         ProxyConfig {
             mode: ProxyMode::Iptables,
-            cluster_cidr: cluster.pod_cidr,
+            cluster_cidr: Some(cluster.pod_cidr),
             masquerade_all: false,
             masquerade_bit: defaults::MASQUERADE_BIT,
         }
