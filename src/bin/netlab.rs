@@ -140,7 +140,11 @@ mod cli {
                     "", r.table, r.chain, r.index, r.rule, r.effect
                 );
             }
-            if h.rules.is_empty() && !h.decision.is_empty() && h.at != "socket" {
+            if h.rules.is_empty()
+                && !h.decision.is_empty()
+                && h.decision != h.note
+                && h.at != "socket"
+            {
                 println!("{:>38}{}", "", h.decision);
             }
         }

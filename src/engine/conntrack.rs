@@ -162,6 +162,21 @@ impl Conntrack {
         self.entries.len() - 1
     }
 
+    /// A packet of entry `i` went by in the reply direction. As the
+    /// kernel's TCP tracker does, a TCP RST that is the connection's first
+    /// answer (a refused connection) deletes the entry at once; any other
+    /// answer marks it replied.
+    pub fn reply_seen(&mut self, i: usize, p: &Packet) {
+        let Some(e) = self.entries.get_mut(i) else {
+            return;
+        };
+        if p.proto == Protocol::Tcp && p.flags == Some(TcpFlags::Rst) && !e.replied {
+            self.entries.remove(i);
+        } else {
+            e.replied = true;
+        }
+    }
+
     /// Forgets UDP connections to `backend` (kube-proxy does this when an
     /// endpoint goes away; TCP entries are left to time out).
     pub fn clear_udp_to(&mut self, backend: std::net::Ipv4Addr) {
@@ -212,6 +227,24 @@ mod tests {
         assert_eq!(Conntrack::default().lookup(&p), Lookup::Invalid);
         let udp = Packet::new(Protocol::Udp, sa("10.0.2.2:53"), sa("10.0.1.2:40000"));
         assert_eq!(Conntrack::default().lookup(&udp), Lookup::New);
+    }
+
+    #[test]
+    fn a_rst_as_the_first_answer_deletes_the_entry() {
+        let syn = Packet::new(Protocol::Tcp, sa("10.100.0.10:40000"), sa("10.100.0.3:80"));
+        let mut ct = Conntrack::default();
+        let i = ct.confirm(Entry::new(Tuple::of(&syn)));
+        let mut rst = Packet::new(Protocol::Tcp, sa("10.100.0.3:80"), sa("10.100.0.10:40000"));
+        rst.flags = Some(TcpFlags::Rst);
+        assert_eq!(ct.lookup(&rst), Lookup::Known(i, Direction::Reply));
+        ct.reply_seen(i, &rst);
+        assert!(ct.entries.is_empty());
+        // A SYN-ACK marks it replied instead.
+        let i = ct.confirm(Entry::new(Tuple::of(&syn)));
+        let mut ack = rst;
+        ack.flags = Some(TcpFlags::SynAck);
+        ct.reply_seen(i, &ack);
+        assert!(ct.entries[i].replied);
     }
 
     #[test]

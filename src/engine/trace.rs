@@ -990,14 +990,17 @@ impl World {
             .map(|d| d.local_addrs())
             .unwrap_or_default();
         let now = self.now;
-        let ruleset = match self.ruleset(node) {
-            Some(r) => r.clone(),
-            None => Ruleset::default(),
-        };
+        // Built on first use; borrowed (not copied) beside the recent lists.
+        self.ruleset(node);
+        static EMPTY: std::sync::OnceLock<Ruleset> = std::sync::OnceLock::new();
+        let ruleset = self
+            .rulesets
+            .get(node)
+            .unwrap_or_else(|| EMPTY.get_or_init(Ruleset::default));
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
         let recent = self.recent.entry(node.to_string()).or_default();
-        let r = netfilter::run_hook(&ruleset, hook, &packet, &ctx, recent, chooser);
+        let r = netfilter::run_hook(ruleset, hook, &packet, &ctx, recent, chooser);
         t.rules_evaluated += r.rules_evaluated;
         let decided = r
             .hits
@@ -1200,7 +1203,9 @@ impl World {
                 dev_id,
                 "conntrack",
                 format!("new entry: {text}"),
-                r.packet,
+                // Confirmed after the nat table: the packet is already
+                // translated (shown on the POSTROUTING hop).
+                p,
                 p,
                 format!("{node} tracks the new connection"),
             );
@@ -1208,12 +1213,8 @@ impl World {
             Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
-            if let Some(e) = self
-                .conntrack
-                .get_mut(node)
-                .and_then(|c| c.entries.get_mut(i))
-            {
-                e.replied = true;
+            if let Some(c) = self.conntrack.get_mut(node) {
+                c.reply_seen(i, &p);
             }
         }
         Ok(p)
@@ -1280,7 +1281,7 @@ impl World {
                 let ct = self.conntrack.entry(node.clone()).or_default();
                 p.src = ct.entries[i].src_for(dir);
                 if dir == Direction::Reply {
-                    ct.entries[i].replied = true;
+                    ct.reply_seen(i, &p);
                 }
             }
             return Step::End(self.local_delivery(dev, p, leg, t));

@@ -1,0 +1,255 @@
+//! Engine benchmarks on generated clusters, printing figures (not a timed
+//! test): `cargo bench --bench engine` (all sizes) or
+//! `cargo bench --bench engine -- small` (the two small ones, as CI runs).
+//!
+//! Sizes: 3 nodes / 10 Services, 100 nodes / 1,000 Services, and
+//! Kubernetes' scalability thresholds: 5,000 nodes, 150,000 pods, 10,000
+//! Services, up to 250 endpoints per Service.
+//!
+//! For each: the time to resolve the scenario, to build one node's
+//! ruleset (and its size), to build the topology, to run one trace (mean
+//! over many, each a fresh connection), the rules iptables would have
+//! traversed for it, and the process's peak memory.
+
+use k8s_netlab::engine::netfilter::SeededChooser;
+use k8s_netlab::engine::trace::{Request, World};
+use k8s_netlab::kube_proxy::iptables;
+use k8s_netlab::model::k8s::{self, Object, ObjectMeta};
+use k8s_netlab::model::{self, Protocol};
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+struct Size {
+    name: &'static str,
+    nodes: usize,
+    pods: usize,
+    services: usize,
+    /// Services 0..big get `big_endpoints` pods each; the rest share the
+    /// remaining pods.
+    big: usize,
+    big_endpoints: usize,
+}
+
+const SIZES: &[Size] = &[
+    Size {
+        name: "3 nodes, 10 Services",
+        nodes: 3,
+        pods: 30,
+        services: 10,
+        big: 0,
+        big_endpoints: 0,
+    },
+    Size {
+        name: "100 nodes, 1,000 Services",
+        nodes: 100,
+        pods: 3_000,
+        services: 1_000,
+        big: 0,
+        big_endpoints: 0,
+    },
+    Size {
+        name: "5,000 nodes, 150,000 pods, 10,000 Services",
+        nodes: 5_000,
+        pods: 150_000,
+        services: 10_000,
+        big: 20,
+        big_endpoints: 250,
+    },
+];
+
+fn meta(name: String) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name),
+        ..Default::default()
+    }
+}
+
+fn labels(pairs: &[(&str, String)]) -> model::Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+/// A cluster of `s`'s size: every node with a pod CIDR, pods spread over
+/// nodes, Service i selecting `app: svc-i`; one Service in ten is a
+/// NodePort, one in a hundred a LoadBalancer.
+fn generate(s: &Size) -> Vec<Object> {
+    let mut out = Vec::new();
+    out.push(Object::Cluster(k8s::Cluster {
+        metadata: meta("bench".into()),
+        spec: k8s::ClusterSpec {
+            node_cidr: Some("10.128.0.0/18".into()),
+            pod_cidr: Some("10.0.0.0/11".into()),
+            node_pod_cidr_mask: Some(24),
+            service_cidr: Some("10.96.0.0/16".into()),
+            node_port_range: Some("30000-32767".into()),
+            load_balancer_style: None,
+        },
+    }));
+    for n in 0..s.nodes {
+        out.push(Object::Node(k8s::Node {
+            metadata: meta(format!("node-{n}")),
+            ..Default::default()
+        }));
+    }
+    // Which Service each pod serves.
+    let mut owner = Vec::with_capacity(s.pods);
+    for svc in 0..s.big {
+        owner.extend(std::iter::repeat_n(svc, s.big_endpoints));
+    }
+    let rest = s.services - s.big;
+    let mut i = 0;
+    while owner.len() < s.pods {
+        owner.push(s.big + i % rest.max(1));
+        i += 1;
+    }
+    for (p, svc) in owner.iter().enumerate() {
+        out.push(Object::Pod(k8s::Pod {
+            metadata: ObjectMeta {
+                name: Some(format!("pod-{p}")),
+                labels: labels(&[("app", format!("svc-{svc}"))]),
+                ..Default::default()
+            },
+            spec: k8s::PodSpec {
+                node_name: Some(format!("node-{}", p % s.nodes)),
+                containers: vec![k8s::Container {
+                    name: "app".into(),
+                    ports: vec![k8s::ContainerPort {
+                        name: Some("http".into()),
+                        container_port: 8080,
+                        protocol: None,
+                    }],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        }));
+    }
+    for svc in 0..s.services {
+        let kind = if svc % 100 == 1 {
+            "LoadBalancer"
+        } else if svc % 10 == 2 {
+            "NodePort"
+        } else {
+            "ClusterIP"
+        };
+        out.push(Object::Service(k8s::Service {
+            metadata: meta(format!("svc-{svc}")),
+            spec: k8s::ServiceSpec {
+                kind: Some(kind.into()),
+                selector: Some(labels(&[("app", format!("svc-{svc}"))])),
+                ports: vec![k8s::ServicePort {
+                    name: Some("http".into()),
+                    port: 80,
+                    target_port: Some(k8s::IntOrString::String("http".into())),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        }));
+    }
+    out
+}
+
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let small_only = filter.iter().any(|a| a == "small");
+    let mut rows: Vec<BTreeMap<&str, String>> = Vec::new();
+    for s in SIZES {
+        if small_only && s.nodes > 100 {
+            continue;
+        }
+        let objects = generate(s);
+        let t = Instant::now();
+        let loaded = model::resolve(objects).expect("generated scenarios are valid");
+        let resolve = t.elapsed();
+        let scenario = loaded.scenario;
+
+        let t = Instant::now();
+        let rs = iptables::ruleset(&scenario, "node-1").expect("node-1 exists");
+        let ruleset_time = t.elapsed();
+        let rules: usize = rs
+            .tables
+            .iter()
+            .flat_map(|t| &t.chains)
+            .map(|c| c.rules.len())
+            .sum();
+        drop(black_box(rs));
+
+        // Traces: pod-0 (on node-0) to the ClusterIP of a Service with
+        // many endpoints, and to the last Service (the end of KUBE-SERVICES).
+        let t = Instant::now();
+        let mut world = World::new(scenario.clone());
+        let topo = t.elapsed();
+        let targets = [
+            format!("svc/svc-0:80"),
+            format!("svc/svc-{}:80", s.services - 1),
+        ];
+        let mut per_trace = Vec::new();
+        let mut traversed = Vec::new();
+        for target in &targets {
+            let req =
+                Request::parse(&scenario, "pod/pod-0", target, Protocol::Tcp).expect("request");
+            // The first trace builds the rulesets it needs; time the rest.
+            let mut first = SeededChooser::from_seed(0);
+            let warm = world.trace(&req, &mut first).expect("trace");
+            assert!(warm.succeeded(), "{target}: {:?}", warm.reason);
+            let n = if s.nodes > 1000 { 200 } else { 2_000 };
+            let t = Instant::now();
+            let mut evaluated = 0;
+            for seed in 0..n {
+                let mut c = SeededChooser::from_seed(seed);
+                let tr = world.trace(&req, &mut c).expect("trace");
+                evaluated += tr.rules_evaluated;
+                black_box(tr);
+            }
+            per_trace.push(t.elapsed() / n as u32);
+            traversed.push(evaluated / n as usize);
+        }
+        let mut row = BTreeMap::new();
+        row.insert("size", s.name.to_string());
+        row.insert("resolve", ms(resolve));
+        row.insert("ruleset", format!("{} ({rules} rules)", ms(ruleset_time)));
+        row.insert("topology", ms(topo));
+        row.insert(
+            "trace",
+            format!(
+                "{} first Service / {} last Service",
+                ms(per_trace[0]),
+                ms(per_trace[1])
+            ),
+        );
+        row.insert(
+            "rules traversed",
+            format!("{} / {}", traversed[0], traversed[1]),
+        );
+        row.insert(
+            "peak memory",
+            peak_memory_mib()
+                .map(|m| format!("{m:.0} MiB"))
+                .unwrap_or("?".into()),
+        );
+        for (k, v) in &row {
+            println!("bench: {:<40} {k:<16} {v}", s.name);
+        }
+        rows.push(row);
+    }
+}
