@@ -200,7 +200,7 @@ fn main() {
         let mut world = World::new(scenario.clone());
         let topo = t.elapsed();
         let targets = [
-            format!("svc/svc-0:80"),
+            "svc/svc-0:80".to_string(),
             format!("svc/svc-{}:80", s.services - 1),
         ];
         let mut per_trace = Vec::new();
