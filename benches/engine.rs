@@ -14,9 +14,9 @@
 use k8s_netlab::engine::netfilter::SeededChooser;
 use k8s_netlab::engine::trace::{Request, World};
 use k8s_netlab::kube_proxy::iptables;
+use k8s_netlab::kube_proxy::ruleset::TableName;
 use k8s_netlab::model::k8s::{self, Object, ObjectMeta};
 use k8s_netlab::model::{self, Protocol};
-use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -155,6 +155,7 @@ fn generate(s: &Size) -> Vec<Object> {
     out
 }
 
+/// The process's peak resident memory so far (`VmHWM`), in MiB.
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -162,8 +163,25 @@ fn peak_memory_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The process's resident memory now (`VmRSS`), in MiB.
+fn memory_mib() -> String {
+    let now = || -> Option<f64> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024.0)
+    };
+    now().map_or("?".into(), |m| format!("{m:.0} MiB"))
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// One figure, printed as soon as it is measured (a long run shows its
+/// progress): `bench: <size> | <what> | <value>`.
+fn report(size: &str, what: &str, value: impl std::fmt::Display) {
+    println!("bench: {size:<44} | {what:<28} | {value}");
 }
 
 fn main() {
@@ -172,84 +190,132 @@ fn main() {
         .filter(|a| !a.starts_with('-'))
         .collect();
     let small_only = filter.iter().any(|a| a == "small");
-    let mut rows: Vec<BTreeMap<&str, String>> = Vec::new();
     for s in SIZES {
         if small_only && s.nodes > 100 {
             continue;
         }
+        let name = s.name;
         let objects = generate(s);
         let t = Instant::now();
         let loaded = model::resolve(objects).expect("generated scenarios are valid");
-        let resolve = t.elapsed();
+        report(
+            name,
+            "resolve",
+            format!("{} (then {} resident)", ms(t.elapsed()), memory_mib()),
+        );
         let scenario = loaded.scenario;
+        report(
+            name,
+            "objects",
+            format!(
+                "{} nodes, {} pods, {} Services, {} EndpointSlices",
+                scenario.nodes.len(),
+                scenario.pods.len(),
+                scenario.services.len(),
+                scenario.endpoint_slices.len()
+            ),
+        );
 
+        // One node's ruleset, as kube-proxy writes it.
         let t = Instant::now();
         let rs = iptables::ruleset(&scenario, "node-1").expect("node-1 exists");
         let ruleset_time = t.elapsed();
+        let chains: usize = rs.tables.iter().map(|t| t.chains.len()).sum();
         let rules: usize = rs
             .tables
             .iter()
             .flat_map(|t| &t.chains)
             .map(|c| c.rules.len())
             .sum();
+        let kube_services = rs
+            .chain(TableName::Nat, "KUBE-SERVICES")
+            .map_or(0, |c| c.rules.len());
+        report(
+            name,
+            "ruleset (node-1)",
+            format!(
+                "{} ({rules} rules in {chains} chains; nat KUBE-SERVICES {kube_services} rules; then {} resident)",
+                ms(ruleset_time),
+                memory_mib()
+            ),
+        );
         drop(black_box(rs));
 
-        // Traces: pod-0 (on node-0) to the ClusterIP of a Service with
-        // many endpoints, and to the last Service (the end of KUBE-SERVICES).
+        // The world: the topology (rulesets come on first use).
         let t = Instant::now();
-        let mut world = World::new(scenario.clone());
-        let topo = t.elapsed();
+        let mut world = World::new(scenario);
+        report(
+            name,
+            "topology (World::new)",
+            format!("{} (then {} resident)", ms(t.elapsed()), memory_mib()),
+        );
+
+        // Traces: pod-0 (on node-0) to the ClusterIP of a Service with
+        // many endpoints, and to the last Service (the end of
+        // KUBE-SERVICES). Each is a new connection (a new client port).
         let targets = [
-            "svc/svc-0:80".to_string(),
-            format!("svc/svc-{}:80", s.services - 1),
+            ("first Service", "svc/svc-0:80".to_string()),
+            ("last Service", format!("svc/svc-{}:80", s.services - 1)),
         ];
-        let mut per_trace = Vec::new();
-        let mut traversed = Vec::new();
-        for target in &targets {
-            let req =
-                Request::parse(&scenario, "pod/pod-0", target, Protocol::Tcp).expect("request");
-            // The first trace builds the rulesets it needs; time the rest.
+        let mut means = Vec::new();
+        for (label, target) in &targets {
+            let req = Request::parse(world.scenario(), "pod/pod-0", target, Protocol::Tcp)
+                .expect("request");
+            // The first trace builds the rulesets it needs (node-0's and the
+            // endpoint's node's); time the rest.
+            let t = Instant::now();
             let mut first = SeededChooser::from_seed(0);
             let warm = world.trace(&req, &mut first).expect("trace");
             assert!(warm.succeeded(), "{target}: {:?}", warm.reason);
-            let n = if s.nodes > 1000 { 200 } else { 2_000 };
+            report(
+                name,
+                &format!("first trace, {label}"),
+                format!("{} (builds the rulesets it meets)", ms(t.elapsed())),
+            );
+            let n: u32 = if s.nodes > 1000 { 1_000 } else { 2_000 };
             let t = Instant::now();
             let mut evaluated = 0;
             for seed in 0..n {
-                let mut c = SeededChooser::from_seed(seed);
+                let mut c = SeededChooser::from_seed(u64::from(seed));
                 let tr = world.trace(&req, &mut c).expect("trace");
                 evaluated += tr.rules_evaluated;
                 black_box(tr);
             }
-            per_trace.push(t.elapsed() / n as u32);
-            traversed.push(evaluated / n as usize);
+            let mean = t.elapsed() / n;
+            means.push(mean);
+            report(
+                name,
+                &format!("trace, {label}"),
+                format!(
+                    "{} mean of {n}; {} rules traversed",
+                    ms(mean),
+                    evaluated / n as usize
+                ),
+            );
         }
-        let mut row = BTreeMap::new();
-        row.insert("size", s.name.to_string());
-        row.insert("resolve", ms(resolve));
-        row.insert("ruleset", format!("{} ({rules} rules)", ms(ruleset_time)));
-        row.insert("topology", ms(topo));
-        row.insert(
+        // Both means on one line, in the layout scripts/bench.sh reads.
+        println!(
+            "bench: {name:<40} {:<16} {} first Service / {} last Service",
             "trace",
-            format!(
-                "{} first Service / {} last Service",
-                ms(per_trace[0]),
-                ms(per_trace[1])
-            ),
+            ms(means[0]),
+            ms(means[1])
         );
-        row.insert(
-            "rules traversed",
-            format!("{} / {}", traversed[0], traversed[1]),
+        // A copy of the world shares the rulesets and the topology.
+        let t = Instant::now();
+        let copy = world.clone();
+        report(name, "World::clone", ms(t.elapsed()));
+        drop(black_box(copy));
+        report(
+            name,
+            "memory after the traces",
+            format!("{} resident", memory_mib()),
         );
-        row.insert(
-            "peak memory",
+        report(
+            name,
+            "peak memory (VmHWM)",
             peak_memory_mib()
                 .map(|m| format!("{m:.0} MiB"))
                 .unwrap_or("?".into()),
         );
-        for (k, v) in &row {
-            println!("bench: {:<40} {k:<16} {v}", s.name);
-        }
-        rows.push(row);
     }
 }

@@ -72,4 +72,19 @@ if [ "$what" = test ]; then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium
   fi
+  # The kernel check's tools (Debian packages), only when missing.
+  kernel_pkgs=""
+  command -v ip >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs iproute2"
+  command -v iptables-nft-restore >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs iptables"
+  command -v conntrack >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs conntrack"
+  command -v nfacct >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs nfacct"
+  command -v sysctl >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs procps"
+  if [ -n "$kernel_pkgs" ]; then
+    say "installing the kernel check's tools:$kernel_pkgs"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $kernel_pkgs
+  fi
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing
-# (scripts/setup.sh test), then lints, runs the native tests, builds the
-# site as it ships, checks its size and tests it in Debian's chromium.
+# (scripts/setup.sh test), then lints, runs the native tests, checks the
+# engine against a real kernel in network namespaces, builds the site as it
+# ships, checks its size and tests it in Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -18,6 +19,19 @@ cargo clippy --target wasm32-unknown-unknown --lib --bins --locked -- -D warning
 
 step "native tests"
 cargo test --locked
+
+step "kernel check: the engine against Linux in network namespaces"
+# Every preset, every engine test scenario, and KERNEL_CHECK_RANDOM
+# (default 50) seeded random scenarios. It needs root and network namespaces; without them it fails
+# loudly (exit 3) rather than passing.
+cargo build --locked --bin netlab
+kernel_check=(target/debug/netlab kernel-check static/scenarios/*.yaml tests/data/engine/*.yaml
+  --random "${KERNEL_CHECK_RANDOM:-50}" --seed "${KERNEL_CHECK_SEED:-1}")
+if [ "$(id -u)" -eq 0 ]; then
+  "${kernel_check[@]}"
+else
+  sudo -E "${kernel_check[@]}"
+fi
 
 step "release build of the site (trunk, offline)"
 trunk build --release

@@ -8,11 +8,15 @@
 //!   kube-proxy's order, local endpoints, traffic policies); the iptables
 //!   backend renders `iptables-restore` text from structured rules.
 //! - [`ui`]: the yew web app. Holds no networking logic.
+//! - `kernel_check` (native Linux only): the engine against a real kernel,
+//!   in network namespaces (`netlab kernel-check`).
 //!
 //! The model and kube_proxy never import web crates, read a clock or use
 //! global randomness.
 
 pub mod engine;
+#[cfg(target_os = "linux")]
+pub mod kernel_check;
 pub mod kube_proxy;
 pub mod model;
 pub mod ui;

@@ -408,7 +408,7 @@ const PATHS: &[PathsCase] = &[
         ],
     },
     PathsCase {
-        // kube-proxy's clusterCIDR covers every source here, so the external
+        // kube-proxy runs without a cluster CIDR here, so the external
         // client is DNATed without SNAT. A pod on node-2 answers through
         // node-2, which reverses the DNAT; a pod on node-3 answers the
         // client directly from its own address, and the client resets it.

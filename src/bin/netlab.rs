@@ -70,6 +70,69 @@ mod cli {
             /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
             file: String,
         },
+        /// Linux, root: build each scenario for real in network namespaces
+        /// (nodes, pods, router, internet, load balancers, kube-proxy's rules)
+        /// and compare the kernel's behaviour with the engine's predictions.
+        /// One line per mismatch; exit 0 only when there is none.
+        #[cfg(target_os = "linux")]
+        KernelCheck {
+            /// Scenario files.
+            files: Vec<String>,
+            /// Also check this many seeded random scenarios.
+            #[arg(long, default_value_t = 0)]
+            random: u64,
+            /// The first random scenario's seed.
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+            /// The iptables backend that loads kube-proxy's rules.
+            #[arg(long, value_enum, default_value_t = Backend::Nft)]
+            backend: Backend,
+            /// Seconds before everything is torn down and the check fails.
+            #[arg(long, default_value_t = 1800)]
+            timeout: u64,
+            /// Scenarios checked at once.
+            #[arg(long, default_value_t = 2)]
+            jobs: usize,
+            /// A connection attempt's timeout in milliseconds.
+            #[arg(long, default_value_t = 300)]
+            connect_timeout_ms: u64,
+            /// Print each scenario's count and each request.
+            #[arg(long, short)]
+            verbose: bool,
+        },
+        /// (kernel-check's server, run inside a namespace)
+        #[cfg(target_os = "linux")]
+        #[command(hide = true)]
+        KernelServe {
+            #[arg(long)]
+            id: String,
+            /// tcp:PORT or udp:PORT (repeatable).
+            #[arg(long)]
+            listen: Vec<String>,
+            /// The device's addresses (UDP binds each).
+            #[arg(long)]
+            addr: Vec<std::net::Ipv4Addr>,
+        },
+        /// (kernel-check's client, run inside a namespace)
+        #[cfg(target_os = "linux")]
+        #[command(hide = true)]
+        KernelConnect {
+            #[arg(long, value_enum, default_value_t = Proto::Tcp)]
+            proto: Proto,
+            #[arg(long)]
+            to: std::net::SocketAddrV4,
+            #[arg(long, default_value_t = 1)]
+            count: u32,
+            #[arg(long, default_value_t = 300)]
+            timeout_ms: u64,
+        },
+    }
+
+    #[cfg(target_os = "linux")]
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum Backend {
+        Nft,
+        Legacy,
     }
 
     #[derive(clap::Args)]
@@ -261,6 +324,58 @@ mod cli {
                 }
                 Err(code) => code,
             },
+            #[cfg(target_os = "linux")]
+            Command::KernelCheck {
+                files,
+                random,
+                seed,
+                backend,
+                timeout,
+                jobs,
+                connect_timeout_ms,
+                verbose,
+            } => {
+                use k8s_netlab::kernel_check::{self, lab};
+                let opts = kernel_check::Options {
+                    files,
+                    random,
+                    seed,
+                    backend: match backend {
+                        Backend::Nft => lab::Backend::Nft,
+                        Backend::Legacy => lab::Backend::Legacy,
+                    },
+                    timeout,
+                    jobs,
+                    connect_timeout_ms,
+                    verbose,
+                };
+                ExitCode::from(kernel_check::run(&opts))
+            }
+            #[cfg(target_os = "linux")]
+            Command::KernelServe { id, listen, addr } => {
+                match k8s_netlab::kernel_check::probe::serve(&id, &listen, &addr) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("kernel-serve: {e}");
+                        ExitCode::from(2)
+                    }
+                }
+            }
+            #[cfg(target_os = "linux")]
+            Command::KernelConnect {
+                proto,
+                to,
+                count,
+                timeout_ms,
+            } => {
+                k8s_netlab::kernel_check::probe::connect(
+                    matches!(proto, Proto::Udp),
+                    to,
+                    count,
+                    std::time::Duration::from_millis(timeout_ms),
+                );
+                ExitCode::SUCCESS
+            }
         }
     }
 

@@ -7,6 +7,7 @@
 use super::packet::{Packet, TcpFlags};
 use crate::model::Protocol;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddrV4;
 
@@ -136,19 +137,27 @@ pub enum Lookup {
 /// A node's conntrack table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Conntrack {
-    pub entries: Vec<Entry>,
+    /// In the order confirmed.
+    entries: Vec<Entry>,
+    /// Tuple -> the first entry (and direction) with that original or
+    /// reply tuple, as a scan of `entries` in order finds it (the kernel's
+    /// hash table).
+    by_tuple: HashMap<Tuple, (usize, Direction)>,
+    /// Port -> the entries whose original source port or reply
+    /// destination port it is, in order (a connection's entries, by its
+    /// client port).
+    by_port: HashMap<u16, Vec<usize>>,
 }
 
 impl Conntrack {
+    /// Every entry, in the order confirmed.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
     pub fn lookup(&self, p: &Packet) -> Lookup {
-        let t = Tuple::of(p);
-        for (i, e) in self.entries.iter().enumerate() {
-            if e.original == t {
-                return Lookup::Known(i, Direction::Original);
-            }
-            if e.reply == t {
-                return Lookup::Known(i, Direction::Reply);
-            }
+        if let Some(&(i, dir)) = self.by_tuple.get(&Tuple::of(p)) {
+            return Lookup::Known(i, dir);
         }
         match (p.proto, p.flags) {
             (Protocol::Tcp, Some(TcpFlags::SynAck | TcpFlags::Rst)) => Lookup::Invalid,
@@ -156,10 +165,46 @@ impl Conntrack {
         }
     }
 
+    /// The entries whose original source port or reply destination port
+    /// is `port`, in order.
+    pub fn with_port(&self, port: u16) -> impl Iterator<Item = &Entry> + '_ {
+        self.by_port
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+    }
+
+    fn index(&mut self, i: usize) {
+        let e = &self.entries[i];
+        self.by_tuple
+            .entry(e.original)
+            .or_insert((i, Direction::Original));
+        self.by_tuple
+            .entry(e.reply)
+            .or_insert((i, Direction::Reply));
+        let ports = self.by_port.entry(e.original.src.port()).or_default();
+        ports.push(i);
+        if e.reply.dst.port() != e.original.src.port() {
+            self.by_port.entry(e.reply.dst.port()).or_default().push(i);
+        }
+    }
+
+    /// Rebuilds the indexes after entries were removed (rare).
+    fn reindex(&mut self) {
+        self.by_tuple.clear();
+        self.by_port.clear();
+        for i in 0..self.entries.len() {
+            self.index(i);
+        }
+    }
+
     /// Confirms a new connection (at the end of POSTROUTING or INPUT).
     pub fn confirm(&mut self, e: Entry) -> usize {
         self.entries.push(e);
-        self.entries.len() - 1
+        let i = self.entries.len() - 1;
+        self.index(i);
+        i
     }
 
     /// A packet of entry `i` went by in the reply direction. As the
@@ -172,6 +217,7 @@ impl Conntrack {
         };
         if p.proto == Protocol::Tcp && p.flags == Some(TcpFlags::Rst) && !e.replied {
             self.entries.remove(i);
+            self.reindex();
         } else {
             e.replied = true;
         }
@@ -180,8 +226,12 @@ impl Conntrack {
     /// Forgets UDP connections to `backend` (kube-proxy does this when an
     /// endpoint goes away; TCP entries are left to time out).
     pub fn clear_udp_to(&mut self, backend: std::net::Ipv4Addr) {
+        let before = self.entries.len();
         self.entries
             .retain(|e| !(e.original.proto == Protocol::Udp && e.reply.src.ip() == &backend));
+        if self.entries.len() != before {
+            self.reindex();
+        }
     }
 }
 
@@ -245,6 +295,23 @@ mod tests {
         ack.flags = Some(TcpFlags::SynAck);
         ct.reply_seen(i, &ack);
         assert!(ct.entries[i].replied);
+    }
+
+    #[test]
+    fn the_first_entry_of_a_tuple_wins_and_removal_reindexes() {
+        let syn = Packet::new(Protocol::Tcp, sa("10.0.1.2:40000"), sa("10.0.2.2:80"));
+        let mut ct = Conntrack::default();
+        let a = ct.confirm(Entry::new(Tuple::of(&syn)));
+        let b = ct.confirm(Entry::new(Tuple::of(&syn)));
+        assert_eq!(ct.lookup(&syn), Lookup::Known(a, Direction::Original));
+        assert_eq!(ct.with_port(40000).count(), 2);
+        let mut rst = Packet::new(Protocol::Tcp, sa("10.0.2.2:80"), sa("10.0.1.2:40000"));
+        rst.flags = Some(TcpFlags::Rst);
+        ct.reply_seen(a, &rst);
+        assert_eq!(ct.entries().len(), 1);
+        assert_eq!(ct.lookup(&syn), Lookup::Known(b - 1, Direction::Original));
+        assert_eq!(ct.with_port(40000).count(), 1);
+        assert_eq!(ct.with_port(80).count(), 0);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::route::{Route, RouteKind, RoutingTable};
 use crate::model::{defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
 use petgraph::graph::{NodeIndex, UnGraph};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 /// The outside network between the internet and the VPC router.
@@ -154,6 +154,9 @@ pub struct Topology {
     by_id: BTreeMap<String, NodeIndex>,
     /// The load balancers' addresses on the node network, by Service key.
     pub lb_vpc_addrs: BTreeMap<String, Ipv4Addr>,
+    /// (segment, address) -> the device and interface answering ARP for
+    /// it (see [`Topology::neighbour`]).
+    neighbours: HashMap<(NodeIndex, Ipv4Addr), (NodeIndex, String)>,
 }
 
 impl Topology {
@@ -164,6 +167,7 @@ impl Topology {
             graph: UnGraph::default(),
             by_id: BTreeMap::new(),
             lb_vpc_addrs: BTreeMap::new(),
+            neighbours: HashMap::new(),
         };
         let c = &s.cluster;
         let gw = c.vpc_gateway();
@@ -397,6 +401,7 @@ impl Topology {
             })
             .filter_map(|svc| svc.health_check_node_port)
             .collect();
+        let pods_by_node = s.pods_by_node();
         for n in &s.nodes {
             let bridge = t
                 .graph
@@ -461,11 +466,7 @@ impl Topology {
                 },
                 &[("eth0", vpc), ("cbr0", bridge)],
             );
-            for p in s
-                .pods
-                .iter()
-                .filter(|p| p.node_name.as_deref() == Some(n.name.as_str()))
-            {
+            for p in pods_by_node.get(n.name.as_str()).into_iter().flatten() {
                 let Some(ip) = p.ip else { continue };
                 let mut routes = RoutingTable::default();
                 routes.add(Route::via(
@@ -507,7 +508,38 @@ impl Topology {
                 );
             }
         }
+        t.index_neighbours();
         t
+    }
+
+    /// Fills `neighbours`: per segment, each address on it and the device
+    /// interface that answers ARP for it (the first in the graph's edge
+    /// order, as a scan of the segment's edges finds it).
+    fn index_neighbours(&mut self) {
+        let mut map = HashMap::new();
+        for segment in self.graph.node_indices() {
+            if !matches!(self.graph[segment], Vertex::Segment(_)) {
+                continue;
+            }
+            for e in self.graph.edges(segment) {
+                let other = if e.source() == segment {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                let Vertex::Device(d) = &self.graph[other] else {
+                    continue;
+                };
+                let Some(i) = d.interface(e.weight()) else {
+                    continue;
+                };
+                for a in &i.addrs {
+                    map.entry((segment, a.addr()))
+                        .or_insert_with(|| (other, e.weight().clone()));
+                }
+            }
+        }
+        self.neighbours = map;
     }
 
     fn add_device(&mut self, d: Device, links: &[(&str, NodeIndex)]) {
@@ -545,22 +577,7 @@ impl Topology {
 
     /// The device on `segment` that answers ARP for `ip`, and its interface.
     pub fn neighbour(&self, segment: NodeIndex, ip: Ipv4Addr) -> Option<(NodeIndex, String)> {
-        self.graph.edges(segment).find_map(|e| {
-            let other = if e.source() == segment {
-                e.target()
-            } else {
-                e.source()
-            };
-            match &self.graph[other] {
-                Vertex::Device(d)
-                    if d.interface(e.weight())
-                        .is_some_and(|i| i.addrs.iter().any(|a| a.addr() == ip)) =>
-                {
-                    Some((other, e.weight().clone()))
-                }
-                _ => None,
-            }
-        })
+        self.neighbours.get(&(segment, ip)).cloned()
     }
 
     /// The segment an interface of a device is on.

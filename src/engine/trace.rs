@@ -15,18 +15,21 @@
 //! kube-proxy needs).
 
 use super::conntrack::{Conntrack, Direction, Entry, Lookup, Tuple};
-use super::netfilter::{self, Chooser, CtNat, Ctx, Hook, NatAction, Recent, RuleHit};
+use super::netfilter::{
+    self, Chooser, CtNat, Ctx, Hook, IndexedRuleset, NatAction, Recent, RuleHit,
+};
 use super::packet::{Packet, TcpFlags};
 use super::route::RouteKind;
 use super::topology::{pod_ref, DeviceKind, Topology};
-use crate::kube_proxy::iptables;
 use crate::kube_proxy::ruleset::{CtState, Ruleset};
+use crate::kube_proxy::{iptables, NodeClass, NodeClasses};
 use crate::model::{defaults, LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::Arc;
 
 /// The most steps one packet may take before the trace gives up (a
 /// routing loop ends earlier, when the TTL runs out).
@@ -335,10 +338,18 @@ struct LbFlow {
 /// `-m recent` lists, load balancer flows, and the time.
 #[derive(Debug, Clone)]
 pub struct World {
-    scenario: Scenario,
-    topology: Topology,
+    /// Shared by clones of the world (copied only when a node is removed).
+    scenario: Arc<Scenario>,
+    /// Shared, not copied, by clones of the world (`paths` clones it per
+    /// branch); replaced whole when the network changes.
+    topology: Arc<Topology>,
     extra: Vec<Ipv4Addr>,
-    rulesets: BTreeMap<String, Ruleset>,
+    /// Each node's ruleset with its dispatch index, built on first use;
+    /// shared by clones of the world.
+    rulesets: BTreeMap<String, Arc<IndexedRuleset>>,
+    /// Nodes whose rules are the same share one ruleset: by class.
+    classes: Option<Arc<NodeClasses>>,
+    by_class: HashMap<NodeClass, Arc<IndexedRuleset>>,
     conntrack: BTreeMap<String, Conntrack>,
     recent: BTreeMap<String, Recent>,
     lb_flows: BTreeMap<String, Vec<LbFlow>>,
@@ -379,12 +390,14 @@ enum End {
 
 impl World {
     pub fn new(scenario: Scenario) -> World {
-        let topology = Topology::build(&scenario, &[]);
+        let topology = Arc::new(Topology::build(&scenario, &[]));
         World {
-            scenario,
+            scenario: Arc::new(scenario),
             topology,
             extra: Vec::new(),
             rulesets: BTreeMap::new(),
+            classes: None,
+            by_class: HashMap::new(),
             conntrack: BTreeMap::new(),
             recent: BTreeMap::new(),
             lb_flows: BTreeMap::new(),
@@ -404,17 +417,30 @@ impl World {
     /// A node's ruleset, built on first use and kept.
     pub fn ruleset(&mut self, node: &str) -> Option<&Ruleset> {
         if !self.rulesets.contains_key(node) {
-            let rs = iptables::ruleset(&self.scenario, node).ok()?;
+            let ip = self.scenario.node(node)?.internal_ip;
+            let classes = self
+                .classes
+                .get_or_insert_with(|| Arc::new(NodeClasses::new(&self.scenario)));
+            let class = classes.class(node, ip);
+            let rs = match self.by_class.get(&class) {
+                Some(rs) => Arc::clone(rs),
+                None => {
+                    let rs = iptables::ruleset(&self.scenario, node).ok()?;
+                    let rs = Arc::new(IndexedRuleset::new(rs));
+                    self.by_class.insert(class, Arc::clone(&rs));
+                    rs
+                }
+            };
             self.rulesets.insert(node.to_string(), rs);
         }
-        self.rulesets.get(node)
+        self.rulesets.get(node).map(|r| r.ruleset())
     }
 
     /// A node's conntrack table as `conntrack -L` prints it.
     pub fn conntrack(&self, node: &str) -> Vec<String> {
         self.conntrack
             .get(node)
-            .map(|c| c.entries.iter().map(|e| e.to_string()).collect())
+            .map(|c| c.entries().iter().map(|e| e.to_string()).collect())
             .unwrap_or_default()
     }
 
@@ -423,7 +449,7 @@ impl World {
     /// the endpoints that went away (TCP entries stay, pointing nowhere);
     /// rulesets and load balancer pools follow the new endpoints.
     pub fn remove_node(&mut self, name: &str) -> Option<crate::model::Removal> {
-        let removal = self.scenario.remove_node(name)?;
+        let removal = Arc::make_mut(&mut self.scenario).remove_node(name)?;
         self.conntrack.remove(name);
         self.recent.remove(name);
         for ct in self.conntrack.values_mut() {
@@ -432,20 +458,33 @@ impl World {
             }
         }
         self.rulesets.clear();
-        self.topology = Topology::build(&self.scenario, &self.extra);
+        self.classes = None;
+        self.by_class.clear();
+        self.topology = Arc::new(Topology::build(&self.scenario, &self.extra));
         Some(removal)
     }
 
     fn ensure_host(&mut self, ip: Ipv4Addr) {
         if !self.extra.contains(&ip) {
             self.extra.push(ip);
-            self.topology = Topology::build(&self.scenario, &self.extra);
+            self.topology = Arc::new(Topology::build(&self.scenario, &self.extra));
         }
     }
 
     fn source_device(&mut self, from: &Source) -> Result<(NodeIndex, Ipv4Addr), RequestError> {
         let (id, ip) = match from {
             Source::Pod { namespace, name } => {
+                // A pod with an address is a device: found by id, without
+                // a scan of every pod.
+                let id = format!("pod/{}", pod_ref(namespace, name));
+                let pod_ip = self.topology.device_by_id(&id).and_then(|d| match &d.kind {
+                    DeviceKind::Pod { .. } => d.primary_addr("eth0"),
+                    _ => None,
+                });
+                if let Some(ip) = pod_ip {
+                    let ix = self.topology.index(&id).expect("found by id");
+                    return Ok((ix, ip));
+                }
                 let p = self
                     .scenario
                     .pod(namespace, name)
@@ -559,9 +598,9 @@ impl World {
             }
         }
         for (node, ct) in &self.conntrack {
+            // Every entry with the original tuple has the client port too.
             let mine: Vec<String> = ct
-                .entries
-                .iter()
+                .with_port(sport)
                 .filter(|e| {
                     e.original.src.port() == sport
                         || e.reply.dst.port() == sport
@@ -696,7 +735,8 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Step {
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         if d.is_node() {
             return self.node_output(dev, packet, leg, chooser, t);
         }
@@ -728,7 +768,8 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Step {
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         Self::hop(
             t,
             leg,
@@ -841,7 +882,8 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Step {
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         let Some(route) = d.routes.lookup(packet.dst_ip()).cloned() else {
             Self::hop(
                 t,
@@ -891,7 +933,8 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Step {
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         let next_hop = match &route.kind {
             RouteKind::Link => packet.dst_ip(),
             RouteKind::Via(gw) => *gw,
@@ -946,7 +989,7 @@ impl World {
         // Two pods of one node talk across its bridge: br_netfilter runs the
         // node's iptables on the bridged packet.
         let sender_is_pod = matches!(d.kind, DeviceKind::Pod { .. });
-        let receiver = self.topology.device(next).clone();
+        let receiver = topo.device(next);
         if sender_is_pod {
             if let DeviceKind::Pod { node, .. } = &receiver.kind {
                 return self.bridged(node.clone(), next, iface, packet, leg, chooser, t);
@@ -992,15 +1035,16 @@ impl World {
         let now = self.now;
         // Built on first use; borrowed (not copied) beside the recent lists.
         self.ruleset(node);
-        static EMPTY: std::sync::OnceLock<Ruleset> = std::sync::OnceLock::new();
-        let ruleset = self
-            .rulesets
-            .get(node)
-            .unwrap_or_else(|| EMPTY.get_or_init(Ruleset::default));
+        static EMPTY: std::sync::OnceLock<Arc<IndexedRuleset>> = std::sync::OnceLock::new();
+        let ruleset = Arc::clone(
+            self.rulesets
+                .get(node)
+                .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::new(IndexedRuleset::default()))),
+        );
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
         let recent = self.recent.entry(node.to_string()).or_default();
-        let r = netfilter::run_hook(ruleset, hook, &packet, &ctx, recent, chooser);
+        let r = netfilter::run_hook_indexed(&ruleset, hook, &packet, &ctx, recent, chooser);
         t.rules_evaluated += r.rules_evaluated;
         let decided = r
             .hits
@@ -1035,17 +1079,36 @@ impl World {
         r
     }
 
+    /// Conntrack's verdict on a packet at `node`, with a copy of the
+    /// connection's entry when it is known (not of the whole table).
+    fn ct_lookup(&mut self, node: &str, packet: &Packet) -> (Lookup, Option<Entry>) {
+        let ct = self.conntrack.entry(node.to_string()).or_default();
+        let lookup = ct.lookup(packet);
+        let known = match lookup {
+            Lookup::Known(i, _) => ct.entries().get(i).cloned(),
+            _ => None,
+        };
+        (lookup, known)
+    }
+
+    /// The NAT a known connection carries (`--ctstate DNAT/SNAT`).
+    fn ct_nat_of(known: Option<&Entry>) -> CtNat {
+        known.map_or_else(CtNat::default, |e| CtNat {
+            dnat: e.is_dnat(),
+            snat: e.is_snat(),
+        })
+    }
+
     /// Conntrack's translation of a known packet at a hook.
     fn ct_translate(
-        ct: &Conntrack,
+        known: Option<&Entry>,
         lookup: Lookup,
         packet: &mut Packet,
         dst_side: bool,
     ) -> Option<String> {
-        let Lookup::Known(i, dir) = lookup else {
+        let (Lookup::Known(_, dir), Some(e)) = (lookup, known) else {
             return None;
         };
-        let e = &ct.entries[i];
         if dst_side {
             let to = e.dst_for(dir);
             if to != packet.dst {
@@ -1085,16 +1148,9 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Result<(Packet, Lookup, Option<Entry>), End> {
-        let ct = self.conntrack.entry(node.to_string()).or_default().clone();
-        let lookup = ct.lookup(&packet);
+        let (lookup, known) = self.ct_lookup(node, &packet);
         let state = Self::ct_state_of(lookup, &packet);
-        let ct_nat = match lookup {
-            Lookup::Known(i, _) => CtNat {
-                dnat: ct.entries[i].is_dnat(),
-                snat: ct.entries[i].is_snat(),
-            },
-            _ => CtNat::default(),
-        };
+        let ct_nat = Self::ct_nat_of(known.as_ref());
         let r = self.hook(
             node,
             dev_id,
@@ -1125,7 +1181,7 @@ impl World {
                 Self::rewrite_last(t, p);
             }
             pending = Some(e);
-        } else if let Some(note) = Self::ct_translate(&ct, lookup, &mut p, true) {
+        } else if let Some(note) = Self::ct_translate(known.as_ref(), lookup, &mut p, true) {
             Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
         }
         Ok((p, lookup, pending))
@@ -1145,17 +1201,24 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Result<Packet, End> {
-        let ct = self.conntrack.entry(node.to_string()).or_default().clone();
+        // The connection's entry (a copy of the one entry, not the table).
+        let known = match lookup {
+            Lookup::Known(i, _) => self
+                .conntrack
+                .entry(node.to_string())
+                .or_default()
+                .entries()
+                .get(i)
+                .cloned(),
+            _ => None,
+        };
         let state = Self::ct_state_of(lookup, &packet);
         let ct_nat = match (&pending, lookup) {
             (Some(e), _) => CtNat {
                 dnat: e.is_dnat(),
                 snat: false,
             },
-            (None, Lookup::Known(i, _)) => CtNat {
-                dnat: ct.entries[i].is_dnat(),
-                snat: ct.entries[i].is_snat(),
-            },
+            (None, Lookup::Known(..)) => Self::ct_nat_of(known.as_ref()),
             _ => CtNat::default(),
         };
         let r = self.hook(
@@ -1196,7 +1259,7 @@ impl World {
             }
             let ct = self.conntrack.entry(node.to_string()).or_default();
             let i = ct.confirm(e);
-            let text = ct.entries[i].to_string();
+            let text = ct.entries()[i].to_string();
             Self::hop(
                 t,
                 leg,
@@ -1209,7 +1272,7 @@ impl World {
                 p,
                 format!("{node} tracks the new connection"),
             );
-        } else if let Some(note) = Self::ct_translate(&ct, lookup, &mut p, false) {
+        } else if let Some(note) = Self::ct_translate(known.as_ref(), lookup, &mut p, false) {
             Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
@@ -1231,7 +1294,8 @@ impl World {
         t: &mut Trace,
     ) -> Step {
         let node = self.node_name(dev);
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         let (p, lookup, pending) = match self.prerouting(&node, &d.id, packet, leg, chooser, t) {
             Ok(v) => v,
             Err(end) => return Step::End(end),
@@ -1279,7 +1343,7 @@ impl World {
                 self.conntrack.entry(node.clone()).or_default().confirm(e);
             } else if let Lookup::Known(i, dir) = lookup {
                 let ct = self.conntrack.entry(node.clone()).or_default();
-                p.src = ct.entries[i].src_for(dir);
+                p.src = ct.entries()[i].src_for(dir);
                 if dir == Direction::Reply {
                     ct.reply_seen(i, &p);
                 }
@@ -1354,7 +1418,8 @@ impl World {
         t: &mut Trace,
     ) -> Step {
         let node = self.node_name(dev);
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         Self::hop(
             t,
             leg,
@@ -1365,16 +1430,9 @@ impl World {
             packet,
             format!("{} sends {}", d.id, describe(&packet)),
         );
-        let ct = self.conntrack.entry(node.clone()).or_default().clone();
-        let lookup = ct.lookup(&packet);
+        let (lookup, known) = self.ct_lookup(&node, &packet);
         let state = Self::ct_state_of(lookup, &packet);
-        let ct_nat = match lookup {
-            Lookup::Known(i, _) => CtNat {
-                dnat: ct.entries[i].is_dnat(),
-                snat: ct.entries[i].is_snat(),
-            },
-            _ => CtNat::default(),
-        };
+        let ct_nat = Self::ct_nat_of(known.as_ref());
         let r = self.hook(
             &node,
             &d.id,
@@ -1405,7 +1463,7 @@ impl World {
                 Self::rewrite_last(t, p);
             }
             pending = Some(e);
-        } else if let Some(note) = Self::ct_translate(&ct, lookup, &mut p, true) {
+        } else if let Some(note) = Self::ct_translate(known.as_ref(), lookup, &mut p, true) {
             Self::hop(t, leg, &d.id, "conntrack", note.clone(), r.packet, p, note);
         }
         if d.owns(p.dst_ip()) {
@@ -1510,7 +1568,8 @@ impl World {
         if p.dst_ip() != packet.dst_ip() {
             // A DNAT on a bridged packet sends it elsewhere: route it from the node.
             let dev = self.topology.index(&dev_id).expect("node device");
-            let d = self.topology.device(dev).clone();
+            let topo = Arc::clone(&self.topology);
+            let d = topo.device(dev);
             let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
                 return Step::End(End::Dropped(format!(
                     "{dev_id} has no route to {}",
@@ -1539,7 +1598,8 @@ impl World {
         chooser: &mut dyn Chooser,
         t: &mut Trace,
     ) -> Step {
-        let d = self.topology.device(dev).clone();
+        let topo = Arc::clone(&self.topology);
+        let d = topo.device(dev);
         let style = self.scenario.cluster.load_balancer_style;
         let flows = self.lb_flows.entry(service.clone()).or_default();
         // An answer from a node (node-port style) for a known flow.
@@ -1671,18 +1731,22 @@ impl World {
     /// (kube-proxy's health check node port answers 200 there, else 503).
     fn lb_pool(&self, svc: &crate::model::Service) -> Vec<(String, Ipv4Addr)> {
         let local_only = svc.external_traffic_policy == TrafficPolicy::Local;
+        // Nodes with a ready endpoint (one pass over the slices).
+        let with_ready: std::collections::HashSet<&str> = if local_only {
+            self.scenario
+                .slices_of(svc)
+                .flat_map(|s| &s.endpoints)
+                .filter(|e| e.ready)
+                .filter_map(|e| e.node_name.as_deref())
+                .collect()
+        } else {
+            Default::default()
+        };
         self.scenario
             .nodes
             .iter()
             .filter(|n| n.ready)
-            .filter(|n| {
-                !local_only
-                    || self.scenario.slices_of(svc).any(|s| {
-                        s.endpoints
-                            .iter()
-                            .any(|e| e.ready && e.node_name.as_deref() == Some(n.name.as_str()))
-                    })
-            })
+            .filter(|n| !local_only || with_ready.contains(n.name.as_str()))
             .map(|n| (n.name.clone(), n.internal_ip))
             .collect()
     }

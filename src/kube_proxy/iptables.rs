@@ -24,6 +24,7 @@ use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
 use crate::model::{Protocol, Scenario};
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 pub const KUBE_SERVICES: &str = "KUBE-SERVICES";
@@ -229,17 +230,21 @@ pub fn delete_stale_chains(new: &mut Ruleset, previous: &Ruleset) {
 #[derive(Default)]
 struct Builder {
     chains: Vec<Chain>,
+    /// Chain name -> index in `chains`.
+    index: HashMap<String, usize>,
 }
 
 impl Builder {
     fn chain(&mut self, name: &str, origin: ChainOrigin) -> &mut Chain {
-        match self.chains.iter().position(|c| c.name == name) {
-            Some(i) => &mut self.chains[i],
+        let i = match self.index.get(name) {
+            Some(&i) => i,
             None => {
                 self.chains.push(Chain::new(name, origin));
-                self.chains.last_mut().expect("just pushed")
+                self.index.insert(name.to_string(), self.chains.len() - 1);
+                self.chains.len() - 1
             }
-        }
+        };
+        &mut self.chains[i]
     }
 
     fn declare(&mut self, name: &str) {

@@ -18,8 +18,9 @@ pub mod ruleset;
 
 pub use ruleset::Ruleset;
 
-use crate::model::{Protocol, Scenario, ServiceType, TrafficPolicy};
+use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
+use std::collections::HashMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -166,6 +167,14 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
     if scenario.node(node_name).is_none() {
         return Err(Error::UnknownNode(node_name.to_string()));
     }
+    // Each Service's slices, in scenario order (one pass, not one per Service).
+    let mut slices: HashMap<(&str, &str), Vec<&EndpointSlice>> = HashMap::new();
+    for slice in &scenario.endpoint_slices {
+        slices
+            .entry((slice.namespace.as_str(), slice.service.as_str()))
+            .or_default()
+            .push(slice);
+    }
     let mut out = Vec::new();
     for svc in &scenario.services {
         if svc.kind == ServiceType::ExternalName {
@@ -199,7 +208,11 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
             };
         for sp in &svc.ports {
             let mut endpoints: Vec<EndpointInfo> = Vec::new();
-            for slice in scenario.slices_of(svc) {
+            let of_svc = slices
+                .get(&(svc.namespace.as_str(), svc.name.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            for slice in of_svc {
                 for p in slice.ports.iter().filter(|p| {
                     p.protocol == sp.protocol
                         && p.name.as_deref().unwrap_or("") == sp.name.as_deref().unwrap_or("")
@@ -227,7 +240,7 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
                     }
                 }
             }
-            endpoints.sort_by_key(|e| e.key());
+            endpoints.sort_by_cached_key(|e| e.key());
             let mut info = ServicePortInfo {
                 namespace: svc.namespace.clone(),
                 service: svc.name.clone(),
@@ -267,6 +280,82 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
         )
     });
     Ok(out)
+}
+
+/// What makes one node's rules differ from another's, so that nodes
+/// whose rules are the same can share one ruleset.
+///
+/// A node enters its rules only through (1) which endpoints are local,
+/// which matters for Services with a Local traffic policy, and for an
+/// `ip:port` given twice (the local copy wins), and (2) whether its IP is
+/// inside a load balancer source range. Two nodes of the same
+/// [`NodeClass`] get the same ruleset (a test checks it on every
+/// scenario). Deliberately coarse: a Service with either policy Local,
+/// and every IP seen twice in one Service's slices, count.
+#[derive(Debug, Clone, Default)]
+pub struct NodeClasses {
+    /// Node name -> its endpoints that the rules depend on, as (slice
+    /// index, endpoint index), in scenario order.
+    sensitive: HashMap<String, Vec<(usize, usize)>>,
+    /// Every load balancer source range.
+    ranges: Vec<Ipv4Net>,
+}
+
+/// See [`NodeClasses`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NodeClass {
+    endpoints: Vec<(usize, usize)>,
+    in_ranges: Vec<bool>,
+}
+
+impl NodeClasses {
+    pub fn new(scenario: &Scenario) -> NodeClasses {
+        let local_policy: HashMap<(&str, &str), bool> = scenario
+            .services
+            .iter()
+            .map(|s| {
+                (
+                    (s.namespace.as_str(), s.name.as_str()),
+                    s.internal_traffic_policy == TrafficPolicy::Local
+                        || s.external_traffic_policy == TrafficPolicy::Local,
+                )
+            })
+            .collect();
+        // How often each IP appears among a Service's slices.
+        let mut seen: HashMap<(&str, &str, Ipv4Addr), usize> = HashMap::new();
+        for slice in &scenario.endpoint_slices {
+            for e in &slice.endpoints {
+                *seen
+                    .entry((slice.namespace.as_str(), slice.service.as_str(), e.ip))
+                    .or_default() += 1;
+            }
+        }
+        let mut sensitive: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (si, slice) in scenario.endpoint_slices.iter().enumerate() {
+            let key = (slice.namespace.as_str(), slice.service.as_str());
+            let local = local_policy.get(&key).copied().unwrap_or(false);
+            for (ei, e) in slice.endpoints.iter().enumerate() {
+                let Some(node) = &e.node_name else { continue };
+                if local || seen[&(key.0, key.1, e.ip)] > 1 {
+                    sensitive.entry(node.clone()).or_default().push((si, ei));
+                }
+            }
+        }
+        let ranges = scenario
+            .services
+            .iter()
+            .flat_map(|s| s.load_balancer_source_ranges.iter().copied())
+            .collect();
+        NodeClasses { sensitive, ranges }
+    }
+
+    /// The class of the node named `node` with address `ip`.
+    pub fn class(&self, node: &str, ip: Ipv4Addr) -> NodeClass {
+        NodeClass {
+            endpoints: self.sensitive.get(node).cloned().unwrap_or_default(),
+            in_ranges: self.ranges.iter().map(|r| r.contains(&ip)).collect(),
+        }
+    }
 }
 
 /// kube-proxy's `CategorizeEndpoints` (without topology hints, which the
@@ -339,7 +428,7 @@ fn categorize(info: &mut ServicePortInfo) {
                 all.push(e.clone());
             }
         }
-        all.sort_by_key(|e| e.key());
+        all.sort_by_cached_key(|e| e.key());
         info.reachable_endpoints = all;
     }
     info.cluster_endpoints = cluster;

@@ -6,10 +6,55 @@
 
 use super::ipam::safe_suffix;
 use super::scenario::{
-    selects, Endpoint, EndpointPort, EndpointSlice, Pod, Service, ServiceType, TargetPort,
+    selects, Endpoint, EndpointPort, EndpointSlice, Labels, Pod, Service, ServiceType, TargetPort,
 };
+use std::collections::HashMap;
 
-pub(crate) fn derive(svc: &Service, pods: &[Pod]) -> Vec<EndpointSlice> {
+/// Pods by (namespace, label key, label value), each list in scenario
+/// order, so a selector looks only at the pods carrying one of its labels
+/// instead of at every pod.
+pub(crate) struct PodIndex<'a> {
+    pods: &'a [Pod],
+    by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> PodIndex<'a> {
+    pub(crate) fn new(pods: &'a [Pod]) -> Self {
+        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+        for (i, p) in pods.iter().enumerate() {
+            for (k, v) in &p.labels {
+                by_label
+                    .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        PodIndex { pods, by_label }
+    }
+
+    /// The pods of `namespace` that `selector` selects, in scenario order.
+    fn selected<'s>(
+        &'s self,
+        namespace: &'s str,
+        selector: &'s Labels,
+    ) -> impl Iterator<Item = &'a Pod> + 's {
+        // Every selected pod carries the selector's first label (an empty
+        // selector selects nothing).
+        let candidates = selector
+            .iter()
+            .next()
+            .and_then(|(k, v)| self.by_label.get(&(namespace, k.as_str(), v.as_str())))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let pods = self.pods;
+        candidates
+            .iter()
+            .map(move |&i| &pods[i])
+            .filter(move |p| selects(selector, &p.labels))
+    }
+}
+
+pub(crate) fn derive(svc: &Service, pods: &PodIndex) -> Vec<EndpointSlice> {
     let Some(selector) = &svc.selector else {
         return Vec::new();
     };
@@ -18,10 +63,7 @@ pub(crate) fn derive(svc: &Service, pods: &[Pod]) -> Vec<EndpointSlice> {
     }
     // Port mapping -> endpoints, in first-seen order.
     let mut groups: Vec<(Vec<EndpointPort>, Vec<Endpoint>)> = Vec::new();
-    for pod in pods
-        .iter()
-        .filter(|p| p.namespace == svc.namespace && selects(selector, &p.labels))
-    {
+    for pod in pods.selected(&svc.namespace, selector) {
         let Some(ip) = pod.ip else { continue };
         let ports: Vec<EndpointPort> = svc
             .ports

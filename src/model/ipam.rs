@@ -8,7 +8,7 @@
 
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 /// Kubernetes' split of a range into a static band (its lowest `offset`
@@ -52,6 +52,9 @@ fn pick(size: u64, band: u64, key: &str, used: impl Fn(u64) -> bool) -> Option<u
 pub struct IpPool {
     net: Ipv4Net,
     used: BTreeSet<Ipv4Addr>,
+    /// No host below this is free: `used` only grows, so the lowest free
+    /// address never moves down and `next_free` resumes from here.
+    low: u32,
 }
 
 impl IpPool {
@@ -59,6 +62,7 @@ impl IpPool {
         IpPool {
             net,
             used: BTreeSet::new(),
+            low: 0,
         }
     }
 
@@ -80,10 +84,11 @@ impl IpPool {
     /// The lowest free host address, taken (host-local IPAM's order).
     pub fn next_free(&mut self) -> Option<Ipv4Addr> {
         let (first, last) = self.hosts();
-        let ip = (first..=last)
+        let ip = (first.max(self.low)..=last)
             .map(Ipv4Addr::from)
             .find(|ip| !self.used.contains(ip))?;
         self.used.insert(ip);
+        self.low = u32::from(ip);
         Some(ip)
     }
 
@@ -146,7 +151,13 @@ impl PortPool {
 pub struct CidrPool {
     net: Ipv4Net,
     len: u8,
+    /// In the order taken (an overlap reports the first one).
     used: Vec<Ipv4Net>,
+    /// The same, disjoint, as first address -> last address.
+    ranges: BTreeMap<u32, u32>,
+    /// Index of the subnet `next_free` resumes from: none below it is free
+    /// (`used` only grows).
+    low: u64,
 }
 
 impl CidrPool {
@@ -155,29 +166,57 @@ impl CidrPool {
             net,
             len,
             used: Vec::new(),
+            ranges: BTreeMap::new(),
+            low: 0,
         }
+    }
+
+    /// Does `[first, last]` overlap a used CIDR? (They are disjoint, so
+    /// only the one starting last at or before `last` can.)
+    fn overlaps(&self, first: u32, last: u32) -> bool {
+        self.ranges
+            .range(..=last)
+            .next_back()
+            .is_some_and(|(_, &end)| end >= first)
+    }
+
+    fn take(&mut self, cidr: Ipv4Net) {
+        self.used.push(cidr);
+        self.ranges
+            .insert(u32::from(cidr.network()), u32::from(cidr.broadcast()));
     }
 
     /// Marks `cidr` used; returns the one it overlaps if any.
     pub fn reserve(&mut self, cidr: Ipv4Net) -> Result<(), Ipv4Net> {
-        if let Some(o) = self
-            .used
-            .iter()
-            .find(|u| u.contains(&cidr) || cidr.contains(*u))
-        {
+        if self.overlaps(u32::from(cidr.network()), u32::from(cidr.broadcast())) {
+            let o = self
+                .used
+                .iter()
+                .find(|u| u.contains(&cidr) || cidr.contains(*u))
+                .expect("an overlapping range is a used CIDR");
             return Err(*o);
         }
-        self.used.push(cidr);
+        self.take(cidr);
         Ok(())
     }
 
     pub fn next_free(&mut self) -> Option<Ipv4Net> {
-        let subnets = self.net.subnets(self.len).ok()?;
-        let free = subnets
-            .into_iter()
-            .find(|s| !self.used.iter().any(|u| u.contains(s) || s.contains(u)))?;
-        self.used.push(free);
-        Some(free)
+        if self.len < self.net.prefix_len() || self.len > 32 {
+            return None;
+        }
+        let step = 1u64 << (32 - u32::from(self.len));
+        let count = 1u64 << u32::from(self.len - self.net.prefix_len());
+        let base = u64::from(u32::from(self.net.network()));
+        let free = (self.low..count).find_map(|i| {
+            let first = base + i * step;
+            let last = first + step - 1;
+            (!self.overlaps(first as u32, last as u32)).then_some((i, first as u32))
+        });
+        let (i, first) = free?;
+        self.low = i;
+        let cidr = Ipv4Net::new(Ipv4Addr::from(first), self.len).expect("prefix length checked");
+        self.take(cidr);
+        Some(cidr)
     }
 }
 
@@ -264,6 +303,28 @@ mod tests {
             p.reserve("10.0.2.0/23".parse().unwrap()),
             Err("10.0.2.0/24".parse().unwrap())
         );
+    }
+
+    #[test]
+    fn pools_resume_where_they_left_off() {
+        let net = |s: &str| -> Ipv4Net { s.parse().unwrap() };
+        let mut p = CidrPool::new(net("10.0.0.0/22"), 24);
+        assert_eq!(p.next_free(), Some(net("10.0.0.0/24")));
+        p.reserve(net("10.0.1.0/24")).unwrap();
+        assert_eq!(p.next_free(), Some(net("10.0.2.0/24")));
+        // The first overlapping CIDR in the order taken is reported.
+        assert_eq!(p.reserve(net("10.0.0.0/23")), Err(net("10.0.0.0/24")));
+        assert_eq!(p.reserve(net("10.0.0.0/16")), Err(net("10.0.0.0/24")));
+        assert_eq!(p.next_free(), Some(net("10.0.3.0/24")));
+        assert_eq!(p.next_free(), None);
+        let mut ips = IpPool::new(net("10.0.1.0/29"));
+        assert_eq!(ips.next_free(), Some("10.0.1.1".parse().unwrap()));
+        assert!(ips.reserve("10.0.1.2".parse().unwrap()));
+        assert_eq!(ips.next_free(), Some("10.0.1.3".parse().unwrap()));
+        for _ in 0..3 {
+            assert!(ips.next_free().is_some());
+        }
+        assert_eq!(ips.next_free(), None);
     }
 
     #[test]

@@ -66,11 +66,12 @@ impl Scenario {
             .map(|s| (s.namespace.clone(), s.service.clone()))
             .collect();
         self.endpoint_slices.retain(|s| !s.derived);
+        let index = endpoints::PodIndex::new(&self.pods);
         let derived: Vec<_> = self
             .services
             .iter()
             .filter(|s| !given.contains(&(s.namespace.clone(), s.name.clone())))
-            .flat_map(|s| endpoints::derive(s, &self.pods))
+            .flat_map(|s| endpoints::derive(s, &index))
             .collect();
         self.endpoint_slices.extend(derived);
     }

@@ -560,6 +560,12 @@ impl Resolver<'_> {
                 (n.name.clone(), p)
             })
             .collect();
+        let pod_cidrs: BTreeMap<String, Ipv4Net> = self
+            .scenario
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), n.pod_cidr))
+            .collect();
         let mut keys = BTreeSet::new();
         let mut load: BTreeMap<String, usize> = node_names.iter().map(|n| (n.clone(), 0)).collect();
         let mut out: Vec<Pod> = Vec::new();
@@ -638,7 +644,7 @@ impl Resolver<'_> {
                 (Some(ip), Some(node)) if !ip.is_empty() => {
                     let field = "status.podIP";
                     let pool = pools.get_mut(node).expect("pool per node");
-                    let node_cidr = self.scenario.node(node).expect("known node").pod_cidr;
+                    let node_cidr = pod_cidrs[node.as_str()];
                     match syntax::ipv4(ip) {
                         Err(e) => self.err(&label, field, e),
                         Ok(ip) if !syntax::is_host_of(node_cidr, ip) => self.err(
@@ -1367,6 +1373,14 @@ impl Resolver<'_> {
     // ------------------------------------------------------------ EndpointSlices
 
     fn endpoint_slices(&mut self, slices: Vec<k8s::EndpointSlice>) {
+        let node_names: BTreeSet<String> =
+            self.scenario.nodes.iter().map(|n| n.name.clone()).collect();
+        let service_keys: BTreeSet<(String, String)> = self
+            .scenario
+            .services
+            .iter()
+            .map(|s| (s.namespace.clone(), s.name.clone()))
+            .collect();
         let mut keys = BTreeSet::new();
         let mut given_for: BTreeSet<(String, String)> = BTreeSet::new();
         for s in slices {
@@ -1404,7 +1418,7 @@ impl Resolver<'_> {
                     continue;
                 }
             }
-            if self.scenario.service(&namespace, &service).is_none() {
+            if !service_keys.contains(&(namespace.clone(), service.clone())) {
                 self.sink.warn(
                     &label,
                     format!("metadata.labels.{SERVICE_NAME_LABEL}"),
@@ -1459,7 +1473,7 @@ impl Resolver<'_> {
                     }
                 };
                 if let Some(n) = &e.node_name {
-                    if self.scenario.node(n).is_none() {
+                    if !node_names.contains(n) {
                         self.sink.warn(
                             &label,
                             format!("{f}.nodeName"),
@@ -1494,12 +1508,13 @@ impl Resolver<'_> {
         }
         // Services with a selector and no slice given: the EndpointSlice
         // controller's work.
+        let index = super::endpoints::PodIndex::new(&self.scenario.pods);
         let derived: Vec<EndpointSlice> = self
             .scenario
             .services
             .iter()
             .filter(|s| !given_for.contains(&(s.namespace.clone(), s.name.clone())))
-            .flat_map(|s| super::endpoints::derive(s, &self.scenario.pods))
+            .flat_map(|s| super::endpoints::derive(s, &index))
             .collect();
         self.scenario.endpoint_slices.extend(derived);
     }

@@ -36,9 +36,11 @@ pub use recent::{Recent, LIST_CAPACITY};
 
 use crate::engine::packet::Packet;
 use crate::kube_proxy::ruleset::{
-    AddrDir, AddrType, Chain, ChainOrigin, CtState, MarkOp, Match, Policy, RecentMode, Rule,
-    Ruleset, Table, TableName, Target,
+    AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, CtState, MarkOp, Match, Policy, RecentMode,
+    Rule, Ruleset, Table, TableName, Target,
 };
+use crate::model::Protocol;
+use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -245,9 +247,44 @@ impl HookResult {
 /// would have refused); the packet is dropped.
 const MAX_DEPTH: usize = 256;
 
-/// Runs every table at `hook` on `packet`.
+/// Runs every table at `hook` on `packet`, rule by rule.
 pub fn run_hook(
     ruleset: &Ruleset,
+    hook: Hook,
+    packet: &Packet,
+    ctx: &Ctx,
+    recent: &mut Recent,
+    chooser: &mut dyn Chooser,
+) -> HookResult {
+    run(ruleset, None, hook, packet, ctx, recent, chooser)
+}
+
+/// [`run_hook`] through the ruleset's dispatch index: the same result
+/// (hits, verdict, NAT, marks, `-m recent`/`-m statistic` effects in the
+/// same order, the same `rules_evaluated`), without testing one by one
+/// the rules that cannot match.
+pub fn run_hook_indexed(
+    ruleset: &IndexedRuleset,
+    hook: Hook,
+    packet: &Packet,
+    ctx: &Ctx,
+    recent: &mut Recent,
+    chooser: &mut dyn Chooser,
+) -> HookResult {
+    run(
+        &ruleset.ruleset,
+        Some(&ruleset.tables),
+        hook,
+        packet,
+        ctx,
+        recent,
+        chooser,
+    )
+}
+
+fn run(
+    ruleset: &Ruleset,
+    index: Option<&[TableIndex]>,
     hook: Hook,
     packet: &Packet,
     ctx: &Ctx,
@@ -269,13 +306,15 @@ pub fn run_hook(
         if name == TableName::Nat && ctx.ct_state != CtState::New {
             continue;
         }
-        let Some(table) = ruleset.table(name) else {
+        let Some(t) = ruleset.tables.iter().position(|t| t.name == name) else {
             continue;
         };
-        let Some(chain) = table.chain(hook.chain_name()) else {
+        let table = &ruleset.tables[t];
+        let tix = index.map(|ix| &ix[t]);
+        let Some(chain) = find_chain(table, tix, hook.chain_name()) else {
             continue;
         };
-        match ev.run_table(table, chain, &mut pkt) {
+        match ev.run_table(table, tix, chain, &mut pkt) {
             End::Accept => {}
             End::Drop => {
                 verdict = Verdict::Drop;
@@ -365,17 +404,32 @@ impl Eval<'_, '_> {
         }
     }
 
-    fn run_table<'t>(&mut self, table: &'t Table, builtin: &'t Chain, pkt: &mut Packet) -> End {
+    fn run_table<'t>(
+        &mut self,
+        table: &'t Table,
+        tix: Option<&'t TableIndex>,
+        builtin: (&'t Chain, Option<&'t Dispatch>),
+        pkt: &mut Packet,
+    ) -> End {
         let tn = table.name;
-        let mut stack: Vec<(&'t Chain, usize)> = Vec::new();
-        let mut chain = builtin;
+        let mut stack: Vec<(&'t Chain, Option<&'t Dispatch>, usize)> = Vec::new();
+        let (mut chain, mut dispatch) = builtin;
+        let builtin = builtin.0;
         let mut i = 0;
         loop {
+            if let Some(d) = dispatch {
+                // Skip the rules that cannot match this packet (and have no
+                // side effects): the kernel still looks at each of them.
+                let next = d.next(i, pkt).min(chain.rules.len()).max(i);
+                self.evaluated += next - i;
+                i = next;
+            }
             let Some(rule) = chain.rules.get(i) else {
                 // Off the end: back to the caller, or the policy.
                 match stack.pop() {
-                    Some((c, next)) => {
+                    Some((c, d, next)) => {
                         chain = c;
+                        dispatch = d;
                         i = next;
                         continue;
                     }
@@ -408,14 +462,15 @@ impl Eval<'_, '_> {
                 Target::Return => {
                     self.hit(tn, chain, i, "RETURN".into());
                     match stack.pop() {
-                        Some((c, next)) => {
+                        Some((c, d, next)) => {
                             chain = c;
+                            dispatch = d;
                             i = next;
                         }
                         None => return self.policy(tn, builtin),
                     }
                 }
-                Target::Jump(name) => match table.chain(name) {
+                Target::Jump(name) => match find_chain(table, tix, name) {
                     None => {
                         self.hit(tn, chain, i, format!("jump {name}: no such chain, ignored"));
                         i += 1;
@@ -424,10 +479,11 @@ impl Eval<'_, '_> {
                         self.hit(tn, chain, i, format!("jump {name}: chain loop, dropped"));
                         return End::Drop;
                     }
-                    Some(next) => {
+                    Some((next, d)) => {
                         self.hit(tn, chain, i, format!("jump {name}"));
-                        stack.push((chain, i + 1));
+                        stack.push((chain, dispatch, i + 1));
                         chain = next;
+                        dispatch = d;
                         i = 0;
                     }
                 },
@@ -529,6 +585,175 @@ impl Eval<'_, '_> {
             }
         }
         true
+    }
+}
+
+// ------------------------------------------------------------ index
+
+/// A chain needs this many rules before a dispatch index pays.
+const MIN_INDEXED_RULES: usize = 8;
+
+/// What an indexable rule requires of the packet: destination address,
+/// protocol and destination port.
+type DispatchKey = (Ipv4Addr, Protocol, u16);
+
+/// A ruleset with what makes evaluation sublinear, built once: per table,
+/// chain name -> chain, and for chains made mostly of `-d IP -p PROTO
+/// --dport N` rules (KUBE-SERVICES, KUBE-NODEPORTS, ...), a dispatch
+/// index from (destination, protocol, port) to the rules that can match.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndexedRuleset {
+    ruleset: Ruleset,
+    /// Parallel to `ruleset.tables`.
+    tables: Vec<TableIndex>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct TableIndex {
+    /// Chain name -> position in the table (the first of a name, as
+    /// `Table::chain` finds it).
+    chains: HashMap<String, usize>,
+    /// Parallel to the table's chains.
+    dispatch: Vec<Option<Dispatch>>,
+}
+
+/// One chain's dispatch index. A rule is indexable when it cannot match a
+/// packet of another (destination, protocol, port) and testing it on such
+/// a packet has no side effect: it has `-d HOST` (not negated), `-p` and
+/// `--dport`, and no `-m statistic` or `-m recent` before the `--dport`
+/// (header matches fail before any extension runs; a failing `--dport`
+/// stops the extensions after it).
+#[derive(Debug, Clone, PartialEq)]
+struct Dispatch {
+    /// Positions of the rules that are not indexable, ascending.
+    others: Vec<usize>,
+    /// Positions of the indexable rules per key, ascending.
+    by_key: HashMap<DispatchKey, Vec<usize>>,
+}
+
+impl Dispatch {
+    /// The chain's index, if it has at least `min_rules` rules and at
+    /// least half of them are indexable (any share when `min_rules` is 0).
+    fn build(chain: &Chain, min_rules: usize) -> Option<Dispatch> {
+        if chain.rules.len() < min_rules.max(1) {
+            return None;
+        }
+        let mut others = Vec::new();
+        let mut by_key: HashMap<DispatchKey, Vec<usize>> = HashMap::new();
+        for (i, rule) in chain.rules.iter().enumerate() {
+            match dispatch_key(rule) {
+                Some(k) => by_key.entry(k).or_default().push(i),
+                None => others.push(i),
+            }
+        }
+        // Mostly indexable, or not worth it.
+        (min_rules == 0 || others.len() * 2 <= chain.rules.len())
+            .then_some(Dispatch { others, by_key })
+    }
+
+    /// The first rule at or after `i` that may match `pkt` (or the
+    /// chain's length when none may).
+    fn next(&self, i: usize, pkt: &Packet) -> usize {
+        fn first_from(list: &[usize], i: usize) -> usize {
+            list.get(list.partition_point(|&x| x < i))
+                .copied()
+                .unwrap_or(usize::MAX)
+        }
+        let other = first_from(&self.others, i);
+        let keyed = self
+            .by_key
+            .get(&(pkt.dst_ip(), pkt.proto, pkt.dst.port()))
+            .map_or(usize::MAX, |l| first_from(l, i));
+        other.min(keyed)
+    }
+}
+
+fn dispatch_key(rule: &Rule) -> Option<DispatchKey> {
+    let mut dst = None;
+    let mut proto = None;
+    let mut port = None;
+    for m in &rule.matches {
+        match m {
+            Match::Destination {
+                addr: AddrSpec::Host(ip),
+                negated: false,
+            } => {
+                dst.get_or_insert(*ip);
+            }
+            Match::Protocol(p) => {
+                proto.get_or_insert(*p);
+            }
+            Match::DestinationPort(n) if port.is_none() => port = Some(*n),
+            // A side effect that would run before `--dport` fails.
+            Match::Statistic(_) | Match::Recent { .. } if port.is_none() => return None,
+            _ => {}
+        }
+    }
+    Some((dst?, proto?, port?))
+}
+
+impl IndexedRuleset {
+    /// Indexes the chains of at least 8 rules made mostly of
+    /// `-d IP -p PROTO --dport N` rules.
+    pub fn new(ruleset: Ruleset) -> IndexedRuleset {
+        IndexedRuleset::with_min_rules(ruleset, MIN_INDEXED_RULES)
+    }
+
+    /// Indexes every chain, whatever its size and share of indexable
+    /// rules (for tests: the index on every chain must not change a
+    /// result).
+    pub fn indexing_every_chain(ruleset: Ruleset) -> IndexedRuleset {
+        IndexedRuleset::with_min_rules(ruleset, 0)
+    }
+
+    fn with_min_rules(ruleset: Ruleset, min_rules: usize) -> IndexedRuleset {
+        let tables = ruleset
+            .tables
+            .iter()
+            .map(|t| {
+                let mut chains = HashMap::with_capacity(t.chains.len());
+                for (i, c) in t.chains.iter().enumerate() {
+                    chains.entry(c.name.clone()).or_insert(i);
+                }
+                TableIndex {
+                    chains,
+                    dispatch: t
+                        .chains
+                        .iter()
+                        .map(|c| Dispatch::build(c, min_rules))
+                        .collect(),
+                }
+            })
+            .collect();
+        IndexedRuleset { ruleset, tables }
+    }
+
+    pub fn ruleset(&self) -> &Ruleset {
+        &self.ruleset
+    }
+
+    /// How many chains have a dispatch index.
+    pub fn indexed_chains(&self) -> usize {
+        self.tables
+            .iter()
+            .flat_map(|t| &t.dispatch)
+            .filter(|d| d.is_some())
+            .count()
+    }
+}
+
+/// A chain of `table` by name, with its dispatch index if there is one.
+fn find_chain<'t>(
+    table: &'t Table,
+    tix: Option<&'t TableIndex>,
+    name: &str,
+) -> Option<(&'t Chain, Option<&'t Dispatch>)> {
+    match tix {
+        Some(ix) => ix
+            .chains
+            .get(name)
+            .map(|&i| (&table.chains[i], ix.dispatch[i].as_ref())),
+        None => table.chain(name).map(|c| (c, None)),
     }
 }
 

@@ -1,0 +1,424 @@
+//! The engine's prediction for a request (from `paths`) against what the
+//! kernel did, attempt by attempt.
+
+use super::probe::Attempt;
+use crate::engine::paths::Outcome;
+use crate::engine::trace::Verdict;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// How an attempt ends, as a client can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// Answered by `server`, which saw the client at `src` (`port_kept`:
+    /// with the client's own port, i.e. no source NAT) and itself at `dst`;
+    /// the answer came from `reply_from`.
+    Answered {
+        server: String,
+        src: Ipv4Addr,
+        port_kept: bool,
+        dst: SocketAddrV4,
+        reply_from: SocketAddrV4,
+    },
+    /// Connection refused: a reset, or ICMP port unreachable (an empty
+    /// port or a REJECT rule: the client cannot tell them apart).
+    Refused,
+    /// No usable answer: dropped on the way, or on the way back.
+    Dropped,
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Class::Answered {
+                server,
+                src,
+                port_kept,
+                dst,
+                reply_from,
+            } => write!(
+                f,
+                "{server} sees {src}{} -> {dst}, reply from {reply_from}",
+                if *port_kept { " (port kept)" } else { "" }
+            ),
+            Class::Refused => f.write_str("refused"),
+            Class::Dropped => f.write_str("dropped"),
+        }
+    }
+}
+
+/// What the engine predicts for one outcome.
+#[derive(Debug, Clone)]
+pub struct Predicted {
+    pub class: Class,
+    pub probability: f64,
+    /// Normalised conntrack entries per node.
+    pub conntrack: BTreeMap<String, BTreeSet<String>>,
+    /// The engine's words for it.
+    pub verdict: String,
+}
+
+pub fn predicted(o: &Outcome) -> Predicted {
+    let t = &o.trace;
+    let client = t.hops.first().map(|h| h.before.src);
+    let answered = t.verdict == Verdict::Delivered
+        && t.reply
+            .as_ref()
+            .is_some_and(|r| r.verdict == Verdict::Delivered);
+    let class = match (t.verdict, &t.server_sees, answered) {
+        (Verdict::Delivered, Some(seen), true) => Class::Answered {
+            server: t.delivered_to.clone().unwrap_or_default(),
+            src: *seen.src.ip(),
+            // The engine keeps the port through MASQUERADE; the kernel
+            // (`--random-fully`) does not: kept only without source NAT.
+            port_kept: Some(seen.src) == client && !source_nat(t),
+            dst: seen.dst,
+            reply_from: t
+                .reply
+                .as_ref()
+                .and_then(|r| r.client_sees.as_ref())
+                .map(|c| c.src)
+                .unwrap_or(seen.dst),
+        },
+        (Verdict::Refused | Verdict::Rejected, _, _) => Class::Refused,
+        _ => Class::Dropped,
+    };
+    let conntrack = t
+        .conntrack
+        .iter()
+        .map(|(n, es)| (n.clone(), es.iter().filter_map(|e| normalise(e)).collect()))
+        .collect();
+    let verdict = match (&t.reason, &t.delivered_to) {
+        (Some(r), _) => format!("{:?}: {r}", t.verdict),
+        (None, Some(d)) => format!("{:?} to {d}", t.verdict),
+        (None, None) => format!("{:?}", t.verdict),
+    };
+    Predicted {
+        class,
+        probability: o.probability,
+        conntrack,
+        verdict,
+    }
+}
+
+/// The engine's outcomes as a client can tell them apart: outcomes that
+/// differ only in the engine's reason (a reset or a REJECT: both
+/// "refused") are one, with their probabilities summed.
+pub fn predictions(outcomes: &[Outcome]) -> Vec<Predicted> {
+    let mut out: Vec<Predicted> = Vec::new();
+    for p in outcomes.iter().map(predicted) {
+        match out.iter_mut().find(|q| q.class == p.class) {
+            Some(q) => {
+                q.probability += p.probability;
+                for (n, es) in p.conntrack {
+                    q.conntrack.entry(n).or_default().extend(es);
+                }
+                q.verdict = format!("{}; {}", q.verdict, p.verdict);
+            }
+            None => out.push(p),
+        }
+    }
+    out
+}
+
+/// How the engine spreads a client's later connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    /// Each connection independently, as `paths` says.
+    Independent,
+    /// Session affinity: later connections depend on the first, so only
+    /// membership is checked (not that every outcome shows).
+    Affinity,
+    /// Session affinity through one node: every connection reaches the
+    /// server the first reached.
+    Sticky,
+}
+
+/// Whether a rule rewrote the request's source (MASQUERADE, SNAT).
+fn source_nat(t: &crate::engine::trace::Trace) -> bool {
+    t.hops
+        .iter()
+        .filter(|h| h.leg == crate::engine::trace::Leg::Request)
+        .flat_map(|h| &h.rules)
+        .any(|r| r.rule.contains("-j MASQUERADE") || r.rule.contains("-j SNAT"))
+}
+
+/// What one kernel attempt amounts to.
+pub fn observed(a: &Attempt) -> Result<Class, String> {
+    match a {
+        Attempt::Answered {
+            server,
+            server_saw_src,
+            server_saw_dst,
+            client,
+            reply_from,
+        } => Ok(Class::Answered {
+            server: server.clone(),
+            src: *server_saw_src.ip(),
+            port_kept: server_saw_src == client,
+            dst: *server_saw_dst,
+            reply_from: *reply_from,
+        }),
+        Attempt::Refused => Ok(Class::Refused),
+        Attempt::Timeout | Attempt::Unreachable => Ok(Class::Dropped),
+        Attempt::Error(e) => Err(e.clone()),
+    }
+}
+
+/// Whether a kernel attempt is what the engine predicted. With source NAT
+/// the port is not compared: kube-proxy masquerades with
+/// `--random-fully`, the engine keeps the port (README).
+pub fn matches(pred: &Class, obs: &Class) -> bool {
+    match (pred, obs) {
+        (
+            Class::Answered {
+                server: s1,
+                src: a1,
+                port_kept: k1,
+                dst: d1,
+                reply_from: r1,
+            },
+            Class::Answered {
+                server: s2,
+                src: a2,
+                port_kept: k2,
+                dst: d2,
+                reply_from: r2,
+            },
+        ) => s1 == s2 && a1 == a2 && d1 == d2 && r1 == r2 && (!*k1 || *k2),
+        (a, b) => a == b,
+    }
+}
+
+/// A conntrack line (`conntrack -L`, or the engine's rendering of it) as
+/// `proto src -> dst:dport | rsrc:rsport -> rdst`: the client's own port
+/// (and the port source NAT picked) left out, since the kernel's are
+/// random.
+pub fn normalise(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let proto = *words.first()?;
+    let kv: Vec<(&str, &str)> = words.iter().filter_map(|w| w.split_once('=')).collect();
+    let get = |key: &str, nth: usize| {
+        kv.iter()
+            .filter(|(k, _)| *k == key)
+            .nth(nth)
+            .map(|(_, v)| *v)
+    };
+    Some(format!(
+        "{proto} {} -> {}:{} | {}:{} -> {}",
+        get("src", 0)?,
+        get("dst", 0)?,
+        get("dport", 0)?,
+        get("src", 1)?,
+        get("sport", 1)?,
+        get("dst", 1)?
+    ))
+}
+
+/// How many attempts make every outcome with probability `p` likely to
+/// show (a miss chance under 1/1000 each), within bounds.
+pub fn attempts_for(preds: &[Predicted]) -> u32 {
+    let answered = preds.iter().any(|p| !matches!(p.class, Class::Dropped));
+    if !answered {
+        return 2;
+    }
+    let p_min = preds
+        .iter()
+        .map(|p| p.probability)
+        .filter(|p| *p >= 0.02)
+        .fold(1.0f64, f64::min);
+    if p_min >= 0.999 {
+        return 3;
+    }
+    let n = (0.001f64.ln() / (1.0 - p_min).ln()).ceil() as u32;
+    n.clamp(3, 80)
+}
+
+/// One disagreement, in words.
+#[derive(Debug, Clone)]
+pub struct Mismatch {
+    /// A predicted outcome that did not show (perhaps bad luck).
+    pub unseen: bool,
+    pub what: String,
+    pub predicted: String,
+    pub observed: String,
+}
+
+/// Compares the kernel's attempts (and the conntrack entries they left,
+/// per node) with the engine's outcomes. `sticky`: the engine says every
+/// later connection from the client goes where the first went (session
+/// affinity).
+pub fn compare(
+    preds: &[Predicted],
+    attempts: &[Attempt],
+    kernel_ct: &BTreeMap<String, Vec<String>>,
+    spread: Spread,
+) -> Vec<Mismatch> {
+    let server = |c: &Class| match c {
+        Class::Answered { server, .. } => Some(server.clone()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let all_pred = || {
+        preds
+            .iter()
+            .map(|p| format!("{} (p={:.3})", p.class, p.probability))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut seen = vec![0u32; preds.len()];
+    let mut first: Option<Class> = None;
+    for a in attempts {
+        let obs = match observed(a) {
+            Ok(c) => c,
+            Err(e) => {
+                out.push(Mismatch {
+                    unseen: false,
+                    what: "the client failed".into(),
+                    predicted: all_pred(),
+                    observed: e,
+                });
+                continue;
+            }
+        };
+        match preds.iter().position(|p| matches(&p.class, &obs)) {
+            Some(i) => seen[i] += 1,
+            None => out.push(Mismatch {
+                unseen: false,
+                what: "an outcome the engine does not predict".into(),
+                predicted: all_pred(),
+                observed: obs.to_string(),
+            }),
+        }
+        if spread == Spread::Sticky {
+            match &first {
+                None => first = Some(obs),
+                Some(f) if server(f) != server(&obs) => out.push(Mismatch {
+                    unseen: false,
+                    what: "session affinity: a later connection went elsewhere".into(),
+                    predicted: f.to_string(),
+                    observed: obs.to_string(),
+                }),
+                Some(_) => {}
+            }
+        }
+    }
+    let n = attempts.len() as i32;
+    if spread == Spread::Independent {
+        for (i, p) in preds.iter().enumerate() {
+            let miss_chance = (1.0 - p.probability).powi(n);
+            if seen[i] == 0 && miss_chance < 0.001 {
+                out.push(Mismatch {
+                    unseen: true,
+                    what: format!("a predicted outcome never happened in {n} attempts"),
+                    predicted: format!("{} (p={:.3}; {})", p.class, p.probability, p.verdict),
+                    observed: attempts
+                        .iter()
+                        .filter_map(|a| observed(a).ok())
+                        .map(|c| c.to_string())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                });
+            }
+        }
+    }
+    // conntrack: every kernel entry predicted by some outcome; every entry
+    // of an outcome that happened present.
+    let kernel: BTreeMap<&String, BTreeSet<String>> = kernel_ct
+        .iter()
+        .map(|(n, ls)| (n, ls.iter().filter_map(|l| normalise(l)).collect()))
+        .collect();
+    let mut any_pred: BTreeMap<&String, BTreeSet<&String>> = BTreeMap::new();
+    for p in preds {
+        for (n, es) in &p.conntrack {
+            any_pred.entry(n).or_default().extend(es);
+        }
+    }
+    for (n, es) in &kernel {
+        for e in es {
+            if !any_pred.get(n).is_some_and(|s| s.contains(e)) {
+                out.push(Mismatch {
+                    unseen: false,
+                    what: format!("conntrack on {n}: an entry the engine does not predict"),
+                    predicted: any_pred
+                        .get(n)
+                        .map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>().join("; "))
+                        .unwrap_or_else(|| "no entries".into()),
+                    observed: e.clone(),
+                });
+            }
+        }
+    }
+    for (i, p) in preds.iter().enumerate() {
+        if seen[i] == 0 {
+            continue;
+        }
+        for (n, es) in &p.conntrack {
+            for e in es {
+                if !kernel.get(n).is_some_and(|k| k.contains(e)) {
+                    out.push(Mismatch {
+                        unseen: false,
+                        what: format!("conntrack on {n}: a predicted entry is missing"),
+                        predicted: e.clone(),
+                        observed: kernel
+                            .get(n)
+                            .map(|s| s.iter().cloned().collect::<Vec<_>>().join("; "))
+                            .unwrap_or_else(|| "no entries".into()),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_and_engine_conntrack_lines_normalise_alike() {
+        let kernel = "tcp      6 119 TIME_WAIT src=10.0.1.2 dst=10.3.241.152 sport=51234 dport=80 src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=51234 [ASSURED] mark=0 use=1";
+        let engine = "tcp 6 src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000 [ASSURED]";
+        assert_eq!(normalise(kernel), normalise(engine));
+        assert_eq!(
+            normalise(engine).unwrap(),
+            "tcp 10.0.1.2 -> 10.3.241.152:80 | 10.0.2.2:8080 -> 10.0.1.2"
+        );
+        assert_eq!(normalise("conntrack v1.4.7: 0 flow entries"), None);
+    }
+
+    #[test]
+    fn attempts_make_every_likely_outcome_show() {
+        let p = |probability| Predicted {
+            class: Class::Refused,
+            probability,
+            conntrack: BTreeMap::new(),
+            verdict: String::new(),
+        };
+        assert_eq!(attempts_for(&[p(1.0)]), 3);
+        assert_eq!(attempts_for(&[p(0.5), p(0.5)]), 10);
+        assert_eq!(
+            attempts_for(&[p(1.0 / 3.0), p(1.0 / 3.0), p(1.0 / 3.0)]),
+            18
+        );
+    }
+
+    #[test]
+    fn a_port_is_compared_only_without_source_nat() {
+        let a = |port_kept| Class::Answered {
+            server: "pod/web".into(),
+            src: "10.0.1.2".parse().unwrap(),
+            port_kept,
+            dst: "10.0.2.2:8080".parse().unwrap(),
+            reply_from: "10.3.241.152:80".parse().unwrap(),
+        };
+        assert!(matches(&a(true), &a(true)));
+        assert!(!matches(&a(true), &a(false)));
+        assert!(matches(&a(false), &a(false)));
+        assert!(matches(&a(false), &a(true)));
+    }
+}

@@ -1,0 +1,376 @@
+//! `netlab kernel-check`: the engine against a real Linux kernel (native,
+//! Linux, root). Each scenario's network is built inside network
+//! namespaces the check creates ([`lab`]): the VPC segment and the outside
+//! network as bridges in a switch namespace, a namespace per node (eth0,
+//! the cbr0 bridge, kube-proxy's rules loaded with `iptables-restore`, the
+//! sysctls a node needs), per pod (a veth into its node's bridge, hairpin
+//! on, its routes and a server on its container ports), the VPC router,
+//! the internet client, a node-network host and the load balancers. The
+//! requests of [`requests`] are asked of the engine (`paths`) and made
+//! for real, enough times to see each predicted outcome ([`compare`]).
+//! Nothing is linked to the host namespace; everything is removed on
+//! success, failure, timeout and signals ([`sys`]).
+
+pub mod compare;
+pub mod gen;
+pub mod lab;
+pub mod probe;
+pub mod requests;
+pub mod sys;
+
+use crate::engine::netfilter::SeededChooser;
+use crate::engine::paths::paths;
+use crate::engine::topology::{pod_ref, Topology};
+use crate::engine::trace::{Request, Source, World};
+use crate::model::{self, defaults, Protocol};
+use compare::{Class, Predicted};
+use lab::{Backend, Lab};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What `netlab kernel-check` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub files: Vec<String>,
+    /// How many random scenarios, from `seed` on.
+    pub random: u64,
+    pub seed: u64,
+    pub backend: Backend,
+    /// Seconds the whole run may take before it is torn down.
+    pub timeout: u64,
+    /// Scenarios checked at once.
+    pub jobs: usize,
+    /// A connection attempt's timeout, in milliseconds.
+    pub connect_timeout_ms: u64,
+    pub verbose: bool,
+}
+
+struct Case {
+    name: String,
+    text: String,
+    random: bool,
+}
+
+/// What one scenario came to.
+#[derive(Default)]
+struct Report {
+    requests: usize,
+    mismatches: Vec<String>,
+}
+
+/// Runs the check; returns the process exit code (0: no mismatch, 1:
+/// mismatches, 2: bad input, 3: the machine cannot run the check).
+pub fn run(opts: &Options) -> u8 {
+    let tools = [
+        "ip",
+        "sysctl",
+        "sh",
+        "conntrack",
+        "nfacct",
+        opts.backend.restore(),
+    ];
+    let missing: Vec<&str> = tools.iter().copied().filter(|t| !sys::have(t)).collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "kernel-check: FAILED: missing tools: {} (Debian: apt-get install iproute2 iptables conntrack nfacct procps)",
+            missing.join(", ")
+        );
+        return 3;
+    }
+    sys::install_teardown(opts.timeout);
+    let run_id = std::process::id();
+    let probe = format!("nlk{run_id}-probe");
+    if let Err(e) = sys::add_ns(&probe) {
+        sys::del_ns(&probe);
+        eprintln!(
+            "kernel-check: FAILED: this machine cannot create network namespaces (root and CAP_SYS_ADMIN are needed): {e}"
+        );
+        return 3;
+    }
+    sys::del_ns(&probe);
+
+    let mut cases = Vec::new();
+    for f in &opts.files {
+        match std::fs::read_to_string(f) {
+            Ok(text) => cases.push(Case {
+                name: f.clone(),
+                text,
+                random: false,
+            }),
+            Err(e) => {
+                eprintln!("kernel-check: {f}: {e}");
+                return 2;
+            }
+        }
+    }
+    for seed in opts.seed..opts.seed + opts.random {
+        cases.push(Case {
+            name: format!("random:{seed}"),
+            text: gen::scenario(seed),
+            random: true,
+        });
+    }
+    let exe = match std::env::current_exe() {
+        Ok(p) => p.to_string_lossy().into_owned(),
+        Err(e) => {
+            eprintln!("kernel-check: cannot find its own executable: {e}");
+            return 3;
+        }
+    };
+
+    let next = AtomicUsize::new(0);
+    let totals = Mutex::new((0usize, 0usize));
+    let fatal = Mutex::new(None::<String>);
+    std::thread::scope(|scope| {
+        for _ in 0..opts.jobs.max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(case) = cases.get(i) else { break };
+                let prefix = format!("nlk{run_id}-{i}");
+                let r = check_case(case, &prefix, &exe, opts);
+                let mut out = std::io::stdout().lock();
+                match r {
+                    Ok(rep) => {
+                        for m in &rep.mismatches {
+                            let _ = writeln!(out, "{m}");
+                        }
+                        if case.random && !rep.mismatches.is_empty() {
+                            let _ = writeln!(
+                                out,
+                                "--- {} failed; the scenario in full (save it under tests/data/engine/, which the test command checks too, with a case in tests/engine_traces.rs):\n{}---",
+                                case.name, case.text
+                            );
+                        }
+                        if opts.verbose {
+                            let _ = writeln!(
+                                out,
+                                "{}: {} requests, {} mismatches",
+                                case.name,
+                                rep.requests,
+                                rep.mismatches.len()
+                            );
+                        }
+                        let mut t = totals.lock().unwrap_or_else(|e| e.into_inner());
+                        t.0 += rep.requests;
+                        t.1 += rep.mismatches.len();
+                    }
+                    Err(e) => {
+                        let _ = writeln!(out, "{}: cannot build the network: {e}", case.name);
+                        if case.random {
+                            let _ = writeln!(out, "--- {}:\n{}---", case.name, case.text);
+                        }
+                        *fatal.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                        let mut t = totals.lock().unwrap_or_else(|e| e.into_inner());
+                        t.1 += 1;
+                    }
+                }
+            });
+        }
+    });
+    let (n, m) = *totals.lock().unwrap_or_else(|e| e.into_inner());
+    println!("kernel-check: {n} requests, {m} mismatches");
+    if m == 0 {
+        0
+    } else {
+        1
+    }
+}
+
+/// The device a request's source is.
+fn source_device(from: &Source) -> String {
+    match from {
+        Source::Pod { namespace, name } => format!("pod/{}", pod_ref(namespace, name)),
+        Source::Node(n) => format!("node/{n}"),
+        Source::Internet(_) => "internet".into(),
+        Source::Host(ip) => format!("host/{ip}"),
+    }
+}
+
+/// How the engine spreads later connections of `req`: a world that has
+/// carried one connection (seed 1) and still offers every server of the
+/// fresh world spreads them independently; one that offers a single
+/// server is sticky (session affinity); anything between is affinity.
+fn engine_spread(world: &World, preds: &[Predicted], req: &Request) -> compare::Spread {
+    let servers = |ps: &[Predicted]| -> BTreeSet<String> {
+        ps.iter()
+            .filter_map(|p| match &p.class {
+                Class::Answered { server, .. } => Some(server.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let fresh = servers(preds);
+    // Session affinity matters when the request is DNATed to an endpoint
+    // of a Service with ClientIP affinity.
+    let s = world.scenario();
+    let affinity_endpoints: BTreeSet<std::net::Ipv4Addr> = s
+        .services
+        .iter()
+        .filter(|svc| svc.session_affinity.is_some())
+        .flat_map(|svc| s.slices_of(svc))
+        .flat_map(|sl| sl.endpoints.iter().map(|e| e.ip))
+        .collect();
+    let via_affinity = preds.iter().any(|p| match &p.class {
+        Class::Answered { dst, .. } => {
+            dst.ip() != req.to.ip() && affinity_endpoints.contains(dst.ip())
+        }
+        _ => false,
+    });
+    if fresh.len() < 2 || !via_affinity {
+        return compare::Spread::Independent;
+    }
+    let mut w = world.clone();
+    if w.trace(req, &mut SeededChooser::from_seed(1)).is_err() {
+        return compare::Spread::Independent;
+    }
+    let warmed = match paths(&w, req) {
+        Ok(o) => servers(&compare::predictions(&o)),
+        Err(_) => return compare::Spread::Independent,
+    };
+    if warmed.len() == 1 {
+        compare::Spread::Sticky
+    } else {
+        compare::Spread::Affinity
+    }
+}
+
+fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Report, String> {
+    let mut rep = Report::default();
+    let loaded = match model::load(&case.text) {
+        Ok(l) => l,
+        Err(e) => {
+            rep.mismatches.push(format!(
+                "{}: the scenario does not load: {}",
+                case.name,
+                e.0.iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+            return Ok(rep);
+        }
+    };
+    let original = loaded.scenario;
+    let mut phases = vec![None];
+    if let Some(n) = requests::node_to_remove(&original) {
+        phases.push(Some(n));
+    }
+    for (pi, removed) in phases.into_iter().enumerate() {
+        let mut world = World::new(original.clone());
+        if let Some(n) = &removed {
+            world.remove_node(n);
+        }
+        let label = match &removed {
+            Some(n) => format!("{} (node {n} removed)", case.name),
+            None => case.name.clone(),
+        };
+        let s = world.scenario().clone();
+        let base = Topology::build(&s, &[]);
+        let taken: Vec<_> = base.lb_vpc_addrs.values().copied().collect();
+        let Some(host) = requests::host_address(&s, &taken) else {
+            rep.mismatches
+                .push(format!("{label}: no free address for a node-network host"));
+            continue;
+        };
+        let topology = Topology::build(&s, &[host, defaults::INTERNET_CLIENT]);
+        if topology.lb_vpc_addrs != base.lb_vpc_addrs {
+            rep.mismatches.push(format!(
+                "{label}: the host {host} moves the load balancers' addresses"
+            ));
+            continue;
+        }
+        let lab = Lab::build(
+            &format!("{prefix}{pi}"),
+            &mut world,
+            &topology,
+            &original,
+            opts.backend,
+            exe,
+        )?;
+        for r in requests::derive(&s, host) {
+            let req = match Request::parse(&s, &r.from, &r.to, r.proto) {
+                Ok(q) => q,
+                Err(e) => {
+                    if opts.verbose {
+                        eprintln!("{label}: {r}: skipped: {e}");
+                    }
+                    continue;
+                }
+            };
+            let outcomes = paths(&world, &req).map_err(|e| format!("{r}: {e}"))?;
+            let preds = compare::predictions(&outcomes);
+            let spread = engine_spread(&world, &preds, &req);
+            let n = compare::attempts_for(&preds);
+            let src_ns = lab
+                .ns
+                .get(&source_device(&req.from))
+                .ok_or_else(|| format!("{r}: no namespace for the source"))?;
+            let to = req.to.to_string();
+            let count = n.to_string();
+            let timeout = opts.connect_timeout_ms.to_string();
+            let proto = match req.proto {
+                Protocol::Udp => "udp",
+                _ => "tcp",
+            };
+            let connect = |count: &str| -> Result<Vec<probe::Attempt>, String> {
+                let out = sys::run_in(
+                    src_ns,
+                    exe,
+                    &[
+                        "kernel-connect",
+                        "--proto",
+                        proto,
+                        "--to",
+                        &to,
+                        "--count",
+                        count,
+                        "--timeout-ms",
+                        &timeout,
+                    ],
+                    None,
+                )?;
+                Ok(String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .map(probe::Attempt::from_line)
+                    .collect())
+            };
+            let mut attempts = connect(&count)?;
+            let mut ct = lab.take_conntrack()?;
+            let mut mismatches = compare::compare(&preds, &attempts, &ct, spread);
+            // A likely outcome that did not show may be bad luck (1 in
+            // 1000): three times as many attempts more before it counts.
+            if !mismatches.is_empty() && mismatches.iter().all(|m| m.unseen) {
+                attempts.extend(connect(&(3 * n).to_string())?);
+                for (node, entries) in lab.take_conntrack()? {
+                    ct.entry(node).or_default().extend(entries);
+                }
+                mismatches = compare::compare(&preds, &attempts, &ct, spread);
+            }
+            rep.requests += 1;
+            for m in mismatches {
+                rep.mismatches.push(format!(
+                    "{label}: {r}: {}: predicted {}; observed {}",
+                    m.what, m.predicted, m.observed
+                ));
+            }
+            if opts.verbose {
+                let seen: std::collections::BTreeSet<String> = attempts
+                    .iter()
+                    .map(|a| match compare::observed(a) {
+                        Ok(c) => c.to_string(),
+                        Err(e) => e,
+                    })
+                    .collect();
+                let entries: usize = ct.values().map(|v| v.len()).sum();
+                eprintln!(
+                    "{label}: {r}: {n} attempts, {entries} conntrack entries: {}",
+                    seen.into_iter().collect::<Vec<_>>().join("; ")
+                );
+            }
+        }
+        drop(lab);
+    }
+    Ok(rep)
+}

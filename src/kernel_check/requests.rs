@@ -1,0 +1,169 @@
+//! The requests a scenario is checked with, in the CLI's words (`pod/a`,
+//! `svc/web:80`, `10.100.0.3:30080`): pod -> ClusterIP, node -> ClusterIP,
+//! hairpin (an endpoint to its own Service), pod -> pod, a node-network
+//! host -> every node's NodePorts and port 80, the internet -> load
+//! balancer IPs, NodePorts and ClusterIPs. Services without endpoints get
+//! the same requests (and so their REJECT/DROP rules are checked).
+
+use crate::model::{Protocol, Scenario, ServiceType};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Req {
+    pub from: String,
+    pub to: String,
+    pub proto: Protocol,
+}
+
+impl std::fmt::Display for Req {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "--from {} --to {} --proto {}",
+            self.from,
+            self.to,
+            self.proto.as_lower()
+        )
+    }
+}
+
+fn pod_id(ns: &str, name: &str) -> String {
+    format!("pod/{}", crate::engine::topology::pod_ref(ns, name))
+}
+
+/// A host on the node network that is neither a node, the router, nor a
+/// load balancer's address (`taken`).
+pub fn host_address(s: &Scenario, taken: &[Ipv4Addr]) -> Option<Ipv4Addr> {
+    let net = s.cluster.node_cidr;
+    net.hosts().skip(9).find(|ip| {
+        *ip != s.cluster.vpc_gateway()
+            && !s.nodes.iter().any(|n| n.internal_ip == *ip)
+            && !taken.contains(ip)
+    })
+}
+
+/// Every request to check in `s`; `host` is the node-network host.
+pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
+    let mut out = BTreeSet::new();
+    let mut add = |from: String, to: String, proto: Protocol| {
+        out.insert(Req { from, to, proto });
+    };
+    let pods: Vec<_> = s.pods.iter().filter(|p| p.ip.is_some()).collect();
+    for svc in &s.services {
+        let endpoints: BTreeSet<Ipv4Addr> = s
+            .slices_of(svc)
+            .flat_map(|sl| sl.endpoints.iter().map(|e| e.ip))
+            .collect();
+        let svc_ref = if svc.namespace == crate::model::defaults::NAMESPACE {
+            svc.name.clone()
+        } else {
+            format!("{}/{}", svc.namespace, svc.name)
+        };
+        // A client that is not a backend, and a backend (hairpin).
+        let client = pods
+            .iter()
+            .find(|p| !endpoints.contains(&p.ip.expect("filtered")))
+            .or(pods.first());
+        let backend = pods
+            .iter()
+            .find(|p| endpoints.contains(&p.ip.expect("filtered")));
+        for (i, port) in svc.ports.iter().enumerate() {
+            if port.protocol == Protocol::Sctp {
+                continue;
+            }
+            if svc.cluster_ip.is_some() {
+                let to = format!("svc/{svc_ref}:{}", port.port);
+                if let Some(c) = client {
+                    add(pod_id(&c.namespace, &c.name), to.clone(), port.protocol);
+                }
+                if i == 0 {
+                    if let Some(b) = backend {
+                        add(pod_id(&b.namespace, &b.name), to.clone(), port.protocol);
+                    }
+                    if let Some(n) = s.nodes.first() {
+                        add(format!("node/{}", n.name), to.clone(), port.protocol);
+                    }
+                    add("internet".into(), to, port.protocol);
+                }
+            }
+            if svc.kind.has_node_ports() {
+                if let Some(np) = port.node_port {
+                    for n in s.nodes.iter().take(3) {
+                        add(
+                            host.to_string(),
+                            format!("{}:{np}", n.internal_ip),
+                            port.protocol,
+                        );
+                    }
+                    if let Some(n) = s.nodes.first() {
+                        add(
+                            "internet".into(),
+                            format!("{}:{np}", n.internal_ip),
+                            port.protocol,
+                        );
+                    }
+                }
+            }
+            if svc.kind == ServiceType::LoadBalancer {
+                for vip in &svc.load_balancer_ingress {
+                    add(
+                        "internet".into(),
+                        format!("{vip}:{}", port.port),
+                        port.protocol,
+                    );
+                }
+            }
+            for ip in &svc.external_ips {
+                add(
+                    host.to_string(),
+                    format!("{ip}:{}", port.port),
+                    port.protocol,
+                );
+            }
+        }
+    }
+    // pod -> pod, on one node and across nodes.
+    if let Some(first) = pods.first() {
+        for p in pods.iter().skip(1).take(4) {
+            if let Some(cp) = p.ports.first() {
+                add(
+                    pod_id(&first.namespace, &first.name),
+                    format!("{}:{}", p.ip.expect("filtered"), cp.port),
+                    cp.protocol,
+                );
+            }
+        }
+    }
+    // Nothing listens on a node's port 80.
+    if let Some(n) = s.nodes.first() {
+        add(
+            host.to_string(),
+            format!("{}:80", n.internal_ip),
+            Protocol::Tcp,
+        );
+    }
+    out.into_iter().collect()
+}
+
+/// The node whose removal the check tries, when there are at least two:
+/// one a static Route names (so the route is left pointing at nothing),
+/// else the one with the most pods (ties: the first).
+pub fn node_to_remove(s: &Scenario) -> Option<String> {
+    if s.nodes.len() < 2 {
+        return None;
+    }
+    for r in &s.routes {
+        if let crate::model::NextHop::Node(n) = &r.next_hop {
+            if s.node(n).is_some() {
+                return Some(n.clone());
+            }
+        }
+    }
+    let by = s.pods_by_node();
+    s.nodes
+        .iter()
+        .rev()
+        .max_by_key(|n| by.get(n.name.as_str()).map_or(0, Vec::len))
+        .map(|n| n.name.clone())
+}
