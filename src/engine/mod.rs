@@ -6,6 +6,7 @@ pub mod conntrack;
 pub mod netfilter;
 pub mod packet;
 pub mod paths;
+pub mod request;
 pub mod route;
 pub mod topology;
 pub mod trace;

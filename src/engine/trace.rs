@@ -19,198 +19,21 @@ use super::netfilter::{
     self, Chooser, CtNat, Ctx, Hook, IndexedRuleset, NatAction, Recent, RuleHit,
 };
 use super::packet::{Packet, TcpFlags};
+pub use super::request::{Request, RequestError, Source};
 use super::route::RouteKind;
 use super::topology::{pod_ref, DeviceKind, Topology};
 use crate::kube_proxy::ruleset::{CtState, Ruleset};
 use crate::kube_proxy::{iptables, NodeClass, NodeClasses};
-use crate::model::{defaults, LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
+use crate::model::{LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
 
 /// The most steps one packet may take before the trace gives up (a
 /// routing loop ends earlier, when the TTL runs out).
 const MAX_STEPS: usize = 256;
-
-/// Where a request comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    Pod {
-        namespace: String,
-        name: String,
-    },
-    Node(String),
-    /// A client on the internet with this address.
-    Internet(Ipv4Addr),
-    /// A host on the node network that is not a node.
-    Host(Ipv4Addr),
-}
-
-impl fmt::Display for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Source::Pod { namespace, name } => write!(f, "pod/{}", pod_ref(namespace, name)),
-            Source::Node(n) => write!(f, "node/{n}"),
-            Source::Internet(ip) if *ip == defaults::INTERNET_CLIENT => f.write_str("internet"),
-            Source::Internet(ip) | Source::Host(ip) => write!(f, "{ip}"),
-        }
-    }
-}
-
-/// One connection attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    pub from: Source,
-    pub to: SocketAddrV4,
-    pub proto: Protocol,
-}
-
-/// A request the scenario cannot carry out, said in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestError(pub String);
-
-impl fmt::Display for RequestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RequestError {}
-
-impl Request {
-    /// Reads the CLI's forms: SRC is `pod/NAME` (or `pod/NS/NAME`),
-    /// `node/NAME`, `internet`, or an IP address (inside the node network
-    /// but no node's: a host there; elsewhere an internet client). DST is
-    /// `IP:PORT` or `svc/NAME[:PORT]` (or `svc/NS/NAME[:PORT]`: its
-    /// ClusterIP, the Service's first port when none is given).
-    pub fn parse(
-        s: &Scenario,
-        from: &str,
-        to: &str,
-        proto: Protocol,
-    ) -> Result<Request, RequestError> {
-        let from = parse_source(s, from)?;
-        let to = parse_destination(s, to, proto)?;
-        Ok(Request { from, to, proto })
-    }
-}
-
-fn split_ns(rest: &str) -> (String, String) {
-    match rest.split_once('/') {
-        Some((ns, name)) => (ns.to_string(), name.to_string()),
-        None => (defaults::NAMESPACE.to_string(), rest.to_string()),
-    }
-}
-
-fn parse_source(s: &Scenario, from: &str) -> Result<Source, RequestError> {
-    if from == "internet" {
-        return Ok(Source::Internet(defaults::INTERNET_CLIENT));
-    }
-    if let Some(rest) = from.strip_prefix("pod/") {
-        let (namespace, name) = split_ns(rest);
-        let pod = s.pod(&namespace, &name).ok_or_else(|| {
-            RequestError(format!("source {from}: there is no pod {namespace}/{name}"))
-        })?;
-        if pod.ip.is_none() {
-            return Err(RequestError(format!(
-                "source {from}: the pod is Pending (no node, no address)"
-            )));
-        }
-        return Ok(Source::Pod { namespace, name });
-    }
-    if let Some(name) = from.strip_prefix("node/") {
-        s.node(name)
-            .ok_or_else(|| RequestError(format!("source {from}: there is no node {name}")))?;
-        return Ok(Source::Node(name.to_string()));
-    }
-    let ip: Ipv4Addr = from.parse().map_err(|_| {
-        RequestError(format!(
-            "source {from:?}: expected pod/NAME, node/NAME, internet, or an IPv4 address"
-        ))
-    })?;
-    if let Some(n) = s.nodes.iter().find(|n| n.internal_ip == ip) {
-        return Ok(Source::Node(n.name.clone()));
-    }
-    if let Some(p) = s.pods.iter().find(|p| p.ip == Some(ip)) {
-        return Ok(Source::Pod {
-            namespace: p.namespace.clone(),
-            name: p.name.clone(),
-        });
-    }
-    let c = &s.cluster;
-    if c.node_cidr.contains(&ip) {
-        if ip == c.vpc_gateway() || ip == c.node_cidr.network() || ip == c.node_cidr.broadcast() {
-            return Err(RequestError(format!(
-                "source {ip}: that is the VPC router's or a reserved address"
-            )));
-        }
-        return Ok(Source::Host(ip));
-    }
-    for (what, net) in [("pod", c.pod_cidr), ("service", c.service_cidr)] {
-        if net.contains(&ip) {
-            return Err(RequestError(format!(
-                "source {ip}: no pod has that address, and the {what} network {net} is not a place for other hosts"
-            )));
-        }
-    }
-    if super::topology::OUTSIDE_NET.contains(&ip) && ip != defaults::INTERNET_CLIENT {
-        return Err(RequestError(format!(
-            "source {ip}: {} is the network between the internet and the VPC router; pick another client address",
-            super::topology::OUTSIDE_NET
-        )));
-    }
-    Ok(Source::Internet(ip))
-}
-
-fn parse_destination(
-    s: &Scenario,
-    to: &str,
-    proto: Protocol,
-) -> Result<SocketAddrV4, RequestError> {
-    if let Some(rest) = to.strip_prefix("svc/") {
-        let (svc_part, port) = match rest.rsplit_once(':') {
-            Some((a, p)) => {
-                let port: u16 = p
-                    .parse()
-                    .map_err(|_| RequestError(format!("destination {to}: {p:?} is not a port")))?;
-                (a, Some(port))
-            }
-            None => (rest, None),
-        };
-        let (namespace, name) = split_ns(svc_part);
-        let svc = s.service(&namespace, &name).ok_or_else(|| {
-            RequestError(format!(
-                "destination {to}: there is no Service {namespace}/{name}"
-            ))
-        })?;
-        let ip = svc.cluster_ip.ok_or_else(|| {
-            RequestError(format!(
-                "destination {to}: the Service has no ClusterIP (headless or ExternalName)"
-            ))
-        })?;
-        let port = match port {
-            Some(p) => p,
-            None => svc
-                .ports
-                .iter()
-                .find(|p| p.protocol == proto)
-                .or(svc.ports.first())
-                .map(|p| p.port)
-                .ok_or_else(|| {
-                    RequestError(format!("destination {to}: the Service has no ports"))
-                })?,
-        };
-        return Ok(SocketAddrV4::new(ip, port));
-    }
-    to.parse().map_err(|_| {
-        RequestError(format!(
-            "destination {to:?}: expected IP:PORT or svc/NAME[:PORT]"
-        ))
-    })
-}
 
 /// How a leg ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -1162,29 +985,40 @@ impl World {
             chooser,
             t,
         );
-        let mut p = r.packet;
-        match r.verdict {
-            netfilter::Verdict::Drop => {
-                return Err(End::Dropped(drop_reason(node, Hook::Prerouting, &r.hits)))
-            }
-            netfilter::Verdict::Reject => {
-                return Err(End::Rejected(drop_reason(node, Hook::Prerouting, &r.hits)))
-            }
-            netfilter::Verdict::Accept => {}
+        if let Some(end) = stopped(node, Hook::Prerouting, &r) {
+            return Err(end);
         }
-        let mut pending = None;
+        let (p, pending) = Self::dst_nat(t, leg, dev_id, &packet, lookup, known.as_ref(), &r);
+        Ok((p, lookup, pending))
+    }
+
+    /// The destination half of NAT, as PREROUTING or OUTPUT ends: a new
+    /// connection gets an unconfirmed entry carrying the nat table's DNAT;
+    /// a known one is translated by its entry.
+    #[allow(clippy::too_many_arguments)]
+    fn dst_nat(
+        t: &mut Trace,
+        leg: Leg,
+        dev_id: &str,
+        original: &Packet,
+        lookup: Lookup,
+        known: Option<&Entry>,
+        r: &netfilter::HookResult,
+    ) -> (Packet, Option<Entry>) {
+        let mut p = r.packet;
         if lookup == Lookup::New {
-            let mut e = Entry::new(Tuple::of(&packet));
+            let mut e = Entry::new(Tuple::of(original));
             if let Some(NatAction::Dnat(to)) = r.nat {
                 p.dst = to;
                 e.reply.src = to;
                 Self::rewrite_last(t, p);
             }
-            pending = Some(e);
-        } else if let Some(note) = Self::ct_translate(known.as_ref(), lookup, &mut p, true) {
+            return (p, Some(e));
+        }
+        if let Some(note) = Self::ct_translate(known, lookup, &mut p, true) {
             Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
         }
-        Ok((p, lookup, pending))
+        (p, None)
     }
 
     /// POSTROUTING half: the hook, source NAT, conntrack confirmation.
@@ -1232,14 +1066,8 @@ impl World {
             chooser,
             t,
         );
-        match r.verdict {
-            netfilter::Verdict::Drop => {
-                return Err(End::Dropped(drop_reason(node, Hook::Postrouting, &r.hits)))
-            }
-            netfilter::Verdict::Reject => {
-                return Err(End::Rejected(drop_reason(node, Hook::Postrouting, &r.hits)))
-            }
-            netfilter::Verdict::Accept => {}
+        if let Some(end) = stopped(node, Hook::Postrouting, &r) {
+            return Err(end);
         }
         let mut p = r.packet;
         if let Some(mut e) = pending {
@@ -1329,14 +1157,8 @@ impl World {
                 chooser,
                 t,
             );
-            match r.verdict {
-                netfilter::Verdict::Drop => {
-                    return Step::End(End::Dropped(drop_reason(&node, Hook::Input, &r.hits)))
-                }
-                netfilter::Verdict::Reject => {
-                    return Step::End(End::Rejected(drop_reason(&node, Hook::Input, &r.hits)))
-                }
-                netfilter::Verdict::Accept => {}
+            if let Some(end) = stopped(&node, Hook::Input, &r) {
+                return Step::End(end);
             }
             let mut p = r.packet;
             if let Some(e) = pending {
@@ -1390,14 +1212,8 @@ impl World {
             chooser,
             t,
         );
-        match r.verdict {
-            netfilter::Verdict::Drop => {
-                return Step::End(End::Dropped(drop_reason(&node, Hook::Forward, &r.hits)))
-            }
-            netfilter::Verdict::Reject => {
-                return Step::End(End::Rejected(drop_reason(&node, Hook::Forward, &r.hits)))
-            }
-            netfilter::Verdict::Accept => {}
+        if let Some(end) = stopped(&node, Hook::Forward, &r) {
+            return Step::End(end);
         }
         let p = match self.postrouting(
             &node, &d.id, &route.dev, r.packet, lookup, pending, leg, chooser, t,
@@ -1444,28 +1260,10 @@ impl World {
             chooser,
             t,
         );
-        match r.verdict {
-            netfilter::Verdict::Drop => {
-                return Step::End(End::Dropped(drop_reason(&node, Hook::Output, &r.hits)))
-            }
-            netfilter::Verdict::Reject => {
-                return Step::End(End::Rejected(drop_reason(&node, Hook::Output, &r.hits)))
-            }
-            netfilter::Verdict::Accept => {}
+        if let Some(end) = stopped(&node, Hook::Output, &r) {
+            return Step::End(end);
         }
-        let mut p = r.packet;
-        let mut pending = None;
-        if lookup == Lookup::New {
-            let mut e = Entry::new(Tuple::of(&packet));
-            if let Some(NatAction::Dnat(to)) = r.nat {
-                p.dst = to;
-                e.reply.src = to;
-                Self::rewrite_last(t, p);
-            }
-            pending = Some(e);
-        } else if let Some(note) = Self::ct_translate(known.as_ref(), lookup, &mut p, true) {
-            Self::hop(t, leg, &d.id, "conntrack", note.clone(), r.packet, p, note);
-        }
+        let (mut p, pending) = Self::dst_nat(t, leg, &d.id, &packet, lookup, known.as_ref(), &r);
         if d.owns(p.dst_ip()) {
             if let Some(e) = pending {
                 self.conntrack.entry(node.clone()).or_default().confirm(e);
@@ -1550,14 +1348,8 @@ impl World {
             chooser,
             t,
         );
-        match r.verdict {
-            netfilter::Verdict::Drop => {
-                return Step::End(End::Dropped(drop_reason(&node, Hook::Forward, &r.hits)))
-            }
-            netfilter::Verdict::Reject => {
-                return Step::End(End::Rejected(drop_reason(&node, Hook::Forward, &r.hits)))
-            }
-            netfilter::Verdict::Accept => {}
+        if let Some(end) = stopped(&node, Hook::Forward, &r) {
+            return Step::End(end);
         }
         let p = match self.postrouting(
             &node, &dev_id, "cbr0", r.packet, lookup, pending, leg, chooser, t,
@@ -1759,6 +1551,15 @@ fn hook_name(h: Hook) -> &'static str {
         Hook::Forward => "FORWARD",
         Hook::Output => "OUTPUT",
         Hook::Postrouting => "POSTROUTING",
+    }
+}
+
+/// How a hook's DROP or REJECT ends the packet's way (`None`: accepted).
+fn stopped(node: &str, hook: Hook, r: &netfilter::HookResult) -> Option<End> {
+    match r.verdict {
+        netfilter::Verdict::Accept => None,
+        netfilter::Verdict::Drop => Some(End::Dropped(drop_reason(node, hook, &r.hits))),
+        netfilter::Verdict::Reject => Some(End::Rejected(drop_reason(node, hook, &r.hits))),
     }
 }
 
