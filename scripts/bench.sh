@@ -14,7 +14,7 @@ printf '%s\n' "$native" | sed 's/^bench:/bench native:/'
 
 if [ "$size" = small ]; then
   if ! rustup target list --installed | grep -qx wasm32-wasip1; then
-    rustup target add wasm32-wasip1
+    rustup target add wasm32-wasip1   # scripts/setup.sh test does this too
   fi
   wasm_file=$(cargo bench --locked --bench engine --target wasm32-wasip1 --no-run --message-format=json 2>/dev/null \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n")){try{const m=JSON.parse(l);if(m.reason==="compiler-artifact"&&m.target.name==="engine"&&m.executable)console.log(m.executable)}catch(e){}}})')

@@ -64,6 +64,11 @@ if ! npm_in_sync; then
 fi
 
 if [ "$what" = test ]; then
+  # The benchmark also runs compiled to WebAssembly under node's WASI.
+  if ! rustup target list --installed | grep -qx wasm32-wasip1; then
+    say "adding the wasm32-wasip1 target (for the wasm benchmark)"
+    rustup target add wasm32-wasip1
+  fi
   # Debian's chromium for the browser tests (never a downloaded browser).
   if ! command -v chromium >/dev/null 2>&1; then
     say "installing Debian's chromium"

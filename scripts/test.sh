@@ -33,6 +33,9 @@ else
   sudo -E "${kernel_check[@]}"
 fi
 
+step "benchmarks (figures, not a timed test): native and wasm"
+scripts/bench.sh small
+
 step "release build of the site (trunk, offline)"
 trunk build --release
 
