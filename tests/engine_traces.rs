@@ -775,7 +775,8 @@ fn a_node_removed_during_a_udp_flow() {
 }
 
 /// A trace leaves the connection in each node's conntrack table it
-/// crossed, with the NAT it got: the story's step 2.
+/// crossed, with the NAT it got: the story's step 2. SYN and SYN-ACK were
+/// seen, so the entries are SYN_RECV, not yet ESTABLISHED or ASSURED.
 #[test]
 fn conntrack_entries_of_a_cross_node_connection() {
     let mut w = world(CLUSTERIP, &[]);
@@ -783,11 +784,11 @@ fn conntrack_entries_of_a_cross_node_connection() {
     let t = w.trace(&req, &mut ConstChooser(true)).unwrap();
     assert_eq!(
         t.conntrack.get("node-1").map(Vec::as_slice),
-        Some(&["tcp 6 src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000 [ASSURED]".to_string()][..])
+        Some(&["tcp 6 SYN_RECV src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000".to_string()][..])
     );
     assert_eq!(
         t.conntrack.get("node-2").map(Vec::as_slice),
-        Some(&["tcp 6 src=10.0.1.2 dst=10.0.2.2 sport=40000 dport=8080 src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000 [ASSURED]".to_string()][..])
+        Some(&["tcp 6 SYN_RECV src=10.0.1.2 dst=10.0.2.2 sport=40000 dport=8080 src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000".to_string()][..])
     );
     assert!(!t.conntrack.contains_key("node-3"));
 }

@@ -103,22 +103,31 @@ impl Entry {
 }
 
 impl fmt::Display for Entry {
-    /// As `conntrack -L` prints it (without timeout and counters).
+    /// As `conntrack -L` prints it after the traced exchange, without
+    /// timeout and counters. A trace is a TCP SYN and its SYN-ACK, so a
+    /// TCP entry is SYN_SENT, then SYN_RECV once answered; the client's
+    /// final ACK, which would make it ESTABLISHED and `[ASSURED]`, is not
+    /// traced. A UDP entry is `[UNREPLIED]` until its answer, and not yet
+    /// `[ASSURED]` after one exchange either.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (name, num) = match self.original.proto {
             Protocol::Tcp => ("tcp", 6),
             Protocol::Udp => ("udp", 17),
             Protocol::Sctp => ("sctp", 132),
         };
-        write!(f, "{name} {num} {}", self.original)?;
+        write!(f, "{name} {num} ")?;
+        if self.original.proto == Protocol::Tcp {
+            f.write_str(if self.replied {
+                "SYN_RECV "
+            } else {
+                "SYN_SENT "
+            })?;
+        }
+        write!(f, "{}", self.original)?;
         if !self.replied {
             f.write_str(" [UNREPLIED]")?;
         }
-        write!(f, " {}", self.reply)?;
-        if self.replied {
-            f.write_str(" [ASSURED]")?;
-        }
-        Ok(())
+        write!(f, " {}", self.reply)
     }
 }
 
@@ -266,7 +275,7 @@ mod tests {
         );
         assert_eq!(
             ct.entries[i].to_string(),
-            "tcp 6 src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 [UNREPLIED] src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000"
+            "tcp 6 SYN_SENT src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 [UNREPLIED] src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000"
         );
     }
 
