@@ -56,6 +56,17 @@ pub enum Direction {
     Reply,
 }
 
+impl Direction {
+    /// `Original` or `Reply`, as notes name it (written out rather than
+    /// `{:?}`, which pulled a Debug impl into the wasm build).
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Original => "Original",
+            Direction::Reply => "Reply",
+        }
+    }
+}
+
 /// One tracked connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {

@@ -3,7 +3,7 @@
 //! probability: the distribution "send 1000" samples from.
 
 use super::netfilter::enumerate;
-use super::trace::{Request, RequestError, Trace, World};
+use super::trace::{ClientSees, Request, RequestError, Trace, Verdict, World};
 use serde::Serialize;
 
 /// One distinct outcome and how likely it is.
@@ -29,8 +29,7 @@ pub fn paths(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestError>
     });
     let mut out: Vec<Outcome> = Vec::new();
     for b in branches {
-        let key = outcome_key(&b.value);
-        match out.iter_mut().find(|o| outcome_key(&o.trace) == key) {
+        match out.iter_mut().find(|o| same_outcome(&o.trace, &b.value)) {
             Some(o) => o.probability += b.probability,
             None => out.push(Outcome {
                 trace: b.value,
@@ -42,13 +41,16 @@ pub fn paths(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestError>
     Ok(out)
 }
 
-fn outcome_key(t: &Trace) -> String {
-    format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}",
-        t.verdict,
-        t.delivered_to,
-        t.server_sees,
-        t.reply.as_ref().map(|r| (r.verdict, r.client_sees.clone())),
-        t.reason
-    )
+/// Whether two traces end the same way: same verdict, server, addresses
+/// seen (both ways) and reason. (Compared field by field rather than
+/// through a `{:?}` key, which pulled Debug impls into the wasm build.)
+fn same_outcome(a: &Trace, b: &Trace) -> bool {
+    fn reply(t: &Trace) -> Option<(Verdict, &Option<ClientSees>)> {
+        t.reply.as_ref().map(|r| (r.verdict, &r.client_sees))
+    }
+    a.verdict == b.verdict
+        && a.delivered_to == b.delivered_to
+        && a.server_sees == b.server_sees
+        && reply(a) == reply(b)
+        && a.reason == b.reason
 }

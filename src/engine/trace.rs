@@ -937,7 +937,8 @@ impl World {
             if to != packet.dst {
                 packet.dst = to;
                 return Some(format!(
-                    "conntrack rewrites the destination to {to} ({dir:?} direction of {e})"
+                    "conntrack rewrites the destination to {to} ({} direction of {e})",
+                    dir.name()
                 ));
             }
         } else {
@@ -945,7 +946,8 @@ impl World {
             if to != packet.src {
                 packet.src = to;
                 return Some(format!(
-                    "conntrack rewrites the source to {to} ({dir:?} direction of {e})"
+                    "conntrack rewrites the source to {to} ({} direction of {e})",
+                    dir.name()
                 ));
             }
         }

@@ -232,11 +232,65 @@ pub struct ServicePort {
 }
 
 /// Kubernetes' `IntOrString` (a `targetPort` is a number or a port name).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum IntOrString {
     Int(i64),
     String(String),
+}
+
+/// What `#[serde(untagged)]` derives (an integer that fits `i64`, else a
+/// string, else its error), written out: the derived one buffers the
+/// value in serde's `Content`, whose machinery was sizeable in the wasm
+/// build. (A list or a mapping is refused without reading it, which the
+/// model's deserializer over a parsed value, `value_de`, allows.)
+impl<'de> Deserialize<'de> for IntOrString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, SeqAccess, Visitor};
+        use std::fmt;
+
+        fn no_match<E: Error>() -> E {
+            E::custom("data did not match any variant of untagged enum IntOrString")
+        }
+
+        struct IntOrStringVisitor;
+
+        impl<'de> Visitor<'de> for IntOrStringVisitor {
+            type Value = IntOrString;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a string")
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<IntOrString, E> {
+                Ok(IntOrString::Int(v))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<IntOrString, E> {
+                i64::try_from(v)
+                    .map(IntOrString::Int)
+                    .map_err(|_| no_match())
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<IntOrString, E> {
+                Ok(IntOrString::String(v.to_string()))
+            }
+            fn visit_bool<E: Error>(self, _: bool) -> Result<IntOrString, E> {
+                Err(no_match())
+            }
+            fn visit_f64<E: Error>(self, _: f64) -> Result<IntOrString, E> {
+                Err(no_match())
+            }
+            fn visit_unit<E: Error>(self) -> Result<IntOrString, E> {
+                Err(no_match())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<IntOrString, A::Error> {
+                Err(no_match())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<IntOrString, A::Error> {
+                Err(no_match())
+            }
+        }
+
+        d.deserialize_any(IntOrStringVisitor)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -474,6 +528,57 @@ impl Serialize for Object {
             Object::Deployment(o) => tagged!(o),
             Object::Service(o) => tagged!(o),
             Object::EndpointSlice(o) => tagged!(o),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::value_de::from_value;
+    use serde_json::json;
+
+    /// The derived deserializer the hand-written one replaces (same
+    /// name, as its messages say it).
+    mod derived {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum IntOrString {
+            Int(i64),
+            String(String),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Port<T> {
+        target_port: Option<T>,
+    }
+
+    #[test]
+    fn int_or_string_reads_as_the_derived_untagged_enum() {
+        for v in [
+            json!(8080),
+            json!(-1),
+            json!(i64::MAX),
+            json!(u64::MAX),
+            json!(1.5),
+            json!("http"),
+            json!(""),
+            json!(true),
+            json!(null),
+            json!([1]),
+            json!({"a": 1}),
+        ] {
+            let doc = json!({ "targetPort": v });
+            let ours = from_value::<Port<IntOrString>>(&doc).map(|p| p.target_port);
+            let derived = from_value::<Port<derived::IntOrString>>(&doc).map(|p| {
+                p.target_port.map(|d| match d {
+                    derived::IntOrString::Int(i) => IntOrString::Int(i),
+                    derived::IntOrString::String(s) => IntOrString::String(s),
+                })
+            });
+            assert_eq!(ours, derived, "{v}");
         }
     }
 }
