@@ -972,7 +972,7 @@ impl World {
         leg: Leg,
         chooser: &mut dyn Chooser,
         t: &mut Trace,
-    ) -> Result<(Packet, Lookup, Option<Entry>), End> {
+    ) -> Result<(Packet, Lookup, Option<Entry>, CtNat), End> {
         let (lookup, known) = self.ct_lookup(node, &packet);
         let state = Self::ct_state_of(lookup, &packet);
         let ct_nat = Self::ct_nat_of(known.as_ref());
@@ -991,7 +991,15 @@ impl World {
             return Err(end);
         }
         let (p, pending) = Self::dst_nat(t, leg, dev_id, &packet, lookup, known.as_ref(), &r);
-        Ok((p, lookup, pending))
+        // What `--ctstate DNAT/SNAT` sees in the hooks after this one.
+        let ct_nat = match &pending {
+            Some(e) => CtNat {
+                dnat: e.is_dnat(),
+                snat: false,
+            },
+            None => Self::ct_nat_of(known.as_ref()),
+        };
+        Ok((p, lookup, pending, ct_nat))
     }
 
     /// The destination half of NAT, as PREROUTING or OUTPUT ends: a new
@@ -1126,10 +1134,11 @@ impl World {
         let node = self.node_name(dev);
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
-        let (p, lookup, pending) = match self.prerouting(&node, &d.id, packet, leg, chooser, t) {
-            Ok(v) => v,
-            Err(end) => return Step::End(end),
-        };
+        let (p, lookup, pending, ct_nat) =
+            match self.prerouting(&node, &d.id, packet, leg, chooser, t) {
+                Ok(v) => v,
+                Err(end) => return Step::End(end),
+            };
         if d.owns(p.dst_ip()) {
             Self::hop(
                 t,
@@ -1145,20 +1154,7 @@ impl World {
                 ),
             );
             let state = Self::ct_state_of(lookup, &packet);
-            let r = self.hook(
-                &node,
-                &d.id,
-                Hook::Input,
-                p,
-                state,
-                CtNat {
-                    dnat: pending.as_ref().is_some_and(Entry::is_dnat),
-                    snat: false,
-                },
-                leg,
-                chooser,
-                t,
-            );
+            let r = self.hook(&node, &d.id, Hook::Input, p, state, ct_nat, leg, chooser, t);
             if let Some(end) = stopped(&node, Hook::Input, &r) {
                 return Step::End(end);
             }
@@ -1173,9 +1169,6 @@ impl World {
                 }
             }
             return Step::End(self.local_delivery(dev, p, leg, t));
-        }
-        if lookup == Lookup::Invalid && leg == Leg::Reply {
-            // Kept for the FORWARD chain: KUBE-FORWARD drops INVALID.
         }
         let mut p = p;
         if p.ttl <= 1 {
@@ -1206,10 +1199,7 @@ impl World {
             Hook::Forward,
             p,
             state,
-            CtNat {
-                dnat: pending.as_ref().is_some_and(Entry::is_dnat),
-                snat: false,
-            },
+            ct_nat,
             leg,
             chooser,
             t,
@@ -1331,10 +1321,11 @@ impl World {
     ) -> Step {
         let dev_id = format!("node/{node}");
         Self::hop(t, leg, &dev_id, "cbr0 bridge", "bridge-nf-call-iptables=1".into(), packet, packet, format!("{node}'s cbr0 bridges it between two pods; br_netfilter runs {node}'s iptables on it"));
-        let (p, lookup, pending) = match self.prerouting(&node, &dev_id, packet, leg, chooser, t) {
-            Ok(v) => v,
-            Err(end) => return Step::End(end),
-        };
+        let (p, lookup, pending, ct_nat) =
+            match self.prerouting(&node, &dev_id, packet, leg, chooser, t) {
+                Ok(v) => v,
+                Err(end) => return Step::End(end),
+            };
         let state = Self::ct_state_of(lookup, &packet);
         let r = self.hook(
             &node,
@@ -1342,10 +1333,7 @@ impl World {
             Hook::Forward,
             p,
             state,
-            CtNat {
-                dnat: pending.as_ref().is_some_and(Entry::is_dnat),
-                snat: false,
-            },
+            ct_nat,
             leg,
             chooser,
             t,
