@@ -1031,6 +1031,42 @@ impl World {
         (p, None)
     }
 
+    /// A packet passing through a node (routed or bridged): FORWARD, then
+    /// the POSTROUTING half.
+    #[allow(clippy::too_many_arguments)]
+    fn forward(
+        &mut self,
+        node: &str,
+        dev_id: &str,
+        out_iface: &str,
+        packet: Packet,
+        state: CtState,
+        ct_nat: CtNat,
+        lookup: Lookup,
+        pending: Option<Entry>,
+        leg: Leg,
+        chooser: &mut dyn Chooser,
+        t: &mut Trace,
+    ) -> Result<Packet, End> {
+        let r = self.hook(
+            node,
+            dev_id,
+            Hook::Forward,
+            packet,
+            state,
+            ct_nat,
+            leg,
+            chooser,
+            t,
+        );
+        if let Some(end) = stopped(node, Hook::Forward, &r) {
+            return Err(end);
+        }
+        self.postrouting(
+            node, dev_id, out_iface, r.packet, lookup, pending, leg, chooser, t,
+        )
+    }
+
     /// POSTROUTING half: the hook, source NAT, conntrack confirmation.
     #[allow(clippy::too_many_arguments)]
     fn postrouting(
@@ -1193,22 +1229,8 @@ impl World {
             format!("{node} forwards it ({})", route.origin),
         );
         let state = Self::ct_state_of(lookup, &packet);
-        let r = self.hook(
-            &node,
-            &d.id,
-            Hook::Forward,
-            p,
-            state,
-            ct_nat,
-            leg,
-            chooser,
-            t,
-        );
-        if let Some(end) = stopped(&node, Hook::Forward, &r) {
-            return Step::End(end);
-        }
-        let p = match self.postrouting(
-            &node, &d.id, &route.dev, r.packet, lookup, pending, leg, chooser, t,
+        let p = match self.forward(
+            &node, &d.id, &route.dev, p, state, ct_nat, lookup, pending, leg, chooser, t,
         ) {
             Ok(p) => p,
             Err(end) => return Step::End(end),
@@ -1327,22 +1349,8 @@ impl World {
                 Err(end) => return Step::End(end),
             };
         let state = Self::ct_state_of(lookup, &packet);
-        let r = self.hook(
-            &node,
-            &dev_id,
-            Hook::Forward,
-            p,
-            state,
-            ct_nat,
-            leg,
-            chooser,
-            t,
-        );
-        if let Some(end) = stopped(&node, Hook::Forward, &r) {
-            return Step::End(end);
-        }
-        let p = match self.postrouting(
-            &node, &dev_id, "cbr0", r.packet, lookup, pending, leg, chooser, t,
+        let p = match self.forward(
+            &node, &dev_id, "cbr0", p, state, ct_nat, lookup, pending, leg, chooser, t,
         ) {
             Ok(p) => p,
             Err(end) => return Step::End(end),
