@@ -18,27 +18,36 @@ pub struct Outcome {
 /// is), merged where they end the same way (same verdict, same server,
 /// same addresses seen, same reason), most likely first.
 pub fn paths(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestError> {
-    // Surface request errors once, before enumerating.
-    world
-        .clone()
-        .trace(req, &mut super::netfilter::ConstChooser(true))?;
-    let branches = enumerate(|chooser| {
-        let mut w = world.clone();
-        w.trace(req, chooser)
-            .expect("the request was checked above")
-    });
     let mut out: Vec<Outcome> = Vec::new();
-    for b in branches {
-        match out.iter_mut().find(|o| same_outcome(&o.trace, &b.value)) {
+    for b in branches(world, req)? {
+        match out.iter_mut().find(|o| same_outcome(&o.trace, &b.trace)) {
             Some(o) => o.probability += b.probability,
-            None => out.push(Outcome {
-                trace: b.value,
-                probability: b.probability,
-            }),
+            None => out.push(b),
         }
     }
     out.sort_by(|a, b| b.probability.total_cmp(&a.probability));
     Ok(out)
+}
+
+/// Every random branch of `req` on its own, not merged: two branches that
+/// end at the same pod through different entry nodes stay apart (what
+/// "send 1000" groups by entry node needs). Probabilities sum to 1.
+pub fn branches(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestError> {
+    // Surface request errors once, before enumerating.
+    world
+        .clone()
+        .trace(req, &mut super::netfilter::ConstChooser(true))?;
+    Ok(enumerate(|chooser| {
+        let mut w = world.clone();
+        w.trace(req, chooser)
+            .expect("the request was checked above")
+    })
+    .into_iter()
+    .map(|b| Outcome {
+        trace: b.value,
+        probability: b.probability,
+    })
+    .collect())
 }
 
 /// Whether two traces end the same way: same verdict, server, addresses

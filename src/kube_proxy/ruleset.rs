@@ -643,13 +643,32 @@ impl Ruleset {
     /// rules kube-proxy inserts into them, the canary chains, and the
     /// restore chains. Tables in kernel order (raw, mangle, nat, filter).
     pub fn to_listing(&self) -> String {
+        let mut out = String::new();
+        for l in self.listing_lines() {
+            out.push_str(&l.text);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// [`Ruleset::to_listing`] line by line, each with the rule it shows,
+    /// so that a viewer can mark the rules a trace matched.
+    pub fn listing_lines(&self) -> Vec<ListingLine> {
         let mut tables: Vec<&Table> = self.tables.iter().collect();
         tables.sort_by_key(|t| t.name);
-        let mut out = String::new();
+        let mut out = Vec::new();
+        let mut line = |text: String, at: Option<(&Table, &Chain, usize)>| {
+            out.push(ListingLine {
+                text,
+                rule: at.map(|(t, c, i)| RulePos {
+                    table: t.name,
+                    chain: c.name.clone(),
+                    index: i,
+                }),
+            })
+        };
         for t in tables {
-            out.push('*');
-            out.push_str(t.name.as_str());
-            out.push('\n');
+            line(format!("*{}", t.name.as_str()), None);
             let mut chains: Vec<&Chain> = t.chains.iter().collect();
             chains.sort_by(|a, b| {
                 b.is_builtin().cmp(&a.is_builtin()).then_with(|| {
@@ -665,17 +684,33 @@ impl Ruleset {
                     ChainOrigin::Builtin(p) => p.as_str(),
                     _ => "-",
                 };
-                out.push_str(&format!(":{} {} [0:0]\n", c.name, policy));
+                line(format!(":{} {} [0:0]", c.name, policy), Some((t, c, 0)));
             }
             for c in &chains {
-                for r in &c.rules {
-                    out.push_str(&format!("-A {} {}\n", c.name, r.spec()));
+                for (i, r) in c.rules.iter().enumerate() {
+                    line(format!("-A {} {}", c.name, r.spec()), Some((t, c, i + 1)));
                 }
             }
-            out.push_str("COMMIT\n");
+            line("COMMIT".into(), None);
         }
         out
     }
+}
+
+/// Where a rule is: table, chain, and its 1-based place in the chain (0
+/// for the chain's policy, shown on the chain's declaration line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulePos {
+    pub table: TableName,
+    pub chain: String,
+    pub index: usize,
+}
+
+/// One line of a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingLine {
+    pub text: String,
+    pub rule: Option<RulePos>,
 }
 
 impl fmt::Display for Ruleset {

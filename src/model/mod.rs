@@ -5,6 +5,7 @@
 //! text --parse--> [k8s::Object] --resolve--> Scenario --to_objects--> [k8s::Object] --to_yaml--> text
 //! ```
 
+pub mod edit;
 mod endpoints;
 mod error;
 mod export;

@@ -1,6 +1,7 @@
-//! The yew web app. It holds no networking logic: it calls the model (and,
-//! later, the engine) and draws what they return.
+//! The yew web app. It holds no networking logic: it calls the model and
+//! the engine and draws what they return.
 
 mod app;
+pub mod state;
 
 pub use app::App;

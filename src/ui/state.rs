@@ -1,0 +1,785 @@
+//! The app's one state and its reducer. Everything the page shows comes
+//! from here; components dispatch [`Action`]s and never change anything
+//! themselves. The reducer calls the model and the engine and holds no
+//! networking logic of its own. It is plain Rust, tested natively.
+
+use crate::engine::netfilter::SeededChooser;
+use crate::engine::paths;
+use crate::engine::request::Request;
+use crate::engine::trace::{Leg, Trace, Verdict, World};
+use crate::model::edit::{self, Edit};
+use crate::model::{self, presets, Problem, Protocol, Scenario};
+use std::net::Ipv4Addr;
+use std::rc::Rc;
+
+/// How many edits undo remembers.
+pub const UNDO_DEPTH: usize = 100;
+/// The most connections "send N" runs at once.
+pub const MAX_SEND: u32 = 10_000;
+
+/// A request to trace, in the CLI's forms (`pod/client`, `internet`,
+/// `svc/web:80`, `10.100.0.3:30080`) plus the seed of its random choices:
+/// the same spec on the same scenario gives the same trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceSpec {
+    pub from: String,
+    pub to: String,
+    pub proto: Protocol,
+    pub seed: u64,
+}
+
+impl Default for TraceSpec {
+    fn default() -> Self {
+        let p = &presets::PRESETS[0];
+        TraceSpec {
+            from: p.from.into(),
+            to: p.to.into(),
+            proto: Protocol::Tcp,
+            seed: 1,
+        }
+    }
+}
+
+/// A node that was just removed, still drawn as terminated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ghost {
+    pub name: String,
+    pub internal_ip: Ipv4Addr,
+}
+
+/// A trace being shown: how far the playback is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub trace: Result<Rc<Trace>, String>,
+    /// How many hops are shown (0..=hops.len()).
+    pub step: usize,
+    pub playing: bool,
+}
+
+impl Run {
+    pub fn hops(&self) -> usize {
+        self.trace.as_ref().map(|t| t.hops.len()).unwrap_or(0)
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.step >= self.hops()
+    }
+}
+
+/// One row of a "send N" result: how many connections ended this way, and
+/// how likely it is exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpreadRow {
+    /// `pod/web-1`, `node/node-2`, or the failure (`dropped: ...`).
+    pub label: String,
+    pub count: u32,
+    pub probability: f64,
+}
+
+/// The result of "send N".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spread {
+    pub n: u32,
+    pub spec: TraceSpec,
+    /// By where the connection ended, most likely first.
+    pub outcomes: Vec<SpreadRow>,
+    /// By the first node the request entered.
+    pub entries: Vec<SpreadRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoticeKind {
+    Info,
+    Error,
+}
+
+/// A message at the top of the page (an import that failed, a restored
+/// session...). Problems are listed one per line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub text: String,
+    pub problems: Vec<Problem>,
+}
+
+impl Notice {
+    fn info(text: impl Into<String>) -> Notice {
+        Notice {
+            kind: NoticeKind::Info,
+            text: text.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn error(text: impl Into<String>, problems: Vec<Problem>) -> Notice {
+        Notice {
+            kind: NoticeKind::Error,
+            text: text.into(),
+            problems,
+        }
+    }
+}
+
+/// A scenario and trace from outside (a share link, saved work).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incoming {
+    pub yaml: String,
+    pub spec: Option<TraceSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Snapshot {
+    scenario: Rc<Scenario>,
+    title: String,
+    ghosts: Vec<Ghost>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub scenario: Rc<Scenario>,
+    /// What the scenario is: a preset's title, "Imported", "Edited".
+    pub title: String,
+    pub ghosts: Vec<Ghost>,
+    undo: Vec<Snapshot>,
+    redo: Vec<Snapshot>,
+    pub spec: TraceSpec,
+    pub run: Option<Run>,
+    pub spread: Option<Rc<Spread>>,
+    pub selected_node: Option<String>,
+    /// Nodes whose pods are all drawn (beyond the collapse threshold).
+    pub expanded: Vec<String>,
+    pub notice: Option<Notice>,
+    /// Something from a share link waiting for the user to accept it
+    /// (it would replace their work).
+    pub pending: Option<Incoming>,
+    /// Bumped whenever the scenario or the trace request changes: the
+    /// autosave effect is keyed on it.
+    pub revision: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Edit(Edit),
+    LoadPreset(String),
+    /// YAML (or JSON) text: imported when valid, otherwise a notice names
+    /// every problem and nothing changes.
+    Import(String),
+    /// Opens saved work or a share link's content without asking.
+    Open(Incoming),
+    /// A share link's content: waits in `pending` for the user.
+    Offer(Incoming),
+    AcceptPending,
+    RejectPending,
+    Undo,
+    Redo,
+    SetSpec(TraceSpec),
+    /// Traces the current spec and plays it from the start.
+    Send,
+    /// Traces the current spec with the next seed (another connection).
+    SendAnother,
+    /// Shows the first `n` hops.
+    StepTo(usize),
+    Play,
+    Pause,
+    /// The player's clock: one more hop while playing.
+    Tick,
+    ClearTrace,
+    SendN(u32),
+    SelectNode(Option<String>),
+    ToggleExpanded(String),
+    Dismiss,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new()
+    }
+}
+
+impl State {
+    /// The default scenario (the story's cluster), nothing traced yet.
+    pub fn new() -> State {
+        let p = &presets::PRESETS[0];
+        State {
+            scenario: Rc::new(model::default_scenario()),
+            title: p.title.into(),
+            ghosts: Vec::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            spec: TraceSpec::default(),
+            run: None,
+            spread: None,
+            selected_node: None,
+            expanded: Vec::new(),
+            notice: None,
+            pending: None,
+            revision: 0,
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// The engine's view of the current scenario, fresh (no connections).
+    pub fn world(&self) -> World {
+        World::new((*self.scenario).clone())
+    }
+
+    /// The trace currently shown, if it ran.
+    pub fn trace(&self) -> Option<&Trace> {
+        self.run
+            .as_ref()
+            .and_then(|r| r.trace.as_ref().ok())
+            .map(|t| &**t)
+    }
+
+    /// Applies one action (the reducer's body).
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Edit(e) => match edit::apply(&self.scenario, &e) {
+                Ok(applied) => {
+                    let ghosts = match (&e, &applied.removal) {
+                        (Edit::RemoveNode(name), Some(_)) => self
+                            .scenario
+                            .node(name)
+                            .map(|n| Ghost {
+                                name: n.name.clone(),
+                                internal_ip: n.internal_ip,
+                            })
+                            .into_iter()
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    let notice = match &applied.removal {
+                        Some(r) if !r.replacements.is_empty() => Some(Notice::info(format!(
+                            "The Deployments replaced the lost pods: {}.",
+                            r.replacements.join(", ")
+                        ))),
+                        _ => None,
+                    };
+                    self.replace(applied.scenario, "Edited".into(), ghosts);
+                    self.notice = notice;
+                }
+                Err(errors) => {
+                    self.notice = Some(Notice::error("That change was not made:", errors.0));
+                }
+            },
+            Action::LoadPreset(id) => match presets::preset(&id) {
+                Some(p) => match model::load(p.yaml) {
+                    Ok(l) => {
+                        self.spec = TraceSpec {
+                            from: p.from.into(),
+                            to: p.to.into(),
+                            proto: Protocol::Tcp,
+                            seed: 1,
+                        };
+                        self.replace(l.scenario, p.title.into(), Vec::new());
+                        self.retrace(false);
+                    }
+                    Err(e) => self.notice = Some(Notice::error("The preset did not load:", e.0)),
+                },
+                None => {
+                    self.notice = Some(Notice::error(format!("There is no preset {id:?}."), vec![]))
+                }
+            },
+            Action::Import(text) => match model::load(&text) {
+                Ok(l) => {
+                    self.replace(l.scenario, "Imported".into(), Vec::new());
+                    self.notice = (!l.warnings.is_empty())
+                        .then(|| Notice::info("Imported, with warnings:"))
+                        .map(|n| Notice {
+                            problems: l.warnings,
+                            ..n
+                        });
+                }
+                Err(e) => {
+                    self.notice = Some(Notice::error(
+                        "Nothing was imported; the scenario is unchanged:",
+                        e.0,
+                    ))
+                }
+            },
+            Action::Open(incoming) => self.open(incoming),
+            Action::Offer(incoming) => self.pending = Some(incoming),
+            Action::AcceptPending => {
+                if let Some(i) = self.pending.take() {
+                    self.open(i);
+                }
+            }
+            Action::RejectPending => self.pending = None,
+            Action::Undo => self.travel(true),
+            Action::Redo => self.travel(false),
+            Action::SetSpec(spec) => {
+                if spec != self.spec {
+                    self.spec = spec;
+                    self.revision += 1;
+                }
+            }
+            Action::Send => {
+                self.retrace(true);
+                self.revision += 1;
+            }
+            Action::SendAnother => {
+                self.spec.seed = self.spec.seed.wrapping_add(1);
+                self.retrace(true);
+                self.revision += 1;
+            }
+            Action::StepTo(n) => {
+                if let Some(r) = &mut self.run {
+                    r.step = n.min(r.hops());
+                    r.playing = false;
+                }
+            }
+            Action::Play => {
+                if let Some(r) = &mut self.run {
+                    if r.at_end() {
+                        r.step = 0;
+                    }
+                    r.playing = r.hops() > 0;
+                }
+            }
+            Action::Pause => {
+                if let Some(r) = &mut self.run {
+                    r.playing = false;
+                }
+            }
+            Action::Tick => {
+                if let Some(r) = &mut self.run {
+                    if r.playing {
+                        r.step = (r.step + 1).min(r.hops());
+                        r.playing = !r.at_end();
+                    }
+                }
+            }
+            Action::ClearTrace => {
+                self.run = None;
+                self.spread = None;
+            }
+            Action::SendN(n) => self.send_n(n),
+            Action::SelectNode(n) => self.selected_node = n,
+            Action::ToggleExpanded(n) => {
+                if let Some(i) = self.expanded.iter().position(|e| *e == n) {
+                    self.expanded.remove(i);
+                } else {
+                    self.expanded.push(n);
+                }
+            }
+            Action::Dismiss => self.notice = None,
+        }
+    }
+
+    fn open(&mut self, incoming: Incoming) {
+        match model::load(&incoming.yaml) {
+            Ok(l) => {
+                self.replace(l.scenario, "Opened".into(), Vec::new());
+                if let Some(spec) = incoming.spec {
+                    self.spec = spec;
+                    self.retrace(false);
+                }
+            }
+            Err(e) => {
+                self.notice = Some(Notice::error(
+                    "That scenario did not load; yours is unchanged:",
+                    e.0,
+                ))
+            }
+        }
+    }
+
+    /// A new current scenario, the old one on the undo stack; an open
+    /// trace re-runs on the new one.
+    fn replace(&mut self, scenario: Scenario, title: String, ghosts: Vec<Ghost>) {
+        let old = Snapshot {
+            scenario: std::mem::replace(&mut self.scenario, Rc::new(scenario)),
+            title: std::mem::replace(&mut self.title, title),
+            ghosts: std::mem::replace(&mut self.ghosts, ghosts),
+        };
+        self.undo.push(old);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.after_change();
+    }
+
+    fn travel(&mut self, back: bool) {
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(snap) = from.pop() else { return };
+        to.push(Snapshot {
+            scenario: std::mem::replace(&mut self.scenario, snap.scenario),
+            title: std::mem::replace(&mut self.title, snap.title),
+            ghosts: std::mem::replace(&mut self.ghosts, snap.ghosts),
+        });
+        self.notice = None;
+        self.after_change();
+    }
+
+    fn after_change(&mut self) {
+        self.revision += 1;
+        if let Some(n) = &self.selected_node {
+            if self.scenario.node(n).is_none() {
+                self.selected_node = None;
+            }
+        }
+        self.expanded
+            .retain(|n| self.scenario.nodes.iter().any(|x| x.name == *n));
+        self.spread = None;
+        if self.run.is_some() {
+            self.retrace(false);
+        }
+    }
+
+    /// Traces the current spec; `play` starts the playback from the first
+    /// hop, otherwise the whole trace is shown at once (a re-run after an
+    /// edit shows what changed without replaying).
+    fn retrace(&mut self, play: bool) {
+        let trace = trace_spec(&self.scenario, &self.spec).map(Rc::new);
+        let hops = trace.as_ref().map(|t| t.hops.len()).unwrap_or(0);
+        self.spread = None;
+        self.run = Some(Run {
+            trace,
+            step: if play { 0 } else { hops },
+            playing: play && hops > 0,
+        });
+    }
+
+    fn send_n(&mut self, n: u32) {
+        let n = n.clamp(1, MAX_SEND);
+        match spread(&self.scenario, &self.spec, n) {
+            Ok(s) => self.spread = Some(Rc::new(s)),
+            Err(e) => {
+                self.spread = None;
+                self.notice = Some(Notice::error(e, Vec::new()));
+            }
+        }
+    }
+}
+
+impl yew::Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+fn request(s: &Scenario, spec: &TraceSpec) -> Result<Request, String> {
+    Request::parse(s, spec.from.trim(), spec.to.trim(), spec.proto).map_err(|e| e.0)
+}
+
+/// One connection, as `netlab trace --seed` runs it.
+pub fn trace_spec(s: &Scenario, spec: &TraceSpec) -> Result<Trace, String> {
+    let req = request(s, spec)?;
+    World::new(s.clone())
+        .trace(&req, &mut SeededChooser::from_seed(spec.seed))
+        .map_err(|e| e.0)
+}
+
+/// The first node a request entered (the node a load balancer or a route
+/// picked, or the client pod's own node).
+pub fn entry_node(t: &Trace) -> Option<&str> {
+    t.hops
+        .iter()
+        .filter(|h| h.leg == Leg::Request)
+        .find_map(|h| h.device.strip_prefix("node/"))
+}
+
+fn outcome_label(t: &Trace) -> String {
+    match (&t.delivered_to, t.verdict) {
+        (Some(d), Verdict::Delivered) if t.succeeded() => d.clone(),
+        (Some(d), Verdict::Delivered) => format!("{d}, reply lost"),
+        _ => {
+            let v = match t.verdict {
+                Verdict::Delivered => "delivered",
+                Verdict::Dropped => "dropped",
+                Verdict::Rejected => "rejected",
+                Verdict::Refused => "refused",
+            };
+            v.to_string()
+        }
+    }
+}
+
+fn add(rows: &mut Vec<SpreadRow>, label: String, count: u32, probability: f64) {
+    match rows.iter_mut().find(|r| r.label == label) {
+        Some(r) => {
+            r.count += count;
+            r.probability += probability;
+        }
+        None => rows.push(SpreadRow {
+            label,
+            count,
+            probability,
+        }),
+    }
+}
+
+/// "Send N": `n` independent connections (each on a fresh copy of the
+/// cluster, seeds `spec.seed`, `spec.seed + 1`, ...) counted by outcome
+/// and by entry node, beside the exact probabilities of every branch.
+pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> {
+    let req = request(s, spec)?;
+    let world = World::new(s.clone());
+    let mut outcomes = Vec::new();
+    let mut entries = Vec::new();
+    for b in paths::branches(&world, &req).map_err(|e| e.0)? {
+        let entry = entry_node(&b.trace).unwrap_or("none").to_string();
+        add(&mut outcomes, outcome_label(&b.trace), 0, b.probability);
+        add(&mut entries, entry, 0, b.probability);
+    }
+    for i in 0..n {
+        let mut w = world.clone();
+        let t = w
+            .trace(
+                &req,
+                &mut SeededChooser::from_seed(spec.seed.wrapping_add(u64::from(i))),
+            )
+            .map_err(|e| e.0)?;
+        let entry = entry_node(&t).unwrap_or("none").to_string();
+        add(&mut outcomes, outcome_label(&t), 1, 0.0);
+        add(&mut entries, entry, 1, 0.0);
+    }
+    let order = |rows: &mut Vec<SpreadRow>| {
+        rows.sort_by(|a, b| {
+            b.probability
+                .total_cmp(&a.probability)
+                .then_with(|| a.label.cmp(&b.label))
+        })
+    };
+    order(&mut outcomes);
+    order(&mut entries);
+    Ok(Spread {
+        n,
+        spec: spec.clone(),
+        outcomes,
+        entries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::edit::Key;
+
+    fn send(state: &mut State, from: &str, to: &str) -> Rc<Trace> {
+        state.apply(Action::SetSpec(TraceSpec {
+            from: from.into(),
+            to: to.into(),
+            ..TraceSpec::default()
+        }));
+        state.apply(Action::Send);
+        state.run.as_ref().unwrap().trace.clone().unwrap()
+    }
+
+    #[test]
+    fn send_plays_hop_by_hop_and_steps_back() {
+        let mut s = State::new();
+        let t = send(&mut s, "pod/client", "svc/web:80");
+        assert!(t.succeeded());
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.playing), (0, true));
+        s.apply(Action::Tick);
+        s.apply(Action::Tick);
+        assert_eq!(s.run.as_ref().unwrap().step, 2);
+        s.apply(Action::StepTo(1));
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.playing), (1, false));
+        s.apply(Action::Play);
+        for _ in 0..1000 {
+            s.apply(Action::Tick);
+        }
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.playing), (t.hops.len(), false));
+        s.apply(Action::StepTo(usize::MAX));
+        assert_eq!(s.run.as_ref().unwrap().step, t.hops.len());
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_trace_and_another_may_differ() {
+        let mut a = State::new();
+        let mut b = State::new();
+        assert_eq!(
+            send(&mut a, "pod/client", "svc/web:80"),
+            send(&mut b, "pod/client", "svc/web:80")
+        );
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..20 {
+            a.apply(Action::SendAnother);
+            seen.insert(a.trace().unwrap().delivered_to.clone());
+        }
+        assert_eq!(seen.len(), 2, "both backends over 20 connections: {seen:?}");
+    }
+
+    #[test]
+    fn removing_a_node_re_traces_and_undo_brings_it_back() {
+        let mut s = State::new();
+        s.apply(Action::LoadPreset("static-route".into()));
+        assert!(s.trace().unwrap().succeeded(), "the static route works");
+        let target = match &s.scenario.routes[0].next_hop {
+            model::NextHop::Node(n) => n.clone(),
+            model::NextHop::Ip(_) => unreachable!(),
+        };
+        s.apply(Action::Edit(Edit::RemoveNode(target.clone())));
+        assert!(s.scenario.node(&target).is_none());
+        assert_eq!(s.ghosts[0].name, target);
+        let t = s.trace().unwrap();
+        assert!(!t.succeeded(), "re-traced automatically: {:?}", t.verdict);
+        assert!(t.reason.is_some());
+        s.apply(Action::Undo);
+        assert!(s.scenario.node(&target).is_some());
+        assert!(s.ghosts.is_empty());
+        assert!(s.trace().unwrap().succeeded());
+        s.apply(Action::Redo);
+        assert!(s.scenario.node(&target).is_none());
+        assert!(!s.trace().unwrap().succeeded());
+    }
+
+    #[test]
+    fn a_bad_import_names_the_problem_and_keeps_the_scenario() {
+        let mut s = State::new();
+        let before = s.scenario.clone();
+        s.apply(Action::Import("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n  - port: 99999\n".into()));
+        assert_eq!(s.scenario, before);
+        let n = s.notice.clone().unwrap();
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert!(n.problems.iter().any(|p| p.field.contains("port")), "{n:?}");
+        assert!(!s.can_undo());
+        s.apply(Action::Import("{ not yaml".into()));
+        assert_eq!(s.scenario, before);
+        assert!(s.notice.as_ref().unwrap().problems[0]
+            .object
+            .contains("line"));
+    }
+
+    #[test]
+    fn an_edit_that_fails_changes_nothing_and_says_why() {
+        let mut s = State::new();
+        let before = s.clone();
+        s.apply(Action::Edit(Edit::Delete(Key::new("Node", None, "node-9"))));
+        assert_eq!(s.scenario, before.scenario);
+        assert_eq!(s.revision, before.revision);
+        assert!(s.notice.unwrap().problems[0].to_string().contains("node-9"));
+    }
+
+    #[test]
+    fn undo_is_bounded_and_redo_clears_on_a_new_edit() {
+        let mut s = State::new();
+        for i in 0..(UNDO_DEPTH + 5) {
+            s.apply(Action::Edit(Edit::RenameNode {
+                from: if i == 0 {
+                    "node-3".into()
+                } else {
+                    format!("n{}", i - 1)
+                },
+                to: format!("n{i}"),
+            }));
+        }
+        let mut undone = 0;
+        while s.can_undo() {
+            s.apply(Action::Undo);
+            undone += 1;
+        }
+        assert_eq!(undone, UNDO_DEPTH);
+        assert!(s.can_redo());
+        s.apply(Action::Edit(Edit::RenameNode {
+            from: "n4".into(),
+            to: "x".into(),
+        }));
+        assert!(!s.can_redo());
+    }
+
+    #[test]
+    fn a_share_link_waits_for_the_user() {
+        let mut s = State::new();
+        let incoming = Incoming {
+            yaml: presets::preset("nodeport").unwrap().yaml.into(),
+            spec: Some(TraceSpec {
+                from: "10.100.0.10".into(),
+                to: "10.100.0.3:30080".into(),
+                proto: Protocol::Tcp,
+                seed: 7,
+            }),
+        };
+        s.apply(Action::Offer(incoming.clone()));
+        assert_eq!(*s.scenario, model::default_scenario());
+        s.apply(Action::RejectPending);
+        assert!(s.pending.is_none());
+        assert_eq!(*s.scenario, model::default_scenario());
+        s.apply(Action::Offer(incoming));
+        s.apply(Action::AcceptPending);
+        assert_eq!(s.spec.seed, 7);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(s.can_undo(), "the previous work is one undo away");
+    }
+
+    #[test]
+    fn send_n_spreads_over_both_pods_near_the_exact_probabilities() {
+        let s = model::default_scenario();
+        let spec = TraceSpec::default();
+        let sp = spread(&s, &spec, 1000).unwrap();
+        assert_eq!(sp.outcomes.len(), 2, "{sp:?}");
+        let total: u32 = sp.outcomes.iter().map(|r| r.count).sum();
+        assert_eq!(total, 1000);
+        let p: f64 = sp.outcomes.iter().map(|r| r.probability).sum();
+        assert!((p - 1.0).abs() < 1e-9);
+        for r in &sp.outcomes {
+            assert!(r.label.starts_with("pod/web-"), "{r:?}");
+            assert!((r.probability - 0.5).abs() < 1e-9);
+            assert!((400..600).contains(&r.count), "{r:?}");
+        }
+        assert_eq!(sp.entries.len(), 1);
+        assert_eq!(sp.entries[0].label, "node-1");
+    }
+
+    #[test]
+    fn send_n_through_a_load_balancer_counts_entry_nodes() {
+        let l = model::load(presets::preset("load-balancer").unwrap().yaml).unwrap();
+        let p = presets::preset("load-balancer").unwrap();
+        let spec = TraceSpec {
+            from: p.from.into(),
+            to: p.to.into(),
+            ..TraceSpec::default()
+        };
+        let sp = spread(&l.scenario, &spec, 300).unwrap();
+        assert!(sp.entries.len() >= 2, "{sp:?}");
+        let p: f64 = sp.entries.iter().map(|r| r.probability).sum();
+        assert!((p - 1.0).abs() < 1e-9);
+        assert_eq!(sp.entries.iter().map(|r| r.count).sum::<u32>(), 300);
+    }
+
+    #[test]
+    fn a_spec_the_scenario_cannot_carry_shows_the_reason() {
+        let mut s = State::new();
+        s.apply(Action::SetSpec(TraceSpec {
+            from: "pod/nobody".into(),
+            ..TraceSpec::default()
+        }));
+        s.apply(Action::Send);
+        let err = s.run.as_ref().unwrap().trace.clone().unwrap_err();
+        assert!(err.contains("nobody"), "{err}");
+    }
+
+    #[test]
+    fn presets_load_with_their_request() {
+        for p in presets::PRESETS {
+            let mut s = State::new();
+            s.apply(Action::LoadPreset(p.id.into()));
+            assert_eq!(s.title, p.title);
+            assert!(s.run.as_ref().unwrap().trace.is_ok(), "{}", p.id);
+        }
+        let mut s = State::new();
+        s.apply(Action::LoadPreset("nope".into()));
+        assert_eq!(s.notice.unwrap().kind, NoticeKind::Error);
+    }
+}
