@@ -70,7 +70,7 @@ pub enum Edit {
     /// rename the object).
     Put {
         replace: Option<Key>,
-        object: Object,
+        object: Box<Object>,
     },
     /// Deletes an object that was written out (a Deployment's pods are its
     /// own: scale the Deployment instead).
@@ -114,9 +114,9 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, Errors> {
         Edit::Put { replace, object } => match replace {
             Some(key) => {
                 let i = find(&objects, key, s)?;
-                objects[i] = object.clone();
+                objects[i] = (**object).clone();
             }
-            None => objects.push(object.clone()),
+            None => objects.push((**object).clone()),
         },
         Edit::Delete(key) => {
             let i = find(&objects, key, s)?;
@@ -209,7 +209,7 @@ mod tests {
             &s,
             &Edit::Put {
                 replace: None,
-                object: node("node-4"),
+                object: Box::new(node("node-4")),
             },
         )
         .unwrap();
@@ -231,7 +231,7 @@ mod tests {
             &s,
             &Edit::Put {
                 replace: None,
-                object: node("node-1"),
+                object: Box::new(node("node-1")),
             },
         )
         .unwrap_err();
@@ -325,7 +325,7 @@ mod tests {
             &s,
             &Edit::Put {
                 replace: Some(key),
-                object: Object::Node(n),
+                object: Box::new(Object::Node(n)),
             },
         )
         .unwrap();
