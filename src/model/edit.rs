@@ -172,10 +172,8 @@ fn rename_node(objects: &mut [Object], from: &str, to: &str) {
             Object::Node(n) => rename(&mut n.metadata.name),
             Object::Pod(p) => rename(&mut p.spec.node_name),
             Object::Deployment(d) => rename(&mut d.spec.template.spec.node_name),
-            Object::Route(r) => {
-                if r.spec.next_hop == NextHop::Node(from.to_string()).to_string() {
-                    r.spec.next_hop = to.to_string();
-                }
+            Object::Route(r) if r.spec.next_hop == NextHop::Node(from.into()).to_string() => {
+                r.spec.next_hop = to.to_string();
             }
             Object::EndpointSlice(e) => {
                 for ep in &mut e.endpoints {
