@@ -2,6 +2,9 @@
 //! the engine and draws what they return.
 
 mod app;
+pub mod rules;
 pub mod state;
+pub mod trace_view;
+pub mod yaml;
 
 pub use app::App;

@@ -567,6 +567,122 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
     })
 }
 
+/// A place a request can come from or go to, for the menus: the value in
+/// the CLI's form and a label saying what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+fn choice(value: String, label: String) -> Choice {
+    Choice { value, label }
+}
+
+/// Sources: pods, nodes, the internet client, a host on the node network.
+pub fn sources(s: &Scenario) -> Vec<Choice> {
+    let mut out = Vec::new();
+    for p in s.pods.iter().filter(|p| p.node_name.is_some()) {
+        let name = if p.namespace == model::defaults::NAMESPACE {
+            p.name.clone()
+        } else {
+            format!("{}/{}", p.namespace, p.name)
+        };
+        let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
+        out.push(choice(format!("pod/{name}"), format!("pod {name} ({ip})")));
+    }
+    for n in &s.nodes {
+        out.push(choice(
+            format!("node/{}", n.name),
+            format!("node {} ({})", n.name, n.internal_ip),
+        ));
+    }
+    out.push(choice(
+        "internet".into(),
+        format!("internet client ({})", model::defaults::INTERNET_CLIENT),
+    ));
+    let host = node_network_host(s);
+    out.push(choice(
+        host.to_string(),
+        format!("host on the node network ({host})"),
+    ));
+    out
+}
+
+/// A free address on the node network for a host beside the nodes (the
+/// story's 10.100.0.10 when it is free).
+fn node_network_host(s: &Scenario) -> Ipv4Addr {
+    let net = s.cluster.node_cidr;
+    let used =
+        |ip: Ipv4Addr| s.nodes.iter().any(|n| n.internal_ip == ip) || ip == s.cluster.vpc_gateway();
+    net.hosts()
+        .skip(9)
+        .chain(net.hosts())
+        .find(|ip| !used(*ip))
+        .unwrap_or(net.addr())
+}
+
+/// Destinations: every Service port by name and by ClusterIP, NodePorts
+/// on each node, load balancer and external IPs, pods' container ports,
+/// and a node's address with the Service port (the story's mistake).
+pub fn destinations(s: &Scenario) -> Vec<Choice> {
+    let mut out = Vec::new();
+    for svc in &s.services {
+        let name = if svc.namespace == model::defaults::NAMESPACE {
+            svc.name.clone()
+        } else {
+            svc.key()
+        };
+        for p in &svc.ports {
+            if svc.cluster_ip.is_some() {
+                out.push(choice(
+                    format!("svc/{name}:{}", p.port),
+                    format!("Service {name} port {}", p.port),
+                ));
+            }
+            if let Some(ip) = svc.cluster_ip {
+                out.push(choice(
+                    format!("{ip}:{}", p.port),
+                    format!("ClusterIP of {name}"),
+                ));
+            }
+            for ip in svc.load_balancer_ingress.iter().chain(&svc.external_ips) {
+                out.push(choice(
+                    format!("{ip}:{}", p.port),
+                    format!("external address of {name}"),
+                ));
+            }
+            if let (true, Some(np)) = (svc.kind.has_node_ports(), p.node_port) {
+                for n in &s.nodes {
+                    out.push(choice(
+                        format!("{}:{np}", n.internal_ip),
+                        format!("NodePort of {name} on {}", n.name),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(p) = s.services.first().and_then(|svc| svc.ports.first()) {
+        for n in &s.nodes {
+            out.push(choice(
+                format!("{}:{}", n.internal_ip, p.port),
+                format!("{}'s address with the Service port", n.name),
+            ));
+        }
+    }
+    for p in &s.pods {
+        if let (Some(ip), Some(port)) = (p.ip, p.ports.first()) {
+            out.push(choice(
+                format!("{ip}:{}", port.port),
+                format!("pod {} directly", p.name),
+            ));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|c| seen.insert(c.value.clone()));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -768,6 +884,26 @@ mod tests {
         s.apply(Action::Send);
         let err = s.run.as_ref().unwrap().trace.clone().unwrap_err();
         assert!(err.contains("nobody"), "{err}");
+    }
+
+    #[test]
+    fn every_menu_choice_is_a_request_the_engine_reads() {
+        for p in presets::PRESETS {
+            let s = model::load(p.yaml).unwrap().scenario;
+            let (src, dst) = (sources(&s), destinations(&s));
+            assert!(src.iter().any(|c| c.value == p.from), "{}: {src:?}", p.id);
+            assert!(
+                dst.iter().any(|c| c.value == p.to) || p.to.starts_with("svc/"),
+                "{}: {dst:?}",
+                p.id
+            );
+            for f in &src {
+                for t in &dst {
+                    Request::parse(&s, &f.value, &t.value, Protocol::Tcp)
+                        .unwrap_or_else(|e| panic!("{}: {} -> {}: {e}", p.id, f.value, t.value));
+                }
+            }
+        }
     }
 
     #[test]
