@@ -61,28 +61,33 @@ pub fn app() -> Html {
         let d = dispatch.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                gloo::events::EventListener::new(&w, "keydown", move |e| {
-                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                        return;
-                    };
-                    let in_field = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| {
-                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        });
-                    if in_field || !(e.ctrl_key() || e.meta_key()) {
-                        return;
-                    }
-                    let key = e.key().to_ascii_lowercase();
-                    let action = match (key.as_str(), e.shift_key()) {
-                        ("z", false) => Action::Undo,
-                        ("z", true) | ("y", _) => Action::Redo,
-                        _ => return,
-                    };
-                    e.prevent_default();
-                    d.emit(action);
-                })
+                gloo::events::EventListener::new_with_options(
+                    &w,
+                    "keydown",
+                    gloo::events::EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        let in_field = e
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .is_some_and(|el| {
+                                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                            });
+                        if in_field || !(e.ctrl_key() || e.meta_key()) {
+                            return;
+                        }
+                        let key = e.key().to_ascii_lowercase();
+                        let action = match (key.as_str(), e.shift_key()) {
+                            ("z", false) => Action::Undo,
+                            ("z", true) | ("y", _) => Action::Redo,
+                            _ => return,
+                        };
+                        e.prevent_default();
+                        d.emit(action);
+                    },
+                )
             });
             move || drop(listener)
         });

@@ -92,10 +92,10 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
             <h2 id="trace-h">{ "Send a packet" }</h2>
             <form class="request" onsubmit={send}>
                 <label>{ "From" }
-                    <input id="from" list="sources" value={spec.from.clone()} onchange={on_from}
+                    <input id="from" list="sources" value={spec.from.clone()} oninput={on_from.reform(InputEvent::into)}
                         autocomplete="off" spellcheck="false" /></label>
                 <label>{ "To" }
-                    <input id="to" list="destinations" value={spec.to.clone()} onchange={on_to}
+                    <input id="to" list="destinations" value={spec.to.clone()} oninput={on_to.reform(InputEvent::into)}
                         autocomplete="off" spellcheck="false" /></label>
                 <label>{ "Protocol" }
                     <select id="proto" onchange={on_proto}>
