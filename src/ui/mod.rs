@@ -2,5 +2,7 @@
 //! later, the engine) and draws what they return.
 
 mod app;
+pub mod layout;
+pub mod topology;
 
 pub use app::App;
