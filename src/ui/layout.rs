@@ -123,6 +123,9 @@ impl Kind {
     }
 }
 
+/// A point in SVG user units.
+pub type Point = (f32, f32);
+
 /// A positioned box.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -198,12 +201,16 @@ pub struct Note {
 pub struct Layout {
     pub width: f32,
     pub height: f32,
-    /// Containers come before what they contain (paint order).
+    /// Containers come before what they contain (paint order); lines are
+    /// drawn over the boxes.
     pub blocks: Vec<Block>,
     pub lines: Vec<Line>,
     pub notes: Vec<Note>,
     /// Pods behind a "+N more" item: device id -> that item's block.
     hidden: BTreeMap<String, usize>,
+    /// Devices on the node network: where their cable leaves them, and
+    /// where it meets the bus.
+    taps: BTreeMap<String, (Point, Point)>,
 }
 
 impl Layout {
@@ -217,8 +224,10 @@ impl Layout {
     /// Where to draw a packet at a trace hop (`Hop::device`, `Hop::at`):
     /// a node's `eth0 in`/`eth0 out` at its eth0, `cbr0 ...` at cbr0,
     /// netfilter hooks, conntrack, routing and sockets at its netfilter
-    /// block; the router's `eth0` at its bottom, `ext0` at its top; other
-    /// devices at their centre; a pod hidden behind "+N more" at that item.
+    /// block; the router's `eth0` at its bottom, `ext0` at its top; the
+    /// internet, load balancers and hosts where they meet their network
+    /// (the bottom edge); pods at their centre; a pod hidden behind
+    /// "+N more" at that item.
     pub fn anchor(&self, device: &str, at: &str) -> Option<(f32, f32)> {
         if let Some(&i) = self.hidden.get(device) {
             return Some(self.blocks[i].center());
@@ -240,10 +249,44 @@ impl Layout {
                     .map(Block::center)
                     .or(Some((cx, cy)))
             }
-            Kind::Router if at.starts_with("eth0") => Some((cx, b.y + b.h)),
             Kind::Router if at.starts_with("ext0") => Some((cx, b.y)),
+            Kind::Router if at.starts_with("eth0") => Some((cx, b.y + b.h)),
+            Kind::Internet | Kind::Lb | Kind::Host => Some((cx, b.y + b.h)),
             _ => Some((cx, cy)),
         }
+    }
+}
+
+impl Layout {
+    /// The points a packet passes through over trace hops (`(device, at)`
+    /// in order): each hop's [`Layout::anchor`], and between two devices on
+    /// the node network, along their cables and the bus (and the trunk
+    /// joining the rows' buses). Hops without an anchor are skipped.
+    pub fn trail<'a>(&self, hops: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(f32, f32)> {
+        let mut out: Vec<(f32, f32)> = Vec::new();
+        let mut prev: Option<&str> = None;
+        for (device, at) in hops {
+            let Some(p) = self.anchor(device, at) else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (prev.and_then(|d| self.taps.get(d)), self.taps.get(device))
+            {
+                if prev != Some(device) {
+                    out.push(a.0);
+                    out.push(a.1);
+                    if a.1 .1 != b.1 .1 {
+                        out.push((MARGIN, a.1 .1));
+                        out.push((MARGIN, b.1 .1));
+                    }
+                    out.push(b.1);
+                    out.push(b.0);
+                }
+            }
+            out.push(p);
+            prev = Some(device);
+        }
+        out.dedup();
+        out
     }
 }
 
@@ -392,7 +435,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     let router_x =
         MARGIN + (width - 2.0 * MARGIN - top_w) / 2.0 + hosts.len() as f32 * (150.0 + COL_GAP);
     let router_cx = router_x + 130.0;
-    let inet_h = height(4);
+    let inet_h = height(3);
     let inet = (router_cx - 120.0, MARGIN, 240.0, inet_h);
     if let Some(d) = internet {
         let addrs: Vec<String> = d
@@ -415,7 +458,6 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
             vec![
                 format!("clients {}", addrs.join(", ")),
                 format!("gateway {gw}"),
-                format!("outside {OUTSIDE_NET}"),
             ],
             format!("internet: clients {}, gateway {gw}", addrs.join(", ")),
         );
@@ -497,11 +539,11 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                 }
             }
         }
-        b.line(
-            LineKind::Link,
-            (x + w / 2.0, top_y + h),
-            (x + w / 2.0, bus0),
-        );
+        let (on, tap) = ((x + w / 2.0, top_y + h), (x + w / 2.0, bus0));
+        b.line(LineKind::Link, on, tap);
+        if let Some(last) = b.l.blocks.last().filter(|l| l.kind == kind) {
+            b.l.taps.insert(last.device.clone(), (on, tap));
+        }
         x += w + COL_GAP;
     }
     b.note(
@@ -627,6 +669,8 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                     );
                     part(&mut b, Kind::Cbr0, 70.0, format!("cbr0 {cbr0}"));
                     b.line(LineKind::Link, (drop_x, bus), (drop_x, y + 22.0));
+                    b.l.taps
+                        .insert(id.to_string(), ((drop_x, y + 22.0), (drop_x, bus)));
                     eth0s.insert(name, (x + NODE_W / 2.0, y + 32.0));
                     let bridge_x = x + 14.0;
                     let mut bottom = y + 90.0;
@@ -947,6 +991,15 @@ mod tests {
             Some((r.x + r.w / 2.0, r.y + r.h))
         );
         assert_eq!(l.anchor("nowhere", "eth0 in"), None);
+        // The trail runs from node-1 down its cable, along the bus, to the router.
+        let trail = l.trail(tr.hops.iter().map(|h| (h.device.as_str(), h.at.as_str())));
+        assert!(trail.len() > points.len() / 2);
+        let i = trail.iter().position(|p| *p == eth0).unwrap();
+        let bus = l.lines.iter().find(|x| x.kind == LineKind::Bus).unwrap().y1;
+        assert_eq!(trail[i + 2].1, bus);
+        assert_eq!(trail[i + 3], (r.x + r.w / 2.0, bus));
+        assert_eq!(trail[i + 4], (r.x + r.w / 2.0, r.y + r.h));
+        assert!(trail.windows(2).all(|w| w[0] != w[1]));
 
         // From the internet, through a load balancer.
         let lb = model_load(
@@ -996,6 +1049,12 @@ mod tests {
         assert_eq!(more[0].pick, "node-1");
         // A hidden pod is drawn at its node's "+N more".
         assert_eq!(l.anchor("pod/web-1-9", "eth0 in"), Some(more[0].center()));
+        // Between rows, a trail takes the trunk joining the buses.
+        let t50 = l.trail([("node/node-1", "eth0 out"), ("node/node-50", "eth0 in")]);
+        assert_eq!(t50.len(), 8, "{t50:?}");
+        assert_eq!(t50[3].0, MARGIN);
+        assert_eq!(t50[4].0, MARGIN);
+        assert_eq!(t50.last(), l.anchor("node/node-50", "eth0 in").as_ref());
         // Rows of the router's table stay few.
         assert_eq!(l.blocks.iter().filter(|b| b.kind == Kind::Route).count(), 4);
 

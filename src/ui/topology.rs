@@ -9,7 +9,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct TopologyProps {
     pub layout: Rc<Layout>,
-    /// Points visited so far by the current trace step, in order.
+    /// Points visited so far by the current trace step, in order
+    /// ([`Layout::trail`] of the hops up to it).
     #[prop_or_default]
     pub path: Vec<(f32, f32)>,
     /// Where the packet is now.
@@ -69,7 +70,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
 fn label(l: &Layout) -> String {
     let count = |k| l.blocks.iter().filter(|b| b.kind == k).count();
     format!(
-        "Network: internet, VPC router, {} load balancers, {} nodes, {} pods shown",
+        "Network drawing: internet, VPC router; load balancers: {}; nodes: {}; pods shown: {}",
         count(Kind::Lb),
         count(Kind::Node),
         count(Kind::Pod)
@@ -93,13 +94,13 @@ fn drawing(p: &DrawingProps) -> Html {
     let selected = p.selected_node.as_ref().map(|s| format!("node/{s}"));
     html! {
         <g class="drawing">
+            { for l.blocks.iter().map(|b| block(b, p, selected.as_deref())) }
             { for l.lines.iter().map(|x| html! {
                 <line class={x.kind.class()} x1={n(x.x1)} y1={n(x.y1)} x2={n(x.x2)} y2={n(x.y2)} />
             }) }
             { for l.notes.iter().map(|t| html! {
                 <text class="note" x={n(t.x)} y={n(t.y)}>{ t.text.clone() }</text>
             }) }
-            { for l.blocks.iter().map(|b| block(b, p, selected.as_deref())) }
         </g>
     }
 }
