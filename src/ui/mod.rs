@@ -2,8 +2,10 @@
 //! the engine and draws what they return.
 
 mod app;
+pub mod layout;
 pub mod rules;
 pub mod state;
+pub mod topology;
 pub mod trace_view;
 pub mod yaml;
 

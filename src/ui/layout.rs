@@ -1,0 +1,1143 @@
+//! Where each part of the topology drawing goes: positioned boxes, lines
+//! and notes in SVG user units, computed from the engine's [`Topology`]
+//! and the [`Scenario`]. Pure Rust (no web crates), so it is tested
+//! natively; `ui::topology` turns it into SVG.
+//!
+//! ```text
+//!                 internet (clients)
+//!                        |
+//!   host ...   VPC router (routes)   load balancers ...
+//!   ==+================+===============+========== node network (bus)
+//!   node: eth0 / netfilter / cbr0 / pods   node ...   (a grid that wraps)
+//! ```
+//!
+//! It only reads what the model and the engine built: it decides nothing
+//! about routing. Coordinates are whole numbers, so that the component
+//! writes them as integers.
+
+use crate::engine::topology::{pod_ref, DeviceKind, Topology, OUTSIDE_NET};
+use crate::model::{NextHop, Scenario};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+/// The height of a line of text; a box's first baseline is at `y + LINE`.
+pub const LINE: f32 = 13.0;
+/// Horizontal padding of text inside a box.
+pub const PAD: f32 = 6.0;
+/// Width of a character of the 11-unit font, for truncation.
+const CHAR_W: f32 = 6.4;
+
+const MARGIN: f32 = 16.0;
+const NODE_W: f32 = 210.0;
+const COL_GAP: f32 = 24.0;
+const ROW_GAP: f32 = 44.0;
+const TOP_GAP: f32 = 24.0;
+const PART_H: f32 = 20.0;
+const POD_H: f32 = 32.0;
+const POD_STEP: f32 = 36.0;
+/// Where the pods start below a node's top.
+const PODS_TOP: f32 = 98.0;
+const ROUTE_H: f32 = 16.0;
+const ROUTE_STEP: f32 = 17.0;
+/// Pod CIDR routes listed one by one up to this many nodes.
+const POD_ROUTES_SHOWN: usize = 4;
+const STATIC_ROUTES_SHOWN: usize = 6;
+
+/// A node that was just removed, drawn faded where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GhostNode {
+    pub name: String,
+    pub internal_ip: Ipv4Addr,
+    /// Its position in the scenario's node list before it was removed.
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutOptions {
+    /// Pods shown per node before a "+N more" item.
+    pub pod_limit: usize,
+    /// The drawing's target width: nodes wrap into rows to fit it.
+    pub max_width: f32,
+    /// Names of nodes whose pods are all shown.
+    pub expanded: BTreeSet<String>,
+    /// Nodes just removed.
+    pub ghosts: Vec<GhostNode>,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            pod_limit: 6,
+            max_width: 1000.0,
+            expanded: BTreeSet::new(),
+            ghosts: Vec::new(),
+        }
+    }
+}
+
+/// What a box is (its CSS class is [`Kind::class`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Internet,
+    Router,
+    Lb,
+    Host,
+    Node,
+    Pod,
+    /// A removed node.
+    Ghost,
+    /// Parts of a node.
+    Eth0,
+    Netfilter,
+    Cbr0,
+    /// "+N more" (or "show fewer") in a node: toggles its pods.
+    More,
+    /// A row of the VPC router's routing table summary.
+    Route,
+}
+
+impl Kind {
+    pub fn class(self) -> &'static str {
+        match self {
+            Kind::Internet => "internet",
+            Kind::Router => "router",
+            Kind::Lb => "lb",
+            Kind::Host => "host",
+            Kind::Node => "node",
+            Kind::Pod => "pod",
+            Kind::Ghost => "ghost",
+            Kind::Eth0 => "part eth0",
+            Kind::Netfilter => "part netfilter",
+            Kind::Cbr0 => "part cbr0",
+            Kind::More => "more",
+            Kind::Route => "route",
+        }
+    }
+
+    /// A whole device of the topology (not a part, item or ghost).
+    pub fn is_device(self) -> bool {
+        matches!(
+            self,
+            Kind::Internet | Kind::Router | Kind::Lb | Kind::Host | Kind::Node | Kind::Pod
+        )
+    }
+}
+
+/// A point in SVG user units.
+pub type Point = (f32, f32);
+
+/// A positioned box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: Kind,
+    /// The device id traces use (`pod/client`, `node/node-1`); parts,
+    /// items and routes carry their device's id.
+    pub device: String,
+    /// What a click means: a request's source form (`pod/client`,
+    /// `node/node-1`, `internet`, an IP; a load balancer's public IP), or
+    /// for [`Kind::More`] the node name to expand; empty: not clickable.
+    pub pick: String,
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    /// The first line (bold).
+    pub title: String,
+    /// Further lines, already shortened to fit.
+    pub text: Vec<String>,
+    /// The full description (a tooltip and accessible name).
+    pub tip: String,
+    /// A static route to a node that no longer exists.
+    pub broken: bool,
+}
+
+impl Block {
+    pub fn center(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// A cable: device to segment, bridge to pod.
+    Link,
+    /// The node network (a switch drawn as a bus).
+    Bus,
+    /// A static route from the VPC router to its next hop.
+    Route,
+    /// A static route to a node that is gone.
+    Broken,
+}
+
+impl LineKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            LineKind::Link => "link",
+            LineKind::Bus => "bus",
+            LineKind::Route => "sroute",
+            LineKind::Broken => "sroute broken",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub x1: f32,
+    pub y1: f32,
+    pub x2: f32,
+    pub y2: f32,
+}
+
+/// A free-standing caption (a network's name and range).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub x: f32,
+    pub y: f32,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    /// Containers come before what they contain (paint order); lines are
+    /// drawn over the boxes.
+    pub blocks: Vec<Block>,
+    pub lines: Vec<Line>,
+    pub notes: Vec<Note>,
+    /// Pods behind a "+N more" item: device id -> that item's block.
+    hidden: BTreeMap<String, usize>,
+    /// Devices on the node network: where their cable leaves them, and
+    /// where it meets the bus.
+    taps: BTreeMap<String, (Point, Point)>,
+}
+
+impl Layout {
+    /// The block of a whole device.
+    pub fn block(&self, device: &str) -> Option<&Block> {
+        self.blocks
+            .iter()
+            .find(|b| b.kind.is_device() && b.device == device)
+    }
+
+    /// Where to draw a packet at a trace hop (`Hop::device`, `Hop::at`):
+    /// a node's `eth0 in`/`eth0 out` at its eth0, `cbr0 ...` at cbr0,
+    /// netfilter hooks, conntrack, routing and sockets at its netfilter
+    /// block; the router's `eth0` at its bottom, `ext0` at its top; the
+    /// internet, load balancers and hosts where they meet their network
+    /// (the bottom edge); pods at their centre; a pod hidden behind
+    /// "+N more" at that item.
+    pub fn anchor(&self, device: &str, at: &str) -> Option<(f32, f32)> {
+        if let Some(&i) = self.hidden.get(device) {
+            return Some(self.blocks[i].center());
+        }
+        let b = self.block(device)?;
+        let (cx, cy) = b.center();
+        match b.kind {
+            Kind::Node => {
+                let part = if at.starts_with("eth0") {
+                    Kind::Eth0
+                } else if at.starts_with("cbr0") {
+                    Kind::Cbr0
+                } else {
+                    Kind::Netfilter
+                };
+                self.blocks
+                    .iter()
+                    .find(|p| p.kind == part && p.device == device)
+                    .map(Block::center)
+                    .or(Some((cx, cy)))
+            }
+            Kind::Router if at.starts_with("ext0") => Some((cx, b.y)),
+            Kind::Router if at.starts_with("eth0") => Some((cx, b.y + b.h)),
+            Kind::Internet | Kind::Lb | Kind::Host => Some((cx, b.y + b.h)),
+            _ => Some((cx, cy)),
+        }
+    }
+}
+
+impl Layout {
+    /// The points a packet passes through over trace hops (`(device, at)`
+    /// in order): each hop's [`Layout::anchor`], and between two devices on
+    /// the node network, along their cables and the bus (and the trunk
+    /// joining the rows' buses). Hops without an anchor are skipped.
+    pub fn trail<'a>(&self, hops: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(f32, f32)> {
+        let mut out: Vec<(f32, f32)> = Vec::new();
+        let mut prev: Option<&str> = None;
+        for (device, at) in hops {
+            let Some(p) = self.anchor(device, at) else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (prev.and_then(|d| self.taps.get(d)), self.taps.get(device))
+            {
+                if prev != Some(device) {
+                    out.push(a.0);
+                    out.push(a.1);
+                    if a.1 .1 != b.1 .1 {
+                        out.push((MARGIN, a.1 .1));
+                        out.push((MARGIN, b.1 .1));
+                    }
+                    out.push(b.1);
+                    out.push(b.0);
+                }
+            }
+            out.push(p);
+            prev = Some(device);
+        }
+        out.dedup();
+        out
+    }
+}
+
+/// Shortens `s` to what fits in `w` units of the small font.
+fn fit(s: String, w: f32) -> String {
+    let max = ((w - 2.0 * PAD) / CHAR_W) as usize;
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    t.push('…');
+    t
+}
+
+fn height(lines: usize) -> f32 {
+    PAD + LINE * lines as f32
+}
+
+struct Builder {
+    l: Layout,
+}
+
+impl Builder {
+    #[allow(clippy::too_many_arguments)]
+    fn block(
+        &mut self,
+        kind: Kind,
+        device: &str,
+        pick: String,
+        (x, y, w, h): (f32, f32, f32, f32),
+        title: String,
+        text: Vec<String>,
+        tip: String,
+    ) -> usize {
+        let text = text.into_iter().map(|t| fit(t, w)).collect();
+        self.l.blocks.push(Block {
+            kind,
+            device: device.to_string(),
+            pick,
+            x,
+            y,
+            w,
+            h,
+            title: fit(title, w),
+            text,
+            tip,
+            broken: false,
+        });
+        self.l.blocks.len() - 1
+    }
+
+    fn line(&mut self, kind: LineKind, (x1, y1): (f32, f32), (x2, y2): (f32, f32)) {
+        self.l.lines.push(Line {
+            kind,
+            x1,
+            y1,
+            x2,
+            y2,
+        });
+    }
+
+    fn note(&mut self, x: f32, y: f32, text: String) {
+        self.l.notes.push(Note { x, y, text });
+    }
+}
+
+/// One place in the node grid.
+enum Slot<'a> {
+    Node {
+        name: &'a str,
+        id: &'a str,
+        eth0: String,
+        cbr0: String,
+        pods: Vec<&'a crate::engine::topology::Device>,
+    },
+    Ghost(&'a GhostNode),
+}
+
+/// Lays out the drawing of `topo` (built from `scenario`).
+pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Layout {
+    let mut b = Builder {
+        l: Layout::default(),
+    };
+    let addr = |d: &crate::engine::topology::Device, iface: &str| {
+        d.interface(iface)
+            .and_then(|i| i.addrs.first().copied())
+            .map(|a| (a.addr(), a.prefix_len()))
+    };
+
+    // Devices by kind, in the topology's (the scenario's) order.
+    let mut internet = None;
+    let mut router = None;
+    let mut lbs = Vec::new();
+    let mut hosts = Vec::new();
+    let mut slots = Vec::new();
+    let mut pods: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for (_, d) in topo.devices() {
+        match &d.kind {
+            DeviceKind::Internet => internet = Some(d),
+            DeviceKind::Router => router = Some(d),
+            DeviceKind::LoadBalancer { .. } => lbs.push(d),
+            DeviceKind::Host => hosts.push(d),
+            DeviceKind::Node { name } => slots.push(Slot::Node {
+                name,
+                id: &d.id,
+                eth0: addr(d, "eth0").map_or(String::new(), |(a, _)| a.to_string()),
+                cbr0: addr(d, "cbr0").map_or(String::new(), |(a, p)| format!("{a}/{p}")),
+                pods: Vec::new(),
+            }),
+            DeviceKind::Pod { node, .. } => pods.entry(node.as_str()).or_default().push(d),
+        }
+    }
+    for slot in &mut slots {
+        if let Slot::Node { name, pods: p, .. } = slot {
+            *p = pods.remove(*name).unwrap_or_default();
+        }
+    }
+    let mut ghosts: Vec<&GhostNode> = opts
+        .ghosts
+        .iter()
+        .filter(|g| topo.index(&format!("node/{}", g.name)).is_none())
+        .collect();
+    ghosts.sort_by_key(|g| g.index);
+    for g in ghosts {
+        slots.insert(g.index.min(slots.len()), Slot::Ghost(g));
+    }
+
+    // The grid's shape.
+    let cols = (((opts.max_width - 2.0 * MARGIN + COL_GAP) / (NODE_W + COL_GAP)) as usize)
+        .clamp(1, slots.len().max(1));
+    let grid_w = cols as f32 * (NODE_W + COL_GAP) - COL_GAP;
+
+    // The top row: hosts, the router, load balancers.
+    let router_rows = router_rows(scenario);
+    let router_h = height(3) + router_rows.len() as f32 * ROUTE_STEP + 4.0;
+    let top: Vec<(Kind, f32, f32)> = hosts
+        .iter()
+        .map(|_| (Kind::Host, 150.0, height(2)))
+        .chain(std::iter::once((Kind::Router, 260.0, router_h)))
+        .chain(lbs.iter().map(|_| (Kind::Lb, 190.0, height(4))))
+        .collect();
+    let top_w = top.iter().map(|t| t.1 + COL_GAP).sum::<f32>() - COL_GAP;
+    let width = grid_w.max(top_w) + 2.0 * MARGIN;
+
+    // Internet, above the router.
+    let router_x =
+        MARGIN + (width - 2.0 * MARGIN - top_w) / 2.0 + hosts.len() as f32 * (150.0 + COL_GAP);
+    let router_cx = router_x + 130.0;
+    let inet_h = height(3);
+    let inet = (router_cx - 120.0, MARGIN, 240.0, inet_h);
+    if let Some(d) = internet {
+        let addrs: Vec<String> = d
+            .interface("eth0")
+            .map(|i| {
+                i.addrs
+                    .iter()
+                    .skip(1)
+                    .map(|a| a.addr().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let gw = addr(d, "eth0").map_or(String::new(), |(a, _)| a.to_string());
+        b.block(
+            Kind::Internet,
+            &d.id,
+            d.id.clone(),
+            inet,
+            "internet".into(),
+            vec![
+                format!("clients {}", addrs.join(", ")),
+                format!("gateway {gw}"),
+            ],
+            format!("internet: clients {}, gateway {gw}", addrs.join(", ")),
+        );
+    }
+    let top_y = MARGIN + inet_h + 36.0;
+    b.line(
+        LineKind::Link,
+        (router_cx, MARGIN + inet_h),
+        (router_cx, top_y),
+    );
+
+    let top_h = top.iter().map(|t| t.2).fold(0.0, f32::max);
+    let bus0 = top_y + top_h + TOP_GAP;
+    let mut x = MARGIN + (width - 2.0 * MARGIN - top_w) / 2.0;
+    let (mut hi, mut li) = (0, 0);
+    let mut router_ix = None;
+    for (kind, w, h) in top {
+        let r = (x, top_y, w, h);
+        match kind {
+            Kind::Host => {
+                let d = hosts[hi];
+                hi += 1;
+                let ip = addr(d, "eth0").map_or(String::new(), |(a, _)| a.to_string());
+                b.block(
+                    Kind::Host,
+                    &d.id,
+                    ip.clone(),
+                    r,
+                    "host".into(),
+                    vec![format!("eth0 {ip}")],
+                    format!("host {ip} on the node network"),
+                );
+            }
+            Kind::Lb => {
+                let d = lbs[li];
+                li += 1;
+                let svc = match &d.kind {
+                    DeviceKind::LoadBalancer { service } => service.as_str(),
+                    _ => "",
+                };
+                let iface = d.interface("eth0");
+                let vpc = addr(d, "eth0").map_or(String::new(), |(a, _)| a.to_string());
+                let public: Vec<String> = iface
+                    .map(|i| {
+                        i.addrs
+                            .iter()
+                            .skip(1)
+                            .map(|a| a.addr().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let pick = public.first().cloned().unwrap_or_else(|| d.id.clone());
+                b.block(
+                    Kind::Lb,
+                    &d.id,
+                    pick,
+                    r,
+                    "load balancer".into(),
+                    vec![svc.to_string(), public.join(", "), format!("eth0 {vpc}")],
+                    format!(
+                        "load balancer of {svc}: {}, on the node network {vpc}",
+                        public.join(", ")
+                    ),
+                );
+            }
+            _ => {
+                if let Some(d) = router {
+                    let e = addr(d, "eth0").map_or(String::new(), |(a, p)| format!("{a}/{p}"));
+                    let x0 = addr(d, "ext0").map_or(String::new(), |(a, p)| format!("{a}/{p}"));
+                    router_ix = Some(b.block(
+                        Kind::Router,
+                        &d.id,
+                        d.id.clone(),
+                        r,
+                        "VPC router".into(),
+                        vec![format!("eth0 {e}"), format!("ext0 {x0}")],
+                        format!("VPC router: eth0 {e}, ext0 {x0}"),
+                    ));
+                }
+            }
+        }
+        let (on, tap) = ((x + w / 2.0, top_y + h), (x + w / 2.0, bus0));
+        b.line(LineKind::Link, on, tap);
+        if let Some(last) = b.l.blocks.last().filter(|l| l.kind == kind) {
+            b.l.taps.insert(last.device.clone(), (on, tap));
+        }
+        x += w + COL_GAP;
+    }
+    b.note(
+        MARGIN + 4.0,
+        bus0 - 5.0,
+        format!("node network {}", scenario.cluster.node_cidr),
+    );
+    b.note(
+        router_cx + 8.0,
+        top_y - 14.0,
+        format!("outside {OUTSIDE_NET}"),
+    );
+
+    // The router's routing table summary.
+    let mut route_targets = Vec::new();
+    let router_id = router.map_or(String::new(), |d| d.id.clone());
+    if let Some(ri) = router_ix {
+        let (rx, ry, rw) = {
+            let r = &b.l.blocks[ri];
+            (r.x, r.y, r.w)
+        };
+        for (i, row) in router_rows.into_iter().enumerate() {
+            let y = ry + height(3) + i as f32 * ROUTE_STEP;
+            let k = b.block(
+                Kind::Route,
+                &router_id,
+                String::new(),
+                (rx + PAD, y, rw - 2.0 * PAD, ROUTE_H),
+                row.text,
+                vec![],
+                row.tip,
+            );
+            b.l.blocks[k].broken = row.broken;
+            if let Some(n) = row.node {
+                route_targets.push((n, row.broken, (rx + rw - PAD, y + ROUTE_H / 2.0)));
+            }
+        }
+    }
+
+    // The node grid.
+    let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = scenario
+        .pods
+        .iter()
+        .map(|p| ((p.namespace.as_str(), p.name.as_str()), p))
+        .collect();
+    let mut y = bus0 + ROW_GAP / 2.0;
+    let mut last_bus = bus0;
+    let mut eth0s: BTreeMap<&str, (f32, f32)> = BTreeMap::new();
+    for (r, row) in slots.chunks(cols).enumerate() {
+        let bus = y - ROW_GAP / 2.0;
+        let mut row_h: f32 = 0.0;
+        for (c, slot) in row.iter().enumerate() {
+            let x = MARGIN + (width - 2.0 * MARGIN - grid_w) / 2.0 + c as f32 * (NODE_W + COL_GAP);
+            let drop_x = x + NODE_W - 24.0;
+            match slot {
+                Slot::Ghost(g) => {
+                    let h = PODS_TOP;
+                    let id = format!("node/{}", g.name);
+                    b.block(
+                        Kind::Ghost,
+                        &id,
+                        String::new(),
+                        (x, y, NODE_W, h),
+                        g.name.clone(),
+                        vec!["terminated".into(), format!("eth0 {}", g.internal_ip)],
+                        format!("{} was removed (terminated)", g.name),
+                    );
+                    eth0s.insert(&g.name, (x + NODE_W / 2.0, y + h / 2.0));
+                    row_h = row_h.max(h);
+                }
+                Slot::Node {
+                    name,
+                    id,
+                    eth0,
+                    cbr0,
+                    pods,
+                } => {
+                    let all = opts.expanded.contains(*name);
+                    let over = pods.len() > opts.pod_limit;
+                    let shown = if over && !all {
+                        opts.pod_limit
+                    } else {
+                        pods.len()
+                    };
+                    let h = PODS_TOP
+                        + shown as f32 * POD_STEP
+                        + if over { PART_H + 4.0 } else { 0.0 }
+                        + 4.0;
+                    let ready = scenario.node(name).is_none_or(|n| n.ready);
+                    b.block(
+                        Kind::Node,
+                        id,
+                        id.to_string(),
+                        (x, y, NODE_W, h),
+                        if ready {
+                            name.to_string()
+                        } else {
+                            format!("{name} (NotReady)")
+                        },
+                        vec![],
+                        format!("node {name}, eth0 {eth0}, cbr0 {cbr0}, {} pods", pods.len()),
+                    );
+                    let px = x + 8.0;
+                    let pw = NODE_W - 16.0;
+                    let part = |b: &mut Builder, kind, dy, title: String| {
+                        let tip = title.clone();
+                        b.block(
+                            kind,
+                            id,
+                            String::new(),
+                            (px, y + dy, pw, PART_H),
+                            title,
+                            vec![],
+                            tip,
+                        );
+                    };
+                    part(&mut b, Kind::Eth0, 22.0, format!("eth0 {eth0}"));
+                    part(
+                        &mut b,
+                        Kind::Netfilter,
+                        46.0,
+                        "netfilter · kube-proxy".into(),
+                    );
+                    part(&mut b, Kind::Cbr0, 70.0, format!("cbr0 {cbr0}"));
+                    b.line(LineKind::Link, (drop_x, bus), (drop_x, y + 22.0));
+                    b.l.taps
+                        .insert(id.to_string(), ((drop_x, y + 22.0), (drop_x, bus)));
+                    eth0s.insert(name, (x + NODE_W / 2.0, y + 32.0));
+                    let bridge_x = x + 14.0;
+                    let mut bottom = y + 90.0;
+                    for (i, d) in pods.iter().take(shown).enumerate() {
+                        let py = y + PODS_TOP + i as f32 * POD_STEP;
+                        let (ns, pname) = match &d.kind {
+                            DeviceKind::Pod {
+                                namespace, name, ..
+                            } => (namespace.as_str(), name.as_str()),
+                            _ => ("", ""),
+                        };
+                        let ip = addr(d, "eth0").map_or(String::new(), |(a, _)| a.to_string());
+                        let p = by_name.get(&(ns, pname));
+                        let labels = p
+                            .map(|p| {
+                                p.labels
+                                    .iter()
+                                    .map(|(k, v)| format!("{k}={v}"))
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            })
+                            .unwrap_or_default();
+                        let state = if p.is_some_and(|p| !p.ready) {
+                            " not ready"
+                        } else {
+                            ""
+                        };
+                        b.block(
+                            Kind::Pod,
+                            &d.id,
+                            d.id.clone(),
+                            (x + 22.0, py, NODE_W - 30.0, POD_H),
+                            pod_ref(ns, pname),
+                            vec![format!("{ip}{state} {labels}")],
+                            format!("pod {} {ip}{state} {labels}", pod_ref(ns, pname)),
+                        );
+                        b.line(
+                            LineKind::Link,
+                            (bridge_x, py + POD_H / 2.0),
+                            (x + 22.0, py + POD_H / 2.0),
+                        );
+                        bottom = py + POD_H / 2.0;
+                    }
+                    if shown > 0 {
+                        b.line(LineKind::Link, (bridge_x, y + 90.0), (bridge_x, bottom));
+                    }
+                    if over {
+                        let my = y + PODS_TOP + shown as f32 * POD_STEP;
+                        let title = if all {
+                            "show fewer".to_string()
+                        } else {
+                            format!("+{} more", pods.len() - shown)
+                        };
+                        let m = b.block(
+                            Kind::More,
+                            id,
+                            name.to_string(),
+                            (x + 22.0, my, NODE_W - 30.0, PART_H),
+                            title.clone(),
+                            vec![],
+                            format!("{title} pods on {name}"),
+                        );
+                        for d in pods.iter().skip(shown) {
+                            b.l.hidden.insert(d.id.clone(), m);
+                        }
+                    }
+                    row_h = row_h.max(h);
+                }
+            }
+        }
+        let last_x = MARGIN
+            + (width - 2.0 * MARGIN - grid_w) / 2.0
+            + (row.len() - 1) as f32 * (NODE_W + COL_GAP)
+            + NODE_W
+            - 24.0;
+        let end = if r == 0 { width - MARGIN } else { last_x };
+        b.line(LineKind::Bus, (MARGIN, bus), (end, bus));
+        last_bus = bus;
+        y += row_h + ROW_GAP;
+    }
+    if slots.is_empty() {
+        b.line(LineKind::Bus, (MARGIN, bus0), (width - MARGIN, bus0));
+    }
+    if last_bus > bus0 {
+        b.line(LineKind::Bus, (MARGIN, bus0), (MARGIN, last_bus));
+    }
+
+    // Static routes to nodes: to the node, or broken to its ghost.
+    for (node, broken, from) in route_targets {
+        if let Some(&to) = eth0s.get(node.as_str()) {
+            let kind = if broken {
+                LineKind::Broken
+            } else {
+                LineKind::Route
+            };
+            b.line(kind, from, to);
+        }
+    }
+
+    b.l.width = width;
+    b.l.height = if slots.is_empty() {
+        bus0 + MARGIN
+    } else {
+        y - ROW_GAP + MARGIN
+    };
+    b.l
+}
+
+struct RouteRow {
+    text: String,
+    tip: String,
+    broken: bool,
+    /// A static route's next-hop node.
+    node: Option<String>,
+}
+
+/// The router's table in short: pod CIDRs per node, static routes.
+fn router_rows(s: &Scenario) -> Vec<RouteRow> {
+    let mut rows = Vec::new();
+    let row = |text: String, tip: String| RouteRow {
+        text,
+        tip,
+        broken: false,
+        node: None,
+    };
+    let n = s.nodes.len();
+    let listed = if n > POD_ROUTES_SHOWN {
+        POD_ROUTES_SHOWN - 1
+    } else {
+        n
+    };
+    for node in &s.nodes[..listed] {
+        let t = format!("{} → {}", node.pod_cidr, node.name);
+        rows.push(row(t.clone(), format!("pod CIDR route {t}")));
+    }
+    if n > listed {
+        let t = format!("+{} pod CIDRs, one per node", n - listed);
+        rows.push(row(t.clone(), t));
+    }
+    for r in s.routes.iter().take(STATIC_ROUTES_SHOWN) {
+        let (missing, node) = match &r.next_hop {
+            NextHop::Node(name) => (s.node(name).is_none(), Some(name.clone())),
+            NextHop::Ip(_) => (false, None),
+        };
+        let text = if missing {
+            format!("{} → {} ✗ gone", r.destination, r.next_hop)
+        } else {
+            format!("{} → {} (static)", r.destination, r.next_hop)
+        };
+        let tip = format!(
+            "static Route {}: {} via {}{}",
+            r.name,
+            r.destination,
+            r.next_hop,
+            if missing {
+                ", a node that no longer exists"
+            } else {
+                ""
+            }
+        );
+        rows.push(RouteRow {
+            text,
+            tip,
+            broken: missing,
+            node,
+        });
+    }
+    if s.routes.len() > STATIC_ROUTES_SHOWN {
+        let t = format!("+{} static routes", s.routes.len() - STATIC_ROUTES_SHOWN);
+        rows.push(row(t.clone(), t));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::netfilter::ConstChooser;
+    use crate::engine::trace::{Request, World};
+    use crate::model::{default_scenario, Pod, Protocol};
+
+    fn contains(a: &Block, o: &Block) -> bool {
+        o.x >= a.x && o.y >= a.y && o.x + o.w <= a.x + a.w && o.y + o.h <= a.y + a.h
+    }
+
+    fn disjoint(a: &Block, o: &Block) -> bool {
+        o.x >= a.x + a.w || a.x >= o.x + o.w || o.y >= a.y + a.h || a.y >= o.y + o.h
+    }
+
+    /// Boxes never overlap: any two are apart or one holds the other;
+    /// everything lies inside the drawing.
+    fn check_boxes(l: &Layout) {
+        for (i, a) in l.blocks.iter().enumerate() {
+            assert!(a.x >= 0.0 && a.y >= 0.0, "{a:?}");
+            assert!(
+                a.x + a.w <= l.width && a.y + a.h <= l.height,
+                "{a:?} outside"
+            );
+            for o in &l.blocks[i + 1..] {
+                assert!(
+                    disjoint(a, o) || contains(a, o) || contains(o, a),
+                    "{} {} overlaps {} {}",
+                    a.device,
+                    a.title,
+                    o.device,
+                    o.title
+                );
+            }
+        }
+        for n in &l.lines {
+            for (x, y) in [(n.x1, n.y1), (n.x2, n.y2)] {
+                assert!((0.0..=l.width).contains(&x) && (0.0..=l.height).contains(&y));
+            }
+        }
+    }
+
+    /// Every device of the topology is drawn once, or stands behind a
+    /// "+N more" item; nothing else is drawn as a device.
+    fn check_devices(t: &Topology, l: &Layout) {
+        let mut n = 0;
+        for (_, d) in t.devices() {
+            let drawn = l
+                .blocks
+                .iter()
+                .filter(|b| b.kind.is_device() && b.device == d.id)
+                .count();
+            assert_eq!(
+                drawn + usize::from(l.hidden.contains_key(&d.id)),
+                1,
+                "{}",
+                d.id
+            );
+            n += 1;
+        }
+        let devices = l.blocks.iter().filter(|b| b.kind.is_device()).count();
+        assert_eq!(devices + l.hidden.len(), n);
+    }
+
+    fn big(nodes: u8, pods_per_node: u8) -> Scenario {
+        let mut s = default_scenario();
+        let node = s.nodes[0].clone();
+        let pod = s.pods[0].clone();
+        s.nodes.clear();
+        s.pods.clear();
+        for i in 1..=nodes {
+            let mut n = node.clone();
+            n.name = format!("node-{i}");
+            n.pod_cidr = format!("10.0.{i}.0/24").parse().unwrap();
+            n.internal_ip = Ipv4Addr::new(10, 100, 0, i + 1);
+            for j in 0..pods_per_node {
+                s.pods.push(Pod {
+                    name: format!("web-{i}-{j}"),
+                    node_name: Some(n.name.clone()),
+                    ip: Some(Ipv4Addr::new(10, 0, i, j + 2)),
+                    ..pod.clone()
+                });
+            }
+            s.nodes.push(n);
+        }
+        s
+    }
+
+    #[test]
+    fn default_scenario_is_drawn_whole_and_apart() {
+        let s = default_scenario();
+        let t = Topology::build(&s, &["10.100.0.10".parse().unwrap()]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        check_boxes(&l);
+        check_devices(&t, &l);
+        // Three nodes side by side, each with its parts.
+        let nodes: Vec<_> = l.blocks.iter().filter(|b| b.kind == Kind::Node).collect();
+        assert_eq!(nodes.len(), 3);
+        assert!(nodes.iter().all(|n| n.y == nodes[0].y));
+        for k in [Kind::Eth0, Kind::Netfilter, Kind::Cbr0] {
+            assert_eq!(l.blocks.iter().filter(|b| b.kind == k).count(), 3);
+        }
+        let cbr0 = l
+            .blocks
+            .iter()
+            .find(|b| b.kind == Kind::Cbr0 && b.device == "node/node-1")
+            .unwrap();
+        assert_eq!(cbr0.title, "cbr0 10.0.1.1/24");
+        let pod = l.block("pod/web-1").unwrap();
+        assert_eq!(pod.text, ["10.0.2.2 app=web"]);
+        assert!(l.block("host/10.100.0.10").is_some());
+        assert_eq!(
+            l,
+            layout(&t, &s, &LayoutOptions::default()),
+            "deterministic"
+        );
+    }
+
+    #[test]
+    fn anchors_exist_for_every_hop_of_a_trace() {
+        let s = default_scenario();
+        let mut w = World::new(s.clone());
+        let req = Request::parse(&s, "pod/client", "svc/web", Protocol::Tcp).unwrap();
+        let tr = w.trace(&req, &mut ConstChooser(true)).unwrap();
+        assert!(tr.succeeded());
+        let l = layout(w.topology(), w.scenario(), &LayoutOptions::default());
+        let points: Vec<_> = tr
+            .hops
+            .iter()
+            .map(|h| {
+                l.anchor(&h.device, &h.at)
+                    .unwrap_or_else(|| panic!("{} {}", h.device, h.at))
+            })
+            .collect();
+        // The packet moves: client pod -> node-1's netfilter and eth0 -> router.
+        assert_eq!(points[0], l.block("pod/client").unwrap().center());
+        let eth0 = l.anchor("node/node-1", "eth0 out").unwrap();
+        assert!(points.contains(&eth0));
+        assert_ne!(eth0, l.anchor("node/node-1", "PREROUTING").unwrap());
+        assert_ne!(eth0, l.anchor("node/node-1", "cbr0 in").unwrap());
+        let r = l.block("router/vpc").unwrap();
+        assert_eq!(
+            l.anchor("router/vpc", "eth0 in"),
+            Some((r.x + r.w / 2.0, r.y + r.h))
+        );
+        assert_eq!(l.anchor("nowhere", "eth0 in"), None);
+        // The trail runs from node-1 down its cable, along the bus, to the router.
+        let trail = l.trail(tr.hops.iter().map(|h| (h.device.as_str(), h.at.as_str())));
+        assert!(trail.len() > points.len() / 2);
+        let i = trail.iter().position(|p| *p == eth0).unwrap();
+        let bus = l.lines.iter().find(|x| x.kind == LineKind::Bus).unwrap().y1;
+        assert_eq!(trail[i + 2].1, bus);
+        assert_eq!(trail[i + 3], (r.x + r.w / 2.0, bus));
+        assert_eq!(trail[i + 4], (r.x + r.w / 2.0, r.y + r.h));
+        assert!(trail.windows(2).all(|w| w[0] != w[1]));
+
+        // From the internet, through a load balancer.
+        let lb = model_load(
+            crate::model::presets::PRESETS
+                .iter()
+                .find(|p| p.id == "load-balancer")
+                .unwrap()
+                .yaml,
+        );
+        let mut w = World::new(lb.clone());
+        let req = Request::parse(&lb, "internet", "198.51.100.10:80", Protocol::Tcp).unwrap();
+        let tr = w.trace(&req, &mut ConstChooser(true)).unwrap();
+        let l = layout(w.topology(), w.scenario(), &LayoutOptions::default());
+        check_boxes(&l);
+        check_devices(w.topology(), &l);
+        assert!(tr.hops.iter().any(|h| h.device.starts_with("lb/")));
+        for h in &tr.hops {
+            assert!(
+                l.anchor(&h.device, &h.at).is_some(),
+                "{} {}",
+                h.device,
+                h.at
+            );
+        }
+        assert_eq!(l.block("lb/default/web").unwrap().pick, "198.51.100.10");
+    }
+
+    fn model_load(yaml: &str) -> Scenario {
+        crate::model::load(yaml).unwrap().scenario
+    }
+
+    #[test]
+    fn fifty_nodes_five_hundred_pods_stay_bounded() {
+        let s = big(50, 10);
+        let t = Topology::build(&s, &[]);
+        let opts = LayoutOptions::default();
+        let l = layout(&t, &s, &opts);
+        check_boxes(&l);
+        check_devices(&t, &l);
+        assert!(l.width <= opts.max_width, "{}", l.width);
+        // 4 columns, 13 rows of nodes showing 6 pods and "+4 more".
+        assert!(l.height < 6000.0, "{}", l.height);
+        assert_eq!(l.blocks.iter().filter(|b| b.kind == Kind::Pod).count(), 300);
+        let more: Vec<_> = l.blocks.iter().filter(|b| b.kind == Kind::More).collect();
+        assert_eq!(more.len(), 50);
+        assert_eq!(more[0].title, "+4 more");
+        assert_eq!(more[0].pick, "node-1");
+        // A hidden pod is drawn at its node's "+N more".
+        assert_eq!(l.anchor("pod/web-1-9", "eth0 in"), Some(more[0].center()));
+        // Between rows, a trail takes the trunk joining the buses.
+        let t50 = l.trail([("node/node-1", "eth0 out"), ("node/node-50", "eth0 in")]);
+        assert_eq!(t50.len(), 8, "{t50:?}");
+        assert_eq!(t50[3].0, MARGIN);
+        assert_eq!(t50[4].0, MARGIN);
+        assert_eq!(t50.last(), l.anchor("node/node-50", "eth0 in").as_ref());
+        // Rows of the router's table stay few.
+        assert_eq!(l.blocks.iter().filter(|b| b.kind == Kind::Route).count(), 4);
+
+        let mut opts = LayoutOptions::default();
+        opts.expanded.insert("node-2".into());
+        let e = layout(&t, &s, &opts);
+        check_boxes(&e);
+        check_devices(&t, &e);
+        assert_eq!(e.blocks.iter().filter(|b| b.kind == Kind::Pod).count(), 304);
+        assert!(e.block("pod/web-2-9").is_some());
+        assert!(e
+            .blocks
+            .iter()
+            .any(|b| b.kind == Kind::More && b.title == "show fewer"));
+    }
+
+    #[test]
+    fn small_widths_and_empty_clusters() {
+        let s = big(0, 0);
+        let t = Topology::build(&s, &[]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        check_boxes(&l);
+        check_devices(&t, &l);
+        let s = big(5, 2);
+        let t = Topology::build(&s, &[]);
+        let opts = LayoutOptions {
+            max_width: 10.0,
+            ..LayoutOptions::default()
+        };
+        let l = layout(&t, &s, &opts);
+        check_boxes(&l);
+        let xs: BTreeSet<i32> = l
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Node)
+            .map(|b| b.x as i32)
+            .collect();
+        assert_eq!(xs.len(), 1, "one column");
+    }
+
+    #[test]
+    fn removed_node_leaves_a_ghost_and_a_broken_route() {
+        let p = crate::model::presets::PRESETS
+            .iter()
+            .find(|p| p.id == "static-route")
+            .unwrap();
+        let mut s = model_load(p.yaml);
+        let target = match &s.routes[0].next_hop {
+            NextHop::Node(n) => n.clone(),
+            NextHop::Ip(_) => panic!("the story routes to a node"),
+        };
+        let t = Topology::build(&s, &[]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        assert!(l.lines.iter().any(|x| x.kind == LineKind::Route));
+        assert!(l.blocks.iter().all(|b| !b.broken));
+
+        let index = s.nodes.iter().position(|n| n.name == target).unwrap();
+        let ip = s.nodes[index].internal_ip;
+        let old_x = l.block(&format!("node/{target}")).unwrap().x;
+        s.remove_node(&target).unwrap();
+        let t = Topology::build(&s, &[]);
+        let opts = LayoutOptions {
+            ghosts: vec![GhostNode {
+                name: target.clone(),
+                internal_ip: ip,
+                index,
+            }],
+            ..LayoutOptions::default()
+        };
+        let l = layout(&t, &s, &opts);
+        check_boxes(&l);
+        check_devices(&t, &l);
+        let ghost = l.blocks.iter().find(|b| b.kind == Kind::Ghost).unwrap();
+        assert_eq!(ghost.device, format!("node/{target}"));
+        assert_eq!(ghost.x, old_x, "in its old place");
+        assert_eq!(ghost.text[0], "terminated");
+        assert!(l.blocks.iter().any(|b| b.kind == Kind::Route && b.broken));
+        assert!(l.lines.iter().any(|x| x.kind == LineKind::Broken));
+        assert!(!l.lines.iter().any(|x| x.kind == LineKind::Route));
+        // A ghost of a node that exists again is not drawn.
+        let s2 = default_scenario();
+        let t2 = Topology::build(&s2, &[]);
+        let l2 = layout(&t2, &s2, &opts);
+        assert!(l2.blocks.iter().all(|b| b.kind != Kind::Ghost));
+    }
+}
