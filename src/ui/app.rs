@@ -1,11 +1,18 @@
 //! The app shell: the one state (a reducer), the effects that keep it
 //! (the player's clock, keyboard shortcuts), and the page's layout.
 
+use super::layout::{self, GhostNode, LayoutOptions};
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
+use super::topology::TopologyView;
 use super::trace_view::TracePanel;
 use super::yaml::YamlPanel;
+use crate::engine::topology::Topology;
+use crate::engine::trace::Leg;
+use crate::model::edit::Edit;
 use crate::model::{presets, Scenario, ServiceType, TargetPort};
+use std::net::Ipv4Addr;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -96,6 +103,77 @@ pub fn app() -> Html {
     let sources = use_memo(state.scenario.clone(), |s| state::sources(s));
     let destinations = use_memo(state.scenario.clone(), |s| state::destinations(s));
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
+    let pick_source = use_state(|| true);
+
+    // The drawing: re-laid out when the cluster changes, not at each hop.
+    let host: Option<Ipv4Addr> = state.spec.from.trim().parse().ok();
+    let drawing = use_memo(
+        (
+            state.scenario.clone(),
+            state.ghosts.clone(),
+            state.expanded.clone(),
+            host,
+        ),
+        |(s, ghosts, expanded, host)| {
+            let topo = Topology::build(s, &host.iter().copied().collect::<Vec<_>>());
+            Rc::new(layout::layout(
+                &topo,
+                s,
+                &LayoutOptions {
+                    expanded: expanded.iter().cloned().collect(),
+                    ghosts: ghosts
+                        .iter()
+                        .map(|g| GhostNode {
+                            name: g.name.clone(),
+                            internal_ip: g.internal_ip,
+                            index: g.index,
+                        })
+                        .collect(),
+                    ..LayoutOptions::default()
+                },
+            ))
+        },
+    );
+    let (path, packet, reply) = match (&state.run, &trace) {
+        (Some(r), Some(t)) if r.step > 0 => {
+            let shown = &t.hops[..r.step.min(t.hops.len())];
+            let path = drawing.trail(shown.iter().map(|h| (h.device.as_str(), h.at.as_str())));
+            let packet = path.last().copied();
+            let reply = shown.last().is_some_and(|h| h.leg == Leg::Reply);
+            (path, packet, reply)
+        }
+        _ => (Vec::new(), None, false),
+    };
+    let highlight: Vec<String> = trace
+        .iter()
+        .flat_map(|t| {
+            t.hops
+                .first()
+                .map(|h| h.device.clone())
+                .into_iter()
+                .chain(t.delivered_to.clone())
+        })
+        .collect();
+    let onpick = {
+        let d = dispatch.clone();
+        use_callback(*pick_source, move |pick: String, source| {
+            d.emit(Action::Pick {
+                pick,
+                source: *source,
+            })
+        })
+    };
+    let ontoggle = {
+        let d = dispatch.clone();
+        use_callback((), move |n: String, _| d.emit(Action::ToggleExpanded(n)))
+    };
+    let pick_mode = |source: bool, label: &'static str| {
+        let pick_source = pick_source.clone();
+        html! {
+            <label><input type="radio" name="pick" checked={*pick_source == source}
+                onchange={Callback::from(move |_: Event| pick_source.set(source))} />{ label }</label>
+        }
+    };
 
     let on_preset = {
         let d = dispatch.clone();
@@ -162,7 +240,15 @@ pub fn app() -> Html {
             <main class="layout">
                 <section class="stage" aria-label="Cluster">
                     <h2 class="scenario-title" id="scenario-title">{ &state.title }</h2>
-                    <div id="cluster">{ cluster_view(&state.scenario, &dispatch) }</div>
+                    <div class="pick-mode" role="radiogroup" aria-label="Clicking the drawing sets">
+                        <span class="muted">{ "Click a box to set the " }</span>
+                        { pick_mode(true, "source") }{ pick_mode(false, "destination") }
+                    </div>
+                    <div class="drawing-wrap" id="cluster">
+                        <TopologyView layout={(*drawing).clone()} {path} {packet} {reply}
+                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} />
+                    </div>
+                    { node_actions(&state.scenario, &dispatch) }
                     { services_view(&state.scenario) }
                 </section>
                 <aside class="side">
@@ -187,31 +273,24 @@ pub fn app() -> Html {
     }
 }
 
-fn cluster_view(s: &Scenario, d: &Callback<Action>) -> Html {
-    let by_node = s.pods_by_node();
+/// The nodes with one-click removal (the VM goes away).
+fn node_actions(s: &Scenario, d: &Callback<Action>) -> Html {
     html! {
-        <section class="nodes" aria-label="Nodes">
+        <ul class="node-actions" aria-label="Nodes">
             { for s.nodes.iter().map(|n| {
                 let d = d.clone();
                 let name = n.name.clone();
                 html! {
-                <article class="node" data-node={n.name.clone()}>
-                    <h3>{ &n.name }</h3>
-                    <p class="iface">{ format!("eth0 {}", n.internal_ip) }</p>
-                    <p class="iface">{ format!("cbr0 {}/{}", n.bridge_ip(), n.pod_cidr.prefix_len()) }</p>
-                    <ul class="pods">
-                        { for by_node.get(n.name.as_str()).into_iter().flatten().map(|p| html! {
-                            <li class="pod" data-pod={p.name.clone()}>
-                                <span class="name">{ &p.name }</span>{ " " }
-                                <span class="ip">{ p.ip.map(|i| i.to_string()).unwrap_or_default() }</span>
-                            </li>
-                        }) }
-                    </ul>
-                    <button type="button" class="remove-node" onclick={Callback::from(move |_: MouseEvent|
-                        d.emit(Action::Edit(crate::model::edit::Edit::RemoveNode(name.clone()))))}>{ "Remove node" }</button>
-                </article>
-            }}) }
-        </section>
+                    <li class="node-chip" data-node={n.name.clone()}>
+                        <span>{ &n.name }</span>
+                        <button type="button" class="remove-node" aria-label={format!("Remove {}", n.name)}
+                            title="The node's VM goes away: its pods vanish, routes to it lead nowhere"
+                            onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Edit(Edit::RemoveNode(name.clone()))))}>
+                            { "Remove" }</button>
+                    </li>
+                }
+            }) }
+        </ul>
     }
 }
 

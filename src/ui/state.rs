@@ -45,6 +45,8 @@ impl Default for TraceSpec {
 pub struct Ghost {
     pub name: String,
     pub internal_ip: Ipv4Addr,
+    /// Its place in the node list before it went.
+    pub index: usize,
 }
 
 /// A trace being shown: how far the playback is.
@@ -186,6 +188,14 @@ pub enum Action {
     ClearTrace,
     SendN(u32),
     SelectNode(Option<String>),
+    /// A box of the drawing was clicked (its pick: `pod/NAME`,
+    /// `node/NAME`, `internet`, an IP): it becomes the request's source,
+    /// or its destination (see [`destination_for`]); a node is also
+    /// selected for the rules panel.
+    Pick {
+        pick: String,
+        source: bool,
+    },
     ToggleExpanded(String),
     Dismiss,
 }
@@ -246,10 +256,13 @@ impl State {
                     let ghosts = match (&e, &applied.removal) {
                         (Edit::RemoveNode(name), Some(_)) => self
                             .scenario
-                            .node(name)
-                            .map(|n| Ghost {
-                                name: n.name.clone(),
-                                internal_ip: n.internal_ip,
+                            .nodes
+                            .iter()
+                            .position(|n| n.name == *name)
+                            .map(|index| Ghost {
+                                name: name.clone(),
+                                internal_ip: self.scenario.nodes[index].internal_ip,
+                                index,
                             })
                             .into_iter()
                             .collect(),
@@ -362,6 +375,18 @@ impl State {
             }
             Action::SendN(n) => self.send_n(n),
             Action::SelectNode(n) => self.selected_node = n,
+            Action::Pick { pick, source } => {
+                if let Some(n) = pick.strip_prefix("node/") {
+                    self.selected_node = Some(n.to_string());
+                }
+                let mut spec = self.spec.clone();
+                if source {
+                    spec.from = pick;
+                } else if let Some(to) = destination_for(&self.scenario, &pick) {
+                    spec.to = to;
+                }
+                self.apply(Action::SetSpec(spec));
+            }
             Action::ToggleExpanded(n) => {
                 if let Some(i) = self.expanded.iter().position(|e| *e == n) {
                     self.expanded.remove(i);
@@ -683,6 +708,48 @@ pub fn destinations(s: &Scenario) -> Vec<Choice> {
     out
 }
 
+/// What clicking a box of the drawing means as a destination: a pod's
+/// first container port, a node's first NodePort (or the first Service
+/// port, the story's mistake, when there is none), a load balancer's
+/// Service port. `None` when the box cannot be a destination.
+pub fn destination_for(s: &Scenario, pick: &str) -> Option<String> {
+    let first_service_port = || {
+        s.services
+            .iter()
+            .flat_map(|v| &v.ports)
+            .map(|p| p.port)
+            .next()
+    };
+    if let Some(name) = pick.strip_prefix("pod/") {
+        let (ns, name) = name
+            .split_once('/')
+            .unwrap_or((model::defaults::NAMESPACE, name));
+        let p = s.pod(ns, name)?;
+        let port = p.ports.first().map(|c| c.port).unwrap_or(80);
+        return Some(format!("{}:{port}", p.ip?));
+    }
+    if let Some(name) = pick.strip_prefix("node/") {
+        let n = s.node(name)?;
+        let port = s
+            .services
+            .iter()
+            .filter(|v| v.kind.has_node_ports())
+            .flat_map(|v| &v.ports)
+            .find_map(|p| p.node_port)
+            .or_else(first_service_port)?;
+        return Some(format!("{}:{port}", n.internal_ip));
+    }
+    let ip: Ipv4Addr = pick.parse().ok()?;
+    let port = s
+        .services
+        .iter()
+        .find(|v| v.load_balancer_ingress.contains(&ip) || v.external_ips.contains(&ip))
+        .and_then(|v| v.ports.first())
+        .map(|p| p.port)
+        .or_else(first_service_port)?;
+    Some(format!("{ip}:{port}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -903,6 +970,44 @@ mod tests {
                         .unwrap_or_else(|e| panic!("{}: {} -> {}: {e}", p.id, f.value, t.value));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn clicking_sets_source_or_destination_and_selects_nodes() {
+        let mut s = State::new();
+        s.apply(Action::Pick {
+            pick: "internet".into(),
+            source: true,
+        });
+        s.apply(Action::Pick {
+            pick: "node/node-3".into(),
+            source: false,
+        });
+        assert_eq!(s.spec.from, "internet");
+        assert_eq!(s.spec.to, "10.100.0.4:80");
+        assert_eq!(s.selected_node.as_deref(), Some("node-3"));
+        s.apply(Action::Pick {
+            pick: "internet".into(),
+            source: false,
+        });
+        assert_eq!(s.spec.to, "10.100.0.4:80", "not a destination: unchanged");
+    }
+
+    #[test]
+    fn clicking_a_box_as_destination() {
+        let s = model::load(presets::preset("load-balancer").unwrap().yaml)
+            .unwrap()
+            .scenario;
+        let d = |p: &str| destination_for(&s, p);
+        assert_eq!(d("pod/web-1").as_deref(), Some("10.0.2.2:8080"));
+        let np = s.services[0].ports[0].node_port.unwrap();
+        assert_eq!(d("node/node-2"), Some(format!("10.100.0.3:{np}")));
+        assert_eq!(d("198.51.100.10").as_deref(), Some("198.51.100.10:80"));
+        assert_eq!(d("internet"), None);
+        assert_eq!(d("pod/nobody"), None);
+        for pick in ["pod/web-1", "node/node-2", "198.51.100.10"] {
+            Request::parse(&s, "internet", &d(pick).unwrap(), Protocol::Tcp).unwrap();
         }
     }
 

@@ -71,15 +71,15 @@ test('7. invalid YAML import names the problem and keeps the scenario; undo rest
   assert.equal(await page.inputValue('#yaml-text'), before, 'the scenario is intact');
   await page.click('#notice button[aria-label="Dismiss"]');
 
-  await page.click('.node[data-node="node-2"] .remove-node');
-  await page.waitForSelector('.node[data-node="node-2"]', { state: 'detached' });
+  await page.click('.node-chip[data-node="node-2"] .remove-node');
+  await page.waitForSelector('.node-chip[data-node="node-2"]', { state: 'detached' });
   await page.click('#undo');
-  await page.waitForSelector('.node[data-node="node-2"]');
+  await page.waitForSelector('.node-chip[data-node="node-2"]');
   // Keyboard: Ctrl+Shift+Z redoes the removal, Ctrl+Z undoes it again.
   await page.click('#scenario-title');
   await page.keyboard.press('Control+Shift+Z');
-  await page.waitForSelector('.node[data-node="node-2"]', { state: 'detached' });
+  await page.waitForSelector('.node-chip[data-node="node-2"]', { state: 'detached' });
   await page.keyboard.press('Control+Z');
-  await page.waitForSelector('.node[data-node="node-2"]');
+  await page.waitForSelector('.node-chip[data-node="node-2"]');
   await done(page, watch, '7-import-undo');
 });
