@@ -2,5 +2,7 @@
 //! later, the engine) and draws what they return.
 
 mod app;
+pub mod share;
+pub mod storage;
 
 pub use app::App;
