@@ -10,11 +10,14 @@
 //! ```
 //!
 //! The fragment may hold other `&`-separated parameters; the share state
-//! is the one starting `s=`. The payload is UTF-8 JSON, one object:
+//! is the one starting `s=`. The payload is UTF-8 text: one JSON object on
+//! one line, a newline, and the FNV-1a 32-bit hash of the JSON's bytes in
+//! 8 lower-case hex digits (deflate-raw has no checksum of its own, so
+//! without it a changed character could decode to a different scenario):
 //!
-//! ```json
-//! {"yaml": "<the scenario as the editor holds it>",
-//!  "trace": {"from": "pod/client", "to": "svc/web:80", "proto": "tcp", "seed": 1}}
+//! ```text
+//! {"yaml":"<the scenario as the editor holds it>","trace":{"from":"pod/client","to":"svc/web:80","proto":"tcp","seed":1}}
+//! 1a2b3c4d
 //! ```
 //!
 //! `trace` is absent (or `null`) when no trace is shown; `from` and `to` are
@@ -22,7 +25,7 @@
 //! trace's seed (an unsigned 64-bit integer). Unknown members are ignored,
 //! so a later version 1 writer may add optional ones; anything that changes
 //! the meaning of a version 1 link takes a new version number.
-//! [`crate::ui::storage`] keeps the same object (with `"v": 1`) locally.
+//! [`crate::ui::storage`] keeps the same object (with `"v": 1` first) locally.
 //!
 //! A whole fragment is at most [`MAX_FRAGMENT`] characters: above that,
 //! [`encode`] fails telling the user to export the YAML instead, and
@@ -101,7 +104,10 @@ impl fmt::Display for ShareError {
                 "this link uses share format `{v}`, which this version of k8s-netlab cannot read (it reads format {VERSION})"
             ),
             ShareError::BadBase64(e) => {
-                write!(f, "the link is damaged: its data is not base64url ({e})")
+                write!(
+                    f,
+                    "the link is damaged (cut short or changed?): its data is not base64url ({e})"
+                )
             }
             ShareError::Corrupt(e) => write!(f, "the link is damaged: {e}"),
             ShareError::TooLarge { len, max } => write!(
@@ -121,19 +127,55 @@ impl fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-/// The payload object (see the module doc), without compression.
-pub fn to_json(shared: &Shared) -> Map<String, Value> {
-    let mut out = Map::new();
-    out.insert("yaml".into(), Value::String(shared.yaml.clone()));
-    if let Some(t) = &shared.trace {
-        let mut trace = Map::new();
-        trace.insert("from".into(), Value::String(t.from.clone()));
-        trace.insert("to".into(), Value::String(t.to.clone()));
-        trace.insert("proto".into(), Value::String(t.proto.as_lower().into()));
-        trace.insert("seed".into(), Value::from(t.seed));
-        out.insert("trace".into(), Value::Object(trace));
+/// The payload's JSON text (see the module doc), with `"v": version`
+/// first when given (local storage's form). Written by hand: serde_json's
+/// serializer would add kilobytes to the wasm for four strings and a number.
+pub fn json_text(shared: &Shared, version: Option<u32>) -> String {
+    let mut out = String::with_capacity(shared.yaml.len() + 128);
+    out.push('{');
+    if let Some(v) = version {
+        out.push_str("\"v\":");
+        out.push_str(&v.to_string());
+        out.push(',');
     }
+    out.push_str("\"yaml\":");
+    json_string(&mut out, &shared.yaml);
+    if let Some(t) = &shared.trace {
+        out.push_str(",\"trace\":{\"from\":");
+        json_string(&mut out, &t.from);
+        out.push_str(",\"to\":");
+        json_string(&mut out, &t.to);
+        out.push_str(",\"proto\":\"");
+        out.push_str(t.proto.as_lower());
+        out.push_str("\",\"seed\":");
+        out.push_str(&t.seed.to_string());
+        out.push('}');
+    }
+    out.push('}');
     out
+}
+
+/// `s` as a JSON string literal (RFC 8259: quote, backslash and control
+/// characters escaped; everything else as UTF-8).
+fn json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Reads the payload object; every problem names the member.
@@ -197,13 +239,32 @@ fn protocol(s: &str) -> Option<Protocol> {
 
 /// The payload's bytes, before compression.
 pub fn frame(shared: &Shared) -> Vec<u8> {
-    Value::Object(to_json(shared)).to_string().into_bytes()
+    let mut text = json_text(shared, None);
+    let sum = fnv1a(text.as_bytes());
+    text.push('\n');
+    text.push_str(&format!("{sum:08x}"));
+    text.into_bytes()
+}
+
+/// FNV-1a, 32 bits: enough to notice a damaged link.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// The payload from its (decompressed) bytes.
 pub fn unframe(bytes: &[u8]) -> Result<Shared, ShareError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| ShareError::Corrupt("its data is not UTF-8 text".into()))?;
+    let (text, sum) = text
+        .rsplit_once('\n')
+        .ok_or_else(|| ShareError::Corrupt("its data has no checksum".into()))?;
+    if sum.len() != 8 || u32::from_str_radix(sum, 16).ok() != Some(fnv1a(text.as_bytes())) {
+        return Err(ShareError::Corrupt(
+            "its checksum does not match (it was changed or cut short)".into(),
+        ));
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| ShareError::Corrupt(format!("its data is not JSON ({e})")))?;
     from_json(&value)
@@ -381,6 +442,18 @@ mod tests {
                 yaml: String::new(),
                 trace: None,
             },
+            Shared {
+                yaml: (0u8..0x20)
+                    .map(char::from)
+                    .chain("\"\\/\u{7f}\u{2028}\u{ffff}\u{10ffff}".chars())
+                    .collect(),
+                trace: Some(TraceSpec {
+                    from: "a\"b".into(),
+                    to: "c\\d".into(),
+                    proto: Protocol::Sctp,
+                    seed: 0,
+                }),
+            },
         ] {
             assert_eq!(unframe(&frame(&s)), Ok(s));
         }
@@ -388,7 +461,9 @@ mod tests {
 
     #[test]
     fn frame_is_the_documented_json() {
-        let v: Value = serde_json::from_slice(&frame(&sample())).unwrap();
+        let text = String::from_utf8(frame(&sample())).unwrap();
+        let (json, _) = text.rsplit_once('\n').unwrap();
+        let v: Value = serde_json::from_str(json).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"yaml": sample().yaml, "trace": {"from": "pod/client", "to": "svc/web:80", "proto": "udp", "seed": u64::MAX}})
@@ -397,7 +472,46 @@ mod tests {
             yaml: "x".into(),
             trace: None,
         };
-        assert_eq!(String::from_utf8(frame(&none)).unwrap(), r#"{"yaml":"x"}"#);
+        let json = r#"{"yaml":"x"}"#;
+        assert_eq!(
+            String::from_utf8(frame(&none)).unwrap(),
+            format!("{json}\n{:08x}", fnv1a(json.as_bytes()))
+        );
+    }
+
+    /// A payload frame around arbitrary text, with a right checksum.
+    fn framed(text: &[u8]) -> Vec<u8> {
+        let mut out = text.to_vec();
+        out.extend_from_slice(format!("\n{:08x}", fnv1a(text)).as_bytes());
+        out
+    }
+
+    #[test]
+    fn fnv1a_is_the_standard_one() {
+        assert_eq!(fnv1a(b""), 0x811c9dc5);
+        assert_eq!(fnv1a(b"a"), 0xe40c292c);
+        assert_eq!(fnv1a(b"foobar"), 0xbf9cf968);
+    }
+
+    #[test]
+    fn unframe_checks_the_checksum() {
+        let good = frame(&sample());
+        let mismatch = "its checksum does not match (it was changed or cut short)";
+        let mut changed = good.clone();
+        changed[12] ^= 1;
+        let cases: [(Vec<u8>, &str); 4] = [
+            (br#"{"yaml":""}"#.to_vec(), "its data has no checksum"),
+            (b"{\"yaml\":\"\"}\n00000000".to_vec(), mismatch),
+            (good[..good.len() - 1].to_vec(), mismatch),
+            (changed, mismatch),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(unframe(&bytes), Err(ShareError::Corrupt(want.into())));
+        }
+        let text = String::from_utf8(good).unwrap();
+        let (json, sum) = text.rsplit_once('\n').unwrap();
+        assert_eq!(sum.len(), 8);
+        assert!(!json.contains('\n'));
     }
 
     #[test]
@@ -458,23 +572,29 @@ mod tests {
             ),
         ];
         for (bytes, want) in cases {
+            // Not UTF-8 is found before the checksum; the rest behind a right one.
+            let bytes = if bytes[0] == 0xff {
+                bytes.to_vec()
+            } else {
+                framed(bytes)
+            };
             assert_eq!(
-                unframe(bytes).as_ref(),
+                unframe(&bytes).as_ref(),
                 Err(want),
                 "{:?}",
-                String::from_utf8_lossy(bytes)
+                String::from_utf8_lossy(&bytes)
             );
         }
         assert!(
-            matches!(unframe(b"{\"yaml\":"), Err(ShareError::Corrupt(m)) if m.starts_with("its data is not JSON"))
+            matches!(unframe(&framed(b"{\"yaml\":")), Err(ShareError::Corrupt(m)) if m.starts_with("its data is not JSON"))
         );
     }
 
     #[test]
     fn unframe_accepts_null_trace_upper_case_proto_and_unknown_members() {
-        let got = unframe(br#"{"yaml": "y", "trace": null, "later": true}"#).unwrap();
+        let got = unframe(&framed(br#"{"yaml": "y", "trace": null, "later": true}"#)).unwrap();
         assert_eq!(got.trace, None);
-        let got = unframe(br#"{"yaml": "y", "trace": {"from": "internet", "to": "10.96.0.10:80", "proto": "TCP", "seed": 7}}"#).unwrap();
+        let got = unframe(&framed(br#"{"yaml": "y", "trace": {"from": "internet", "to": "10.96.0.10:80", "proto": "TCP", "seed": 7}}"#)).unwrap();
         assert_eq!(got.trace.unwrap().proto, Protocol::Tcp);
     }
 

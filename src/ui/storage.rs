@@ -1,7 +1,7 @@
 //! The user's work kept in the browser's local storage.
 //!
 //! The workspace is one key, [`WORKSPACE_KEY`], holding the share
-//! payload's JSON object ([`crate::ui::share::to_json`]) with a format
+//! payload's JSON object ([`crate::ui::share::json_text`]) with a format
 //! version: `{"v": 1, "yaml": "...", "trace": {...}}` (`trace` absent when
 //! none). Small preferences are strings under [`PREF_PREFIX`]`NAME`.
 //!
@@ -21,27 +21,27 @@ pub const WORKSPACE_KEY: &str = "k8s-netlab/v1/workspace";
 pub const PREF_PREFIX: &str = "k8s-netlab/v1/pref/";
 
 /// The workspace format version written and read.
-pub const VERSION: u64 = 1;
+pub const VERSION: u32 = 1;
 
 /// The stored text of a workspace.
 pub fn to_json(shared: &Shared) -> String {
-    let mut map = serde_json::Map::new();
-    map.insert("v".into(), Value::from(VERSION));
-    map.extend(share::to_json(shared));
-    Value::Object(map).to_string()
+    share::json_text(shared, Some(VERSION))
 }
 
 /// A workspace from its stored text; the error says what is wrong.
 pub fn from_json(text: &str) -> Result<Shared, String> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| format!("the saved workspace is not JSON ({e})"))?;
-    match value.get("v") {
-        Some(v) if v.as_u64() == Some(VERSION) => {}
-        Some(v) => {
+    // No `{v}` of a JSON value here: its Display is serde_json's whole
+    // serializer in the wasm.
+    match value.get("v").map(Value::as_u64) {
+        Some(Some(v)) if v == u64::from(VERSION) => {}
+        Some(Some(v)) => {
             return Err(format!(
                 "the saved workspace has format {v}, which this version of k8s-netlab cannot read (it reads {VERSION})"
             ))
         }
+        Some(None) => return Err("the saved workspace has a bad format version (`v`)".into()),
         None => return Err("the saved workspace has no format version (`v`)".into()),
     }
     share::from_json(&value).map_err(|e| match e {
@@ -137,7 +137,7 @@ mod tests {
         let text = to_json(&s);
         assert_eq!(
             text,
-            r#"{"trace":{"from":"internet","proto":"tcp","seed":42,"to":"10.96.0.10:80"},"v":1,"yaml":"kind: Pod # ✓\n"}"#
+            r#"{"v":1,"yaml":"kind: Pod # ✓\n","trace":{"from":"internet","to":"10.96.0.10:80","proto":"tcp","seed":42}}"#
         );
         assert_eq!(from_json(&text), Ok(s));
         let none = Shared {
@@ -160,6 +160,10 @@ mod tests {
         assert_eq!(
             from_json(r#"{"v": 2, "yaml": ""}"#).unwrap_err(),
             "the saved workspace has format 2, which this version of k8s-netlab cannot read (it reads 1)"
+        );
+        assert_eq!(
+            from_json(r#"{"v": "1", "yaml": ""}"#).unwrap_err(),
+            "the saved workspace has a bad format version (`v`)"
         );
         assert_eq!(
             from_json(r#"{"v": 1}"#).unwrap_err(),
