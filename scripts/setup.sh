@@ -2,7 +2,8 @@
 # Installs whatever building (and, with `test`, testing) needs and is
 # missing, from the package registries only: rustup's wasm target, Trunk and
 # wasm-bindgen-cli from crates.io, binaryen and playwright-core from npm,
-# chromium from Debian. Idempotent: quick when everything is present.
+# chromium and chromium-driver from Debian. Idempotent: quick when everything
+# is present.
 #
 #   scripts/setup.sh build   # what `scripts/run.sh` needs
 #   scripts/setup.sh test    # also what `scripts/test.sh` needs
@@ -76,6 +77,15 @@ if [ "$what" = test ]; then
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium
+  fi
+  # Debian's chromedriver (the same build as chromium) for the wasm-bindgen
+  # browser tests (tests/web.rs); never a downloaded driver.
+  if [ ! -x /usr/bin/chromedriver ]; then
+    say "installing Debian's chromium-driver"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium-driver
   fi
   # The kernel check's tools (Debian packages), only when missing.
   kernel_pkgs=""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing
-# (scripts/setup.sh test), then lints, runs the native tests, checks the
+# (scripts/setup.sh test), then lints, runs the native tests and the
+# wasm-bindgen browser tests (scripts/web-test.sh), checks the
 # engine against a real kernel in network namespaces, builds the site as it
 # ships, checks its size and tests it in Debian's chromium.
 set -euo pipefail
@@ -15,10 +16,14 @@ cargo fmt --check
 
 step "clippy (native and wasm32)"
 cargo clippy --all-targets --locked -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --bins --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
 
 step "native tests"
 cargo test --locked
+
+step "browser unit tests (wasm-bindgen-test in Debian's headless chromium)"
+# tests/web.rs: the share link's compression and local storage.
+scripts/web-test.sh
 
 step "kernel check: the engine against Linux in network namespaces"
 # Every preset, every engine test scenario, and KERNEL_CHECK_RANDOM

@@ -4,7 +4,9 @@
 mod app;
 pub mod layout;
 pub mod rules;
+pub mod share;
 pub mod state;
+pub mod storage;
 pub mod topology;
 pub mod trace_view;
 pub mod yaml;

@@ -166,8 +166,15 @@ pub enum Action {
     /// YAML (or JSON) text: imported when valid, otherwise a notice names
     /// every problem and nothing changes.
     Import(String),
-    /// Opens saved work or a share link's content without asking.
+    /// Opens a share link's content without asking (the previous scenario
+    /// stays one undo away).
     Open(Incoming),
+    /// Brings back the saved workspace at start-up: no undo entry, and an
+    /// unreadable one leaves the default scenario with a notice.
+    Restore(Incoming),
+    /// A message for the user (from the browser side: a copied link, a
+    /// storage failure).
+    Say { error: bool, text: String },
     /// A share link's content: waits in `pending` for the user.
     Offer(Incoming),
     AcceptPending,
@@ -318,6 +325,20 @@ impl State {
                 }
             },
             Action::Open(incoming) => self.open(incoming),
+            Action::Restore(incoming) => {
+                self.open(incoming);
+                if self.notice.is_none() {
+                    self.undo.clear();
+                    self.title = "Your saved work".into();
+                }
+            }
+            Action::Say { error, text } => {
+                self.notice = Some(if error {
+                    Notice::error(text, Vec::new())
+                } else {
+                    Notice::info(text)
+                })
+            }
             Action::Offer(incoming) => self.pending = Some(incoming),
             Action::AcceptPending => {
                 if let Some(i) = self.pending.take() {
@@ -904,6 +925,26 @@ mod tests {
         assert_eq!(s.spec.seed, 7);
         assert!(s.trace().unwrap().succeeded());
         assert!(s.can_undo(), "the previous work is one undo away");
+    }
+
+    #[test]
+    fn restoring_saved_work_leaves_nothing_to_undo_and_a_bad_save_is_reported() {
+        let mut s = State::new();
+        let yaml = presets::preset("nodeport").unwrap().yaml.to_string();
+        s.apply(Action::Restore(Incoming {
+            yaml: yaml.clone(),
+            spec: None,
+        }));
+        assert_eq!(s.title, "Your saved work");
+        assert!(!s.can_undo());
+        assert_eq!(*s.scenario, model::load(&yaml).unwrap().scenario);
+        let mut t = State::new();
+        t.apply(Action::Restore(Incoming {
+            yaml: "kind: Node\nmetadata: [\n".into(),
+            spec: None,
+        }));
+        assert_eq!(*t.scenario, model::default_scenario());
+        assert_eq!(t.notice.unwrap().kind, NoticeKind::Error);
     }
 
     #[test]
