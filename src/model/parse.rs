@@ -8,7 +8,6 @@ use super::error::{Problem, Sink};
 use super::k8s::Object;
 use super::value_de;
 use saphyr::{LoadableYamlNode, Scalar, Yaml, YamlEmitter};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// An object with the document it came from (1-based), for messages.
@@ -54,7 +53,7 @@ pub(crate) fn parse_documents(text: &str, sink: &mut Sink) -> Result<Vec<Located
     Ok(out)
 }
 
-fn read_values(text: &str) -> Result<Vec<Value>, Problem> {
+pub(super) fn read_values(text: &str) -> Result<Vec<Value>, Problem> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         // JSON: serde_json's messages carry line and column.
@@ -283,7 +282,7 @@ fn scope(kind: &str) -> Scope {
     }
 }
 
-fn typed<T: DeserializeOwned>(doc: Value, label: &str, sink: &mut Sink) -> Option<T> {
+fn typed<T: value_de::FromValue>(doc: Value, label: &str, sink: &mut Sink) -> Option<T> {
     match value_de::from_value::<T>(&doc) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -297,8 +296,7 @@ fn typed<T: DeserializeOwned>(doc: Value, label: &str, sink: &mut Sink) -> Optio
 pub fn to_yaml(objects: &[Object]) -> String {
     let mut out = String::new();
     for o in objects {
-        // Plain structs of strings, numbers and maps: these cannot fail.
-        let value = serde_json::to_value(o).expect("scenario objects serialize");
+        let value = o.to_value();
         let mut emitter = YamlEmitter::new(&mut out);
         emitter
             .dump(&value_to_yaml(&value))
