@@ -7,6 +7,7 @@
 //! Match order inside a rule is kept as written, because the text form
 //! must come out exactly as kube-proxy writes it.
 
+use crate::model::sort;
 use crate::model::Protocol;
 use ipnet::Ipv4Net;
 use std::fmt;
@@ -594,7 +595,7 @@ impl Ruleset {
                 !t.deleted.is_empty() || t.chains.iter().any(|c| c.origin == ChainOrigin::Restore)
             })
             .collect();
-        tables.sort_by_key(|t| t.name.as_str());
+        sort::sort_by_key(&mut tables, |t| t.name.as_str());
         let mut out = String::new();
         for t in tables {
             out.push('*');
@@ -607,7 +608,7 @@ impl Ruleset {
                 .map(|c| (c.name.as_str(), Some(c)))
                 .chain(t.deleted.iter().map(|d| (d.as_str(), None)))
                 .collect();
-            names.sort_by(|a, b| chain_order(a.0, b.0));
+            sort::sort_by(&mut names, |a, b| chain_order(a.0, b.0));
             for (n, _) in &names {
                 out.push(':');
                 out.push_str(n);
@@ -644,14 +645,14 @@ impl Ruleset {
     /// restore chains. Tables in kernel order (raw, mangle, nat, filter).
     pub fn to_listing(&self) -> String {
         let mut tables: Vec<&Table> = self.tables.iter().collect();
-        tables.sort_by_key(|t| t.name);
+        sort::sort_by_key(&mut tables, |t| t.name);
         let mut out = String::new();
         for t in tables {
             out.push('*');
             out.push_str(t.name.as_str());
             out.push('\n');
             let mut chains: Vec<&Chain> = t.chains.iter().collect();
-            chains.sort_by(|a, b| {
+            sort::sort_by(&mut chains, |a, b| {
                 b.is_builtin().cmp(&a.is_builtin()).then_with(|| {
                     if a.is_builtin() {
                         std::cmp::Ordering::Equal
