@@ -66,7 +66,8 @@ pub fn from_value<T: FromValue>(value: &Value) -> Result<T, DeError> {
     T::read(value, &Path::Root)
 }
 
-/// A type read from a parsed value.
+/// A type read from a parsed value. (The readers of strings, numbers,
+/// lists... are not inlined into each struct's: that is smaller.)
 pub trait FromValue: Sized {
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError>;
 }
@@ -203,6 +204,7 @@ macro_rules! object_fields {
 pub(crate) use object_fields;
 
 impl FromValue for String {
+    #[inline(never)]
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
         match value {
             Value::String(s) => Ok(s.clone()),
@@ -221,6 +223,7 @@ impl ToValue for String {
 }
 
 impl FromValue for i64 {
+    #[inline(never)]
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
         if let Value::Number(n) = value {
             if let Some(i) = n.as_i64() {
@@ -247,6 +250,7 @@ impl ToValue for i64 {
 }
 
 impl FromValue for bool {
+    #[inline(never)]
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
         match value {
             Value::Bool(b) => Ok(*b),
@@ -266,6 +270,7 @@ impl ToValue for bool {
 
 /// Any value, as it is.
 impl FromValue for Value {
+    #[inline(never)]
     fn read(value: &Value, _: &Path<'_>) -> Result<Self, DeError> {
         Ok(value.clone())
     }
@@ -282,6 +287,7 @@ impl ToValue for Value {
 
 /// Null is `None`.
 impl<T: FromValue> FromValue for Option<T> {
+    #[inline(never)]
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
         match value {
             Value::Null => Ok(None),
@@ -303,6 +309,7 @@ impl<T: ToValue> ToValue for Option<T> {
 }
 
 impl<T: FromValue> FromValue for Vec<T> {
+    #[inline(never)]
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
         match value {
             Value::Array(items) => items
@@ -326,6 +333,7 @@ impl<T: ToValue> ToValue for Vec<T> {
 
 /// Labels.
 impl FromValue for BTreeMap<String, String> {
+    #[inline(never)]
     fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
         match value {
             Value::Object(map) => {
