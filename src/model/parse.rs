@@ -105,10 +105,7 @@ fn yaml_to_value(y: &Yaml) -> Result<Value, String> {
             for (k, v) in map {
                 let key = match k {
                     Yaml::Value(Scalar::String(s)) => s.to_string(),
-                    Yaml::Value(s) => match scalar_to_value(s) {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    },
+                    Yaml::Value(s) => scalar_key(s),
                     _ => return Err("a mapping key must be a plain value".into()),
                 };
                 out.insert(key, yaml_to_value(v)?);
@@ -118,6 +115,19 @@ fn yaml_to_value(y: &Yaml) -> Result<Value, String> {
         Yaml::Alias(_) => return Err("YAML aliases are not supported".into()),
         Yaml::BadValue => return Err("invalid YAML value".into()),
     })
+}
+
+/// A scalar mapping key as a string, as JSON writes the scalar (`null`,
+/// `true`, `8080`, `1.5`). (Written out rather than through
+/// `Value::to_string`, which links serde_json's serializer.)
+fn scalar_key(s: &Scalar) -> String {
+    match scalar_to_value(s) {
+        Value::String(s) => s,
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        // Null (a scalar is never a list or a mapping).
+        _ => "null".into(),
+    }
 }
 
 fn scalar_to_value(s: &Scalar) -> Value {
@@ -304,4 +314,33 @@ pub fn to_yaml(objects: &[Object]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys that are not strings read as JSON writes them.
+    #[test]
+    fn scalar_keys_read_as_json_writes_them() {
+        for key in [
+            "null", "true", "false", "8080", "-3", "1.5", "2.0", "1e300", ".nan", ".inf", "0x10",
+            "~",
+        ] {
+            let docs = read_values(&format!("{key}: x\n")).unwrap();
+            let Value::Object(map) = &docs[0] else {
+                panic!("{key}")
+            };
+            let (k, _) = map.iter().next().unwrap();
+            let y = Yaml::load_from_str(key).unwrap();
+            let Yaml::Value(s) = &y[0] else {
+                panic!("{key}")
+            };
+            let expected = match scalar_to_value(s) {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            assert_eq!(k, &expected, "{key}");
+        }
+    }
 }
