@@ -4,6 +4,7 @@
 
 use super::netfilter::enumerate;
 use super::trace::{ClientSees, Request, RequestError, Trace, Verdict, World};
+use crate::model::sort::sort_by;
 use serde::Serialize;
 
 /// One distinct outcome and how likely it is.
@@ -25,7 +26,7 @@ pub fn paths(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestError>
             None => out.push(b),
         }
     }
-    out.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    sort_by(&mut out, |a, b| b.probability.total_cmp(&a.probability));
     Ok(out)
 }
 

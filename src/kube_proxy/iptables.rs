@@ -21,6 +21,7 @@ use super::ruleset::{
     Policy, Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
 };
 use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
+use crate::model::sort;
 use crate::model::{Protocol, Scenario};
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
@@ -221,7 +222,7 @@ pub fn delete_stale_chains(new: &mut Ruleset, previous: &Ruleset) {
         .map(|c| c.name.clone())
         .filter(|n| is_service_chain(n) && nat.chain(n).is_none() && !nat.deleted.contains(n))
         .collect();
-    stale.sort();
+    sort::sort(&mut stale);
     nat.deleted.extend(stale);
 }
 
@@ -264,7 +265,7 @@ impl Builder {
             ChainOrigin::Restore => 1,
             ChainOrigin::Ensured => 2,
         };
-        self.chains.sort_by(|a, b| {
+        sort::sort_by(&mut self.chains, |a, b| {
             rank(a).cmp(&rank(b)).then_with(|| {
                 if a.origin == ChainOrigin::Restore && b.origin == ChainOrigin::Restore {
                     chain_order(&a.name, &b.name)

@@ -18,6 +18,7 @@ pub mod ruleset;
 
 pub use ruleset::Ruleset;
 
+use crate::model::sort;
 use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
 use std::collections::HashMap;
@@ -240,7 +241,7 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
                     }
                 }
             }
-            endpoints.sort_by_cached_key(|e| e.key());
+            sort::sort_by_cached_key(&mut endpoints, |e| e.key());
             let mut info = ServicePortInfo {
                 namespace: svc.namespace.clone(),
                 service: svc.name.clone(),
@@ -272,7 +273,7 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
     }
     // The key is the `namespace/name` string, not the pair: the tests'
     // sort compares the comment up to the first space or colon.
-    out.sort_by_cached_key(|p| {
+    sort::sort_by_cached_key(&mut out, |p| {
         (
             format!("{}/{}", p.namespace, p.service),
             p.port_name.clone().unwrap_or_default(),
@@ -428,7 +429,7 @@ fn categorize(info: &mut ServicePortInfo) {
                 all.push(e.clone());
             }
         }
-        all.sort_by_cached_key(|e| e.key());
+        sort::sort_by_cached_key(&mut all, |e| e.key());
         info.reachable_endpoints = all;
     }
     info.cluster_endpoints = cluster;

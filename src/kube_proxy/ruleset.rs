@@ -7,6 +7,7 @@
 //! Match order inside a rule is kept as written, because the text form
 //! must come out exactly as kube-proxy writes it.
 
+use crate::model::sort;
 use crate::model::Protocol;
 use ipnet::Ipv4Net;
 use std::fmt;
@@ -594,7 +595,7 @@ impl Ruleset {
                 !t.deleted.is_empty() || t.chains.iter().any(|c| c.origin == ChainOrigin::Restore)
             })
             .collect();
-        tables.sort_by_key(|t| t.name.as_str());
+        sort::sort_by_key(&mut tables, |t| t.name.as_str());
         let mut out = String::new();
         for t in tables {
             out.push('*');
@@ -607,7 +608,7 @@ impl Ruleset {
                 .map(|c| (c.name.as_str(), Some(c)))
                 .chain(t.deleted.iter().map(|d| (d.as_str(), None)))
                 .collect();
-            names.sort_by(|a, b| chain_order(a.0, b.0));
+            sort::sort_by(&mut names, |a, b| chain_order(a.0, b.0));
             for (n, _) in &names {
                 out.push(':');
                 out.push_str(n);
@@ -655,7 +656,7 @@ impl Ruleset {
     /// so that a viewer can mark the rules a trace matched.
     pub fn listing_lines(&self) -> Vec<ListingLine> {
         let mut tables: Vec<&Table> = self.tables.iter().collect();
-        tables.sort_by_key(|t| t.name);
+        sort::sort_by_key(&mut tables, |t| t.name);
         let mut out = Vec::new();
         let mut line = |text: String, at: Option<(&Table, &Chain, usize)>| {
             out.push(ListingLine {
@@ -670,7 +671,7 @@ impl Ruleset {
         for t in tables {
             line(format!("*{}", t.name.as_str()), None);
             let mut chains: Vec<&Chain> = t.chains.iter().collect();
-            chains.sort_by(|a, b| {
+            sort::sort_by(&mut chains, |a, b| {
                 b.is_builtin().cmp(&a.is_builtin()).then_with(|| {
                     if a.is_builtin() {
                         std::cmp::Ordering::Equal

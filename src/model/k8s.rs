@@ -7,8 +7,16 @@
 //! with a readable message instead of a serde type error. [`super::resolve`]
 //! turns them into a [`super::Scenario`]; [`super::Scenario::to_objects`]
 //! turns a scenario back into them.
+//!
+//! They are read and written by `value_de`'s hand-written code
+//! (`object_fields!` beside each struct lists its fields by their names in
+//! the objects; `omit_empty` ones are left out of an export when empty). The
+//! serde derives say the same thing and are the reference the tests compare
+//! that code with; the app does not link them.
 
+use super::value_de::{object_fields, DeError, FromValue, Path, ToValue};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub type Labels = BTreeMap<String, String>;
@@ -28,6 +36,12 @@ pub struct ObjectMeta {
     pub labels: Labels,
 }
 
+object_fields!(ObjectMeta {
+    name: "name" omit_empty,
+    namespace: "namespace" omit_empty,
+    labels: "labels" omit_empty,
+});
+
 // ---------------------------------------------------------------- Node
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -39,6 +53,12 @@ pub struct Node {
     pub status: NodeStatus,
 }
 
+object_fields!(Node {
+    metadata: "metadata",
+    spec: "spec",
+    status: "status" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeSpec {
@@ -48,6 +68,11 @@ pub struct NodeSpec {
     pub pod_cidrs: Vec<String>,
 }
 
+object_fields!(NodeSpec {
+    pod_cidr: "podCIDR" omit_empty,
+    pod_cidrs: "podCIDRs" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NodeStatus {
@@ -56,6 +81,11 @@ pub struct NodeStatus {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
 }
+
+object_fields!(NodeStatus {
+    addresses: "addresses" omit_empty,
+    conditions: "conditions" omit_empty,
+});
 
 impl NodeStatus {
     fn is_empty(&self) -> bool {
@@ -71,6 +101,11 @@ pub struct NodeAddress {
     pub address: String,
 }
 
+object_fields!(NodeAddress {
+    kind: "type",
+    address: "address",
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Condition {
@@ -78,6 +113,11 @@ pub struct Condition {
     pub kind: String,
     pub status: String,
 }
+
+object_fields!(Condition {
+    kind: "type",
+    status: "status",
+});
 
 // ---------------------------------------------------------------- Pod
 
@@ -89,6 +129,12 @@ pub struct Pod {
     #[serde(skip_serializing_if = "PodStatus::is_empty")]
     pub status: PodStatus,
 }
+
+object_fields!(Pod {
+    metadata: "metadata",
+    spec: "spec",
+    status: "status" omit_empty,
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -102,6 +148,13 @@ pub struct PodSpec {
     pub containers: Vec<Container>,
 }
 
+object_fields!(PodSpec {
+    node_name: "nodeName" omit_empty,
+    node_selector: "nodeSelector" omit_empty,
+    host_network: "hostNetwork" omit_empty,
+    containers: "containers",
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Container {
@@ -111,6 +164,12 @@ pub struct Container {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ContainerPort>,
 }
+
+object_fields!(Container {
+    name: "name",
+    image: "image" omit_empty,
+    ports: "ports" omit_empty,
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -122,6 +181,12 @@ pub struct ContainerPort {
     pub protocol: Option<String>,
 }
 
+object_fields!(ContainerPort {
+    name: "name" omit_empty,
+    container_port: "containerPort",
+    protocol: "protocol" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodStatus {
@@ -132,6 +197,12 @@ pub struct PodStatus {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
 }
+
+object_fields!(PodStatus {
+    phase: "phase" omit_empty,
+    pod_ip: "podIP" omit_empty,
+    conditions: "conditions" omit_empty,
+});
 
 impl PodStatus {
     fn is_empty(&self) -> bool {
@@ -148,6 +219,11 @@ pub struct Deployment {
     pub spec: DeploymentSpec,
 }
 
+object_fields!(Deployment {
+    metadata: "metadata",
+    spec: "spec",
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeploymentSpec {
@@ -158,12 +234,23 @@ pub struct DeploymentSpec {
     pub template: PodTemplate,
 }
 
+object_fields!(DeploymentSpec {
+    replicas: "replicas" omit_empty,
+    selector: "selector" omit_empty,
+    template: "template",
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PodTemplate {
     pub metadata: ObjectMeta,
     pub spec: PodSpec,
 }
+
+object_fields!(PodTemplate {
+    metadata: "metadata",
+    spec: "spec",
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -173,6 +260,11 @@ pub struct LabelSelector {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<serde_json::Value>,
 }
+
+object_fields!(LabelSelector {
+    match_labels: "matchLabels" omit_empty,
+    match_expressions: "matchExpressions" omit_empty,
+});
 
 // ---------------------------------------------------------------- Service
 
@@ -184,6 +276,12 @@ pub struct Service {
     #[serde(skip_serializing_if = "ServiceStatus::is_empty")]
     pub status: ServiceStatus,
 }
+
+object_fields!(Service {
+    metadata: "metadata",
+    spec: "spec",
+    status: "status" omit_empty,
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -217,6 +315,22 @@ pub struct ServiceSpec {
     pub load_balancer_ip: Option<String>,
 }
 
+object_fields!(ServiceSpec {
+    kind: "type" omit_empty,
+    cluster_ip: "clusterIP" omit_empty,
+    cluster_ips: "clusterIPs" omit_empty,
+    ports: "ports" omit_empty,
+    selector: "selector" omit_empty,
+    external_traffic_policy: "externalTrafficPolicy" omit_empty,
+    internal_traffic_policy: "internalTrafficPolicy" omit_empty,
+    session_affinity: "sessionAffinity" omit_empty,
+    session_affinity_config: "sessionAffinityConfig" omit_empty,
+    health_check_node_port: "healthCheckNodePort" omit_empty,
+    external_ips: "externalIPs" omit_empty,
+    load_balancer_source_ranges: "loadBalancerSourceRanges" omit_empty,
+    load_balancer_ip: "loadBalancerIP" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServicePort {
@@ -230,6 +344,14 @@ pub struct ServicePort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_port: Option<i64>,
 }
+
+object_fields!(ServicePort {
+    name: "name" omit_empty,
+    protocol: "protocol" omit_empty,
+    port: "port",
+    target_port: "targetPort" omit_empty,
+    node_port: "nodePort" omit_empty,
+});
 
 /// Kubernetes' `IntOrString` (a `targetPort` is a number or a port name).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -293,12 +415,44 @@ impl<'de> Deserialize<'de> for IntOrString {
     }
 }
 
+/// An integer that fits `i64`, else a string, else serde's error for an
+/// untagged enum (as the derived `Deserialize` reads it).
+impl FromValue for IntOrString {
+    fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
+        match value {
+            Value::Number(n) => n.as_i64().map(IntOrString::Int),
+            Value::String(s) => Some(IntOrString::String(s.clone())),
+            _ => None,
+        }
+        .ok_or_else(|| DeError {
+            path: path.to_string(),
+            message: "data did not match any variant of untagged enum IntOrString".into(),
+        })
+    }
+}
+
+impl ToValue for IntOrString {
+    fn to_value(&self) -> Value {
+        match self {
+            IntOrString::Int(i) => Value::from(*i),
+            IntOrString::String(s) => Value::String(s.clone()),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        false
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SessionAffinityConfig {
     #[serde(rename = "clientIP", skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<ClientIpConfig>,
 }
+
+object_fields!(SessionAffinityConfig {
+    client_ip: "clientIP" omit_empty,
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -307,11 +461,19 @@ pub struct ClientIpConfig {
     pub timeout_seconds: Option<i64>,
 }
 
+object_fields!(ClientIpConfig {
+    timeout_seconds: "timeoutSeconds" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceStatus {
     pub load_balancer: LoadBalancerStatus,
 }
+
+object_fields!(ServiceStatus {
+    load_balancer: "loadBalancer",
+});
 
 impl ServiceStatus {
     fn is_empty(&self) -> bool {
@@ -326,6 +488,10 @@ pub struct LoadBalancerStatus {
     pub ingress: Vec<LoadBalancerIngress>,
 }
 
+object_fields!(LoadBalancerStatus {
+    ingress: "ingress" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LoadBalancerIngress {
@@ -334,6 +500,11 @@ pub struct LoadBalancerIngress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
+
+object_fields!(LoadBalancerIngress {
+    ip: "ip" omit_empty,
+    hostname: "hostname" omit_empty,
+});
 
 // ---------------------------------------------------------------- EndpointSlice
 
@@ -348,6 +519,13 @@ pub struct EndpointSlice {
     pub ports: Vec<EndpointPort>,
 }
 
+object_fields!(EndpointSlice {
+    metadata: "metadata",
+    address_type: "addressType" omit_empty,
+    endpoints: "endpoints",
+    ports: "ports" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Endpoint {
@@ -360,6 +538,13 @@ pub struct Endpoint {
     pub target_ref: Option<ObjectReference>,
 }
 
+object_fields!(Endpoint {
+    addresses: "addresses",
+    conditions: "conditions" omit_empty,
+    node_name: "nodeName" omit_empty,
+    target_ref: "targetRef" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointConditions {
@@ -370,6 +555,12 @@ pub struct EndpointConditions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terminating: Option<bool>,
 }
+
+object_fields!(EndpointConditions {
+    ready: "ready" omit_empty,
+    serving: "serving" omit_empty,
+    terminating: "terminating" omit_empty,
+});
 
 impl EndpointConditions {
     fn is_empty(&self) -> bool {
@@ -388,6 +579,12 @@ pub struct ObjectReference {
     pub namespace: Option<String>,
 }
 
+object_fields!(ObjectReference {
+    kind: "kind" omit_empty,
+    name: "name" omit_empty,
+    namespace: "namespace" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointPort {
@@ -398,6 +595,12 @@ pub struct EndpointPort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
 }
+
+object_fields!(EndpointPort {
+    name: "name" omit_empty,
+    port: "port" omit_empty,
+    protocol: "protocol" omit_empty,
+});
 
 // ---------------------------------------------------------------- KubeProxyConfiguration
 
@@ -412,6 +615,12 @@ pub struct KubeProxyConfiguration {
     pub iptables: Option<KubeProxyIptables>,
 }
 
+object_fields!(KubeProxyConfiguration {
+    mode: "mode" omit_empty,
+    cluster_cidr: "clusterCIDR" omit_empty,
+    iptables: "iptables" omit_empty,
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct KubeProxyIptables {
@@ -420,6 +629,11 @@ pub struct KubeProxyIptables {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub masquerade_bit: Option<i64>,
 }
+
+object_fields!(KubeProxyIptables {
+    masquerade_all: "masqueradeAll" omit_empty,
+    masquerade_bit: "masqueradeBit" omit_empty,
+});
 
 // ---------------------------------------------------------------- netlab/v1
 
@@ -430,6 +644,11 @@ pub struct Cluster {
     pub metadata: ObjectMeta,
     pub spec: ClusterSpec,
 }
+
+object_fields!(Cluster {
+    metadata: "metadata",
+    spec: "spec",
+});
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -448,6 +667,15 @@ pub struct ClusterSpec {
     pub load_balancer_style: Option<String>,
 }
 
+object_fields!(ClusterSpec {
+    node_cidr: "nodeCIDR" omit_empty,
+    pod_cidr: "podCIDR" omit_empty,
+    node_pod_cidr_mask: "nodePodCIDRMask" omit_empty,
+    service_cidr: "serviceCIDR" omit_empty,
+    node_port_range: "nodePortRange" omit_empty,
+    load_balancer_style: "loadBalancerStyle" omit_empty,
+});
+
 /// `apiVersion: netlab/v1`, `kind: Route`: a static route on the VPC router.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -456,12 +684,22 @@ pub struct Route {
     pub spec: RouteSpec,
 }
 
+object_fields!(Route {
+    metadata: "metadata",
+    spec: "spec",
+});
+
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RouteSpec {
     pub destination: String,
     pub next_hop: String,
 }
+
+object_fields!(RouteSpec {
+    destination: "destination",
+    next_hop: "nextHop",
+});
 
 // ---------------------------------------------------------------- Object
 
@@ -493,6 +731,27 @@ impl Object {
             Object::Service(_) => ("v1", "Service"),
             Object::EndpointSlice(_) => ("discovery.k8s.io/v1", "EndpointSlice"),
         }
+    }
+
+    /// The object as written: `apiVersion` and `kind`, then its fields
+    /// (what its `Serialize` writes).
+    pub fn to_value(&self) -> Value {
+        let mut value = match self {
+            Object::Cluster(o) => o.to_value(),
+            Object::KubeProxyConfiguration(o) => o.to_value(),
+            Object::Node(o) => o.to_value(),
+            Object::Route(o) => o.to_value(),
+            Object::Pod(o) => o.to_value(),
+            Object::Deployment(o) => o.to_value(),
+            Object::Service(o) => o.to_value(),
+            Object::EndpointSlice(o) => o.to_value(),
+        };
+        let (api_version, kind) = self.type_meta();
+        if let Value::Object(map) = &mut value {
+            map.insert("apiVersion".into(), api_version.into());
+            map.insert("kind".into(), kind.into());
+        }
+        value
     }
 }
 
@@ -535,7 +794,7 @@ impl Serialize for Object {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::value_de::from_value;
+    use crate::model::value_de::serde_ref::from_value;
     use serde_json::json;
 
     /// The derived deserializer the hand-written one replaces (same

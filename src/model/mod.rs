@@ -16,6 +16,7 @@ mod parse;
 pub mod presets;
 mod resolve;
 mod scenario;
+pub(crate) mod sort;
 pub mod syntax;
 mod value_de;
 

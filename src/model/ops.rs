@@ -59,12 +59,12 @@ impl Scenario {
     /// Recomputes the EndpointSlices derived from selectors (after pods
     /// changed); given slices are kept.
     pub fn rederive_slices(&mut self) {
-        let given: BTreeSet<(String, String)> = self
-            .endpoint_slices
-            .iter()
-            .filter(|s| !s.derived)
-            .map(|s| (s.namespace.clone(), s.service.clone()))
-            .collect();
+        let given: BTreeSet<(String, String)> = super::sort::collect_by_insert(
+            self.endpoint_slices
+                .iter()
+                .filter(|s| !s.derived)
+                .map(|s| (s.namespace.clone(), s.service.clone())),
+        );
         self.endpoint_slices.retain(|s| !s.derived);
         let index = endpoints::PodIndex::new(&self.pods);
         let derived: Vec<_> = self

@@ -8,7 +8,6 @@ use super::error::{Problem, Sink};
 use super::k8s::Object;
 use super::value_de;
 use saphyr::{LoadableYamlNode, Scalar, Yaml, YamlEmitter};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// An object with the document it came from (1-based), for messages.
@@ -54,7 +53,7 @@ pub(crate) fn parse_documents(text: &str, sink: &mut Sink) -> Result<Vec<Located
     Ok(out)
 }
 
-fn read_values(text: &str) -> Result<Vec<Value>, Problem> {
+pub(super) fn read_values(text: &str) -> Result<Vec<Value>, Problem> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         // JSON: serde_json's messages carry line and column.
@@ -106,10 +105,7 @@ fn yaml_to_value(y: &Yaml) -> Result<Value, String> {
             for (k, v) in map {
                 let key = match k {
                     Yaml::Value(Scalar::String(s)) => s.to_string(),
-                    Yaml::Value(s) => match scalar_to_value(s) {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    },
+                    Yaml::Value(s) => scalar_key(s),
                     _ => return Err("a mapping key must be a plain value".into()),
                 };
                 out.insert(key, yaml_to_value(v)?);
@@ -119,6 +115,19 @@ fn yaml_to_value(y: &Yaml) -> Result<Value, String> {
         Yaml::Alias(_) => return Err("YAML aliases are not supported".into()),
         Yaml::BadValue => return Err("invalid YAML value".into()),
     })
+}
+
+/// A scalar mapping key as a string, as JSON writes the scalar (`null`,
+/// `true`, `8080`, `1.5`). (Written out rather than through
+/// `Value::to_string`, which links serde_json's serializer.)
+fn scalar_key(s: &Scalar) -> String {
+    match scalar_to_value(s) {
+        Value::String(s) => s,
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        // Null (a scalar is never a list or a mapping).
+        _ => "null".into(),
+    }
 }
 
 fn scalar_to_value(s: &Scalar) -> Value {
@@ -283,7 +292,7 @@ fn scope(kind: &str) -> Scope {
     }
 }
 
-fn typed<T: DeserializeOwned>(doc: Value, label: &str, sink: &mut Sink) -> Option<T> {
+fn typed<T: value_de::FromValue>(doc: Value, label: &str, sink: &mut Sink) -> Option<T> {
     match value_de::from_value::<T>(&doc) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -297,8 +306,7 @@ fn typed<T: DeserializeOwned>(doc: Value, label: &str, sink: &mut Sink) -> Optio
 pub fn to_yaml(objects: &[Object]) -> String {
     let mut out = String::new();
     for o in objects {
-        // Plain structs of strings, numbers and maps: these cannot fail.
-        let value = serde_json::to_value(o).expect("scenario objects serialize");
+        let value = o.to_value();
         let mut emitter = YamlEmitter::new(&mut out);
         emitter
             .dump(&value_to_yaml(&value))
@@ -306,4 +314,33 @@ pub fn to_yaml(objects: &[Object]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys that are not strings read as JSON writes them.
+    #[test]
+    fn scalar_keys_read_as_json_writes_them() {
+        for key in [
+            "null", "true", "false", "8080", "-3", "1.5", "2.0", "1e300", ".nan", ".inf", "0x10",
+            "~",
+        ] {
+            let docs = read_values(&format!("{key}: x\n")).unwrap();
+            let Value::Object(map) = &docs[0] else {
+                panic!("{key}")
+            };
+            let (k, _) = map.iter().next().unwrap();
+            let y = Yaml::load_from_str(key).unwrap();
+            let Yaml::Value(s) = &y[0] else {
+                panic!("{key}")
+            };
+            let expected = match scalar_to_value(s) {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            assert_eq!(k, &expected, "{key}");
+        }
+    }
 }

@@ -10,6 +10,7 @@ use super::ipam::{safe_suffix, CidrPool, IpPool, PortPool};
 use super::k8s::{self, IntOrString, Object};
 use super::parse::Located;
 use super::scenario::*;
+use super::sort::collect_by_insert;
 use super::syntax;
 use ipnet::Ipv4Net;
 use std::collections::{BTreeMap, BTreeSet};
@@ -550,24 +551,21 @@ impl Resolver<'_> {
 
     fn pods(&mut self, pods: Vec<k8s::Pod>, deployments: Vec<k8s::Deployment>) {
         let node_names: Vec<String> = self.scenario.nodes.iter().map(|n| n.name.clone()).collect();
-        let mut pools: BTreeMap<String, IpPool> = self
-            .scenario
-            .nodes
-            .iter()
-            .map(|n| {
+        let mut pools: BTreeMap<String, IpPool> =
+            collect_by_insert(self.scenario.nodes.iter().map(|n| {
                 let mut p = IpPool::new(n.pod_cidr);
                 p.reserve(n.bridge_ip());
                 (n.name.clone(), p)
-            })
-            .collect();
-        let pod_cidrs: BTreeMap<String, Ipv4Net> = self
-            .scenario
-            .nodes
-            .iter()
-            .map(|n| (n.name.clone(), n.pod_cidr))
-            .collect();
+            }));
+        let pod_cidrs: BTreeMap<String, Ipv4Net> = collect_by_insert(
+            self.scenario
+                .nodes
+                .iter()
+                .map(|n| (n.name.clone(), n.pod_cidr)),
+        );
         let mut keys = BTreeSet::new();
-        let mut load: BTreeMap<String, usize> = node_names.iter().map(|n| (n.clone(), 0)).collect();
+        let mut load: BTreeMap<String, usize> =
+            collect_by_insert(node_names.iter().map(|n| (n.clone(), 0)));
         let mut out: Vec<Pod> = Vec::new();
         // (index into out, needs an IP)
         let mut needs_ip: Vec<usize> = Vec::new();
@@ -1374,13 +1372,13 @@ impl Resolver<'_> {
 
     fn endpoint_slices(&mut self, slices: Vec<k8s::EndpointSlice>) {
         let node_names: BTreeSet<String> =
-            self.scenario.nodes.iter().map(|n| n.name.clone()).collect();
-        let service_keys: BTreeSet<(String, String)> = self
-            .scenario
-            .services
-            .iter()
-            .map(|s| (s.namespace.clone(), s.name.clone()))
-            .collect();
+            collect_by_insert(self.scenario.nodes.iter().map(|n| n.name.clone()));
+        let service_keys: BTreeSet<(String, String)> = collect_by_insert(
+            self.scenario
+                .services
+                .iter()
+                .map(|s| (s.namespace.clone(), s.name.clone())),
+        );
         let mut keys = BTreeSet::new();
         let mut given_for: BTreeSet<(String, String)> = BTreeSet::new();
         for s in slices {

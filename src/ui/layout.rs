@@ -409,7 +409,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
         .iter()
         .filter(|g| topo.index(&format!("node/{}", g.name)).is_none())
         .collect();
-    ghosts.sort_by_key(|g| g.index);
+    crate::model::sort::sort_by_key(&mut ghosts, |g| g.index);
     for g in ghosts {
         slots.insert(g.index.min(slots.len()), Slot::Ghost(g));
     }

@@ -174,7 +174,10 @@ pub enum Action {
     Restore(Incoming),
     /// A message for the user (from the browser side: a copied link, a
     /// storage failure).
-    Say { error: bool, text: String },
+    Say {
+        error: bool,
+        text: String,
+    },
     /// A share link's content: waits in `pending` for the user.
     Offer(Incoming),
     AcceptPending,
@@ -597,7 +600,7 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
         add(&mut entries, entry, 1, 0.0);
     }
     let order = |rows: &mut Vec<SpreadRow>| {
-        rows.sort_by(|a, b| {
+        crate::model::sort::sort_by(rows, |a, b| {
             b.probability
                 .total_cmp(&a.probability)
                 .then_with(|| a.label.cmp(&b.label))
