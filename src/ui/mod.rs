@@ -2,6 +2,7 @@
 //! the engine and draws what they return.
 
 mod app;
+pub mod editor;
 pub mod state;
 
 pub use app::App;
