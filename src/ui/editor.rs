@@ -157,14 +157,8 @@ pub fn new_draft(kind: Kind, s: &Scenario) -> Draft {
     let d = Draft::default();
     match kind {
         Kind::Node => d,
-        Kind::Pod => Draft {
-            rows: vec![new_row()],
-            ..d.with(NAMESPACE, "default")
-        },
-        Kind::Deployment => Draft {
-            rows: vec![new_row()],
-            ..d.with(NAMESPACE, "default").with(REPLICAS, "2")
-        },
+        Kind::Pod => d.with(NAMESPACE, "default"),
+        Kind::Deployment => d.with(NAMESPACE, "default").with(REPLICAS, "2"),
         Kind::Service => Draft {
             rows: vec![new_row()
                 .into_iter()
@@ -678,30 +672,36 @@ impl Check {
 pub fn check(s: &Scenario, b: Built) -> Check {
     let mut c = Check {
         object: b.object,
-        errors: b.problems,
         ..Check::default()
     };
-    if !c.errors.is_empty() {
-        return c;
-    }
     let mut last: Option<edit::Applied> = None;
     for e in &b.edits {
         match edit::apply(last.as_ref().map_or(s, |a| &a.scenario), e) {
             Ok(a) => last = Some(a),
             Err(errors) => {
                 c.errors = errors.0;
-                return c;
+                break;
             }
         }
     }
-    if let Some(a) = last {
-        c.warnings = a
-            .warnings
-            .into_iter()
-            .filter(|w| w.object == c.object)
-            .collect();
+    // A field that did not parse was left out of the object: what the
+    // model says about it is not about what the learner typed.
+    c.errors.retain(|m| {
+        !b.problems
+            .iter()
+            .any(|p| p.object == m.object && field_rest(&m.field, &p.field).is_some())
+    });
+    if c.errors.is_empty() && b.problems.is_empty() {
+        if let Some(a) = last {
+            c.warnings = a
+                .warnings
+                .into_iter()
+                .filter(|w| w.object == c.object)
+                .collect();
+        }
+        c.edits = b.edits;
     }
-    c.edits = b.edits;
+    c.errors.splice(0..0, b.problems);
     c
 }
 
@@ -996,7 +996,7 @@ fn section(p: &SectionProps) -> Html {
             _ => Html::default(),
         };
         html! {
-            <li class={classes!("item", it.removable.then_some("owned"))}>
+            <li class={classes!("item", (!it.removable).then_some("owned"))}>
                 <span class="text">{ it.text.clone() }</span>
                 { toggle }{ remove }
                 { form }
@@ -1116,15 +1116,13 @@ fn draft_form(p: &FormProps) -> Html {
     html! {
         <form class="editor-form" aria-label={heading.clone()} {onsubmit} novalidate=true>
             <h3>{ heading }</h3>
-            if !top.is_empty() {
-                <ul class="problems" aria-live="polite">
-                    { for top.into_iter().map(|t| html! { <li>{ t }</li> }) }
-                </ul>
-            }
+            <ul class="problems" aria-live="polite">
+                { for top.into_iter().map(|t| html! { <li>{ t }</li> }) }
+            </ul>
             { fields }
             <div class="actions">
                 <button type="submit" disabled={!result.ok()}>
-                    { if editing { "Apply changes" } else { "Add" } }
+                    { if editing { "Apply changes".to_string() } else { ["Add ", p.kind.name()].concat() } }
                 </button>
                 { cancel }
             </div>
@@ -1238,7 +1236,8 @@ impl Ctx<'_> {
     /// The ports table: one fieldset per row, `cols` as (column, label,
     /// options), problems under `{path}[i].{column}`.
     fn rows(&self, path: &str, cols: &[(&'static str, &'static str, Option<Options>)]) -> Html {
-        let rows = self.d.rows.iter().enumerate().map(|(i, r)| {
+        // The cells claim their problems before the table takes the rest.
+        let rows: Vec<Html> = self.d.rows.iter().enumerate().map(|(i, r)| {
             let n = (i + 1).to_string();
             let cells = cols.iter().map(|&(col, label, options)| {
                 let tx = self.tx.clone();
@@ -1262,14 +1261,14 @@ impl Ctx<'_> {
                     </button>
                 </fieldset>
             }
-        });
+        }).collect();
         let tx = self.tx.clone();
         let error = self.claim(path);
         html! {
             <fieldset class="rows">
                 <legend>{ "Ports" }</legend>
                 if let Some(e) = error { <p class="error">{ e }</p> }
-                { for rows }
+                { rows }
                 <button type="button" onclick={Callback::from(move |_| tx.dispatch(Msg::AddRow))}>{ "Add a port" }</button>
             </fieldset>
         }
@@ -1544,6 +1543,24 @@ mod tests {
         fields.sort_unstable();
         assert_eq!(fields, ["spec.ports[0].nodePort", SELECTOR]);
         assert!(c.errors.iter().all(|p| p.object == "Service default/api"));
+        // The model still checks what did parse; a field that did not is
+        // reported once, by the form.
+        d.rows[0].insert("nodePort", "80".into());
+        d.rows.push(Row::from([("port", "x".to_string())]));
+        let c = check(&s, build(Kind::Service, &d, None, None));
+        let mut fields: Vec<_> = c.errors.iter().map(|p| p.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "spec.ports[0].name",
+                "spec.ports[0].nodePort",
+                "spec.ports[1].port",
+                SELECTOR
+            ],
+            "{:?}",
+            c.errors
+        );
     }
 
     #[test]
@@ -1590,6 +1607,7 @@ mod tests {
             .with(NAME, "extra")
             .with(POD.labels, "app=web")
             .with(POD.node_name, "node-3");
+        d.rows.push(new_row());
         d.rows[0].extend([
             ("name", "http".to_string()),
             ("containerPort", "8080".into()),
@@ -1603,6 +1621,7 @@ mod tests {
             .with(NAME, "api")
             .with(DEPLOYMENT.labels, "app=api")
             .with(DEPLOYMENT.node_selector, "zone=nowhere");
+        d.rows.push(new_row());
         d.rows[0].insert("containerPort", "99999".into());
         let c = check(&s, build(Kind::Deployment, &d, None, None));
         let mut shown = vec![false; c.errors.len()];
