@@ -84,7 +84,17 @@ impl Reducible for Draft {
 }
 
 fn new_row() -> Row {
-    Row::from([("protocol", "TCP".to_string())])
+    row(vec![("protocol", "TCP".to_string())])
+}
+
+/// A row from its cells (inserted one by one: `BTreeMap::from` would
+/// link a sort).
+fn row(cells: Vec<(&'static str, String)>) -> Row {
+    let mut r = Row::new();
+    for (k, v) in cells {
+        r.insert(k, v);
+    }
+    r
 }
 
 /// Which kind of object a form edits.
@@ -160,10 +170,7 @@ pub fn new_draft(kind: Kind, s: &Scenario) -> Draft {
         Kind::Pod => d.with(NAMESPACE, "default"),
         Kind::Deployment => d.with(NAMESPACE, "default").with(REPLICAS, "2"),
         Kind::Service => Draft {
-            rows: vec![new_row()
-                .into_iter()
-                .chain([("port", "80".into())])
-                .collect()],
+            rows: vec![row(vec![("protocol", "TCP".into()), ("port", "80".into())])],
             ..d.with(NAMESPACE, "default")
                 .with(TYPE, "ClusterIP")
                 .with(ETP, "Cluster")
@@ -195,7 +202,7 @@ fn ports_rows(ports: &[k8s::ContainerPort]) -> Vec<Row> {
     ports
         .iter()
         .map(|p| {
-            Row::from([
+            row(vec![
                 ("name", p.name.clone().unwrap_or_default()),
                 ("containerPort", p.container_port.to_string()),
                 (
@@ -257,7 +264,7 @@ pub fn service_draft(s: &k8s::Service) -> Draft {
             .ports
             .iter()
             .map(|p| {
-                Row::from([
+                row(vec![
                     ("name", or(&p.name, "")),
                     ("protocol", or(&p.protocol, "TCP")),
                     ("port", p.port.to_string()),
@@ -766,7 +773,7 @@ fn error_id(id: &str) -> String {
 #[function_component(Field)]
 pub fn field(p: &FieldProps) -> Html {
     html! {
-        <div class={classes!("field", p.error.is_some().then_some("invalid"))}>
+        <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
             { p.children.clone() }
             if let Some(e) = &p.error {
@@ -996,7 +1003,7 @@ fn section(p: &SectionProps) -> Html {
             _ => Html::default(),
         };
         html! {
-            <li class={classes!("item", (!it.removable).then_some("owned"))}>
+            <li class="item">
                 <span class="text">{ it.text.clone() }</span>
                 { toggle }{ remove }
                 { form }
