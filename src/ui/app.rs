@@ -1,6 +1,9 @@
 //! The app shell: the one state (a reducer), the effects that keep it
-//! (the player's clock, keyboard shortcuts), and the page's layout.
+//! (the player's clock, keyboard shortcuts, autosave, share links), and the
+//! page's layout. Browser-only: compiled for wasm32 (the components it
+//! uses, and the state, are compiled and tested natively too).
 
+use super::editor::EditorPanel;
 use super::layout::{self, GhostNode, LayoutOptions};
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
@@ -97,6 +100,37 @@ pub fn app() -> Html {
                 )
             });
             move || drop(listener)
+        });
+    }
+
+    // Start-up: the saved workspace, then a share link in the fragment
+    // (which asks before replacing saved work).
+    {
+        let d = dispatch.clone();
+        use_effect_with((), move |_| {
+            keep::start_up(d);
+        });
+    }
+    // Autosave, keyed on the revision (every change of the scenario or the
+    // request); nothing is written before the first change.
+    {
+        let saved = keep::Snapshot {
+            scenario: state.scenario.clone(),
+            spec: state.run.is_some().then(|| state.spec.clone()),
+        };
+        let d = dispatch.clone();
+        let failed = use_mut_ref(|| false);
+        use_effect_with(state.revision, move |rev| {
+            if *rev > 0 {
+                let result = keep::save(&saved);
+                let was = std::mem::replace(&mut *failed.borrow_mut(), result.is_err());
+                if let (Err(e), false) = (result, was) {
+                    d.emit(Action::Say {
+                        error: true,
+                        text: format!("Your work is not being saved in this browser: {e}"),
+                    });
+                }
+            }
         });
     }
 
@@ -219,6 +253,14 @@ pub fn app() -> Html {
                         title="Undo (Ctrl+Z)">{ "Undo" }</button>
                     <button type="button" id="redo" onclick={act(Action::Redo)} disabled={!state.can_redo()}
                         title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                    <button type="button" id="share" onclick={{
+                        let saved = keep::Snapshot {
+                            scenario: state.scenario.clone(),
+                            spec: state.run.is_some().then(|| state.spec.clone()),
+                        };
+                        let d = dispatch.clone();
+                        Callback::from(move |_: MouseEvent| keep::share(&saved, d.clone()))
+                    }} title="A link that opens this scenario and trace">{ "Share link" }</button>
                 </nav>
             </header>
             if let Some(n) = &state.notice {
@@ -227,6 +269,13 @@ pub fn app() -> Html {
                     if !n.problems.is_empty() {
                         <ul>{ for n.problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
                     }
+                    <button type="button" onclick={act(Action::Dismiss)} aria-label="Dismiss">{ "×" }</button>
+                </div>
+            }
+            if let Some(url) = &state.share_link {
+                <div class="notice" id="share-box">
+                    <label>{ "Share link (copied to the clipboard): " }
+                        <input id="share-url" readonly=true value={url.clone()} /></label>
                     <button type="button" onclick={act(Action::Dismiss)} aria-label="Dismiss">{ "×" }</button>
                 </div>
             }
@@ -264,7 +313,7 @@ pub fn app() -> Html {
                             ondispatch={dispatch.clone()} /> },
                         Tab::Rules => html! { <RulesPanel scenario={state.scenario.clone()} node={state.selected_node.clone()}
                             trace={trace.clone()} ondispatch={dispatch.clone()} /> },
-                        Tab::Edit => html! { <p>{ "Editing forms: see the YAML tab." }</p> },
+                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} /> },
                         Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} /> },
                     } }
                 </aside>
@@ -317,5 +366,125 @@ fn services_view(s: &Scenario) -> Html {
                 }) }
             </ul>
         </section>
+    }
+}
+
+/// Keeping and sharing work: local storage and share links.
+mod keep {
+    use super::Action;
+    use crate::model::Scenario;
+    use crate::ui::share::Shared;
+    use crate::ui::state::{Incoming, TraceSpec};
+    use std::rc::Rc;
+    use yew::Callback;
+
+    /// What is kept: the scenario and the request when a trace is shown.
+    pub struct Snapshot {
+        pub scenario: Rc<Scenario>,
+        pub spec: Option<TraceSpec>,
+    }
+
+    impl Snapshot {
+        fn shared(&self) -> Shared {
+            Shared {
+                yaml: self.scenario.to_yaml(),
+                trace: self.spec.clone(),
+            }
+        }
+    }
+
+    fn incoming(s: Shared) -> Incoming {
+        Incoming {
+            yaml: s.yaml,
+            spec: s.trace,
+        }
+    }
+
+    pub fn save(s: &Snapshot) -> Result<(), String> {
+        crate::ui::storage::save(&s.shared())
+    }
+
+    /// The page's address without its fragment.
+    fn base_url() -> String {
+        let href = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        href.split('#').next().unwrap_or_default().to_string()
+    }
+
+    pub fn share(s: &Snapshot, d: Callback<Action>) {
+        let shared = s.shared();
+        wasm_bindgen_futures::spawn_local(async move {
+            match crate::ui::share::encode(&shared).await {
+                Ok(fragment) => {
+                    let url = format!("{}#{fragment}", base_url());
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.navigator().clipboard().write_text(&url);
+                    }
+                    d.emit(Action::ShareLink(url));
+                }
+                Err(e) => d.emit(Action::Say {
+                    error: true,
+                    text: format!("No link was made: {e}"),
+                }),
+            }
+        });
+    }
+
+    /// Restores the saved workspace; then, if the address carries a share
+    /// link, opens it (asking first when it would replace different saved
+    /// work) and takes it out of the address bar.
+    pub fn start_up(d: Callback<Action>) {
+        use crate::ui::{share, storage};
+        let saved = match storage::load() {
+            Ok(s) => s,
+            Err(e) => {
+                d.emit(Action::Say {
+                    error: true,
+                    text: format!("Your saved work could not be read ({e}); it is left as it is."),
+                });
+                None
+            }
+        };
+        if let Some(s) = saved.clone() {
+            d.emit(Action::Restore(incoming(s)));
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let fragment = window.location().hash().unwrap_or_default();
+        let fragment = fragment.trim_start_matches('#').to_string();
+        if fragment.is_empty() {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            match share::decode(&fragment).await {
+                Ok(Some(shared)) => {
+                    let differs = saved.as_ref().is_some_and(|s| *s != shared);
+                    let i = incoming(shared);
+                    d.emit(if differs {
+                        Action::Offer(i)
+                    } else {
+                        Action::Open(i)
+                    });
+                }
+                Ok(None) => return,
+                Err(e) => d.emit(Action::Say {
+                    error: true,
+                    text: format!("The link could not be opened: {e}. Your work is unchanged."),
+                }),
+            }
+            if let Some(w) = web_sys::window() {
+                let l = w.location();
+                let url = format!(
+                    "{}{}",
+                    l.pathname().unwrap_or_default(),
+                    l.search().unwrap_or_default()
+                );
+                if let Ok(h) = w.history() {
+                    let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+                }
+            }
+        });
     }
 }

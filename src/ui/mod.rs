@@ -1,7 +1,9 @@
 //! The yew web app. It holds no networking logic: it calls the model and
 //! the engine and draws what they return.
 
+#[cfg(target_arch = "wasm32")]
 mod app;
+pub mod editor;
 pub mod layout;
 pub mod rules;
 pub mod share;
@@ -11,4 +13,5 @@ pub mod topology;
 pub mod trace_view;
 pub mod yaml;
 
+#[cfg(target_arch = "wasm32")]
 pub use app::App;

@@ -154,6 +154,9 @@ pub struct State {
     /// Something from a share link waiting for the user to accept it
     /// (it would replace their work).
     pub pending: Option<Incoming>,
+    /// A share link just made, shown until dismissed or the scenario
+    /// changes.
+    pub share_link: Option<String>,
     /// Bumped whenever the scenario or the trace request changes: the
     /// autosave effect is keyed on it.
     pub revision: u64,
@@ -172,12 +175,14 @@ pub enum Action {
     /// Brings back the saved workspace at start-up: no undo entry, and an
     /// unreadable one leaves the default scenario with a notice.
     Restore(Incoming),
-    /// A message for the user (from the browser side: a copied link, a
-    /// storage failure).
+    /// A message for the user (from the browser side: a storage failure,
+    /// a link that cannot be read).
     Say {
         error: bool,
         text: String,
     },
+    /// A share link was made (it reproduces the scenario and the trace).
+    ShareLink(String),
     /// A share link's content: waits in `pending` for the user.
     Offer(Incoming),
     AcceptPending,
@@ -233,6 +238,7 @@ impl State {
             expanded: Vec::new(),
             notice: None,
             pending: None,
+            share_link: None,
             revision: 0,
         }
     }
@@ -418,7 +424,11 @@ impl State {
                     self.expanded.push(n);
                 }
             }
-            Action::Dismiss => self.notice = None,
+            Action::ShareLink(url) => self.share_link = Some(url),
+            Action::Dismiss => {
+                self.notice = None;
+                self.share_link = None;
+            }
         }
     }
 
@@ -474,6 +484,7 @@ impl State {
 
     fn after_change(&mut self) {
         self.revision += 1;
+        self.share_link = None;
         if let Some(n) = &self.selected_node {
             if self.scenario.node(n).is_none() {
                 self.selected_node = None;
