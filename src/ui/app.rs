@@ -111,6 +111,19 @@ pub fn app() -> Html {
             keep::start_up(d);
         });
     }
+    // A share link pasted into the address bar of the open page: offered,
+    // never opened over the current work without asking.
+    {
+        let d = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "hashchange", move |_| {
+                    keep::open_fragment(d.clone(), None, true)
+                })
+            });
+            move || drop(listener)
+        });
+    }
     // Autosave, keyed on the revision (every change of the scenario or the
     // request); nothing is written before the first change.
     {
@@ -435,7 +448,7 @@ mod keep {
     /// link, opens it (asking first when it would replace different saved
     /// work) and takes it out of the address bar.
     pub fn start_up(d: Callback<Action>) {
-        use crate::ui::{share, storage};
+        use crate::ui::storage;
         let saved = match storage::load() {
             Ok(s) => s,
             Err(e) => {
@@ -449,6 +462,14 @@ mod keep {
         if let Some(s) = saved.clone() {
             d.emit(Action::Restore(incoming(s)));
         }
+        open_fragment(d, saved, false);
+    }
+
+    /// Opens the share link in the address's fragment, if there is one:
+    /// directly when it matches `saved` or nothing is saved (and `ask` is
+    /// false), otherwise after asking. Then takes it out of the address bar.
+    pub fn open_fragment(d: Callback<Action>, saved: Option<Shared>, ask: bool) {
+        use crate::ui::share;
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -460,7 +481,7 @@ mod keep {
         wasm_bindgen_futures::spawn_local(async move {
             match share::decode(&fragment).await {
                 Ok(Some(shared)) => {
-                    let differs = saved.as_ref().is_some_and(|s| *s != shared);
+                    let differs = ask || saved.as_ref().is_some_and(|s| *s != shared);
                     let i = incoming(shared);
                     d.emit(if differs {
                         Action::Offer(i)

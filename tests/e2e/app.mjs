@@ -10,7 +10,9 @@ export async function start() {
   return {
     server,
     browser,
-    async page({ width = 1400, height = 1000, hash = '' } = {}) {
+    // Every page starts from the default scenario unless `keep` is set:
+    // pages share the browser's local storage, where the app autosaves.
+    async page({ width = 1400, height = 1000, hash = '', keep = false } = {}) {
       const page = await browser.context.newPage();
       await page.setViewportSize({ width, height });
       const watch = { errors: [], offOrigin: [] };
@@ -21,6 +23,12 @@ export async function start() {
         const u = r.url();
         if (!u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:')) watch.offOrigin.push(u);
       });
+      if (!keep) {
+        await page.goto(server.url, { waitUntil: 'load' });
+        await page.waitForSelector('#trace-h', { timeout: 20000 });
+        await page.evaluate(() => localStorage.clear());
+        await page.goto('about:blank');
+      }
       await page.goto(server.url + hash, { waitUntil: 'load' });
       await page.waitForSelector('#trace-h', { timeout: 20000 });
       return { page, watch };

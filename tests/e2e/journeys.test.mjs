@@ -83,3 +83,139 @@ test('7. invalid YAML import names the problem and keeps the scenario; undo rest
   await page.waitForSelector('.node-chip[data-node="node-2"]');
   await done(page, watch, '7-import-undo');
 });
+
+test('3. internet -> ClusterIP is dropped; a static route makes it work; removing its node breaks it again', async () => {
+  const { page, watch } = await app.page();
+  let v = await send(page, 'internet', 'svc/web:80');
+  assert.equal(v.kind, 'dropped', v.text);
+  assert.match(v.text, /Dropped: .+/);
+  assert.match(v.text, /10\.3\.241\.152/);
+
+  // Add a static route for the service network to node-2 in the editor.
+  await page.click('#tab-edit');
+  const section = page.locator('details.editor-section', { has: page.locator('summary', { hasText: 'Static routes' }) });
+  await section.locator('summary').click();
+  const form = section.locator('form[aria-label="Add a Route"]');
+  await form.getByLabel('Name').fill('services-to-node-2');
+  await form.getByLabel('Destination (CIDR)').fill('10.3.240.0/20');
+  await form.getByLabel('Next hop', { exact: true }).selectOption('node-2');
+  await form.locator('button[type=submit]').click();
+  await page.waitForSelector('svg.topology text:text-matches("10.3.240.0/20")');
+
+  // The open trace re-ran on the new cluster.
+  await page.click('#tab-trace');
+  v = await verdict(page);
+  assert.equal(v.kind, 'delivered', v.text);
+  const hops = await page.$$eval('.hops > li', (els) => els.map((e) => e.dataset.device));
+  assert.ok(hops.includes('router/vpc') && hops.includes('node/node-2'), hops.join(' '));
+
+  // Remove node-2: the route points at nothing, and the trace says so by itself.
+  await page.click('.node-chip[data-node="node-2"] .remove-node');
+  await page.waitForSelector('svg.topology g.ghost');
+  v = await verdict(page);
+  assert.equal(v.kind, 'dropped', v.text);
+  assert.match(await page.textContent('svg.topology'), /terminated/);
+  await done(page, watch, '3-static-route-node-removed');
+});
+
+test('5. a Service goes ClusterIP -> NodePort -> LoadBalancer, and traces follow', async () => {
+  const { page, watch } = await app.page();
+  await page.click('#tab-edit');
+  const setType = async (type) => {
+    await page.click('button[aria-label="Edit Service default/web"]');
+    const form = page.locator('form[aria-label="Edit Service default/web"]');
+    await form.getByLabel('Type').selectOption(type);
+    await form.locator('button[type=submit]').click();
+    await page.waitForSelector(`.service[data-service="web"] .kind:text("${type}")`);
+  };
+  await setType('NodePort');
+  const svc = await page.textContent('.service[data-service="web"]');
+  const nodePort = svc.match(/, NodePort (\d+)/)[1];
+  let v = await send(page, '10.100.0.10', `10.100.0.4:${nodePort}`);
+  assert.equal(v.kind, 'delivered', v.text);
+
+  await page.click('#tab-edit');
+  await setType('LoadBalancer');
+  const lb = (await page.textContent('.service[data-service="web"]')).match(/LB (\d+\.\d+\.\d+\.\d+)/)[1];
+  assert.ok(await page.$('svg.topology g.lb'), 'the load balancer is drawn');
+  v = await send(page, 'internet', `${lb}:80`);
+  assert.equal(v.kind, 'delivered', v.text);
+  const hops = await page.$$eval('.hops > li', (els) => els.map((e) => e.dataset.device));
+  assert.ok(hops.includes('lb/default/web'), hops.join(' '));
+  await done(page, watch, '5-service-types');
+});
+
+test('6. a share link reproduces the scenario and the trace in a fresh browser', async () => {
+  const { page, watch } = await app.page();
+  await loadPreset(page, 'load-balancer');
+  await page.click('#tab-trace');
+  await page.click('form.request button[type=submit]');
+  await page.click('button:text("Another connection")');
+  await page.click('button:text("Another connection")');
+  await page.click('button[aria-label="To the end"]');
+  const want = await verdict(page);
+  const wantHops = await page.$$eval('.hops > li', (els) => els.map((e) => e.textContent));
+  await page.click('#share');
+  const url = await page.inputValue('#share-url');
+  assert.match(url, /#s=1\./);
+  const drawing = await page.textContent('svg.topology');
+  await done(page, watch, '6-share-source');
+
+  const fresh = await start();
+  try {
+    const other = await fresh.page({ hash: url.slice(url.indexOf('#')) });
+    await other.page.waitForSelector('.hops > li');
+    await other.page.click('button[aria-label="To the end"]').catch(() => {});
+    const got = await verdict(other.page);
+    assert.deepEqual(got, want);
+    assert.deepEqual(await other.page.$$eval('.hops > li', (els) => els.map((e) => e.textContent)), wantHops);
+    assert.equal(await other.page.textContent('svg.topology'), drawing);
+    assert.ok(!(await other.page.url()).includes('#s='), 'the link is taken out of the address bar');
+    await other.page.screenshot({ path: 'target/e2e/6-share-opened.png', fullPage: true });
+
+    // With work of their own, opening a link asks first; keeping it keeps it.
+    const here = fresh.server.url + url.slice(url.indexOf('#'));
+    await other.page.click('.node-chip[data-node="node-1"] .remove-node');
+    await other.page.goto(here);
+    await other.page.waitForSelector('#pending');
+    assert.equal(await other.page.$('.node-chip[data-node="node-1"]'), null);
+    await other.page.click('#pending-keep');
+    assert.equal(await other.page.$('.node-chip[data-node="node-1"]'), null, 'their work is kept');
+    await other.page.goto(here);
+    await other.page.click('#pending-open');
+    await other.page.waitForSelector('.node-chip[data-node="node-1"]');
+    await done(other.page, other.watch, '6-share-asked');
+  } finally {
+    await fresh.stop();
+  }
+});
+
+test('8. a reload keeps the autosaved work', async () => {
+  const fresh = await start();
+  try {
+    const { page, watch } = await fresh.page();
+    await page.click('.node-chip[data-node="node-3"] .remove-node');
+    await page.waitForSelector('.node-chip[data-node="node-3"]', { state: 'detached' });
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('svg.topology g.node');
+    await page.waitForSelector('#scenario-title:text("Your saved work")');
+    assert.equal(await page.$('.node-chip[data-node="node-3"]'), null, 'node-3 stays removed');
+    assert.ok(await page.$('.node-chip[data-node="node-2"]'));
+    await done(page, watch, '8-reload');
+  } finally {
+    await fresh.stop();
+  }
+});
+
+test('9. at phone width the main journey works', async () => {
+  const { page, watch } = await app.page({ width: 390, height: 844 });
+  const v = await send(page, 'pod/client', 'svc/web:80');
+  assert.equal(v.kind, 'delivered', v.text);
+  const frame = await page.locator('.drawing-wrap').boundingBox();
+  assert.ok(frame.width <= 390, `the drawing's frame fits the screen: ${frame.width}`);
+  const svg = await page.locator('svg.topology').boundingBox();
+  assert.ok(svg.width >= 590, `the drawing keeps a legible size (it scrolls in its frame): ${svg.width}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling: ${overflow}px`);
+  await done(page, watch, '9-phone');
+});
