@@ -174,7 +174,9 @@ pub struct World {
     /// Nodes whose rules are the same share one ruleset: by class.
     classes: Option<Arc<NodeClasses>>,
     by_class: HashMap<NodeClass, Arc<IndexedRuleset>>,
-    lb_flows: BTreeMap<String, Vec<LbFlow>>,
+    /// Per Service, sorted by its key (a sorted Vec: no B-tree code of
+    /// its own in the wasm).
+    lb_flows: Vec<(String, Vec<LbFlow>)>,
     /// Seconds since the world began (for session affinity).
     pub now: u64,
     next_port: u16,
@@ -230,10 +232,25 @@ impl World {
             nodes: BTreeMap::new(),
             classes: None,
             by_class: HashMap::new(),
-            lb_flows: BTreeMap::new(),
+            lb_flows: Vec::new(),
             now: 0,
             next_port: FIRST_CLIENT_PORT,
         }
+    }
+
+    /// A Service's load balancer flows, made empty on first use.
+    fn flows(&mut self, service: &str) -> &mut Vec<LbFlow> {
+        let i = match self
+            .lb_flows
+            .binary_search_by(|(s, _)| s.as_str().cmp(service))
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.lb_flows.insert(i, (service.to_string(), Vec::new()));
+                i
+            }
+        };
+        &mut self.lb_flows[i].1
     }
 
     /// A node's state, made empty on first use.
@@ -1408,7 +1425,7 @@ impl World {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
         let style = self.scenario.cluster.load_balancer_style;
-        let flows = self.lb_flows.entry(service.clone()).or_default();
+        let flows = self.flows(&service);
         // An answer from a node (node-port style) for a known flow.
         if let Some(f) = flows
             .iter()
@@ -1508,7 +1525,7 @@ impl World {
                 format!("proxies it to {node_name}'s NodePort {node_ip}:{np} from its own address {lb_addr}")
             }
         };
-        self.lb_flows.entry(service).or_default().push(LbFlow {
+        self.flows(&service).push(LbFlow {
             client: Tuple::of(&packet),
             backend: Tuple::of(&p),
         });
