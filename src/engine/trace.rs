@@ -167,18 +167,29 @@ pub struct World {
     /// branch); replaced whole when the network changes.
     topology: Arc<Topology>,
     extra: Vec<Ipv4Addr>,
-    /// Each node's ruleset with its dispatch index, built on first use;
-    /// shared by clones of the world.
-    rulesets: BTreeMap<String, Arc<IndexedRuleset>>,
+    /// Each node's ruleset, conntrack table and `-m recent` lists (one map,
+    /// not one per kind: each map type is its own copy of the B-tree code
+    /// in the wasm).
+    nodes: BTreeMap<String, NodeState>,
     /// Nodes whose rules are the same share one ruleset: by class.
     classes: Option<Arc<NodeClasses>>,
     by_class: HashMap<NodeClass, Arc<IndexedRuleset>>,
-    conntrack: BTreeMap<String, Conntrack>,
-    recent: BTreeMap<String, Recent>,
-    lb_flows: BTreeMap<String, Vec<LbFlow>>,
+    /// Per Service, sorted by its key (a sorted Vec: no B-tree code of
+    /// its own in the wasm).
+    lb_flows: Vec<(String, Vec<LbFlow>)>,
     /// Seconds since the world began (for session affinity).
     pub now: u64,
     next_port: u16,
+}
+
+/// A node's running state in the [`World`].
+#[derive(Debug, Clone, Default)]
+struct NodeState {
+    /// With its dispatch index, built on first use; shared by clones of the
+    /// world and by nodes of one class.
+    ruleset: Option<Arc<IndexedRuleset>>,
+    conntrack: Conntrack,
+    recent: Recent,
 }
 
 /// The first ephemeral port the trace's clients use (Linux's range starts
@@ -218,15 +229,33 @@ impl World {
             scenario: Arc::new(scenario),
             topology,
             extra: Vec::new(),
-            rulesets: BTreeMap::new(),
+            nodes: BTreeMap::new(),
             classes: None,
             by_class: HashMap::new(),
-            conntrack: BTreeMap::new(),
-            recent: BTreeMap::new(),
-            lb_flows: BTreeMap::new(),
+            lb_flows: Vec::new(),
             now: 0,
             next_port: FIRST_CLIENT_PORT,
         }
+    }
+
+    /// A Service's load balancer flows, made empty on first use.
+    fn flows(&mut self, service: &str) -> &mut Vec<LbFlow> {
+        let i = match self
+            .lb_flows
+            .binary_search_by(|(s, _)| s.as_str().cmp(service))
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.lb_flows.insert(i, (service.to_string(), Vec::new()));
+                i
+            }
+        };
+        &mut self.lb_flows[i].1
+    }
+
+    /// A node's state, made empty on first use.
+    fn state(&mut self, node: &str) -> &mut NodeState {
+        self.nodes.entry(node.to_string()).or_default()
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -239,7 +268,7 @@ impl World {
 
     /// A node's ruleset, built on first use and kept.
     pub fn ruleset(&mut self, node: &str) -> Option<&Ruleset> {
-        if !self.rulesets.contains_key(node) {
+        if self.nodes.get(node).is_none_or(|n| n.ruleset.is_none()) {
             let ip = self.scenario.node(node)?.internal_ip;
             let classes = self
                 .classes
@@ -254,16 +283,25 @@ impl World {
                     rs
                 }
             };
-            self.rulesets.insert(node.to_string(), rs);
+            self.state(node).ruleset = Some(rs);
         }
-        self.rulesets.get(node).map(|r| r.ruleset())
+        self.nodes
+            .get(node)
+            .and_then(|n| n.ruleset.as_ref())
+            .map(|r| r.ruleset())
     }
 
     /// A node's conntrack table as `conntrack -L` prints it.
     pub fn conntrack(&self, node: &str) -> Vec<String> {
-        self.conntrack
+        self.nodes
             .get(node)
-            .map(|c| c.entries().iter().map(|e| e.to_string()).collect())
+            .map(|n| {
+                n.conntrack
+                    .entries()
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -273,14 +311,13 @@ impl World {
     /// rulesets and load balancer pools follow the new endpoints.
     pub fn remove_node(&mut self, name: &str) -> Option<crate::model::Removal> {
         let removal = Arc::make_mut(&mut self.scenario).remove_node(name)?;
-        self.conntrack.remove(name);
-        self.recent.remove(name);
-        for ct in self.conntrack.values_mut() {
+        self.nodes.remove(name);
+        for n in self.nodes.values_mut() {
             for ip in &removal.pod_ips {
-                ct.clear_udp_to(*ip);
+                n.conntrack.clear_udp_to(*ip);
             }
+            n.ruleset = None;
         }
-        self.rulesets.clear();
         self.classes = None;
         self.by_class.clear();
         self.topology = Arc::new(Topology::build(&self.scenario, &self.extra));
@@ -420,9 +457,10 @@ impl World {
                 t.reason = Some(why);
             }
         }
-        for (node, ct) in &self.conntrack {
+        for (node, n) in &self.nodes {
             // Every entry with the original tuple has the client port too.
-            let mine: Vec<String> = ct
+            let mine: Vec<String> = n
+                .conntrack
                 .with_port(sport)
                 .filter(|e| {
                     e.original.src.port() == sport
@@ -859,14 +897,16 @@ impl World {
         // Built on first use; borrowed (not copied) beside the recent lists.
         self.ruleset(node);
         static EMPTY: std::sync::OnceLock<Arc<IndexedRuleset>> = std::sync::OnceLock::new();
+        let state = self.state(node);
         let ruleset = Arc::clone(
-            self.rulesets
-                .get(node)
+            state
+                .ruleset
+                .as_ref()
                 .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::new(IndexedRuleset::default()))),
         );
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
-        let recent = self.recent.entry(node.to_string()).or_default();
+        let recent = &mut state.recent;
         let r = netfilter::run_hook_indexed(&ruleset, hook, &packet, &ctx, recent, chooser);
         t.rules_evaluated += r.rules_evaluated;
         let decided = r
@@ -905,7 +945,7 @@ impl World {
     /// Conntrack's verdict on a packet at `node`, with a copy of the
     /// connection's entry when it is known (not of the whole table).
     fn ct_lookup(&mut self, node: &str, packet: &Packet) -> (Lookup, Option<Entry>) {
-        let ct = self.conntrack.entry(node.to_string()).or_default();
+        let ct = &mut self.state(node).conntrack;
         let lookup = ct.lookup(packet);
         let known = match lookup {
             Lookup::Known(i, _) => ct.entries().get(i).cloned(),
@@ -1083,13 +1123,7 @@ impl World {
     ) -> Result<Packet, End> {
         // The connection's entry (a copy of the one entry, not the table).
         let known = match lookup {
-            Lookup::Known(i, _) => self
-                .conntrack
-                .entry(node.to_string())
-                .or_default()
-                .entries()
-                .get(i)
-                .cloned(),
+            Lookup::Known(i, _) => self.state(node).conntrack.entries().get(i).cloned(),
             _ => None,
         };
         let state = Self::ct_state_of(lookup, &packet);
@@ -1131,7 +1165,7 @@ impl World {
                 e.reply.dst = p.src;
                 Self::rewrite_last(t, p);
             }
-            let ct = self.conntrack.entry(node.to_string()).or_default();
+            let ct = &mut self.state(node).conntrack;
             let i = ct.confirm(e);
             let text = ct.entries()[i].to_string();
             Self::hop(
@@ -1150,8 +1184,8 @@ impl World {
             Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
-            if let Some(c) = self.conntrack.get_mut(node) {
-                c.reply_seen(i, &p);
+            if let Some(n) = self.nodes.get_mut(node) {
+                n.conntrack.reply_seen(i, &p);
             }
         }
         Ok(p)
@@ -1196,9 +1230,9 @@ impl World {
             }
             let mut p = r.packet;
             if let Some(e) = pending {
-                self.conntrack.entry(node.clone()).or_default().confirm(e);
+                self.state(&node).conntrack.confirm(e);
             } else if let Lookup::Known(i, dir) = lookup {
-                let ct = self.conntrack.entry(node.clone()).or_default();
+                let ct = &mut self.state(&node).conntrack;
                 p.src = ct.entries()[i].src_for(dir);
                 if dir == Direction::Reply {
                     ct.reply_seen(i, &p);
@@ -1280,7 +1314,7 @@ impl World {
         let (mut p, pending) = Self::dst_nat(t, leg, &d.id, &packet, lookup, known.as_ref(), &r);
         if d.owns(p.dst_ip()) {
             if let Some(e) = pending {
-                self.conntrack.entry(node.clone()).or_default().confirm(e);
+                self.state(&node).conntrack.confirm(e);
             }
             Self::hop(
                 t,
@@ -1391,7 +1425,7 @@ impl World {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
         let style = self.scenario.cluster.load_balancer_style;
-        let flows = self.lb_flows.entry(service.clone()).or_default();
+        let flows = self.flows(&service);
         // An answer from a node (node-port style) for a known flow.
         if let Some(f) = flows
             .iter()
@@ -1491,7 +1525,7 @@ impl World {
                 format!("proxies it to {node_name}'s NodePort {node_ip}:{np} from its own address {lb_addr}")
             }
         };
-        self.lb_flows.entry(service).or_default().push(LbFlow {
+        self.flows(&service).push(LbFlow {
             client: Tuple::of(&packet),
             backend: Tuple::of(&p),
         });

@@ -19,6 +19,7 @@ mod scenario;
 pub(crate) mod sort;
 pub mod syntax;
 mod value_de;
+mod yaml_write;
 
 pub use error::{Errors, Problem};
 pub use ops::Removal;

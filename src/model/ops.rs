@@ -83,8 +83,10 @@ impl Scenario {
                 .iter()
                 .filter(|p| p.namespace == d.namespace && selects(&d.selector, &p.labels))
                 .count();
-            let template_hash =
-                safe_suffix(&format!("{}/{}/{:?}", d.namespace, d.name, d.template), 10);
+            let template_hash = safe_suffix(
+                &format!("{}/{}/{}", d.namespace, d.name, d.template.debug_text()),
+                10,
+            );
             let mut i = 0u32;
             for _ in have..d.replicas as usize {
                 let pod_name = loop {

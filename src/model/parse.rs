@@ -7,7 +7,7 @@
 use super::error::{Problem, Sink};
 use super::k8s::Object;
 use super::value_de;
-use saphyr::{LoadableYamlNode, Scalar, Yaml, YamlEmitter};
+use saphyr::{LoadableYamlNode, Scalar, Yaml};
 use serde_json::Value;
 
 /// An object with the document it came from (1-based), for messages.
@@ -139,30 +139,6 @@ fn scalar_to_value(s: &Scalar) -> Value {
             .map(Value::Number)
             .unwrap_or_else(|| Value::String(f.to_string())),
         Scalar::String(s) => Value::String(s.to_string()),
-    }
-}
-
-/// A JSON value as a YAML node, for export.
-fn value_to_yaml(v: &Value) -> Yaml<'static> {
-    match v {
-        Value::Null => Yaml::Value(Scalar::Null),
-        Value::Bool(b) => Yaml::Value(Scalar::Boolean(*b)),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Yaml::Value(Scalar::Integer(i)),
-            None => Yaml::Value(Scalar::FloatingPoint(n.as_f64().unwrap_or(0.0).into())),
-        },
-        Value::String(s) => Yaml::Value(Scalar::String(s.clone().into())),
-        Value::Array(items) => Yaml::Sequence(items.iter().map(value_to_yaml).collect()),
-        Value::Object(map) => Yaml::Mapping(
-            map.iter()
-                .map(|(k, v)| {
-                    (
-                        Yaml::Value(Scalar::String(k.clone().into())),
-                        value_to_yaml(v),
-                    )
-                })
-                .collect(),
-        ),
     }
 }
 
@@ -306,11 +282,7 @@ fn typed<T: value_de::FromValue>(doc: Value, label: &str, sink: &mut Sink) -> Op
 pub fn to_yaml(objects: &[Object]) -> String {
     let mut out = String::new();
     for o in objects {
-        let value = o.to_value();
-        let mut emitter = YamlEmitter::new(&mut out);
-        emitter
-            .dump(&value_to_yaml(&value))
-            .expect("writing to a String cannot fail");
+        super::yaml_write::write_document(&mut out, &o.to_value());
         out.push('\n');
     }
     out

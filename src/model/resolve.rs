@@ -834,7 +834,10 @@ impl Resolver<'_> {
             .iter()
             .filter(|p| p.namespace == namespace && selects(&selector, &p.labels))
             .count();
-        let template_hash = safe_suffix(&format!("{namespace}/{name}/{:?}", dep.template), 10);
+        let template_hash = safe_suffix(
+            &format!("{namespace}/{name}/{}", dep.template.debug_text()),
+            10,
+        );
         let mut pods = Vec::new();
         let mut i = 0u32;
         while pods.len() + existing < replicas as usize {

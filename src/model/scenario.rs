@@ -246,6 +246,66 @@ pub struct PodTemplate {
     pub ports: Vec<ContainerPort>,
 }
 
+impl PodTemplate {
+    /// Exactly `format!("{self:?}")` (the derived Debug), which the
+    /// pod-template-hash is taken over, written without the `Debug`
+    /// builders so the wasm build links none of them. Tested against the
+    /// derive in `debug_text_is_the_derived_debug`.
+    pub fn debug_text(&self) -> String {
+        use std::fmt::Write;
+        fn quoted(out: &mut String, s: &str) {
+            let _ = write!(out, "{s:?}");
+        }
+        fn option(out: &mut String, s: &Option<String>) {
+            match s {
+                Some(s) => {
+                    out.push_str("Some(");
+                    quoted(out, s);
+                    out.push(')');
+                }
+                None => out.push_str("None"),
+            }
+        }
+        fn labels(out: &mut String, l: &Labels) {
+            out.push('{');
+            for (i, (k, v)) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                quoted(out, k);
+                out.push_str(": ");
+                quoted(out, v);
+            }
+            out.push('}');
+        }
+        let mut out = String::from("PodTemplate { labels: ");
+        labels(&mut out, &self.labels);
+        out.push_str(", node_name: ");
+        option(&mut out, &self.node_name);
+        out.push_str(", node_selector: ");
+        labels(&mut out, &self.node_selector);
+        out.push_str(", ports: [");
+        for (i, p) in self.ports.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("ContainerPort { name: ");
+            option(&mut out, &p.name);
+            out.push_str(", port: ");
+            out.push_str(&p.port.to_string());
+            out.push_str(", protocol: ");
+            out.push_str(match p.protocol {
+                Protocol::Tcp => "Tcp",
+                Protocol::Udp => "Udp",
+                Protocol::Sctp => "Sctp",
+            });
+            out.push_str(" }");
+        }
+        out.push_str("] }");
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ServiceType {
     ClusterIp,
@@ -450,4 +510,92 @@ pub fn selects(selector: &Labels, labels: &Labels) -> bool {
         && selector
             .iter()
             .all(|(k, v)| labels.get(k).is_some_and(|lv| lv == v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9.-]{0,12}",
+            "\\PC{0,8}",
+            "[\\x00-\\x7f\"\\\\'\u{301}\u{200b}\u{feff}\u{10ffff}é]{0,8}",
+        ]
+    }
+
+    fn labels() -> impl Strategy<Value = Labels> {
+        proptest::collection::btree_map(text(), text(), 0..4)
+    }
+
+    fn template() -> impl Strategy<Value = PodTemplate> {
+        let port = (
+            proptest::option::of(text()),
+            any::<u16>(),
+            prop_oneof![
+                Just(Protocol::Tcp),
+                Just(Protocol::Udp),
+                Just(Protocol::Sctp)
+            ],
+        )
+            .prop_map(|(name, port, protocol)| ContainerPort {
+                name,
+                port,
+                protocol,
+            });
+        (
+            labels(),
+            proptest::option::of(text()),
+            labels(),
+            proptest::collection::vec(port, 0..4),
+        )
+            .prop_map(|(labels, node_name, node_selector, ports)| PodTemplate {
+                labels,
+                node_name,
+                node_selector,
+                ports,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2048,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn debug_text_is_the_derived_debug(t in template()) {
+            prop_assert_eq!(t.debug_text(), format!("{t:?}"));
+        }
+    }
+
+    #[test]
+    fn debug_text_of_an_empty_and_a_full_template() {
+        let mut t = PodTemplate {
+            labels: Labels::new(),
+            node_name: None,
+            node_selector: Labels::new(),
+            ports: vec![],
+        };
+        assert_eq!(t.debug_text(), format!("{t:?}"));
+        t.labels.insert("app".into(), "web".into());
+        t.labels.insert("tier".into(), "a\"b\\c\n".into());
+        t.node_name = Some("node-1".into());
+        t.node_selector.insert("zone".into(), "a".into());
+        t.ports = vec![
+            ContainerPort {
+                name: Some("http".into()),
+                port: 80,
+                protocol: Protocol::Tcp,
+            },
+            ContainerPort {
+                name: None,
+                port: 65535,
+                protocol: Protocol::Sctp,
+            },
+        ];
+        assert_eq!(t.debug_text(), format!("{t:?}"));
+    }
 }

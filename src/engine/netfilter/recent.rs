@@ -2,7 +2,6 @@
 //! of source addresses with the time each was last seen. One per node
 //! (network namespace), kept across packets.
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// How many addresses one list holds (`ip_list_tot`, the module's default):
@@ -12,12 +11,15 @@ pub const LIST_CAPACITY: usize = 100;
 /// `-m recent` lists: name -> source address -> last-seen seconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recent {
-    lists: BTreeMap<String, List>,
+    /// Sorted by name (few lists; a sorted Vec links far less code than a
+    /// map of each type).
+    lists: Vec<(String, List)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct List {
-    entries: BTreeMap<Ipv4Addr, Entry>,
+    /// Sorted by address, at most [`LIST_CAPACITY`].
+    entries: Vec<(Ipv4Addr, Entry)>,
     /// Monotonic update counter: the kernel's LRU order.
     clock: u64,
 }
@@ -29,12 +31,22 @@ struct Entry {
 }
 
 impl List {
-    /// The least recently updated entry (the head of the kernel's LRU list).
     fn lru_head(&self) -> Option<(Ipv4Addr, Entry)> {
-        self.entries
-            .iter()
-            .min_by_key(|(_, e)| e.lru)
-            .map(|(a, e)| (*a, *e))
+        self.entries.iter().min_by_key(|(_, e)| e.lru).copied()
+    }
+
+    fn find(&self, addr: Ipv4Addr) -> Result<usize, usize> {
+        self.entries.binary_search_by_key(&addr, |(a, _)| *a)
+    }
+
+    fn get(&self, addr: Ipv4Addr) -> Option<&Entry> {
+        self.find(addr).ok().map(|i| &self.entries[i].1)
+    }
+
+    fn remove(&mut self, addr: Ipv4Addr) {
+        if let Ok(i) = self.find(addr) {
+            self.entries.remove(i);
+        }
     }
 }
 
@@ -43,11 +55,16 @@ impl Recent {
         Recent::default()
     }
 
+    fn list(&self, name: &str) -> Option<usize> {
+        self.lists
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+    }
+
     /// When `addr` was last seen in list `name`, if it is there.
     pub fn last_seen(&self, name: &str, addr: Ipv4Addr) -> Option<u64> {
-        self.lists
-            .get(name)
-            .and_then(|l| l.entries.get(&addr))
+        self.list(name)
+            .and_then(|i| self.lists[i].1.get(addr))
             .map(|e| e.last_seen)
     }
 
@@ -66,7 +83,7 @@ impl Recent {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.lists.values().all(|l| l.entries.is_empty())
+        self.lists.iter().all(|(_, l)| l.entries.is_empty())
     }
 
     /// Forgets every list.
@@ -78,30 +95,43 @@ impl Recent {
     /// when the last rule naming it is deleted (kube-proxy deleting a
     /// stale `KUBE-SEP-` chain forgets its affinity).
     pub fn retain_lists(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.lists.retain(|n, _| keep(n));
+        self.lists.retain(|(n, _)| keep(n));
     }
 
     /// `--set`: adds `addr` or refreshes its time. Always matches.
     pub fn set(&mut self, name: &str, addr: Ipv4Addr, now: u64) {
-        let list = self.lists.entry(name.to_string()).or_default();
+        let i = match self.list(name) {
+            Some(i) => i,
+            None => {
+                let i = self.lists.partition_point(|(n, _)| n.as_str() < name);
+                self.lists.insert(i, (name.to_string(), List::default()));
+                i
+            }
+        };
+        let list = &mut self.lists[i].1;
         list.clock += 1;
         let lru = list.clock;
-        if let Some(e) = list.entries.get_mut(&addr) {
+        if let Ok(j) = list.find(addr) {
+            let e = &mut list.entries[j].1;
             e.last_seen = now;
             e.lru = lru;
             return;
         }
         if list.entries.len() >= LIST_CAPACITY {
             if let Some((old, _)) = list.lru_head() {
-                list.entries.remove(&old);
+                list.remove(old);
             }
         }
+        let j = list.find(addr).unwrap_or_else(|j| j);
         list.entries.insert(
-            addr,
-            Entry {
-                last_seen: now,
-                lru,
-            },
+            j,
+            (
+                addr,
+                Entry {
+                    last_seen: now,
+                    lru,
+                },
+            ),
         );
     }
 
@@ -117,10 +147,11 @@ impl Recent {
         reap: bool,
         now: u64,
     ) -> bool {
-        let Some(list) = self.lists.get_mut(name) else {
+        let Some(i) = self.list(name) else {
             return false;
         };
-        let Some(e) = list.entries.get(&addr) else {
+        let list = &mut self.lists[i].1;
+        let Some(e) = list.get(addr) else {
             return false;
         };
         // The kernel skips a stamp when `time_after(now - seconds, stamp)`.
@@ -129,7 +160,7 @@ impl Recent {
         if reap {
             if let Some((old, oe)) = list.lru_head() {
                 if oe.last_seen < horizon {
-                    list.entries.remove(&old);
+                    list.remove(old);
                 }
             }
         }
