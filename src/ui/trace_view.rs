@@ -259,6 +259,18 @@ fn hop_view(i: usize, h: &Hop, step: usize, reply_start: bool, d: &Callback<Acti
     }
 }
 
+/// A fraction in tenths of a percent, rounded (integer arithmetic: no
+/// float formatting code in the page).
+fn tenths(x: f64) -> u64 {
+    (x.clamp(0.0, 1.0) * 1000.0 + 0.5) as u64
+}
+
+/// `0.4567` as `45.7%`.
+pub fn percent(x: f64) -> String {
+    let t = tenths(x);
+    format!("{}.{}%", t / 10, t % 10)
+}
+
 fn spread_rows(title: &str, rows: &[SpreadRow], n: u32) -> Html {
     html! {
         <table>
@@ -266,13 +278,13 @@ fn spread_rows(title: &str, rows: &[SpreadRow], n: u32) -> Html {
             <thead><tr><th scope="col">{ "Where" }</th><th scope="col">{ "Sent" }</th><th scope="col">{ "Share" }</th><th scope="col">{ "Exact" }</th></tr></thead>
             <tbody>
                 { for rows.iter().map(|r| {
-                    let share = f64::from(r.count) * 100.0 / f64::from(n.max(1));
+                    let share = f64::from(r.count) / f64::from(n.max(1));
                     html! {
                         <tr>
                             <th scope="row">{ &r.label }</th>
                             <td>{ r.count }</td>
-                            <td><progress max="100" value={format!("{share:.1}")}></progress>{ format!(" {share:.1}%") }</td>
-                            <td>{ format!("{:.1}%", r.probability * 100.0) }</td>
+                            <td><progress max="1000" value={tenths(share).to_string()}></progress>{ " " }{ percent(share) }</td>
+                            <td>{ percent(r.probability) }</td>
                         </tr>
                     }
                 }) }
@@ -289,5 +301,21 @@ fn spread_view(s: &Spread) -> Html {
             { spread_rows("By where they ended", &s.outcomes, s.n) }
             { spread_rows("By the node they entered", &s.entries, s.n) }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_to_tenths() {
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(0.5), "50.0%");
+        assert_eq!(percent(1.0 / 3.0), "33.3%");
+        assert_eq!(percent(0.45678), "45.7%");
+        assert_eq!(percent(1.0), "100.0%");
+        assert_eq!(percent(0.00049), "0.0%");
+        assert_eq!(percent(0.0005), "0.1%");
     }
 }
