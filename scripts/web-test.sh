@@ -30,4 +30,4 @@ JSON
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$profile/webdriver.json"
-cargo test --locked --target wasm32-unknown-unknown --test web "$@"
+cargo test --locked --target wasm32-unknown-unknown --test web --test web_components "$@"

@@ -1,0 +1,276 @@
+//! Components in headless chromium (wasm-bindgen-test): each is rendered
+//! into its own element, driven through the DOM, and checked by what it
+//! shows and what it dispatches. `scripts/web-test.sh` runs them; native
+//! `cargo test` compiles this file to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use k8s_netlab::engine::topology::Topology;
+use k8s_netlab::model::{self, Scenario};
+use k8s_netlab::ui::editor::{EditorPanel, EditorProps};
+use k8s_netlab::ui::layout::{layout, LayoutOptions};
+use k8s_netlab::ui::rules::{RulesPanel, RulesProps};
+use k8s_netlab::ui::state::{self, Action, State, TraceSpec};
+use k8s_netlab::ui::topology::{TopologyProps, TopologyView};
+use k8s_netlab::ui::trace_view::{TracePanel, TracePanelProps};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
+use yew::{Callback, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn root() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// A callback that records what it is given.
+fn recorder<T: 'static>() -> (Callback<T>, Rc<RefCell<Vec<T>>>) {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    (Callback::from(move |x| s.borrow_mut().push(x)), seen)
+}
+
+fn all(el: &Element, selector: &str) -> Vec<Element> {
+    let list = el.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn one(el: &Element, selector: &str) -> Element {
+    el.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} is rendered"))
+}
+
+/// A click as a user makes it (bubbling, so that yew's delegated listener
+/// sees it; SVG elements have no `click()`).
+fn click(el: &Element) {
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let e = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&e).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_drawing_shows_every_device_and_clicks_pick_them() {
+    let s = model::default_scenario();
+    let l = Rc::new(layout(
+        &Topology::build(&s, &[]),
+        &s,
+        &LayoutOptions::default(),
+    ));
+    let (onpick, picked) = recorder::<String>();
+    let (ontoggle, _) = recorder::<String>();
+    let el = root();
+    Renderer::<TopologyView>::with_root_and_props(
+        el.clone(),
+        TopologyProps {
+            layout: l,
+            path: vec![],
+            packet: None,
+            reply: false,
+            selected_node: Some("node-2".into()),
+            highlight: vec!["pod/client".into()],
+            onpick,
+            ontoggle,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let devices: Vec<String> = all(&el, "[data-device]")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-device"))
+        .collect();
+    for d in [
+        "internet",
+        "router/vpc",
+        "node/node-1",
+        "pod/client",
+        "pod/web-2",
+    ] {
+        assert!(devices.iter().any(|x| x == d), "{d} in {devices:?}");
+    }
+    assert!(
+        one(&el, "g.node.selected")
+            .get_attribute("data-device")
+            .unwrap()
+            == "node/node-2"
+    );
+    assert!(one(&el, "g.hl").get_attribute("data-device").unwrap() == "pod/client");
+    click(&one(&el, "g[data-device=\"pod/web-1\"]"));
+    assert_eq!(*picked.borrow(), vec!["pod/web-1".to_string()]);
+}
+
+fn run_state() -> State {
+    let mut s = State::new();
+    s.apply(Action::Send);
+    s
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
+    let s = run_state();
+    let t = s.trace().unwrap().clone();
+    let (ondispatch, seen) = recorder::<Action>();
+    let el = root();
+    Renderer::<TracePanel>::with_root_and_props(
+        el.clone(),
+        TracePanelProps {
+            spec: s.spec.clone(),
+            run: s.run.clone().map(|mut r| {
+                r.step = r.hops();
+                r.playing = false;
+                r
+            }),
+            spread: None,
+            sources: Rc::new(state::sources(&s.scenario)),
+            destinations: Rc::new(state::destinations(&s.scenario)),
+            ondispatch,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let hops = all(&el, "ol.hops > li");
+    assert_eq!(hops.len(), t.hops.len());
+    assert_eq!(
+        hops[0].get_attribute("data-device").as_deref(),
+        Some("pod/client")
+    );
+    let verdict = one(&el, "#verdict");
+    assert_eq!(
+        verdict.get_attribute("data-verdict").as_deref(),
+        Some("delivered")
+    );
+    assert!(verdict
+        .text_content()
+        .unwrap()
+        .starts_with("Delivered to pod/web-"));
+    assert!(all(&el, "li.hop.nat").len() >= 2, "DNAT there, un-NAT back");
+    click(&one(&el, "button[aria-label=\"Back one hop\"]"));
+    assert_eq!(*seen.borrow(), vec![Action::StepTo(t.hops.len() - 1)]);
+    // The datalists offer the scenario's sources.
+    let options: Vec<String> = all(&el, "#sources option")
+        .iter()
+        .filter_map(|o| o.get_attribute("value"))
+        .collect();
+    assert!(options.contains(&"pod/client".to_string()), "{options:?}");
+}
+
+#[wasm_bindgen_test]
+async fn the_rules_panel_marks_what_the_trace_matched() {
+    let s = run_state();
+    let (ondispatch, seen) = recorder::<Action>();
+    let el = root();
+    Renderer::<RulesPanel>::with_root_and_props(
+        el.clone(),
+        RulesProps {
+            scenario: s.scenario.clone(),
+            node: Some("node-1".into()),
+            trace: s.run.as_ref().and_then(|r| r.trace.clone().ok()),
+            ondispatch,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let hits = all(&el, "mark.hit");
+    assert!(hits.len() >= 3, "{} marked lines", hits.len());
+    let mut order: Vec<usize> = hits
+        .iter()
+        .flat_map(|h| {
+            h.get_attribute("data-order")
+                .unwrap()
+                .split(',')
+                .map(|n| n.parse::<usize>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    order.sort();
+    assert_eq!(
+        order,
+        (1..=order.len()).collect::<Vec<_>>(),
+        "numbered in match order"
+    );
+    assert!(hits
+        .iter()
+        .any(|h| h.text_content().unwrap().contains("DNAT")));
+    let select = one(&el, "#rules-node")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    select.set_value("node-3");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    assert_eq!(
+        *seen.borrow(),
+        vec![Action::SelectNode(Some("node-3".into()))]
+    );
+}
+
+async fn set(i: &Element, v: &str) {
+    let i = i.dyn_ref::<HtmlInputElement>().unwrap();
+    i.set_value(v);
+    i.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
+    let s: Rc<Scenario> = Rc::new(model::default_scenario());
+    let (ondispatch, seen) = recorder::<Action>();
+    let el = root();
+    Renderer::<EditorPanel>::with_root_and_props(
+        el.clone(),
+        EditorProps {
+            scenario: s,
+            ondispatch,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let form = all(&el, "form.editor-form")
+        .into_iter()
+        .find(|f| f.get_attribute("aria-label").as_deref() == Some("Add a Route"))
+        .expect("the route form");
+    let inputs = all(&form, "input");
+    set(&inputs[0], "to-node-2").await;
+    set(&inputs[1], "10.3.240.0/99").await;
+    let invalid = all(&form, "[aria-invalid=\"true\"]");
+    assert_eq!(invalid.len(), 1, "one field is marked");
+    assert!(one(&form, "button[type=submit]").has_attribute("disabled"));
+    assert!(form.text_content().unwrap().contains("10.3.240.0/99"));
+    set(&inputs[1], "10.3.240.0/20").await;
+    assert!(all(&form, "[aria-invalid=\"true\"]").is_empty());
+    let next_hop = one(&form, "select")
+        .dyn_into::<HtmlSelectElement>()
+        .unwrap();
+    next_hop.set_value("node-2");
+    next_hop
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    click(&one(&form, "button[type=submit]"));
+    yew::scheduler::flush().await;
+    let seen = seen.borrow();
+    assert_eq!(seen.len(), 1, "one edit dispatched");
+    let Action::Edit(edit) = &seen[0] else {
+        panic!("an edit: {:?}", seen[0]);
+    };
+    let after = model::edit::apply(&model::default_scenario(), edit).unwrap();
+    assert_eq!(
+        after.scenario.routes[0].destination.to_string(),
+        "10.3.240.0/20"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn spec_defaults_match_the_first_preset() {
+    let spec = TraceSpec::default();
+    assert_eq!(spec.from, model::presets::PRESETS[0].from);
+}
