@@ -4,7 +4,9 @@
 //! uses, and the state, are compiled and tested natively too).
 
 use super::editor::EditorPanel;
+use super::embed::EmbedPage;
 use super::layout::{self, GhostNode, LayoutOptions};
+use super::route::{self, Page};
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
 use super::topology::TopologyView;
@@ -41,9 +43,117 @@ fn reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// What a page shows around the drawing and the trace.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Chrome {
+    /// The header: presets, undo/redo, sharing.
+    pub toolbar: bool,
+    /// The Edit and YAML panels (otherwise Trace and Rules only).
+    pub edit: bool,
+}
+
+impl Chrome {
+    pub const FULL: Chrome = Chrome {
+        toolbar: true,
+        edit: true,
+    };
+}
+
+/// The page the address asks for.
+fn current_page() -> Page {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return Page::Playground;
+    };
+    let search = location.search().unwrap_or_default();
+    let params: Vec<(String, String)> = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| js_sys::try_iter(&p).ok().flatten())
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let pair: js_sys::Array = entry.ok()?.into();
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect();
+    let hash = location.hash().unwrap_or_default();
+    route::page(&params, hash.trim_start_matches('#'))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
+    let page = use_memo((), |_| current_page());
+    match &*page {
+        Page::Embed(options) => html! { <EmbedPage options={options.clone()} /> },
+        _ => html! { <PlaygroundPage /> },
+    }
+}
+
+/// The playground: the user's own work, kept in the browser.
+#[function_component(PlaygroundPage)]
+fn playground_page() -> Html {
     let state = use_reducer(State::new);
+    let dispatch: Callback<Action> = {
+        let state = state.clone();
+        Callback::from(move |a| state.dispatch(a))
+    };
+    // Start-up: the saved workspace, then a share link in the fragment
+    // (which asks before replacing saved work).
+    {
+        let d = dispatch.clone();
+        use_effect_with((), move |_| {
+            keep::start_up(d);
+        });
+    }
+    // A share link pasted into the address bar of the open page: offered,
+    // never opened over the current work without asking.
+    {
+        let d = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "hashchange", move |_| {
+                    keep::open_fragment(d.clone(), None, true)
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // Autosave, keyed on the revision (every change of the scenario or the
+    // request); nothing is written before the first change.
+    {
+        let saved = keep::Snapshot {
+            scenario: state.scenario.clone(),
+            spec: state.run.is_some().then(|| state.spec.clone()),
+        };
+        let d = dispatch.clone();
+        let failed = use_mut_ref(|| false);
+        use_effect_with(state.revision, move |rev| {
+            if *rev > 0 {
+                let result = keep::save(&saved);
+                let was = std::mem::replace(&mut *failed.borrow_mut(), result.is_err());
+                if let (Err(e), false) = (result, was) {
+                    d.emit(Action::Say {
+                        error: true,
+                        text: format!("Your work is not being saved in this browser: {e}"),
+                    });
+                }
+            }
+        });
+    }
+
+    html! { <Workbench {state} chrome={Chrome::FULL} /> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WorkbenchProps {
+    pub state: UseReducerHandle<State>,
+    pub chrome: Chrome,
+}
+
+/// The drawing, the trace and the panels over one state.
+#[function_component(Workbench)]
+pub fn workbench(p: &WorkbenchProps) -> Html {
+    let state = p.state.clone();
+    let chrome = p.chrome;
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
@@ -100,50 +210,6 @@ pub fn app() -> Html {
                 )
             });
             move || drop(listener)
-        });
-    }
-
-    // Start-up: the saved workspace, then a share link in the fragment
-    // (which asks before replacing saved work).
-    {
-        let d = dispatch.clone();
-        use_effect_with((), move |_| {
-            keep::start_up(d);
-        });
-    }
-    // A share link pasted into the address bar of the open page: offered,
-    // never opened over the current work without asking.
-    {
-        let d = dispatch.clone();
-        use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                gloo::events::EventListener::new(&w, "hashchange", move |_| {
-                    keep::open_fragment(d.clone(), None, true)
-                })
-            });
-            move || drop(listener)
-        });
-    }
-    // Autosave, keyed on the revision (every change of the scenario or the
-    // request); nothing is written before the first change.
-    {
-        let saved = keep::Snapshot {
-            scenario: state.scenario.clone(),
-            spec: state.run.is_some().then(|| state.spec.clone()),
-        };
-        let d = dispatch.clone();
-        let failed = use_mut_ref(|| false);
-        use_effect_with(state.revision, move |rev| {
-            if *rev > 0 {
-                let result = keep::save(&saved);
-                let was = std::mem::replace(&mut *failed.borrow_mut(), result.is_err());
-                if let (Err(e), false) = (result, was) {
-                    d.emit(Action::Say {
-                        error: true,
-                        text: format!("Your work is not being saved in this browser: {e}"),
-                    });
-                }
-            }
         });
     }
 
@@ -249,6 +315,7 @@ pub fn app() -> Html {
 
     html! {
         <>
+            if chrome.toolbar {
             <header class="top">
                 <div class="brand">
                     <h1>{ "k8s-netlab" }</h1>
@@ -276,6 +343,7 @@ pub fn app() -> Html {
                     }} title="A link that opens this scenario and trace">{ "Share link" }</button>
                 </nav>
             </header>
+            }
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", (n.kind == NoticeKind::Error).then_some("bad"))} role="alert" id="notice">
                     <p>{ &n.text }</p>
@@ -310,15 +378,17 @@ pub fn app() -> Html {
                         <TopologyView layout={(*drawing).clone()} {path} {packet} {reply}
                             selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} />
                     </div>
-                    { node_actions(&state.scenario, &dispatch) }
+                    if chrome.edit { { node_actions(&state.scenario, &dispatch) } }
                     { services_view(&state.scenario) }
                 </section>
                 <aside class="side">
                     <div class="tabs" role="tablist" aria-label="Panels">
                         { tab_button(Tab::Trace, "Trace", "tab-trace") }
                         { tab_button(Tab::Rules, "Rules", "tab-rules") }
-                        { tab_button(Tab::Edit, "Edit", "tab-edit") }
-                        { tab_button(Tab::Yaml, "YAML", "tab-yaml") }
+                        if chrome.edit {
+                            { tab_button(Tab::Edit, "Edit", "tab-edit") }
+                            { tab_button(Tab::Yaml, "YAML", "tab-yaml") }
+                        }
                     </div>
                     { match *tab {
                         Tab::Trace => html! { <TracePanel spec={state.spec.clone()} run={state.run.clone()}

@@ -2,9 +2,12 @@
 //! the engine and draws what they return.
 
 #[cfg(target_arch = "wasm32")]
-mod app;
+pub mod app;
 pub mod editor;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
 pub mod layout;
+pub mod route;
 pub mod rules;
 pub mod share;
 pub mod state;

@@ -1,0 +1,61 @@
+// The embed demo page: three widgets from `embed.js`, each an iframe of the
+// embed view that loads its preset, shows its trace, has no editor chrome
+// unless editable, and sizes itself; nothing leaves the page's origin and
+// nothing is logged as an error.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { serve } from './serve.mjs';
+import { launch } from './browser.mjs';
+
+test('the demo page shows three working widgets', async () => {
+  const server = await serve('dist');
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1200, height: 900 });
+    const errors = [];
+    const offOrigin = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:')) offOrigin.push(u);
+    });
+    await page.goto(server.url + 'demo.html', { waitUntil: 'load' });
+    assert.deepEqual(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('netlab'))), ['netlab']);
+    const expected = {
+      'w-clusterip': { verdict: 'delivered', editable: false },
+      'w-wrong-port': { verdict: 'refused', editable: false },
+      'w-nodeport': { verdict: 'delivered', editable: true },
+    };
+    for (const [id, want] of Object.entries(expected)) {
+      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+      const iframe = page.locator(`#${id} iframe`);
+      await iframe.waitFor();
+      const frame = page.frameLocator(`#${id} iframe`);
+      await frame.locator('#verdict:not([data-verdict="pending"])').waitFor({ timeout: 20000 });
+      assert.equal(await frame.locator('#verdict').getAttribute('data-verdict'), want.verdict, id);
+      assert.equal(await frame.locator('header.top').count(), 0, `${id}: no toolbar`);
+      assert.equal(await frame.locator('#tab-edit').count(), want.editable ? 1 : 0, `${id}: editing panels`);
+      assert.ok(await frame.locator('svg.topology g.node').count() >= 3, `${id}: the drawing`);
+      // The widget reported its height and the frame took it.
+      await page.waitForFunction((sel) => {
+        const f = document.querySelector(sel);
+        return f && f.height !== f.parentElement.dataset.height;
+      }, `#${id} iframe`);
+      const src = await iframe.getAttribute('src');
+      assert.match(src, /index\.html\?embed=1&preset=/);
+    }
+    // The host page's own styles are untouched: no stylesheet was added.
+    assert.equal(await page.evaluate(() => document.styleSheets.length), 1);
+    fs.mkdirSync('target/e2e', { recursive: true });
+    await page.screenshot({ path: 'target/e2e/embed-demo.png', fullPage: true });
+    assert.deepEqual(errors, [], 'console errors');
+    assert.deepEqual(offOrigin, [], 'requests off the page origin');
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
