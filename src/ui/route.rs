@@ -146,7 +146,7 @@ mod tests {
         assert_eq!(o.source, Source::Share("s=1.xyz".into()));
         assert!(o.editable);
         assert_eq!(o.lang.as_deref(), Some("ko"));
-        assert_eq!(e(&[("embed", ""), ("editable", "0")], "").editable, false);
+        assert!(!e(&[("embed", ""), ("editable", "0")], "").editable);
         assert_eq!(e(&[("embed", "")], "").source, Source::Default);
         assert_eq!(
             e(&[("embed", ""), ("src", "scenarios/x.yaml")], "").source,
