@@ -4,6 +4,7 @@
 #[cfg(target_arch = "wasm32")]
 mod app;
 pub mod editor;
+pub mod i18n;
 pub mod layout;
 pub mod rules;
 pub mod share;
