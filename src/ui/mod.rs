@@ -6,6 +6,7 @@ mod app;
 pub mod editor;
 pub mod i18n;
 pub mod layout;
+pub mod lessons;
 pub mod rules;
 pub mod share;
 pub mod state;
