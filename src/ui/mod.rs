@@ -13,6 +13,7 @@ pub mod state;
 pub mod storage;
 pub mod topology;
 pub mod trace_view;
+pub mod tutorial;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]
