@@ -122,6 +122,13 @@ const CASES: &[Case] = &[
         verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2", server_src: "*",
         reply: Some(Delivered), client_sees: "10.100.0.3:30080", reason: "",
     },
+    Case {
+        name: "step 10: LoadBalancer, externalTrafficPolicy Cluster: any node, source masqueraded",
+        scenario: "static/scenarios/lb-traffic-policy.yaml",
+        from: "internet", to: "198.51.100.10:80", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2 | pod/web-3", server_src: "*",
+        reply: Some(Delivered), client_sees: "198.51.100.10:80", reason: "",
+    },
     // ---- ClusterIP.
     Case {
         name: "ClusterIP, backend on the client's node: bridged through br_netfilter, reply un-DNATed",

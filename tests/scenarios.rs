@@ -89,7 +89,9 @@ fn presets_follow_the_story_in_order() {
     let mut sorted = steps.clone();
     sorted.sort();
     assert_eq!(steps, sorted, "presets are listed in story order");
-    assert!(steps.iter().all(|s| (1..=9).contains(s)), "{steps:?}");
+    // 1-9 are STORY.md's steps; 10 and on go past the seed, as the series
+    // does (LoadBalancer Services in a cloud).
+    assert!(steps.iter().all(|s| (1..=10).contains(s)), "{steps:?}");
 }
 
 #[test]

@@ -274,3 +274,114 @@ async fn spec_defaults_match_the_first_preset() {
     let spec = TraceSpec::default();
     assert_eq!(spec.from, model::presets::PRESETS[0].from);
 }
+
+#[wasm_bindgen_test]
+async fn a_lesson_shows_its_task_and_checks_the_live_state() {
+    use k8s_netlab::ui::i18n::Lang;
+    use k8s_netlab::ui::lessons::{lesson, LESSONS};
+    use k8s_netlab::ui::tutorial::{LessonPanel, LessonPanelProps};
+    let (i, l) = lesson("external-clusterip").unwrap();
+    let mut s = State::new();
+    s.apply(Action::LoadPreset(l.preset.into()));
+    let (onreset, resets) = recorder::<()>();
+    let el = root();
+    let props = |state: State, lang: Lang, onreset: Callback<()>| LessonPanelProps {
+        index: i,
+        state: Rc::new(state),
+        lang,
+        done_before: false,
+        onreset,
+    };
+    let mut r = Renderer::<LessonPanel>::with_root_and_props(
+        el.clone(),
+        props(s.clone(), Lang::En, onreset.clone()),
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let text = el.text_content().unwrap();
+    assert!(
+        text.contains(&format!("Lesson {} of {}", i + 1, LESSONS.len())),
+        "{text}"
+    );
+    assert!(text.contains(l.task.en));
+    let check = one(&el, "#lesson-check");
+    assert_eq!(check.get_attribute("role").as_deref(), Some("status"));
+    assert_eq!(check.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert_eq!(check.get_attribute("data-done").as_deref(), Some("false"));
+    assert_eq!(
+        one(&el, "#lesson-prev").get_attribute("href").as_deref(),
+        Some(format!("?lesson={}", LESSONS[i - 1].id).as_str())
+    );
+    assert_eq!(
+        one(&el, "#lesson-next").get_attribute("href").as_deref(),
+        Some(format!("?lesson={}", LESSONS[i + 1].id).as_str())
+    );
+    assert!(all(&el, "[style]").is_empty(), "no inline styles (CSP)");
+    click(&one(&el, "#lesson-reset"));
+    yew::scheduler::flush().await;
+    assert_eq!(resets.borrow().len(), 1);
+    // The learner sends and watches: the check passes, in Korean too.
+    s.apply(Action::SetSpec(TraceSpec {
+        from: "internet".into(),
+        to: "svc/web:80".into(),
+        ..s.spec.clone()
+    }));
+    s.apply(Action::Send);
+    s.apply(Action::StepTo(usize::MAX));
+    r.update(props(s, Lang::Ko, onreset));
+    yew::scheduler::flush().await;
+    let check = one(&el, "#lesson-check");
+    assert_eq!(check.get_attribute("data-done").as_deref(), Some("true"));
+    assert!(check.text_content().unwrap().contains(l.done.ko));
+    assert!(el.text_content().unwrap().contains(l.title.ko));
+}
+
+#[wasm_bindgen_test]
+async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
+    use k8s_netlab::ui::i18n::Lang;
+    use k8s_netlab::ui::lessons::LESSONS;
+    use k8s_netlab::ui::tutorial::{LessonIndex, LessonIndexProps, LessonPanel, LessonPanelProps};
+    for (index, prev, next) in [(0, false, true), (LESSONS.len() - 1, true, false)] {
+        let el = root();
+        Renderer::<LessonPanel>::with_root_and_props(
+            el.clone(),
+            LessonPanelProps {
+                index,
+                state: Rc::new(State::new()),
+                lang: Lang::En,
+                done_before: true,
+                onreset: Callback::noop(),
+            },
+        )
+        .render();
+        yew::scheduler::flush().await;
+        assert_eq!(el.query_selector("#lesson-prev").unwrap().is_some(), prev);
+        assert_eq!(el.query_selector("#lesson-next").unwrap().is_some(), next);
+        assert!(el.query_selector(".lesson-done-before").unwrap().is_some());
+    }
+    let el = root();
+    Renderer::<LessonIndex>::with_root_and_props(
+        el.clone(),
+        LessonIndexProps {
+            lang: Lang::En,
+            done: vec![LESSONS[1].id.to_string()],
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let links: Vec<String> = all(&el, "li > a")
+        .iter()
+        .filter_map(|a| a.get_attribute("href"))
+        .collect();
+    let want: Vec<String> = LESSONS
+        .iter()
+        .map(|l| format!("?lesson={}", l.id))
+        .collect();
+    assert_eq!(links, want);
+    let done: Vec<String> = all(&el, "li.done")
+        .iter()
+        .filter_map(|li| li.get_attribute("data-lesson"))
+        .collect();
+    assert_eq!(done, vec![LESSONS[1].id.to_string()]);
+    assert_eq!(all(&el, ".lesson-mark").len(), 1);
+}

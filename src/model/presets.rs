@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Preset {
     pub id: &'static str,
-    /// The STORY.md step it shows.
+    /// The STORY.md step it shows (10 and on: where the series goes next).
     pub step: u8,
     pub title: &'static str,
     /// The scenario, multi-document YAML.
@@ -78,6 +78,14 @@ pub const PRESETS: &[Preset] = &[
         yaml: scenario!("nodeport.yaml"),
         from: "10.100.0.10",
         to: "10.100.0.3:30080",
+    },
+    Preset {
+        id: "lb-traffic-policy",
+        step: 10,
+        title: "Health checks and the client's address: externalTrafficPolicy",
+        yaml: scenario!("lb-traffic-policy.yaml"),
+        from: "internet",
+        to: "198.51.100.10:80",
     },
 ];
 

@@ -6,7 +6,9 @@ pub mod app;
 pub mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
+pub mod i18n;
 pub mod layout;
+pub mod lessons;
 pub mod route;
 pub mod rules;
 pub mod share;
@@ -14,6 +16,7 @@ pub mod state;
 pub mod storage;
 pub mod topology;
 pub mod trace_view;
+pub mod tutorial;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

@@ -56,6 +56,10 @@ pub struct Run {
     /// How many hops are shown (0..=hops.len()).
     pub step: usize,
     pub playing: bool,
+    /// The user sent it (Send, Send another), rather than the trace
+    /// re-running by itself after a preset loaded or the scenario changed.
+    /// The tutorial's checks ask for a trace the learner sent.
+    pub sent: bool,
 }
 
 impl Run {
@@ -509,6 +513,7 @@ impl State {
             trace,
             step: if play { 0 } else { hops },
             playing: play && hops > 0,
+            sent: play,
         });
     }
 
@@ -861,6 +866,23 @@ mod tests {
         s.apply(Action::Redo);
         assert!(s.scenario.node(&target).is_none());
         assert!(!s.trace().unwrap().succeeded());
+    }
+
+    #[test]
+    fn a_run_knows_whether_it_was_sent() {
+        let mut s = State::new();
+        s.apply(Action::LoadPreset("clusterip".into()));
+        assert!(!s.run.as_ref().unwrap().sent, "shown by loading, not sent");
+        s.apply(Action::Send);
+        assert!(s.run.as_ref().unwrap().sent);
+        s.apply(Action::StepTo(usize::MAX));
+        assert!(s.run.as_ref().unwrap().sent);
+        s.apply(Action::Edit(Edit::RemoveNode("node-3".into())));
+        assert!(!s.run.as_ref().unwrap().sent, "re-run by the edit");
+        s.apply(Action::SendAnother);
+        assert!(s.run.as_ref().unwrap().sent);
+        s.apply(Action::Undo);
+        assert!(!s.run.as_ref().unwrap().sent);
     }
 
     #[test]

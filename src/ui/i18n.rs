@@ -1,0 +1,82 @@
+//! The tutorial's two languages: text kept as pairs of `&'static str`, one
+//! per language, chosen at render time. Plain data, no formatting.
+
+/// A language the tutorial is written in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ko,
+}
+
+impl Lang {
+    /// The language of a BCP 47 tag (`ko`, `ko-KR`, `KO_kr`): Korean for
+    /// the `ko` language subtag, English for anything else.
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("ko") {
+            Lang::Ko
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The tag for `lang` attributes and links: `en` or `ko`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+/// One piece of text in both languages.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Text {
+    pub en: &'static str,
+    pub ko: &'static str,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Ko => self.ko,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_pick_korean_only_for_ko() {
+        for tag in ["ko", "ko-KR", "KO", "ko_KR", " ko-kr ", "ko-Kore-KR"] {
+            assert_eq!(Lang::from_tag(tag), Lang::Ko, "{tag:?}");
+        }
+        for tag in ["en", "en-US", "", "k", "kok", "kor", "ja-JP", "-ko", "x-ko"] {
+            assert_eq!(Lang::from_tag(tag), Lang::En, "{tag:?}");
+        }
+        assert_eq!(Lang::default(), Lang::En);
+    }
+
+    #[test]
+    fn codes_read_back() {
+        for lang in [Lang::En, Lang::Ko] {
+            assert_eq!(Lang::from_tag(lang.code()), lang);
+        }
+        assert_eq!(Lang::En.code(), "en");
+        assert_eq!(Lang::Ko.code(), "ko");
+    }
+
+    #[test]
+    fn text_gives_each_language() {
+        let t = Text {
+            en: "Send",
+            ko: "보내기",
+        };
+        assert_eq!(t.get(Lang::En), "Send");
+        assert_eq!(t.get(Lang::Ko), "보내기");
+    }
+}

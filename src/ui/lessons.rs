@@ -1,0 +1,754 @@
+//! The tutorial: the story of `seed/STORY.md` as lessons, in English and
+//! Korean. Each lesson starts from a preset, asks the learner to do one
+//! thing in the playground, and checks from the app's [`State`] (the
+//! trace's structured fields, the scenario) that it was done and seen.
+//! A check wants a trace the learner sent (`Run::sent`) and watched to
+//! its verdict, so a lesson is never passed by loading it.
+
+use super::i18n::Text;
+use super::state::{entry_node, State};
+use crate::engine::packet::Packet;
+use crate::engine::request::Request;
+use crate::engine::trace::{Trace, Verdict};
+use crate::model::{NextHop, Node, Scenario, Service, TrafficPolicy};
+
+/// One lesson.
+pub struct Lesson {
+    /// Stable: links (`?lesson=ID`) and saved progress refer to it.
+    pub id: &'static str,
+    pub title: Text,
+    /// Paragraphs.
+    pub body: &'static [Text],
+    /// The preset the lesson starts from (`model::presets`).
+    pub preset: &'static str,
+    /// What the learner does in the playground.
+    pub task: Text,
+    /// What the check says once it passes.
+    pub done: Text,
+    /// True once the task is done and its result shown.
+    pub check: fn(&State) -> bool,
+}
+
+const fn t(en: &'static str, ko: &'static str) -> Text {
+    Text { en, ko }
+}
+
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "clusterip",
+        title: t(
+            "A pod reaches a Service through its ClusterIP",
+            "파드는 ClusterIP로 서비스에 접근한다",
+        ),
+        body: &[
+            t(
+                "Applications talk in connections and requests: TCP at layer 4, HTTP or RPC at layer 7. The routers and netfilter rules that carry them decide on something smaller: single IP packets, by their layer 3 header. Every hop in this playground shows that header as it is at that point.",
+                "애플리케이션은 연결과 요청으로 통신합니다. L4의 TCP, L7의 HTTP나 RPC가 그렇습니다. 하지만 이를 실어 나르는 라우터와 netfilter 규칙이 판단하는 기준은 그보다 작은 단위, 곧 IP 패킷의 L3 헤더입니다. 이 플레이그라운드의 홉마다 그 지점에서의 헤더가 그대로 표시됩니다.",
+            ),
+            t(
+                "A Service gives a group of pods one stable address, the ClusterIP (here 10.3.241.152). Clients use it without knowing where the pods are; the Service's label selector decides which pods stand behind it.",
+                "서비스는 여러 파드 앞에 변하지 않는 주소 하나, ClusterIP(여기서는 10.3.241.152)를 둡니다. 클라이언트는 파드가 어디 있는지 몰라도 이 주소로 접근하고, 어떤 파드가 그 뒤에 설지는 서비스의 레이블 셀렉터가 정합니다.",
+            ),
+            t(
+                "No machine owns that address. When the client pod sends to it, netfilter on the client's own node rewrites the destination to one backend pod (DNAT), which may run on another node. From there it is ordinary routing: out of the node, through the VPC router, into the pod's node and across its cbr0 bridge.",
+                "ClusterIP를 가진 장비는 어디에도 없습니다. 클라이언트 파드가 이 주소로 보내면, 클라이언트가 있는 노드의 netfilter가 목적지를 백엔드 파드 하나로 바꿉니다(DNAT). 그 파드는 다른 노드에 있을 수도 있습니다. 그다음은 평범한 라우팅입니다. 노드를 나와 VPC 라우터를 지나 파드가 있는 노드로 들어가고, cbr0 브리지를 거쳐 파드에 닿습니다.",
+            ),
+            t(
+                "The reply comes back the same way. Conntrack remembers the rewrite and reverses it, so the client sees the answer come from the ClusterIP, not from the pod.",
+                "응답도 같은 길로 돌아옵니다. conntrack이 앞서 바꾼 주소를 기억했다가 되돌리기 때문에, 클라이언트는 파드가 아니라 ClusterIP가 응답한 것으로 봅니다.",
+            ),
+        ],
+        preset: "clusterip",
+        task: t(
+            "Send a packet from pod/client to svc/web:80 and follow it hop by hop: find the DNAT on node-1, and where the reply's address is turned back.",
+            "pod/client에서 svc/web:80으로 패킷을 보내고 홉을 하나씩 따라가 보세요. node-1에서 일어나는 DNAT와, 응답의 주소가 되돌려지는 지점을 찾아보세요.",
+        ),
+        done: t(
+            "Delivered to a backend pod, and the answer reached the client from the ClusterIP.",
+            "백엔드 파드에 전달되었고, 응답은 ClusterIP에서 온 것으로 클라이언트에 도착했습니다.",
+        ),
+        check: check_clusterip,
+    },
+    Lesson {
+        id: "external-clusterip",
+        title: t(
+            "The ClusterIP works only inside the cluster",
+            "ClusterIP는 클러스터 안에서만 통한다",
+        ),
+        body: &[
+            t(
+                "The DNAT you just saw happens in netfilter on a node. A packet has to reach a node before any rule can rewrite it.",
+                "앞에서 본 DNAT는 노드의 netfilter에서 일어납니다. 규칙이 패킷을 바꾸려면 먼저 패킷이 노드에 도착해야 합니다.",
+            ),
+            t(
+                "Inside the cluster that comes for free: a pod's packets always leave through its own node. A client on the internet has no such node. Its packet goes to the VPC router, which knows the node network and each node's pod range, but nothing about the service range 10.3.240.0/20.",
+                "클러스터 안에서는 이 조건이 저절로 채워집니다. 파드가 보낸 패킷은 언제나 자기 노드를 거쳐 나가니까요. 인터넷의 클라이언트에게는 그런 노드가 없습니다. 패킷은 VPC 라우터로 가는데, 라우터는 노드 네트워크와 노드별 파드 대역은 알아도 서비스 대역 10.3.240.0/20은 모릅니다.",
+            ),
+            t(
+                "So the router drops the packet: it has no route. A ClusterIP only means something where kube-proxy's rules are.",
+                "그래서 라우터는 경로가 없어 패킷을 버립니다. ClusterIP는 kube-proxy의 규칙이 있는 곳에서만 의미가 있는 주소입니다.",
+            ),
+        ],
+        preset: "external-clusterip",
+        task: t(
+            "Send a packet from the internet to the ClusterIP, svc/web:80, and read why it was dropped.",
+            "인터넷에서 ClusterIP(svc/web:80)로 패킷을 보내고, 왜 버려졌는지 읽어 보세요.",
+        ),
+        done: t(
+            "Dropped: nothing outside the nodes routes the service range.",
+            "버려졌습니다. 노드 바깥에는 서비스 대역으로 가는 경로가 없습니다.",
+        ),
+        check: check_external_clusterip,
+    },
+    Lesson {
+        id: "static-route",
+        title: t("A static route to one node", "노드 하나로 가는 정적 경로"),
+        body: &[
+            t(
+                "The first idea is to teach the router: a static route that sends the whole service range to one node. That node receives the packet, its netfilter rewrites it as before, and a pod answers.",
+                "가장 먼저 떠오르는 방법은 라우터에 길을 알려 주는 것입니다. 서비스 대역 전체를 노드 하나로 보내는 정적 경로를 추가하면, 그 노드가 패킷을 받아 앞에서처럼 netfilter로 목적지를 바꾸고 파드가 응답합니다.",
+            ),
+            t(
+                "It works, and the address can even get a friendly DNS name. But look at where the traffic enters: every external connection goes through that one node, whichever pod serves it in the end.",
+                "실제로 동작하고, 주소에 알기 쉬운 DNS 이름을 붙일 수도 있습니다. 하지만 트래픽이 어디로 들어오는지 보세요. 마지막에 어느 파드가 응답하든, 외부 연결은 모두 그 노드 하나를 거칩니다.",
+            ),
+            t(
+                "Once it works, send many connections at once: the count by entry node shows a single node carrying all of them.",
+                "연결이 되면 한 번에 여러 연결을 보내 보세요. 진입 노드별 집계에 노드가 하나만 나타납니다.",
+            ),
+        ],
+        preset: "external-clusterip",
+        task: t(
+            "In the editor's Static routes, add a route for 10.3.240.0/20 with node-2 as the next hop, then send from the internet to svc/web:80 again.",
+            "편집기의 Static routes에서 10.3.240.0/20의 다음 홉을 node-2로 하는 경로를 추가한 뒤, 인터넷에서 svc/web:80으로 다시 보내 보세요.",
+        ),
+        done: t(
+            "Delivered, entering through the node the route points at.",
+            "전달되었습니다. 경로가 가리키는 노드를 거쳐 들어왔습니다.",
+        ),
+        check: check_static_route,
+    },
+    Lesson {
+        id: "node-removed",
+        title: t("Nodes come and go", "노드는 언제든 사라진다"),
+        body: &[
+            t(
+                "Nodes are not permanent. A cloud replaces a failed VM with a new one, an autoscaler adds and removes nodes, an upgrade drains and recreates them. Names and addresses change.",
+                "노드는 영구적인 존재가 아닙니다. 클라우드는 고장 난 VM을 새 VM으로 바꾸고, 오토스케일러는 노드를 늘렸다 줄이며, 업그레이드는 노드를 비우고 새로 만듭니다. 이름도 주소도 바뀝니다.",
+            ),
+            t(
+                "The static route knows none of this. When its node goes away, the router still sends the service range there, and every external connection is lost while the other nodes and pods are perfectly healthy.",
+                "정적 경로는 이런 변화를 모릅니다. 경로가 가리키던 노드가 사라져도 라우터는 여전히 서비스 대역을 그쪽으로 보내고, 다른 노드와 파드가 멀쩡한데도 외부 연결은 모두 실패합니다.",
+            ),
+            t(
+                "And as long as the node lives, it carries the whole load alone. Keeping routers outside the cluster in step with it is not Kubernetes' job; what is needed is something that spreads clients over whichever nodes exist.",
+                "노드가 살아 있는 동안에는 모든 부하를 혼자 짊어집니다. 클러스터 밖의 라우터를 클러스터 변화에 맞춰 관리하는 것은 쿠버네티스의 일이 아닙니다. 지금 있는 노드들에 클라이언트를 나눠 주는 무언가가 필요합니다.",
+            ),
+        ],
+        preset: "static-route",
+        task: t(
+            "Remove node-2, the node the route points at (Remove in the editor's node list), then send from the internet to svc/web:80 again.",
+            "경로가 가리키는 노드 node-2를 제거한 뒤(편집기 노드 목록의 Remove), 인터넷에서 svc/web:80으로 다시 보내 보세요.",
+        ),
+        done: t(
+            "Dropped: the route points at a node that no longer exists.",
+            "버려졌습니다. 경로가 더 이상 존재하지 않는 노드를 가리킵니다.",
+        ),
+        check: check_node_removed,
+    },
+    Lesson {
+        id: "load-balancer",
+        title: t(
+            "A load balancer spreads clients over the nodes",
+            "로드 밸런서가 클라이언트를 노드에 나눈다",
+        ),
+        body: &[
+            t(
+                "The usual answer is a load balancer. To do its job it needs three things: (a) a public IP for clients to connect to, (b) the nodes' addresses to spread the traffic over, and (c) a way to turn traffic arriving at a node into traffic for the Service.",
+                "보통은 로드 밸런서로 해결합니다. 로드 밸런서가 제 역할을 하려면 세 가지가 필요합니다. (a) 클라이언트가 접속할 공인 IP, (b) 트래픽을 나눠 보낼 노드들의 주소, (c) 노드에 도착한 트래픽을 서비스로 넘기는 방법입니다.",
+            ),
+            t(
+                "A Service of type LoadBalancer asks the cloud for all of them. Here the load balancer's public address is 198.51.100.10, and the cloud keeps its list of nodes current as nodes come and go.",
+                "LoadBalancer 타입 서비스를 만들면 클라우드에 이것들을 모두 요청하게 됩니다. 여기서 로드 밸런서의 공인 주소는 198.51.100.10이고, 노드가 생기고 사라질 때마다 클라우드가 노드 목록을 갱신합니다.",
+            ),
+            t(
+                "(a) and (b) are infrastructure the cloud provides. (c) is the hard part, and the next lessons look at it closely.",
+                "(a)와 (b)는 클라우드가 제공하는 인프라로 해결됩니다. 어려운 것은 (c)이고, 다음 레슨에서 자세히 살펴봅니다.",
+            ),
+        ],
+        preset: "load-balancer",
+        task: t(
+            "Send from the internet to 198.51.100.10:80, then send many connections at once (Send 1000) and see which nodes they enter.",
+            "인터넷에서 198.51.100.10:80으로 보낸 다음, 여러 연결을 한 번에 보내(Send 1000) 어느 노드로 들어오는지 확인해 보세요.",
+        ),
+        done: t(
+            "Delivered through the load balancer, and the connections entered more than one node.",
+            "로드 밸런서를 거쳐 전달되었고, 연결이 여러 노드로 나뉘어 들어왔습니다.",
+        ),
+        check: check_load_balancer,
+    },
+    Lesson {
+        id: "nodeport-wrong-port",
+        title: t(
+            "A node's address with the Service port is refused",
+            "노드 주소와 서비스 포트로는 연결되지 않는다",
+        ),
+        body: &[
+            t(
+                "For (c), the obvious attempt is to send to a node's own address with the Service's port, such as 10.100.0.3:80. Here a host on the node network, 10.100.0.10, plays the load balancer.",
+                "(c)를 위해 가장 먼저 시도해 볼 만한 것은 노드 자신의 주소에 서비스 포트를 붙여 보내는 것입니다. 10.100.0.3:80처럼요. 여기서는 노드 네트워크의 호스트 10.100.0.10이 로드 밸런서 역할을 합니다.",
+            ),
+            t(
+                "It fails. kube-proxy's rules pick out packets addressed to a Service; a node's address with port 80 matches none of them. The packet is simply delivered to the node itself, where no process listens on port 80, and the node refuses the connection.",
+                "이 방법은 실패합니다. kube-proxy의 규칙은 서비스 주소로 향하는 패킷만 골라내고, 노드 주소와 80번 포트의 조합은 어느 규칙에도 걸리지 않습니다. 패킷은 그냥 노드 자신에게 전달되는데, 노드에는 80번 포트에서 기다리는 프로세스가 없으니 연결이 거부됩니다.",
+            ),
+            t(
+                "The two networks do not meet by themselves: the Service addresses netfilter translates are one world, the node network is another. Something has to bridge them.",
+                "두 네트워크는 저절로 만나지 않습니다. netfilter가 변환하는 서비스 주소와 노드 네트워크는 서로 다른 세계입니다. 둘을 이어 줄 다리가 필요합니다.",
+            ),
+        ],
+        preset: "nodeport-wrong-port",
+        task: t(
+            "Send from 10.100.0.10 to 10.100.0.3:80 and see which device answers, and how.",
+            "10.100.0.10에서 10.100.0.3:80으로 보내고, 어느 장비가 어떻게 응답하는지 확인해 보세요.",
+        ),
+        done: t(
+            "Refused: the packet reached the node itself, and nothing listens on that port.",
+            "거부되었습니다. 패킷이 노드 자신에게 도착했지만 그 포트에서 기다리는 프로세스가 없습니다.",
+        ),
+        check: check_nodeport_wrong_port,
+    },
+    Lesson {
+        id: "nodeport",
+        title: t(
+            "NodePort bridges the node network and the Service",
+            "NodePort가 노드 네트워크와 서비스를 잇는다",
+        ),
+        body: &[
+            t(
+                "That bridge is the NodePort. For a Service of type NodePort, kube-proxy reserves a port from 30000-32767 (here 30080) on every node's address. Traffic to any node on that port is forwarded to the Service, and the ClusterIP keeps working as before.",
+                "그 다리가 NodePort입니다. NodePort 타입 서비스를 만들면 kube-proxy가 30000-32767 범위의 포트 하나(여기서는 30080)를 모든 노드의 주소에 엽니다. 어느 노드든 이 포트로 들어온 트래픽은 서비스로 전달되고, ClusterIP도 이전처럼 동작합니다.",
+            ),
+            t(
+                "The chosen pod may run on another node, so the entry node also rewrites the source to its own address (masquerade). The pod answers that node, the reply leaves the way it came in, and conntrack reverses both rewrites.",
+                "선택된 파드는 다른 노드에 있을 수 있으므로, 트래픽이 들어온 노드는 출발지도 자기 주소로 바꿉니다(masquerade). 파드는 그 노드에 응답하고, 응답은 들어온 길로 나가며, conntrack이 두 변환을 모두 되돌립니다.",
+            ),
+            t(
+                "A load balancer can now send to nodeIP:30080 on any node. Losing a node removes one entry point, not the Service.",
+                "이제 로드 밸런서는 어느 노드든 nodeIP:30080으로 보내면 됩니다. 노드 하나가 사라지면 진입점 하나가 줄 뿐, 서비스가 사라지지는 않습니다.",
+            ),
+        ],
+        preset: "nodeport",
+        task: t(
+            "Send from 10.100.0.10 to 10.100.0.3:30080 and compare the source the pod sees with the client's address.",
+            "10.100.0.10에서 10.100.0.3:30080으로 보내고, 파드가 보는 출발지 주소를 클라이언트 주소와 비교해 보세요.",
+        ),
+        done: t(
+            "Delivered to a pod, which saw a node's address as the source, not the client's.",
+            "파드에 전달되었습니다. 파드가 본 출발지는 클라이언트가 아니라 노드의 주소였습니다.",
+        ),
+        check: check_nodeport,
+    },
+    Lesson {
+        id: "lb-traffic-policy",
+        title: t(
+            "Health checks and the client's address",
+            "헬스 체크와 클라이언트 주소",
+        ),
+        body: &[
+            t(
+                "In a cloud, a LoadBalancer Service is a NodePort Service plus a load balancer the cloud sets up. The load balancer sends only to nodes that pass its health check, and what the check asks depends on the Service's externalTrafficPolicy.",
+                "클라우드에서 LoadBalancer 서비스는 NodePort 서비스에 클라우드가 설정하는 로드 밸런서를 더한 것입니다. 로드 밸런서는 헬스 체크를 통과한 노드로만 트래픽을 보내는데, 무엇을 확인하는지는 서비스의 externalTrafficPolicy에 따라 다릅니다.",
+            ),
+            t(
+                "With Cluster, the default, every Ready node passes. A node may hand the connection to a pod on another node, so it masquerades the source, and the pod sees a node's address instead of the client's (203.0.113.10 here).",
+                "기본값인 Cluster에서는 Ready 상태인 노드가 모두 통과합니다. 노드는 연결을 다른 노드의 파드에 넘길 수 있으므로 출발지를 masquerade하고, 그래서 파드는 클라이언트 주소(여기서는 203.0.113.10) 대신 노드의 주소를 봅니다.",
+            ),
+            t(
+                "With Local, a node sends external traffic only to its own pods. Nothing needs masquerading, and the pod sees the real client. Nodes without a ready pod of the Service must then be left out: kube-proxy answers on the Service's healthCheckNodePort with 200 where a local pod is ready and 503 elsewhere, and the load balancer follows.",
+                "Local에서는 노드가 외부 트래픽을 자기 노드의 파드로만 보냅니다. masquerade가 필요 없으니 파드는 실제 클라이언트 주소를 봅니다. 그 대신 서비스의 준비된 파드가 없는 노드는 빠져야 합니다. kube-proxy는 서비스의 healthCheckNodePort에서 준비된 로컬 파드가 있으면 200, 없으면 503으로 응답하고, 로드 밸런서는 그 결과를 따릅니다.",
+            ),
+            t(
+                "The price is balance: the load balancer splits traffic per node, not per pod. Here node-2 runs two pods and node-3 one, so with Local web-3 alone takes half of all connections, and node-1 gets none.",
+                "대가는 균형입니다. 로드 밸런서는 파드가 아니라 노드 단위로 트래픽을 나눕니다. 여기서는 node-2에 파드가 둘, node-3에 하나 있으므로 Local에서는 web-3 혼자 전체 연결의 절반을 받고, node-1로는 아무것도 가지 않습니다.",
+            ),
+        ],
+        preset: "lb-traffic-policy",
+        task: t(
+            "Set the Service's externalTrafficPolicy to Local, send from the internet to 198.51.100.10:80, and look at the source address the pod sees.",
+            "서비스의 externalTrafficPolicy를 Local로 바꾸고 인터넷에서 198.51.100.10:80으로 보낸 뒤, 파드가 보는 출발지 주소를 확인해 보세요.",
+        ),
+        done: t(
+            "Delivered with the client's own address, through a node that runs a ready pod.",
+            "클라이언트 주소 그대로 전달되었습니다. 준비된 파드가 있는 노드를 거쳤습니다.",
+        ),
+        check: check_lb_traffic_policy,
+    },
+];
+
+/// The lesson with this id, and its place in [`LESSONS`].
+pub fn lesson(id: &str) -> Option<(usize, &'static Lesson)> {
+    LESSONS.iter().enumerate().find(|(_, l)| l.id == id)
+}
+
+// ------------------------------------------------------------ checks
+
+/// The trace the learner sent and watched to its verdict, with the
+/// connection's first packet as the client sent it.
+fn seen(s: &State) -> Option<(&Trace, Packet)> {
+    let run = s.run.as_ref()?;
+    if !run.sent || !run.at_end() {
+        return None;
+    }
+    let t = run.trace.as_ref().ok()?;
+    Some((t, t.hops.first()?.before))
+}
+
+fn to_cluster_ip(s: &Scenario, p: &Packet) -> bool {
+    s.services.iter().any(|v| {
+        v.cluster_ip == Some(p.dst_ip()) && v.ports.iter().any(|sp| sp.port == p.dst.port())
+    })
+}
+
+/// From outside the cluster's networks (the internet).
+fn from_outside(s: &Scenario, p: &Packet) -> bool {
+    let ip = p.src_ip();
+    !s.cluster.node_cidr.contains(&ip) && !s.cluster.pod_cidr.contains(&ip)
+}
+
+fn to_load_balancer<'a>(s: &'a Scenario, p: &Packet) -> Option<&'a Service> {
+    s.services.iter().find(|v| {
+        v.load_balancer_ingress.contains(&p.dst_ip())
+            && v.ports.iter().any(|sp| sp.port == p.dst.port())
+    })
+}
+
+fn node_at(s: &Scenario, p: &Packet) -> bool {
+    s.nodes.iter().any(|n| n.internal_ip == p.dst_ip())
+}
+
+/// The node a route's next hop names, if it exists.
+fn hop_node<'a>(s: &'a Scenario, hop: &NextHop) -> Option<&'a Node> {
+    match hop {
+        NextHop::Node(n) => s.node(n),
+        NextHop::Ip(ip) => s.nodes.iter().find(|n| n.internal_ip == *ip),
+    }
+}
+
+fn check_clusterip(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    sc.pods.iter().any(|x| x.ip == Some(p.src_ip()))
+        && to_cluster_ip(sc, &p)
+        && t.succeeded()
+        && t.delivered_to
+            .as_deref()
+            .is_some_and(|d| d.starts_with("pod/"))
+        && t.reply
+            .as_ref()
+            .and_then(|r| r.client_sees.as_ref())
+            .is_some_and(|c| c.src == p.dst)
+}
+
+fn check_external_clusterip(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    from_outside(&s.scenario, &p) && to_cluster_ip(&s.scenario, &p) && t.verdict == Verdict::Dropped
+}
+
+fn check_static_route(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    from_outside(sc, &p)
+        && to_cluster_ip(sc, &p)
+        && t.succeeded()
+        && sc.routes.iter().any(|r| {
+            r.destination.contains(&p.dst_ip())
+                && hop_node(sc, &r.next_hop).is_some_and(|n| entry_node(t) == Some(n.name.as_str()))
+        })
+}
+
+fn check_node_removed(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    from_outside(sc, &p)
+        && to_cluster_ip(sc, &p)
+        && t.verdict == Verdict::Dropped
+        && sc
+            .routes
+            .iter()
+            .any(|r| r.destination.contains(&p.dst_ip()) && hop_node(sc, &r.next_hop).is_none())
+}
+
+fn check_load_balancer(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    let Some(spread) = &s.spread else {
+        return false;
+    };
+    // "Send N" went to the same place, and entered more than one node.
+    let same = Request::parse(sc, &spread.spec.from, &spread.spec.to, spread.spec.proto)
+        .is_ok_and(|r| r.to == p.dst);
+    let entries = spread
+        .entries
+        .iter()
+        .filter(|r| r.count > 0 && sc.node(&r.label).is_some())
+        .count();
+    from_outside(sc, &p)
+        && to_load_balancer(sc, &p).is_some()
+        && t.succeeded()
+        && same
+        && entries >= 2
+}
+
+fn check_nodeport_wrong_port(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    node_at(sc, &p)
+        && sc.services.iter().any(|v| {
+            v.ports
+                .iter()
+                .any(|sp| sp.port == p.dst.port() && sp.node_port != Some(sp.port))
+        })
+        && t.verdict == Verdict::Refused
+}
+
+fn check_nodeport(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    node_at(sc, &p)
+        && sc.services.iter().any(|v| {
+            v.kind.has_node_ports() && v.ports.iter().any(|sp| sp.node_port == Some(p.dst.port()))
+        })
+        && t.succeeded()
+        && t.delivered_to
+            .as_deref()
+            .is_some_and(|d| d.starts_with("pod/"))
+        && t.server_sees
+            .is_some_and(|seen| seen.src.ip() != p.src.ip())
+}
+
+fn check_lb_traffic_policy(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    from_outside(sc, &p)
+        && to_load_balancer(sc, &p).is_some_and(|v| {
+            v.external_traffic_policy == TrafficPolicy::Local && v.health_check_node_port.is_some()
+        })
+        && t.succeeded()
+        && t.server_sees
+            .is_some_and(|seen| seen.src.ip() == p.src.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::edit::{Edit, Key};
+    use crate::model::k8s::Object;
+    use crate::model::presets;
+    use crate::ui::state::{Action, TraceSpec};
+    use std::collections::BTreeSet;
+
+    fn start(l: &Lesson) -> State {
+        let mut s = State::new();
+        s.apply(Action::LoadPreset(l.preset.into()));
+        assert!(s.notice.is_none(), "{}: {:?}", l.id, s.notice);
+        assert!(!(l.check)(&s), "{}: passed on loading its preset", l.id);
+        s
+    }
+
+    fn set_spec(s: &mut State, from: &str, to: &str) {
+        s.apply(Action::SetSpec(TraceSpec {
+            from: from.into(),
+            to: to.into(),
+            ..s.spec.clone()
+        }));
+    }
+
+    /// Sends and watches the playback to its end, checking on the way
+    /// that the check waits for the verdict.
+    fn send_and_watch(s: &mut State, l: &Lesson) {
+        s.apply(Action::Send);
+        let hops = s.run.as_ref().unwrap().hops();
+        assert!(hops > 1, "{}", l.id);
+        s.apply(Action::Tick);
+        assert!(
+            !(l.check)(s),
+            "{}: passed before the verdict was shown",
+            l.id
+        );
+        for _ in 0..hops {
+            s.apply(Action::Tick);
+        }
+        assert!(s.run.as_ref().unwrap().at_end());
+    }
+
+    /// Puts the object `pick` chooses from a preset's YAML, changed by
+    /// `change`, into the state (as the editor's forms do).
+    fn put(s: &mut State, preset: &str, change: (&str, &str), pick: fn(&Object) -> bool) {
+        let yaml = presets::preset(preset)
+            .unwrap()
+            .yaml
+            .replace(change.0, change.1);
+        let loaded = crate::model::load(&yaml).unwrap().scenario;
+        let object = loaded.to_objects().into_iter().find(pick).unwrap();
+        let replace = s
+            .scenario
+            .to_objects()
+            .iter()
+            .map(Key::of)
+            .find(|k| *k == Key::of(&object));
+        s.apply(Action::Edit(Edit::Put {
+            replace,
+            object: Box::new(object),
+        }));
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+    }
+
+    fn the(id: &str) -> &'static Lesson {
+        lesson(id).unwrap().1
+    }
+
+    #[test]
+    fn clusterip_pod_to_service() {
+        let l = the("clusterip");
+        let mut s = start(l);
+        // Another request is not the task.
+        set_spec(&mut s, "node/node-1", "svc/web:80");
+        send_and_watch(&mut s, l);
+        assert!(!(l.check)(&s));
+        set_spec(&mut s, "pod/client", "svc/web:80");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        // Any of its ports, by address too, and another connection.
+        s.apply(Action::SendAnother);
+        s.apply(Action::StepTo(usize::MAX));
+        assert!((l.check)(&s));
+        // Changing the scenario re-traces by itself: send again.
+        s.apply(Action::Edit(Edit::RenameNode {
+            from: "node-3".into(),
+            to: "node-9".into(),
+        }));
+        assert!(!(l.check)(&s));
+        s.apply(Action::Send);
+        s.apply(Action::StepTo(usize::MAX));
+        assert!((l.check)(&s));
+    }
+
+    #[test]
+    fn external_clusterip_is_dropped() {
+        let l = the("external-clusterip");
+        let mut s = start(l);
+        // The preset's request is already shown, but was not sent.
+        assert_eq!(s.trace().unwrap().verdict, Verdict::Dropped);
+        set_spec(&mut s, "internet", "svc/web:80");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        set_spec(&mut s, "pod/client", "svc/web:80");
+        s.apply(Action::Send);
+        s.apply(Action::StepTo(usize::MAX));
+        assert!(!(l.check)(&s), "from a pod it works: not this lesson");
+        set_spec(&mut s, "192.0.2.77", "10.3.241.152:80");
+        s.apply(Action::Send);
+        s.apply(Action::StepTo(usize::MAX));
+        assert!(
+            (l.check)(&s),
+            "any internet address, the ClusterIP by address: {:?}",
+            s.run
+        );
+    }
+
+    #[test]
+    fn static_route_is_added_and_works_through_its_node() {
+        let l = the("static-route");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        assert!(!(l.check)(&s), "no route yet: dropped");
+        put(&mut s, "static-route", ("", ""), |o| {
+            matches!(o, Object::Route(_))
+        });
+        assert!(s.trace().unwrap().succeeded(), "re-traced by itself");
+        assert!(!(l.check)(&s), "the learner has to send again");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        assert_eq!(entry_node(s.trace().unwrap()), Some("node-2"));
+        // The load concentrates: every connection enters node-2.
+        s.apply(Action::SendN(200));
+        let sp = s.spread.clone().unwrap();
+        assert_eq!(sp.entries.len(), 1, "{sp:?}");
+        assert_eq!(sp.entries[0].label, "node-2");
+    }
+
+    #[test]
+    fn node_removed_breaks_the_route() {
+        let l = the("node-removed");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s), "the route's node is still there");
+        // Another node does not matter to the route.
+        s.apply(Action::Edit(Edit::RemoveNode("node-3".into())));
+        send_and_watch(&mut s, l);
+        assert!(!(l.check)(&s));
+        s.apply(Action::Undo);
+        s.apply(Action::Edit(Edit::RemoveNode("node-2".into())));
+        assert!(!s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s), "re-traced by itself: send again");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        // The preset of the same step passes once its request is sent.
+        let mut r = State::new();
+        r.apply(Action::LoadPreset("node-removed".into()));
+        assert!(!(l.check)(&r));
+        send_and_watch(&mut r, l);
+        assert!((l.check)(&r));
+    }
+
+    #[test]
+    fn load_balancer_spreads_over_nodes() {
+        let l = the("load-balancer");
+        let mut s = start(l);
+        s.apply(Action::SendN(300));
+        assert!(!(l.check)(&s), "spread, but no trace sent");
+        set_spec(&mut s, "internet", "198.51.100.10:80");
+        send_and_watch(&mut s, l);
+        assert!(!(l.check)(&s), "one connection, no spread yet");
+        // A spread to somewhere else does not count.
+        set_spec(&mut s, "internet", "svc/web:80");
+        s.apply(Action::SendN(300));
+        assert!(s.spread.is_some());
+        assert!(!(l.check)(&s));
+        set_spec(&mut s, "internet", "198.51.100.10:80");
+        s.apply(Action::SendN(300));
+        assert!((l.check)(&s));
+    }
+
+    #[test]
+    fn node_address_with_the_service_port_is_refused() {
+        let l = the("nodeport-wrong-port");
+        let mut s = start(l);
+        set_spec(&mut s, "10.100.0.10", "10.100.0.3:30080");
+        send_and_watch(&mut s, l);
+        assert!(!(l.check)(&s), "the NodePort works");
+        set_spec(&mut s, "10.100.0.10", "10.100.0.3:80");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+    }
+
+    #[test]
+    fn nodeport_is_delivered_and_masqueraded() {
+        let l = the("nodeport");
+        let mut s = start(l);
+        set_spec(&mut s, "10.100.0.10", "10.100.0.3:80");
+        send_and_watch(&mut s, l);
+        assert!(!(l.check)(&s), "the Service port on a node is refused");
+        set_spec(&mut s, "10.100.0.10", "10.100.0.3:30080");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        let seen = s.trace().unwrap().server_sees.unwrap();
+        assert_ne!(seen.src.ip().to_string(), "10.100.0.10");
+    }
+
+    #[test]
+    fn local_traffic_policy_keeps_the_client_address() {
+        let l = the("lb-traffic-policy");
+        let mut s = start(l);
+        set_spec(&mut s, "internet", "198.51.100.10:80");
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s), "Cluster: the source is a node's");
+        // Cluster spreads over all three nodes.
+        s.apply(Action::SendN(300));
+        assert_eq!(s.spread.as_ref().unwrap().entries.len(), 3);
+        put(
+            &mut s,
+            "lb-traffic-policy",
+            (
+                "externalTrafficPolicy: Cluster",
+                "externalTrafficPolicy: Local",
+            ),
+            |o| matches!(o, Object::Service(_)),
+        );
+        let web = s.scenario.service("default", "web").unwrap();
+        assert_eq!(web.external_traffic_policy, TrafficPolicy::Local);
+        assert!(web.health_check_node_port.is_some());
+        assert!(!(l.check)(&s), "re-traced by itself: send again");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        let seen = s.trace().unwrap().server_sees.unwrap();
+        assert_eq!(seen.src.ip().to_string(), "203.0.113.10");
+        // Only the nodes with a ready pod pass the health check.
+        s.apply(Action::SendN(300));
+        let entries: BTreeSet<_> = s
+            .spread
+            .as_ref()
+            .unwrap()
+            .entries
+            .iter()
+            .map(|r| r.label.clone())
+            .collect();
+        assert_eq!(
+            entries,
+            BTreeSet::from(["node-2".to_string(), "node-3".to_string()])
+        );
+    }
+
+    #[test]
+    fn no_lesson_passes_on_loading_any_preset_or_at_start() {
+        for l in LESSONS {
+            assert!(!(l.check)(&State::new()), "{}", l.id);
+            for p in presets::PRESETS {
+                let mut s = State::new();
+                s.apply(Action::LoadPreset(p.id.into()));
+                assert!(!(l.check)(&s), "{} on preset {}", l.id, p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_lesson_has_a_preset_and_unique_id() {
+        let mut ids = BTreeSet::new();
+        for (i, l) in LESSONS.iter().enumerate() {
+            assert!(ids.insert(l.id), "duplicate id {}", l.id);
+            assert!(
+                presets::preset(l.preset).is_some(),
+                "{}: {}",
+                l.id,
+                l.preset
+            );
+            assert_eq!(lesson(l.id).map(|(n, _)| n), Some(i));
+            assert!(!l.id.is_empty());
+            assert!(l
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+        }
+        assert!(lesson("nope").is_none());
+        // One lesson per story preset, in story order, the preset's id as
+        // the lesson's.
+        let story: Vec<_> = presets::PRESETS.iter().map(|p| p.id).collect();
+        let lessons: Vec<_> = LESSONS.iter().map(|l| l.id).collect();
+        assert_eq!(lessons, story);
+    }
+
+    #[test]
+    fn every_text_is_written_in_both_languages() {
+        for l in LESSONS {
+            let texts = [l.title, l.task, l.done]
+                .into_iter()
+                .chain(l.body.iter().copied());
+            for (i, t) in texts.enumerate() {
+                for s in [t.en, t.ko] {
+                    assert!(!s.trim().is_empty(), "{} text {i}", l.id);
+                    assert_eq!(s, s.trim(), "{} text {i}", l.id);
+                }
+                assert_ne!(t.en, t.ko, "{} text {i}", l.id);
+                assert!(
+                    t.ko.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c)),
+                    "{} text {i} is not Korean",
+                    l.id
+                );
+            }
+            assert!(!l.body.is_empty(), "{}", l.id);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The tutorial's components: one lesson beside the live playground, and
+//! the list of lessons. They read the playground's [`State`] and dispatch
+//! nothing but "start over"; navigation is plain links (`?lesson=ID`,
+//! relative, so the page works under any sub-path). Class names only: the
+//! page runs under a strict CSP.
+
+use super::i18n::{Lang, Text};
+use super::lessons::LESSONS;
+use super::state::State;
+use std::rc::Rc;
+use yew::prelude::*;
+
+const fn t(en: &'static str, ko: &'static str) -> Text {
+    Text { en, ko }
+}
+
+const LESSON: Text = t("Lesson", "레슨");
+const OF: Text = t("of", "/");
+const DONE_BEFORE: Text = t("Done before", "완료한 레슨");
+const YOUR_TASK: Text = t("Your task", "해 볼 일");
+const NOT_YET: Text = t(
+    "Not done yet: do the task, then watch the trace to its verdict.",
+    "아직 완료되지 않았습니다. 과제를 해 본 뒤 트레이스가 결과까지 재생되는 것을 지켜보세요.",
+);
+const PASSED: Text = t("Done: ", "완료: ");
+const START_OVER: Text = t("Start over", "처음부터 다시");
+const START_OVER_TITLE: Text = t(
+    "Load this lesson's scenario again",
+    "이 레슨의 시나리오를 다시 불러옵니다",
+);
+const PREVIOUS: Text = t("Previous", "이전");
+const NEXT: Text = t("Next", "다음");
+const LESSONS_NAV: Text = t("Lessons", "레슨 목록");
+const LESSONS_H: Text = t("Lessons", "레슨");
+const DONE: Text = t("done", "완료");
+
+fn href(id: &str) -> String {
+    ["?lesson=", id].concat()
+}
+
+#[derive(Properties)]
+pub struct LessonPanelProps {
+    /// The lesson's place in [`LESSONS`].
+    pub index: usize,
+    /// The live playground's state.
+    pub state: Rc<State>,
+    pub lang: Lang,
+    /// From saved progress.
+    pub done_before: bool,
+    /// Loads the lesson's preset again.
+    pub onreset: Callback<()>,
+}
+
+impl PartialEq for LessonPanelProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.index == o.index
+            && Rc::ptr_eq(&self.state, &o.state)
+            && self.lang == o.lang
+            && self.done_before == o.done_before
+            && self.onreset == o.onreset
+    }
+}
+
+#[function_component(LessonPanel)]
+pub fn lesson_panel(p: &LessonPanelProps) -> Html {
+    let Some(l) = LESSONS.get(p.index) else {
+        return Html::default();
+    };
+    let lang = p.lang;
+    let passed = (l.check)(&p.state);
+    let count = format!(
+        "{} {} {} {}",
+        LESSON.get(lang),
+        p.index + 1,
+        OF.get(lang),
+        LESSONS.len()
+    );
+    let link = |id: &'static str, rel: &'static str, label: Text, to: Option<usize>| {
+        to.and_then(|i| LESSONS.get(i)).map(|o| {
+            html! {
+                <a {id} {rel} href={href(o.id)}>
+                    <span class="lesson-nav-label">{ label.get(lang) }</span>
+                    <span class="lesson-nav-title">{ o.title.get(lang) }</span>
+                </a>
+            }
+        })
+    };
+    let reset = {
+        let cb = p.onreset.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    html! {
+        <article class="lesson" lang={lang.code()} aria-labelledby="lesson-title">
+            <p class="lesson-count">
+                { count }
+                if p.done_before {
+                    <span class="lesson-done-before">{ DONE_BEFORE.get(lang) }</span>
+                }
+            </p>
+            <h2 id="lesson-title">{ l.title.get(lang) }</h2>
+            { for l.body.iter().map(|b| html! { <p>{ b.get(lang) }</p> }) }
+            <div class="lesson-task">
+                <h3>{ YOUR_TASK.get(lang) }</h3>
+                <p>{ l.task.get(lang) }</p>
+            </div>
+            <p id="lesson-check" role="status" aria-live="polite"
+                class={classes!("lesson-check", passed.then_some("done"))}
+                data-done={if passed { "true" } else { "false" }}>
+                if passed {
+                    <strong>{ PASSED.get(lang) }</strong>{ l.done.get(lang) }
+                } else {
+                    { NOT_YET.get(lang) }
+                }
+            </p>
+            <div class="lesson-actions">
+                <button type="button" id="lesson-reset" title={START_OVER_TITLE.get(lang)}
+                    onclick={reset}>{ START_OVER.get(lang) }</button>
+            </div>
+            <nav class="lesson-nav" aria-label={LESSONS_NAV.get(lang)}>
+                { link("lesson-prev", "prev", PREVIOUS, p.index.checked_sub(1)) }
+                { link("lesson-next", "next", NEXT, Some(p.index + 1)) }
+            </nav>
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonIndexProps {
+    pub lang: Lang,
+    /// Ids of the lessons done.
+    pub done: Vec<String>,
+}
+
+#[function_component(LessonIndex)]
+pub fn lesson_index(p: &LessonIndexProps) -> Html {
+    let lang = p.lang;
+    html! {
+        <nav class="lesson-index" lang={lang.code()} aria-labelledby="lesson-index-h">
+            <h2 id="lesson-index-h">{ LESSONS_H.get(lang) }</h2>
+            <ol>
+                { for LESSONS.iter().map(|l| {
+                    let done = p.done.iter().any(|d| d == l.id);
+                    html! {
+                        <li class={classes!(done.then_some("done"))} data-lesson={l.id}>
+                            <a href={href(l.id)}>{ l.title.get(lang) }</a>
+                            if done {
+                                <span class="lesson-mark" title={DONE.get(lang)}>
+                                    <span aria-hidden="true">{ "✓" }</span>
+                                    <span class="visually-hidden">{ DONE.get(lang) }</span>
+                                </span>
+                            }
+                        </li>
+                    }
+                }) }
+            </ol>
+        </nav>
+    }
+}
