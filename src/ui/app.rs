@@ -5,12 +5,15 @@
 
 use super::editor::EditorPanel;
 use super::embed::EmbedPage;
+use super::i18n::Lang;
 use super::layout::{self, GhostNode, LayoutOptions};
+use super::lessons;
 use super::route::{self, Page};
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
 use super::topology::TopologyView;
 use super::trace_view::TracePanel;
+use super::tutorial::{LessonIndex, LessonPanel};
 use super::yaml::YamlPanel;
 use crate::engine::topology::Topology;
 use crate::engine::trace::Leg;
@@ -84,7 +87,143 @@ pub fn app() -> Html {
     let page = use_memo((), |_| current_page());
     match &*page {
         Page::Embed(options) => html! { <EmbedPage options={options.clone()} /> },
-        _ => html! { <PlaygroundPage /> },
+        Page::Playground => html! { <PlaygroundPage /> },
+        Page::Lesson(id) => html! { <LessonPage id={id.clone()} /> },
+        Page::Tutorial => html! { <TutorialPage /> },
+    }
+}
+
+/// The reader's language: a saved choice, else the browser's.
+fn preferred_lang() -> Lang {
+    if let Ok(Some(l)) = super::storage::load_pref("lang") {
+        return Lang::from_tag(&l);
+    }
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map(|l| Lang::from_tag(&l))
+        .unwrap_or_default()
+}
+
+/// Lesson ids done, as saved in this browser.
+fn lessons_done() -> Vec<String> {
+    super::storage::load_pref("lessons-done")
+        .ok()
+        .flatten()
+        .map(|s| {
+            s.split(',')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+struct TutorialBarProps {
+    lang: Lang,
+    onlang: Callback<Lang>,
+}
+
+/// The tutorial's header: the way back to the playground and the index,
+/// and the language switch (remembered).
+#[function_component(TutorialBar)]
+fn tutorial_bar(p: &TutorialBarProps) -> Html {
+    let other = match p.lang {
+        Lang::En => Lang::Ko,
+        Lang::Ko => Lang::En,
+    };
+    let onlang = p.onlang.clone();
+    let switch = Callback::from(move |_: MouseEvent| {
+        let _ = super::storage::save_pref("lang", other.code());
+        onlang.emit(other);
+    });
+    let (playground, index, label) = match p.lang {
+        Lang::En => ("Playground", "All lessons", "한국어"),
+        Lang::Ko => ("플레이그라운드", "전체 레슨", "English"),
+    };
+    html! {
+        <header class="top">
+            <div class="brand"><h1><a href="?">{ "k8s-netlab" }</a></h1></div>
+            <nav class="toolbar" aria-label="Tutorial">
+                <a href="?tutorial" id="tutorial-index">{ index }</a>
+                <a href="?" id="to-playground">{ playground }</a>
+                <button type="button" id="lang-switch" lang={other.code()} onclick={switch}>{ label }</button>
+            </nav>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LessonPageProps {
+    id: String,
+}
+
+/// One lesson beside a live playground in the lesson's state (its own:
+/// the playground's saved work is not touched).
+#[function_component(LessonPage)]
+fn lesson_page(p: &LessonPageProps) -> Html {
+    let lang = use_state(preferred_lang);
+    let state = use_reducer(State::new);
+    let done = use_state(lessons_done);
+    let Some((index, lesson)) = lessons::lesson(&p.id) else {
+        return html! {
+            <>
+                <TutorialBar lang={*lang} onlang={Callback::from(move |l| lang.set(l))} />
+                <main class="tutorial">
+                    <p class="notice bad" role="alert">{ format!("There is no lesson {:?}.", p.id) }</p>
+                    <LessonIndex lang={Lang::En} done={(*done).clone()} />
+                </main>
+            </>
+        };
+    };
+    {
+        let d = state.dispatcher();
+        use_effect_with(lesson.id, move |_| {
+            d.dispatch(Action::LoadPreset(lesson.preset.into()))
+        });
+    }
+    // Progress: a passed check is remembered.
+    let passed = (lesson.check)(&state);
+    {
+        let done = done.clone();
+        use_effect_with(passed, move |passed| {
+            if *passed && !done.iter().any(|d| d == lesson.id) {
+                let mut next = (*done).clone();
+                next.push(lesson.id.to_string());
+                let _ = super::storage::save_pref("lessons-done", &next.join(","));
+                done.set(next);
+            }
+        });
+    }
+    let onreset = {
+        let d = state.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::LoadPreset(lesson.preset.into())))
+    };
+    let lang_value = *lang;
+    html! {
+        <div lang={lang_value.code()}>
+            <TutorialBar lang={lang_value} onlang={Callback::from(move |l| lang.set(l))} />
+            <div class="lesson-page">
+                <LessonPanel {index} state={Rc::new((*state).clone())} lang={lang_value}
+                    done_before={done.iter().any(|d| d == lesson.id)} {onreset} />
+                <Workbench {state} chrome={Chrome { toolbar: false, edit: true }} />
+            </div>
+        </div>
+    }
+}
+
+/// The list of lessons.
+#[function_component(TutorialPage)]
+fn tutorial_page() -> Html {
+    let lang = use_state(preferred_lang);
+    let lang_value = *lang;
+    html! {
+        <div lang={lang_value.code()}>
+            <TutorialBar lang={lang_value} onlang={Callback::from(move |l| lang.set(l))} />
+            <main class="tutorial">
+                <LessonIndex lang={lang_value} done={lessons_done()} />
+            </main>
+        </div>
     }
 }
 
@@ -333,6 +472,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         title="Undo (Ctrl+Z)">{ "Undo" }</button>
                     <button type="button" id="redo" onclick={act(Action::Redo)} disabled={!state.can_redo()}
                         title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                    <a href="?tutorial" id="to-tutorial" class="button-link">{ "Tutorial" }</a>
                     <button type="button" id="share" onclick={{
                         let saved = keep::Snapshot {
                             scenario: state.scenario.clone(),
