@@ -4,6 +4,31 @@
 import { serve } from './serve.mjs';
 import { launch } from './browser.mjs';
 
+// Collects console errors, failed responses and requests leaving `origin`.
+export function watch(page, origin) {
+  const w = { errors: [], offOrigin: [] };
+  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(m.text()); });
+  page.on('pageerror', (e) => w.errors.push(String(e)));
+  page.on('response', (r) => { if (r.status() >= 400) w.errors.push(`${r.status()} ${r.url()}`); });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) w.offOrigin.push(u);
+  });
+  return w;
+}
+
+// Adds a static route in the Edit tab's form, as a user does.
+export async function addRoute(page, name, destination, node) {
+  await page.click('#tab-edit');
+  const section = page.locator('details.editor-section', { has: page.locator('summary', { hasText: 'Static routes' }) });
+  await section.locator('summary').click();
+  const form = section.locator('form[aria-label="Add a Route"]');
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Destination (CIDR)').fill(destination);
+  await form.getByLabel('Next hop', { exact: true }).selectOption(node);
+  await form.locator('button[type=submit]').click();
+}
+
 export async function start() {
   const server = await serve('dist');
   const browser = await launch();
@@ -15,14 +40,7 @@ export async function start() {
     async page({ width = 1400, height = 1000, hash = '', keep = false } = {}) {
       const page = await browser.context.newPage();
       await page.setViewportSize({ width, height });
-      const watch = { errors: [], offOrigin: [] };
-      page.on('console', (m) => { if (m.type() === 'error') watch.errors.push(m.text()); });
-      page.on('pageerror', (e) => watch.errors.push(String(e)));
-      page.on('response', (r) => { if (r.status() >= 400) watch.errors.push(`${r.status()} ${r.url()}`); });
-      page.on('request', (r) => {
-        const u = r.url();
-        if (!u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:')) watch.offOrigin.push(u);
-      });
+      const w = watch(page, server.origin);
       if (!keep) {
         await page.goto(server.url, { waitUntil: 'load' });
         await page.waitForSelector('#trace-h', { timeout: 20000 });
@@ -31,7 +49,7 @@ export async function start() {
       }
       await page.goto(server.url + hash, { waitUntil: 'load' });
       await page.waitForSelector('#trace-h', { timeout: 20000 });
-      return { page, watch };
+      return { page, watch: w };
     },
     async stop() {
       await browser.close();

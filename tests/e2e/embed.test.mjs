@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { serve } from './serve.mjs';
 import { launch } from './browser.mjs';
+import { watch } from './app.mjs';
 
 test('the demo page shows three working widgets', async () => {
   const server = await serve('dist');
@@ -14,15 +15,7 @@ test('the demo page shows three working widgets', async () => {
   try {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1200, height: 900 });
-    const errors = [];
-    const offOrigin = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
-    page.on('request', (r) => {
-      const u = r.url();
-      if (!u.startsWith(server.origin) && !u.startsWith('data:') && !u.startsWith('blob:')) offOrigin.push(u);
-    });
+    const { errors, offOrigin } = watch(page, server.origin);
     await page.goto(server.url + 'demo.html', { waitUntil: 'load' });
     assert.deepEqual(await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('netlab'))), ['netlab']);
     const expected = {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { start, send, verdict, loadPreset } from './app.mjs';
+import { start, send, verdict, loadPreset, addRoute } from './app.mjs';
 
 let app;
 before(async () => {
@@ -92,14 +92,7 @@ test('3. internet -> ClusterIP is dropped; a static route makes it work; removin
   assert.match(v.text, /10\.3\.241\.152/);
 
   // Add a static route for the service network to node-2 in the editor.
-  await page.click('#tab-edit');
-  const section = page.locator('details.editor-section', { has: page.locator('summary', { hasText: 'Static routes' }) });
-  await section.locator('summary').click();
-  const form = section.locator('form[aria-label="Add a Route"]');
-  await form.getByLabel('Name').fill('services-to-node-2');
-  await form.getByLabel('Destination (CIDR)').fill('10.3.240.0/20');
-  await form.getByLabel('Next hop', { exact: true }).selectOption('node-2');
-  await form.locator('button[type=submit]').click();
+  await addRoute(page, 'services-to-node-2', '10.3.240.0/20', 'node-2');
   await page.waitForSelector('svg.topology text:text-matches("10.3.240.0/20")');
 
   // The open trace re-ran on the new cluster.

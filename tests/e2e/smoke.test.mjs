@@ -5,21 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './serve.mjs';
 import { launch } from './browser.mjs';
+import { watch } from './app.mjs';
 
 test('the default story cluster is shown, with no console errors', async () => {
   const server = await serve('dist');
   const browser = await launch();
   try {
     const page = await browser.context.newPage();
-    const errors = [];
-    const offOrigin = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
-    page.on('request', (r) => {
-      const u = r.url();
-      if (!u.startsWith(server.origin) && !u.startsWith('data:')) offOrigin.push(u);
-    });
+    const { errors, offOrigin } = watch(page, server.origin);
     await page.goto(server.url, { waitUntil: 'load' });
     await page.waitForSelector('svg.topology g.node', { timeout: 20000 });
 

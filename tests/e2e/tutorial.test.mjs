@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { start, send } from './app.mjs';
+import { start, send, addRoute } from './app.mjs';
 
 let app;
 before(async () => {
@@ -29,14 +29,7 @@ test('a lesson check passes once its task is done, and progress is kept', async 
   // The static-route lesson: add the route in the editor, then send again.
   await page.click('#lesson-next');
   await page.waitForSelector('#lesson-check[data-done="false"]');
-  await page.click('#tab-edit');
-  const section = page.locator('details.editor-section', { has: page.locator('summary', { hasText: 'Static routes' }) });
-  await section.locator('summary').click();
-  const form = section.locator('form[aria-label="Add a Route"]');
-  await form.getByLabel('Name').fill('services');
-  await form.getByLabel('Destination (CIDR)').fill('10.3.240.0/20');
-  await form.getByLabel('Next hop', { exact: true }).selectOption('node-2');
-  await form.locator('button[type=submit]').click();
+  await addRoute(page, 'services', '10.3.240.0/20', 'node-2');
   assert.equal(await page.getAttribute('#lesson-check', 'data-done'), 'false', 'not before sending again');
   await send(page, 'internet', 'svc/web:80');
   await page.waitForSelector('#lesson-check[data-done="true"]');
