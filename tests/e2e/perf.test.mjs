@@ -42,6 +42,31 @@ test('edit -> re-trace -> paint on the story cluster (figures)', async () => {
     const f = (x) => x.toFixed(1);
     console.log(`perf: edit -> re-trace -> DOM updated: median ${f(figures.work.median)} ms, p90 ${f(figures.work.p90)} ms, max ${f(figures.work.max)} ms (40 edits)`);
     console.log(`perf: edit -> next painted frame:     median ${f(figures.paint.median)} ms, p90 ${f(figures.paint.p90)} ms, max ${f(figures.paint.max)} ms (goal 16 ms)`);
+
+    // A large cluster: 50 nodes, 500 pods of one Deployment, a Service.
+    let yaml = 'apiVersion: netlab/v1\nkind: Cluster\nmetadata: {name: big}\nspec: {nodeCIDR: 10.100.0.0/24, podCIDR: 10.0.0.0/14, nodePodCIDRMask: 24, serviceCIDR: 10.3.240.0/20}\n';
+    for (let i = 1; i <= 50; i++) yaml += `---\napiVersion: v1\nkind: Node\nmetadata: {name: node-${i}}\n`;
+    yaml += '---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 500\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, ports: [{name: http, containerPort: 8080}]}]}\n';
+    yaml += '---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}\n';
+    await page.click('#tab-yaml');
+    const t0 = Date.now();
+    await page.fill('#yaml-text', yaml);
+    await page.click('#yaml-apply');
+    await page.waitForSelector('svg.topology g.node[data-device="node/node-50"]');
+    const loaded = Date.now() - t0;
+    assert.equal(await page.locator('svg.topology g.node').count(), 50);
+    const big = await send(page, 'node/node-1', 'svc/web:80');
+    assert.equal(big.kind, 'delivered', big.text);
+    const edit = await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector('.node-chip[data-node="node-50"] .remove-node').click();
+      await new Promise((r) => setTimeout(r, 0));
+      const t1 = performance.now();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return { work: t1 - t0, paint: performance.now() - t0 };
+    });
+    assert.equal(await page.locator('svg.topology g.node').count(), 49);
+    console.log(`perf: 50 nodes / 500 pods: import and draw ${loaded} ms; remove a node -> re-trace -> DOM ${f(edit.work)} ms, -> painted ${f(edit.paint)} ms`);
     await page.close();
   } finally {
     await app.stop();
