@@ -396,7 +396,7 @@ impl Say {
                 entry,
             } => {
                 let side = if *dst_side { "목적지" } else { "출발지" };
-                format!("conntrack이 {side}를 바꿉니다: {to} ({entry}의 {dir} 방향)")
+                format!("conntrack이 엔트리의 {dir} 방향에 따라 {side}를 바꿉니다: {to} (엔트리: {entry})")
             }
             Say::CtTracks { node } => format!("{node}의 conntrack에 새 연결을 기록합니다"),
             Say::OwnAddress { ip, node } => {
@@ -535,5 +535,341 @@ fn origin_ko(origin: &'static str) -> &'static str {
         "private addresses the VPC has no route for" => "VPC에 경로가 없는 사설 주소",
         "the internet" => "인터넷",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().unwrap()
+    }
+
+    fn sa(s: &str) -> SocketAddrV4 {
+        s.parse().unwrap()
+    }
+
+    /// Which variant `s` is: the match has no wildcard, so a new variant
+    /// does not compile until it is numbered here (and then the test below
+    /// fails until `samples` has one).
+    fn variant(s: &Say) -> usize {
+        match s {
+            Say::Sends { .. } => 0,
+            Say::Receives { .. } => 1,
+            Say::GetsAnswer { .. } => 2,
+            Say::Accepts { .. } => 3,
+            Say::NoListener { .. } => 4,
+            Say::NoRoute { .. } => 5,
+            Say::Routes { .. } => 6,
+            Say::NoArpAnswer { .. } => 7,
+            Say::SendsTo { .. } => 8,
+            Say::NetfilterDrops => 9,
+            Say::NetfilterRejects => 10,
+            Say::NatChooses { .. } => 11,
+            Say::NatSkipped { .. } => 12,
+            Say::HookPasses { .. } => 13,
+            Say::CtRewrites { .. } => 14,
+            Say::CtTracks { .. } => 15,
+            Say::OwnAddress { .. } => 16,
+            Say::ForThisHost => 17,
+            Say::Bridges { .. } => 18,
+            Say::LbTranslatesBack { .. } => 19,
+            Say::LbPassThrough { .. } => 20,
+            Say::LbNodePort { .. } => 21,
+            Say::LbServiceGone { .. } => 22,
+            Say::LbNoListener { .. } => 23,
+            Say::LbSourceRanges { .. } => 24,
+            Say::LbNoHealthy { .. } => 25,
+            Say::LbNeedsNodePort { .. } => 26,
+            Say::NoAnswer { .. } => 27,
+            Say::RuleStops(_) => 28,
+            Say::HookDrops { .. } => 29,
+            Say::GaveUp { .. } => 30,
+            Say::LbNoConnect => 31,
+            Say::NotForwarding { .. } => 32,
+            Say::TtlExpired { .. } => 33,
+            Say::RouteToGoneNode { .. } => 34,
+            Say::Unreachable { .. } => 35,
+            Say::NoInterface { .. } => 36,
+            Say::NextHopGone { .. } => 37,
+            Say::Refused { .. } => 38,
+            Say::AnswerElsewhere { .. } => 39,
+            Say::AnswerWrongSource { .. } => 40,
+            Say::AnswerRefused => 41,
+            Say::AnswerLost(_) => 42,
+        }
+    }
+    const VARIANTS: usize = 43;
+
+    fn samples() -> Vec<Say> {
+        let s = |x: &str| x.to_string();
+        let mut v = Vec::new();
+        for flags in [
+            Some(TcpFlags::Syn),
+            Some(TcpFlags::SynAck),
+            Some(TcpFlags::Rst),
+            None,
+        ] {
+            v.push(Say::Sends {
+                who: s("pod/client"),
+                proto: if flags.is_some() {
+                    Protocol::Tcp
+                } else {
+                    Protocol::Udp
+                },
+                flags,
+                dst: sa("10.3.241.152:80"),
+            });
+        }
+        v.push(Say::Receives {
+            who: s("node/node-1"),
+            iface: s("eth0"),
+        });
+        v.push(Say::GetsAnswer {
+            who: s("pod/client"),
+            from: sa("10.3.241.152:80"),
+        });
+        v.push(Say::Accepts {
+            who: s("pod/web-1"),
+            from: sa("10.0.1.2:40000"),
+        });
+        v.push(Say::NoListener {
+            port: 80,
+            at: s("node/node-2"),
+        });
+        v.push(Say::NoRoute {
+            who: s("router"),
+            to: ip("10.3.241.152"),
+        });
+        for forwarding in [true, false] {
+            v.push(Say::Routes {
+                who: s("node-1"),
+                forwarding,
+                origin: "the node's pod CIDR (cloud route)",
+            });
+        }
+        v.push(Say::NoArpAnswer {
+            who: s("router"),
+            dev: s("eth0"),
+            next_hop: ip("10.100.0.3"),
+        });
+        v.push(Say::SendsTo {
+            who: s("node/node-1"),
+            to: s("router"),
+        });
+        v.push(Say::NetfilterDrops);
+        v.push(Say::NetfilterRejects);
+        for action in [
+            NatAction::Dnat(sa("10.0.2.2:8080")),
+            NatAction::Snat(ip("10.100.0.2")),
+            NatAction::Masquerade {
+                random_fully: false,
+            },
+            NatAction::Masquerade { random_fully: true },
+        ] {
+            v.push(Say::NatChooses { action });
+        }
+        v.push(Say::NatSkipped {
+            hook: "PREROUTING",
+            state: "ESTABLISHED",
+        });
+        v.push(Say::HookPasses { hook: "FORWARD" });
+        for dst_side in [true, false] {
+            v.push(Say::CtRewrites {
+                dst_side,
+                to: sa("10.3.241.152:80"),
+                dir: "Reply",
+                entry: s("tcp src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80"),
+            });
+        }
+        v.push(Say::CtTracks { node: s("node-1") });
+        v.push(Say::OwnAddress {
+            ip: ip("10.100.0.2"),
+            node: s("node-1"),
+        });
+        v.push(Say::ForThisHost);
+        v.push(Say::Bridges { node: s("node-1") });
+        v.push(Say::LbTranslatesBack {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::LbPassThrough {
+            lb: s("lb/default/web"),
+            node: s("node-1"),
+            ip: ip("10.100.0.2"),
+        });
+        v.push(Say::LbNodePort {
+            lb: s("lb/default/web"),
+            node: s("node-1"),
+            ip: ip("10.100.0.2"),
+            port: 30080,
+            from: ip("10.100.0.250"),
+        });
+        v.push(Say::LbServiceGone {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::LbNoListener {
+            lb: s("lb/default/web"),
+            port: 443,
+            proto: Protocol::Tcp,
+        });
+        v.push(Say::LbSourceRanges {
+            lb: s("lb/default/web"),
+            ranges: vec![s("192.0.2.0/24"), s("198.51.100.7/32")],
+        });
+        v.push(Say::LbNoHealthy {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::LbNeedsNodePort {
+            lb: s("lb/default/web"),
+            port: 80,
+        });
+        v.push(Say::NoAnswer {
+            ip: ip("10.100.0.3"),
+        });
+        for why in [Some(s("default/none:http has no endpoints")), None] {
+            v.push(Say::RuleStops(Box::new(RuleStop {
+                node: s("node-1"),
+                effect: s("REJECT with icmp-port-unreachable"),
+                hook: "FORWARD",
+                table: "filter",
+                chain: s("KUBE-SERVICES"),
+                rule: s("-A KUBE-SERVICES -d 10.3.240.20/32 -p tcp -j REJECT"),
+                why,
+            })));
+        }
+        v.push(Say::HookDrops {
+            node: s("node-1"),
+            hook: "INPUT",
+        });
+        v.push(Say::GaveUp { steps: 256 });
+        v.push(Say::LbNoConnect);
+        v.push(Say::NotForwarding {
+            who: s("host/10.100.0.10"),
+            ip: ip("10.100.0.11"),
+        });
+        for routing_loop in [true, false] {
+            v.push(Say::TtlExpired {
+                at: s("router"),
+                routing_loop,
+            });
+        }
+        v.push(Say::RouteToGoneNode {
+            who: s("router"),
+            dest: s("10.3.240.0/20"),
+            node: s("node-2"),
+        });
+        v.push(Say::Unreachable {
+            who: s("router"),
+            to: ip("10.3.241.152"),
+            route: s("unreachable 10.0.0.0/8"),
+            origin: "private addresses the VPC has no route for",
+        });
+        v.push(Say::NoInterface {
+            who: s("node/node-1"),
+            dev: s("eth1"),
+        });
+        v.push(Say::NextHopGone {
+            who: s("router"),
+            dev: s("eth0"),
+            next_hop: ip("10.100.0.3"),
+        });
+        for proto in [Protocol::Tcp, Protocol::Udp] {
+            v.push(Say::Refused {
+                port: 80,
+                proto,
+                at: s("node/node-2"),
+            });
+        }
+        v.push(Say::AnswerElsewhere {
+            at: s("node/node-2"),
+            client: s("pod/client"),
+        });
+        v.push(Say::AnswerWrongSource {
+            from: sa("10.0.2.2:8080"),
+            sent_to: sa("10.3.241.152:80"),
+        });
+        v.push(Say::AnswerRefused);
+        v.push(Say::AnswerLost(Box::new(Say::NoRoute {
+            who: s("router"),
+            to: ip("10.0.1.2"),
+        })));
+        v
+    }
+
+    /// Every dotted quad in `s` (with its `:port` or `/len` left off).
+    fn addresses(s: &str) -> Vec<&str> {
+        s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map(|w| w.trim_matches('.'))
+            .filter(|w| w.parse::<Ipv4Addr>().is_ok())
+            .collect()
+    }
+
+    #[test]
+    fn every_variant_reads_in_both_languages() {
+        let all = samples();
+        let mut seen = [false; VARIANTS];
+        for say in &all {
+            seen[variant(say)] = true;
+            let (en, ko) = (say.en(), say.ko());
+            assert!(!en.is_empty() && !ko.is_empty(), "{say:?}");
+            assert_ne!(en, ko, "{say:?}");
+            assert!(
+                ko.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+                "no Hangul: {ko}"
+            );
+            for a in addresses(&en) {
+                assert!(addresses(&ko).contains(&a), "{a} missing from: {ko}");
+            }
+            assert_eq!(say.text(Lang::En), en);
+            assert_eq!(say.text(Lang::Ko), ko);
+        }
+        let missing: Vec<usize> = (0..VARIANTS).filter(|i| !seen[*i]).collect();
+        assert!(missing.is_empty(), "variants without a sample: {missing:?}");
+    }
+
+    #[test]
+    fn english_is_the_engine_s_old_wording() {
+        let all = samples();
+        let en: Vec<String> = all.iter().map(Say::en).collect();
+        for want in [
+            "pod/client sends a TCP SYN to 10.3.241.152:80",
+            "pod/client sends a UDP datagram to 10.3.241.152:80",
+            "the nat table chooses DNAT to 10.0.2.2:8080",
+            "node-1 forwards it (the node's pod CIDR (cloud route))",
+            "lb/default/web only admits clients in [\"192.0.2.0/24\", \"198.51.100.7/32\"]",
+            "node-1 REJECT with icmp-port-unreachable at FORWARD in filter KUBE-SERVICES: -A KUBE-SERVICES -d 10.3.240.20/32 -p tcp -j REJECT (default/none:http has no endpoints)",
+            "nothing listens on 80/tcp at node/node-2: the kernel answers with a TCP reset (connection refused)",
+            "nothing listens on 80/udp at node/node-2: the kernel answers ICMP port unreachable",
+            "the answer is lost: router has no route to 10.0.1.2",
+        ] {
+            assert!(en.iter().any(|e| e == want), "{want}");
+        }
+    }
+
+    #[test]
+    fn korean_keeps_tool_words_and_translates_origins() {
+        let dnat = Say::NatChooses {
+            action: NatAction::Dnat(sa("10.0.2.2:8080")),
+        };
+        assert_eq!(
+            dnat.ko(),
+            "nat 테이블이 DNAT을 선택합니다. 새 목적지는 10.0.2.2:8080입니다"
+        );
+        let r = Say::Routes {
+            who: s_("node-1"),
+            forwarding: true,
+            origin: "connected",
+        };
+        assert_eq!(
+            r.ko(),
+            "node-1에서 패킷을 포워딩합니다 (직접 연결된 네트워크)"
+        );
+        // An origin the table does not know is shown as it is.
+        assert_eq!(origin_ko("pod CIDR"), "pod CIDR");
+    }
+
+    fn s_(x: &str) -> String {
+        x.to_string()
     }
 }
