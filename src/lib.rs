@@ -7,6 +7,8 @@
 //!   backend-independent view of each Service port (endpoints in
 //!   kube-proxy's order, local endpoints, traffic policies); the iptables
 //!   backend renders `iptables-restore` text from structured rules.
+//! - [`lang`]: the app's two languages (English, Korean), shared by the
+//!   engine's trace sentences and the UI.
 //! - [`ui`]: the yew web app. Holds no networking logic.
 //! - `kernel_check` (native Linux only): the engine against a real kernel,
 //!   in network namespaces (`netlab kernel-check`).
@@ -18,5 +20,6 @@ pub mod engine;
 #[cfg(target_os = "linux")]
 pub mod kernel_check;
 pub mod kube_proxy;
+pub mod lang;
 pub mod model;
 pub mod ui;

@@ -8,5 +8,6 @@ pub mod packet;
 pub mod paths;
 pub mod request;
 pub mod route;
+pub mod say;
 pub mod topology;
 pub mod trace;

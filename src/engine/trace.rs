@@ -21,9 +21,11 @@ use super::netfilter::{
 use super::packet::{Packet, TcpFlags};
 pub use super::request::{Request, RequestError, Source};
 use super::route::RouteKind;
+pub use super::say::{RuleStop, Say};
 use super::topology::{pod_ref, DeviceKind, Topology};
 use crate::kube_proxy::ruleset::{CtState, Ruleset};
 use crate::kube_proxy::{iptables, NodeClass, NodeClasses};
+use crate::lang::Lang;
 use crate::model::{LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
@@ -73,8 +75,19 @@ pub struct Hop {
     pub rules: Vec<RuleRef>,
     pub before: Packet,
     pub after: Packet,
-    /// The step in a sentence.
+    /// The step in a sentence: `say` in English.
     pub note: String,
+    /// The step's sentence as data, for any language (not serialized: the
+    /// JSON carries `note`).
+    #[serde(skip)]
+    pub say: Say,
+}
+
+impl Hop {
+    /// The step's sentence in `lang` (`note` in English).
+    pub fn note_in(&self, lang: Lang) -> String {
+        self.say.text(lang)
+    }
 }
 
 /// A netfilter rule a packet matched.
@@ -117,6 +130,25 @@ pub struct Reply {
     pub verdict: Verdict,
     pub client_sees: Option<ClientSees>,
     pub reason: Option<String>,
+    /// `reason` as data, for any language (not serialized).
+    #[serde(skip)]
+    pub reason_say: Option<Say>,
+}
+
+impl Reply {
+    /// Why the answer failed, in `lang` (`reason` in English).
+    pub fn reason_in(&self, lang: Lang) -> Option<String> {
+        self.reason_say.as_ref().map(|s| s.text(lang))
+    }
+
+    fn failed(client_sees: Option<ClientSees>, why: Say) -> Reply {
+        Reply {
+            verdict: Verdict::Dropped,
+            client_sees,
+            reason: Some(why.en()),
+            reason_say: Some(why),
+        }
+    }
 }
 
 /// The whole story of one connection attempt.
@@ -128,6 +160,9 @@ pub struct Trace {
     pub delivered_to: Option<String>,
     /// Why it did not work (null when it did, both ways).
     pub reason: Option<String>,
+    /// `reason` as data, for any language (not serialized).
+    #[serde(skip)]
+    pub reason_say: Option<Say>,
     pub server_sees: Option<Seen>,
     pub reply: Option<Reply>,
     pub hops: Vec<Hop>,
@@ -138,6 +173,17 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// Why it did not work, in `lang` (`reason` in English).
+    pub fn reason_in(&self, lang: Lang) -> Option<String> {
+        self.reason_say.as_ref().map(|s| s.text(lang))
+    }
+
+    /// Sets the reason, in English and as data.
+    fn set_reason(&mut self, why: Say) {
+        self.reason = Some(why.en());
+        self.reason_say = Some(why);
+    }
+
     /// Delivered, and the reply reached the client (the CLI's exit 0).
     pub fn succeeded(&self) -> bool {
         self.verdict == Verdict::Delivered
@@ -218,8 +264,8 @@ enum End {
         dev: NodeIndex,
         packet: Packet,
     },
-    Dropped(String),
-    Rejected(String),
+    Dropped(Say),
+    Rejected(Say),
 }
 
 impl World {
@@ -397,6 +443,7 @@ impl World {
             verdict: Verdict::Dropped,
             delivered_to: None,
             reason: None,
+            reason_say: None,
             server_sees: None,
             reply: None,
             hops: Vec::new(),
@@ -422,17 +469,18 @@ impl World {
                 t.reply = Some(self.answer(dev, answer, src_dev, &packet, chooser, &mut t));
                 if let Some(r) = t.reply.as_ref().filter(|r| r.verdict != Verdict::Delivered) {
                     t.reason = r.reason.clone();
+                    t.reason_say = r.reason_say.clone();
                 }
             }
             End::Refused { dev, packet: seen } => {
                 t.verdict = Verdict::Refused;
                 let who = self.topology.device(dev).id.clone();
+                t.set_reason(Say::Refused {
+                    port: seen.dst.port(),
+                    proto: req.proto,
+                    at: who,
+                });
                 if req.proto == Protocol::Tcp {
-                    t.reason = Some(format!(
-                        "nothing listens on {}/{} at {who}: the kernel answers with a TCP reset (connection refused)",
-                        seen.dst.port(),
-                        req.proto.as_lower()
-                    ));
                     let mut rst = Packet::new(req.proto, seen.dst, seen.src);
                     rst.flags = Some(TcpFlags::Rst);
                     let reply = self.answer(dev, rst, src_dev, &packet, chooser, &mut t);
@@ -440,21 +488,15 @@ impl World {
                         verdict: Verdict::Refused,
                         ..reply
                     });
-                } else {
-                    t.reason = Some(format!(
-                        "nothing listens on {}/{} at {who}: the kernel answers ICMP port unreachable",
-                        seen.dst.port(),
-                        req.proto.as_lower()
-                    ));
                 }
             }
             End::Dropped(why) => {
                 t.verdict = Verdict::Dropped;
-                t.reason = Some(why);
+                t.set_reason(why);
             }
             End::Rejected(why) => {
                 t.verdict = Verdict::Rejected;
-                t.reason = Some(why);
+                t.set_reason(why);
             }
         }
         for (node, n) in &self.nodes {
@@ -492,38 +534,28 @@ impl World {
                 let client = self.topology.device(client_dev).id.clone();
                 let at = self.topology.device(dev).id.clone();
                 if dev != client_dev {
-                    return Reply {
-                        verdict: Verdict::Dropped,
-                        client_sees: None,
-                        reason: Some(format!("the answer reached {at}, not the client {client}")),
-                    };
+                    return Reply::failed(None, Say::AnswerElsewhere { at, client });
                 }
                 if packet.src != request.dst || packet.dst != request.src {
-                    return Reply {
-                        verdict: Verdict::Dropped,
-                        client_sees: Some(ClientSees { src: packet.src }),
-                        reason: Some(format!(
-                            "the answer comes from {}, but the client sent to {}: it belongs to no connection the client has, so the client resets it (the asymmetric path that masquerading prevents)",
-                            packet.src, request.dst
-                        )),
-                    };
+                    return Reply::failed(
+                        Some(ClientSees { src: packet.src }),
+                        Say::AnswerWrongSource {
+                            from: packet.src,
+                            sent_to: request.dst,
+                        },
+                    );
                 }
                 Reply {
                     verdict: Verdict::Delivered,
                     client_sees: Some(ClientSees { src: packet.src }),
                     reason: None,
+                    reason_say: None,
                 }
             }
-            End::Refused { .. } => Reply {
-                verdict: Verdict::Dropped,
-                client_sees: None,
-                reason: Some("the answer was refused on its way back".into()),
-            },
-            End::Dropped(why) | End::Rejected(why) => Reply {
-                verdict: Verdict::Dropped,
-                client_sees: None,
-                reason: Some(format!("the answer is lost: {why}")),
-            },
+            End::Refused { .. } => Reply::failed(None, Say::AnswerRefused),
+            End::Dropped(why) | End::Rejected(why) => {
+                Reply::failed(None, Say::AnswerLost(Box::new(why)))
+            }
         }
     }
 
@@ -536,7 +568,7 @@ impl World {
         decision: String,
         before: Packet,
         after: Packet,
-        note: String,
+        say: Say,
     ) {
         t.hops.push(Hop {
             leg,
@@ -546,7 +578,8 @@ impl World {
             rules: Vec::new(),
             before,
             after,
-            note,
+            note: say.en(),
+            say,
         });
     }
 
@@ -584,7 +617,7 @@ impl World {
                 }
             }
         }
-        End::Dropped(format!("the trace gave up after {MAX_STEPS} steps"))
+        End::Dropped(Say::GaveUp { steps: MAX_STEPS })
     }
 
     /// A device sends a packet it made.
@@ -602,9 +635,7 @@ impl World {
             return self.node_output(dev, packet, leg, chooser, t);
         }
         if let DeviceKind::LoadBalancer { .. } = d.kind {
-            return Step::End(End::Dropped(
-                "a load balancer does not open connections".into(),
-            ));
+            return Step::End(End::Dropped(Say::LbNoConnect));
         }
         Self::hop(
             t,
@@ -614,7 +645,7 @@ impl World {
             format!("connect {}", packet.dst),
             packet,
             packet,
-            format!("{} sends {}", d.id, describe(&packet)),
+            sends(&d.id, &packet),
         );
         self.route_and_send(dev, packet, leg, false, chooser, t)
     }
@@ -639,7 +670,10 @@ impl World {
             format!("arrives on {iface}"),
             packet,
             packet,
-            format!("{} receives it on {iface}", d.id),
+            Say::Receives {
+                who: d.id.clone(),
+                iface: iface.to_string(),
+            },
         );
         match &d.kind {
             DeviceKind::Node { .. } => self.node_input(dev, iface, packet, leg, chooser, t),
@@ -651,18 +685,17 @@ impl World {
                     return Step::End(self.local_delivery(dev, packet, leg, t));
                 }
                 if !d.forwards {
-                    return Step::End(End::Dropped(format!(
-                        "{} is not addressed as {} and does not forward packets",
-                        d.id,
-                        packet.dst_ip()
-                    )));
+                    return Step::End(End::Dropped(Say::NotForwarding {
+                        who: d.id.clone(),
+                        ip: packet.dst_ip(),
+                    }));
                 }
                 let mut p = packet;
                 if p.ttl <= 1 {
-                    return Step::End(End::Dropped(format!(
-                        "TTL ran out at {} (a routing loop?)",
-                        d.id
-                    )));
+                    return Step::End(End::Dropped(Say::TtlExpired {
+                        at: d.id.clone(),
+                        routing_loop: true,
+                    }));
                 }
                 p.ttl -= 1;
                 self.route_and_send(dev, p, leg, true, chooser, t)
@@ -683,7 +716,10 @@ impl World {
                 "the client's connection".into(),
                 packet,
                 packet,
-                format!("{id} gets the answer from {}", packet.src),
+                Say::GetsAnswer {
+                    who: id.clone(),
+                    from: packet.src,
+                },
             );
             return End::Delivered {
                 dev,
@@ -707,7 +743,10 @@ impl World {
                     ),
                     packet,
                     packet,
-                    format!("{id} accepts the connection from {}", packet.src),
+                    Say::Accepts {
+                        who: id.clone(),
+                        from: packet.src,
+                    },
                 );
                 End::Delivered { dev, packet, owner }
             }
@@ -725,7 +764,10 @@ impl World {
                     ),
                     packet,
                     packet,
-                    format!("nothing listens on port {} at {id}", packet.dst.port()),
+                    Say::NoListener {
+                        port: packet.dst.port(),
+                        at: id.clone(),
+                    },
                 );
                 End::Refused { dev, packet }
             }
@@ -754,13 +796,9 @@ impl World {
                 "no route".into(),
                 packet,
                 packet,
-                format!("{} has no route to {}", d.id, packet.dst_ip()),
+                no_route(&d.id, packet.dst_ip()),
             );
-            return Step::End(End::Dropped(format!(
-                "{} has no route to {}",
-                d.id,
-                packet.dst_ip()
-            )));
+            return Step::End(End::Dropped(no_route(&d.id, packet.dst_ip())));
         };
         Self::hop(
             t,
@@ -770,16 +808,11 @@ impl World {
             route.to_string(),
             packet,
             packet,
-            format!(
-                "{} {} ({})",
-                d.id,
-                if forwarding {
-                    "forwards it"
-                } else {
-                    "routes it"
-                },
-                route.origin
-            ),
+            Say::Routes {
+                who: d.id.clone(),
+                forwarding,
+                origin: route.origin,
+            },
         );
         self.transmit(dev, &route, packet, leg, chooser, t)
     }
@@ -800,26 +833,26 @@ impl World {
             RouteKind::Link => packet.dst_ip(),
             RouteKind::Via(gw) => *gw,
             RouteKind::ViaMissingNode(n) => {
-                return Step::End(End::Dropped(format!(
-                    "{} routes {} to node {n}, which no longer exists: the route points at nothing",
-                    d.id, route.dest
-                )))
+                return Step::End(End::Dropped(Say::RouteToGoneNode {
+                    who: d.id.clone(),
+                    dest: route.dest.to_string(),
+                    node: n.clone(),
+                }))
             }
             RouteKind::Unreachable => {
-                return Step::End(End::Dropped(format!(
-                    "{} has no route to {}: {} ({})",
-                    d.id,
-                    packet.dst_ip(),
-                    route,
-                    route.origin
-                )))
+                return Step::End(End::Dropped(Say::Unreachable {
+                    who: d.id.clone(),
+                    to: packet.dst_ip(),
+                    route: route.to_string(),
+                    origin: route.origin,
+                }))
             }
         };
         let Some(segment) = self.topology.segment_of(dev, &route.dev) else {
-            return Step::End(End::Dropped(format!(
-                "{} has no interface {}",
-                d.id, route.dev
-            )));
+            return Step::End(End::Dropped(Say::NoInterface {
+                who: d.id.clone(),
+                dev: route.dev.clone(),
+            }));
         };
         let Some((next, iface)) = self.topology.neighbour(segment, next_hop) else {
             Self::hop(
@@ -830,12 +863,17 @@ impl World {
                 format!("ARP who-has {next_hop}: no answer"),
                 packet,
                 packet,
-                format!("nobody on {}'s {} answers for {next_hop}", d.id, route.dev),
+                Say::NoArpAnswer {
+                    who: d.id.clone(),
+                    dev: route.dev.clone(),
+                    next_hop,
+                },
             );
-            return Step::End(End::Dropped(format!(
-                "no host answers for next hop {next_hop} on {}'s {} (is it gone?)",
-                d.id, route.dev
-            )));
+            return Step::End(End::Dropped(Say::NextHopGone {
+                who: d.id.clone(),
+                dev: route.dev.clone(),
+                next_hop,
+            }));
         };
         Self::hop(
             t,
@@ -845,7 +883,10 @@ impl World {
             format!("next hop {next_hop}"),
             packet,
             packet,
-            format!("{} sends it to {}", d.id, self.topology.device(next).id),
+            Say::SendsTo {
+                who: d.id.clone(),
+                to: self.topology.device(next).id.clone(),
+            },
         );
         // Two pods of one node talk across its bridge: br_netfilter runs the
         // node's iptables on the bridged packet.
@@ -914,20 +955,21 @@ impl World {
             .last()
             .map(|h| h.rule.clone())
             .unwrap_or_else(|| "no rules".into());
-        let note = match (&r.verdict, &r.nat) {
-            (netfilter::Verdict::Drop, _) => "netfilter drops it".to_string(),
-            (netfilter::Verdict::Reject, _) => "netfilter rejects it".to_string(),
-            (_, Some(n)) => format!("the nat table chooses {n}"),
+        let say = match (&r.verdict, &r.nat) {
+            (netfilter::Verdict::Drop, _) => Say::NetfilterDrops,
+            (netfilter::Verdict::Reject, _) => Say::NetfilterRejects,
+            (_, Some(n)) => Say::NatChooses { action: *n },
             _ if ct_state != CtState::New
                 && matches!(hook, Hook::Prerouting | Hook::Output | Hook::Postrouting) =>
             {
-                format!(
-                    "{} (state {}): the nat table is skipped",
-                    hook_name(hook),
-                    ct_state.as_str()
-                )
+                Say::NatSkipped {
+                    hook: hook_name(hook),
+                    state: ct_state.as_str(),
+                }
             }
-            _ => format!("{} lets it through", hook_name(hook)),
+            _ => Say::HookPasses {
+                hook: hook_name(hook),
+            },
         };
         t.hops.push(Hop {
             leg,
@@ -937,7 +979,8 @@ impl World {
             rules: r.hits.iter().map(RuleRef::from).collect(),
             before: packet,
             after: r.packet,
-            note,
+            note: say.en(),
+            say,
         });
         r
     }
@@ -968,7 +1011,7 @@ impl World {
         lookup: Lookup,
         packet: &mut Packet,
         dst_side: bool,
-    ) -> Option<String> {
+    ) -> Option<Say> {
         let (Lookup::Known(_, dir), Some(e)) = (lookup, known) else {
             return None;
         };
@@ -976,19 +1019,23 @@ impl World {
             let to = e.dst_for(dir);
             if to != packet.dst {
                 packet.dst = to;
-                return Some(format!(
-                    "conntrack rewrites the destination to {to} ({} direction of {e})",
-                    dir.name()
-                ));
+                return Some(Say::CtRewrites {
+                    dst_side,
+                    to,
+                    dir: dir.name(),
+                    entry: e.to_string(),
+                });
             }
         } else {
             let to = e.src_for(dir);
             if to != packet.src {
                 packet.src = to;
-                return Some(format!(
-                    "conntrack rewrites the source to {to} ({} direction of {e})",
-                    dir.name()
-                ));
+                return Some(Say::CtRewrites {
+                    dst_side,
+                    to,
+                    dir: dir.name(),
+                    entry: e.to_string(),
+                });
             }
         }
         None
@@ -1065,8 +1112,8 @@ impl World {
             }
             return (p, Some(e));
         }
-        if let Some(note) = Self::ct_translate(known, lookup, &mut p, true) {
-            Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
+        if let Some(say) = Self::ct_translate(known, lookup, &mut p, true) {
+            Self::hop(t, leg, dev_id, "conntrack", say.en(), r.packet, p, say);
         }
         (p, None)
     }
@@ -1178,10 +1225,12 @@ impl World {
                 // translated (shown on the POSTROUTING hop).
                 p,
                 p,
-                format!("{node} tracks the new connection"),
+                Say::CtTracks {
+                    node: node.to_string(),
+                },
             );
-        } else if let Some(note) = Self::ct_translate(known.as_ref(), lookup, &mut p, false) {
-            Self::hop(t, leg, dev_id, "conntrack", note.clone(), r.packet, p, note);
+        } else if let Some(say) = Self::ct_translate(known.as_ref(), lookup, &mut p, false) {
+            Self::hop(t, leg, dev_id, "conntrack", say.en(), r.packet, p, say);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
             if let Some(n) = self.nodes.get_mut(node) {
@@ -1218,10 +1267,10 @@ impl World {
                 format!("local {} dev lo table local", p.dst_ip()),
                 p,
                 p,
-                format!(
-                    "{} is one of {node}'s own addresses: the packet is for this host",
-                    p.dst_ip()
-                ),
+                Say::OwnAddress {
+                    ip: p.dst_ip(),
+                    node: node.clone(),
+                },
             );
             let state = Self::ct_state_of(lookup, &packet);
             let r = self.hook(&node, &d.id, Hook::Input, p, state, ct_nat, leg, chooser, t);
@@ -1242,15 +1291,14 @@ impl World {
         }
         let mut p = p;
         if p.ttl <= 1 {
-            return Step::End(End::Dropped(format!("TTL ran out at {}", d.id)));
+            return Step::End(End::Dropped(Say::TtlExpired {
+                at: d.id.clone(),
+                routing_loop: false,
+            }));
         }
         p.ttl -= 1;
         let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
-            return Step::End(End::Dropped(format!(
-                "{} has no route to {}",
-                d.id,
-                p.dst_ip()
-            )));
+            return Step::End(End::Dropped(no_route(&d.id, p.dst_ip())));
         };
         Self::hop(
             t,
@@ -1260,7 +1308,11 @@ impl World {
             route.to_string(),
             p,
             p,
-            format!("{node} forwards it ({})", route.origin),
+            Say::Routes {
+                who: node.clone(),
+                forwarding: true,
+                origin: route.origin,
+            },
         );
         let state = Self::ct_state_of(lookup, &packet);
         let p = match self.forward(
@@ -1292,7 +1344,7 @@ impl World {
             format!("connect {}", packet.dst),
             packet,
             packet,
-            format!("{} sends {}", d.id, describe(&packet)),
+            sends(&d.id, &packet),
         );
         let (lookup, known) = self.ct_lookup(&node, &packet);
         let state = Self::ct_state_of(lookup, &packet);
@@ -1324,16 +1376,12 @@ impl World {
                 format!("local {} dev lo table local", p.dst_ip()),
                 p,
                 p,
-                "the packet is for this host itself".into(),
+                Say::ForThisHost,
             );
             return Step::End(self.local_delivery(dev, p, leg, t));
         }
         let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
-            return Step::End(End::Dropped(format!(
-                "{} has no route to {}",
-                d.id,
-                p.dst_ip()
-            )));
+            return Step::End(End::Dropped(no_route(&d.id, p.dst_ip())));
         };
         // The source address a local socket gets: the route's, or the
         // outgoing interface's.
@@ -1352,7 +1400,11 @@ impl World {
             route.to_string(),
             p,
             p,
-            format!("{node} routes it ({})", route.origin),
+            Say::Routes {
+                who: node.clone(),
+                forwarding: false,
+                origin: route.origin,
+            },
         );
         let p = match self.postrouting(
             &node, &d.id, &route.dev, p, lookup, pending, leg, chooser, t,
@@ -1376,7 +1428,16 @@ impl World {
         t: &mut Trace,
     ) -> Step {
         let dev_id = format!("node/{node}");
-        Self::hop(t, leg, &dev_id, "cbr0 bridge", "bridge-nf-call-iptables=1".into(), packet, packet, format!("{node}'s cbr0 bridges it between two pods; br_netfilter runs {node}'s iptables on it"));
+        Self::hop(
+            t,
+            leg,
+            &dev_id,
+            "cbr0 bridge",
+            "bridge-nf-call-iptables=1".into(),
+            packet,
+            packet,
+            Say::Bridges { node: node.clone() },
+        );
         let (p, lookup, pending, ct_nat) =
             match self.prerouting(&node, &dev_id, packet, leg, chooser, t) {
                 Ok(v) => v,
@@ -1395,10 +1456,7 @@ impl World {
             let topo = Arc::clone(&self.topology);
             let d = topo.device(dev);
             let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
-                return Step::End(End::Dropped(format!(
-                    "{dev_id} has no route to {}",
-                    p.dst_ip()
-                )));
+                return Step::End(End::Dropped(no_route(&dev_id, p.dst_ip())));
             };
             return self.transmit(dev, &route, p, leg, chooser, t);
         }
@@ -1443,16 +1501,13 @@ impl World {
                 format!("flow {} <- {}", f.client.src, f.backend.dst),
                 packet,
                 p,
-                format!("{} translates the answer back for the client", d.id),
+                Say::LbTranslatesBack { lb: d.id.clone() },
             );
             return self.route_and_send(dev, p, leg, true, chooser, t);
         }
         let (ns, name) = service.split_once('/').unwrap_or(("default", &service));
         let Some(svc) = self.scenario.service(ns, name).cloned() else {
-            return Step::End(End::Dropped(format!(
-                "{} belongs to a Service that is gone",
-                d.id
-            )));
+            return Step::End(End::Dropped(Say::LbServiceGone { lb: d.id.clone() }));
         };
         let Some(port) = svc
             .ports
@@ -1460,12 +1515,11 @@ impl World {
             .find(|p| p.port == packet.dst.port() && p.protocol == packet.proto)
             .cloned()
         else {
-            return Step::End(End::Dropped(format!(
-                "{} has no listener for {}/{}",
-                d.id,
-                packet.dst.port(),
-                packet.proto.as_lower()
-            )));
+            return Step::End(End::Dropped(Say::LbNoListener {
+                lb: d.id.clone(),
+                port: packet.dst.port(),
+                proto: packet.proto,
+            }));
         };
         if !svc.load_balancer_source_ranges.is_empty()
             && !svc
@@ -1474,21 +1528,18 @@ impl World {
                 .any(|r| r.contains(&packet.src_ip()))
         {
             // The cloud's firewall (kube-proxy's KUBE-FW is the backstop).
-            return Step::End(End::Dropped(format!(
-                "{} only admits clients in {:?}",
-                d.id,
-                svc.load_balancer_source_ranges
+            return Step::End(End::Dropped(Say::LbSourceRanges {
+                lb: d.id.clone(),
+                ranges: svc
+                    .load_balancer_source_ranges
                     .iter()
                     .map(|r| r.to_string())
-                    .collect::<Vec<_>>()
-            )));
+                    .collect(),
+            }));
         }
         let pool = self.lb_pool(&svc);
         if pool.is_empty() {
-            return Step::End(End::Dropped(format!(
-                "{} has no healthy node in its backend pool",
-                d.id
-            )));
+            return Step::End(End::Dropped(Say::LbNoHealthy { lb: d.id.clone() }));
         }
         // A uniform pick, as a ladder of 1/(n-i) choices.
         let n = pool.len();
@@ -1503,16 +1554,18 @@ impl World {
         }
         let (node_name, node_ip) = pool[pick].clone();
         let mut p = packet;
-        let how = match style {
-            LoadBalancerStyle::PassThrough => {
-                format!("passes it through to {node_name} ({node_ip}), destination kept")
-            }
+        let say = match style {
+            LoadBalancerStyle::PassThrough => Say::LbPassThrough {
+                lb: d.id.clone(),
+                node: node_name.clone(),
+                ip: node_ip,
+            },
             LoadBalancerStyle::NodePort => {
                 let Some(np) = port.node_port else {
-                    return Step::End(End::Dropped(format!(
-                        "{} needs a NodePort for {}",
-                        d.id, port.port
-                    )));
+                    return Step::End(End::Dropped(Say::LbNeedsNodePort {
+                        lb: d.id.clone(),
+                        port: port.port,
+                    }));
                 };
                 let lb_addr = self
                     .topology
@@ -1522,7 +1575,13 @@ impl World {
                     .unwrap_or(Ipv4Addr::UNSPECIFIED);
                 p.src = SocketAddrV4::new(lb_addr, packet.src.port());
                 p.dst = SocketAddrV4::new(node_ip, np);
-                format!("proxies it to {node_name}'s NodePort {node_ip}:{np} from its own address {lb_addr}")
+                Say::LbNodePort {
+                    lb: d.id.clone(),
+                    node: node_name.clone(),
+                    ip: node_ip,
+                    port: np,
+                    from: lb_addr,
+                }
             }
         };
         self.flows(&service).push(LbFlow {
@@ -1537,7 +1596,7 @@ impl World {
             format!("backend {node_name} of {n} healthy"),
             packet,
             p,
-            format!("{} {how}", d.id),
+            say,
         );
         let segment = self.topology.segment_of(dev, "eth0").expect("lb on vpc");
         match self.topology.neighbour(segment, node_ip) {
@@ -1546,7 +1605,7 @@ impl World {
                 iface,
                 packet: p,
             },
-            None => Step::End(End::Dropped(format!("{node_ip} does not answer"))),
+            None => Step::End(End::Dropped(Say::NoAnswer { ip: node_ip })),
         }
     }
 
@@ -1595,43 +1654,49 @@ fn stopped(node: &str, hook: Hook, r: &netfilter::HookResult) -> Option<End> {
     }
 }
 
-fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> String {
+fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> Say {
     match hits.last() {
         Some(h) => {
-            let why = h
-                .rule
-                .split("--comment ")
-                .nth(1)
-                .map(|c| {
-                    let c = c.trim_start_matches('"');
-                    c.split('"')
-                        .next()
-                        .unwrap_or(c)
-                        .split(" -")
-                        .next()
-                        .unwrap_or(c)
-                        .to_string()
-                })
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default();
-            format!(
-                "{node} {} at {} in {} {}: {}{why}",
-                h.effect,
-                hook_name(hook),
-                h.table.as_str(),
-                h.chain,
-                h.rule
-            )
+            let why = h.rule.split("--comment ").nth(1).map(|c| {
+                let c = c.trim_start_matches('"');
+                c.split('"')
+                    .next()
+                    .unwrap_or(c)
+                    .split(" -")
+                    .next()
+                    .unwrap_or(c)
+                    .to_string()
+            });
+            Say::RuleStops(Box::new(RuleStop {
+                node: node.to_string(),
+                effect: h.effect.clone(),
+                hook: hook_name(hook),
+                table: h.table.as_str(),
+                chain: h.chain.clone(),
+                rule: h.rule.clone(),
+                why,
+            }))
         }
-        None => format!("{node} drops it at {}", hook_name(hook)),
+        None => Say::HookDrops {
+            node: node.to_string(),
+            hook: hook_name(hook),
+        },
     }
 }
 
-fn describe(p: &Packet) -> String {
-    match p.flags {
-        Some(TcpFlags::Syn) => format!("a TCP SYN to {}", p.dst),
-        Some(TcpFlags::SynAck) => format!("a TCP SYN-ACK to {}", p.dst),
-        Some(TcpFlags::Rst) => format!("a TCP RST to {}", p.dst),
-        None => format!("a {} datagram to {}", p.proto.as_k8s(), p.dst),
+/// A device sends a packet it made.
+fn sends(who: &str, p: &Packet) -> Say {
+    Say::Sends {
+        who: who.to_string(),
+        proto: p.proto,
+        flags: p.flags,
+        dst: p.dst,
+    }
+}
+
+fn no_route(who: &str, to: Ipv4Addr) -> Say {
+    Say::NoRoute {
+        who: who.to_string(),
+        to,
     }
 }

@@ -1,34 +1,7 @@
 //! The tutorial's two languages: text kept as pairs of `&'static str`, one
 //! per language, chosen at render time. Plain data, no formatting.
 
-/// A language the tutorial is written in.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Ko,
-}
-
-impl Lang {
-    /// The language of a BCP 47 tag (`ko`, `ko-KR`, `KO_kr`): Korean for
-    /// the `ko` language subtag, English for anything else.
-    pub fn from_tag(tag: &str) -> Lang {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("ko") {
-            Lang::Ko
-        } else {
-            Lang::En
-        }
-    }
-
-    /// The tag for `lang` attributes and links: `en` or `ko`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ko => "ko",
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 /// One piece of text in both languages.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

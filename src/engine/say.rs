@@ -1,0 +1,875 @@
+//! The trace's sentences as data: one [`Say`] variant per sentence
+//! template, holding what the sentence names (devices, addresses, rules),
+//! rendered in English ([`Say::en`], the text the CLI prints and the JSON
+//! carries) or Korean ([`Say::ko`]). The engine builds a `Say` where it
+//! decides the step, beside the code that moves the packet.
+//!
+//! Addresses, device ids, chain names, rule text and tool output stay as
+//! the tools print them in both languages. The Korean avoids particles
+//! whose form depends on the word before (이/가, 을/를, 로/으로) after
+//! such names, so every sentence reads correctly for any name.
+
+use super::netfilter::NatAction;
+use super::packet::TcpFlags;
+use crate::lang::Lang;
+use crate::model::Protocol;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// One sentence of a trace: a hop's note or a failure's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Say {
+    // Hops.
+    /// `pod/client sends a TCP SYN to 10.3.241.152:80`.
+    Sends {
+        who: String,
+        proto: Protocol,
+        flags: Option<TcpFlags>,
+        dst: SocketAddrV4,
+    },
+    /// A device receives the packet on an interface.
+    Receives { who: String, iface: String },
+    /// The client's socket gets the answer.
+    GetsAnswer { who: String, from: SocketAddrV4 },
+    /// A listening socket accepts the connection.
+    Accepts { who: String, from: SocketAddrV4 },
+    /// No socket for the port (the hop; [`Say::Refused`] is the reason).
+    NoListener { port: u16, at: String },
+    /// No route: a hop's note and a reason.
+    NoRoute { who: String, to: Ipv4Addr },
+    /// A routing decision: `forwarding` a packet passing through, else one
+    /// the device sends itself; `origin` is the route's.
+    Routes {
+        who: String,
+        forwarding: bool,
+        origin: &'static str,
+    },
+    /// Nobody on the segment answers ARP for the next hop.
+    NoArpAnswer {
+        who: String,
+        dev: String,
+        next_hop: Ipv4Addr,
+    },
+    /// Onto the wire towards the next device.
+    SendsTo { who: String, to: String },
+    /// A hook's DROP.
+    NetfilterDrops,
+    /// A hook's REJECT.
+    NetfilterRejects,
+    /// The nat table's choice.
+    NatChooses { action: NatAction },
+    /// A packet of a known connection skips the nat table.
+    NatSkipped {
+        hook: &'static str,
+        state: &'static str,
+    },
+    /// A hook accepts the packet.
+    HookPasses { hook: &'static str },
+    /// Conntrack translates a known connection's packet: the destination
+    /// (`dst_side`) or the source, to `to`, by the `dir` direction of
+    /// `entry` (as `conntrack -L` prints it).
+    CtRewrites {
+        dst_side: bool,
+        to: SocketAddrV4,
+        dir: &'static str,
+        entry: String,
+    },
+    /// A new conntrack entry is confirmed.
+    CtTracks { node: String },
+    /// A received packet for one of the node's addresses.
+    OwnAddress { ip: Ipv4Addr, node: String },
+    /// A node's own packet for itself.
+    ForThisHost,
+    /// Two pods of one node across its bridge.
+    Bridges { node: String },
+    /// A load balancer translates an answer back.
+    LbTranslatesBack { lb: String },
+    /// A pass-through load balancer picks a node.
+    LbPassThrough {
+        lb: String,
+        node: String,
+        ip: Ipv4Addr,
+    },
+    /// A node-port style load balancer proxies to a node's NodePort.
+    LbNodePort {
+        lb: String,
+        node: String,
+        ip: Ipv4Addr,
+        port: u16,
+        from: Ipv4Addr,
+    },
+
+    // Reasons.
+    /// A load balancer of a deleted Service.
+    LbServiceGone { lb: String },
+    /// A load balancer without the port.
+    LbNoListener {
+        lb: String,
+        port: u16,
+        proto: Protocol,
+    },
+    /// `loadBalancerSourceRanges` leave the client out.
+    LbSourceRanges { lb: String, ranges: Vec<String> },
+    /// No node passes the load balancer's health checks.
+    LbNoHealthy { lb: String },
+    /// A node-port style load balancer for a port without a NodePort.
+    LbNeedsNodePort { lb: String, port: u16 },
+    /// The chosen node is not on the segment.
+    NoAnswer { ip: Ipv4Addr },
+    /// A rule ended the packet (boxed: the largest sentence).
+    RuleStops(Box<RuleStop>),
+    /// A hook dropped it without a rule to show.
+    HookDrops { node: String, hook: &'static str },
+    /// The walk took too many steps.
+    GaveUp { steps: usize },
+    /// A load balancer as a source.
+    LbNoConnect,
+    /// A device that is not the destination and does not forward.
+    NotForwarding { who: String, ip: Ipv4Addr },
+    /// TTL ran out; `routing_loop`: say that a loop is likely.
+    TtlExpired { at: String, routing_loop: bool },
+    /// A route to a node that was removed.
+    RouteToGoneNode {
+        who: String,
+        dest: String,
+        node: String,
+    },
+    /// An `unreachable` route (`route` as `ip route` prints it).
+    Unreachable {
+        who: String,
+        to: Ipv4Addr,
+        route: String,
+        origin: &'static str,
+    },
+    /// A route out of an interface the device lacks.
+    NoInterface { who: String, dev: String },
+    /// The next hop does not answer ARP (the reason).
+    NextHopGone {
+        who: String,
+        dev: String,
+        next_hop: Ipv4Addr,
+    },
+    /// Nothing listens: TCP is reset, UDP gets ICMP port unreachable.
+    Refused {
+        port: u16,
+        proto: Protocol,
+        at: String,
+    },
+    /// The answer reached another device.
+    AnswerElsewhere { at: String, client: String },
+    /// The answer comes from an address the client did not send to.
+    AnswerWrongSource {
+        from: SocketAddrV4,
+        sent_to: SocketAddrV4,
+    },
+    /// The answer was refused on its way back.
+    AnswerRefused,
+    /// The answer was lost, and why.
+    AnswerLost(Box<Say>),
+}
+
+/// A DROP or REJECT rule (or a chain's DROP policy) that ended a packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleStop {
+    pub node: String,
+    /// As the evaluator records it: `DROP`, `REJECT with ...`, `policy DROP`.
+    pub effect: String,
+    pub hook: &'static str,
+    pub table: &'static str,
+    pub chain: String,
+    /// `-A CHAIN ...`.
+    pub rule: String,
+    /// The rule's `--comment`.
+    pub why: Option<String>,
+}
+
+impl Say {
+    /// The sentence in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.en(),
+            Lang::Ko => self.ko(),
+        }
+    }
+
+    /// The sentence in English (the CLI's and the JSON's text).
+    pub fn en(&self) -> String {
+        match self {
+            Say::Sends {
+                who,
+                proto,
+                flags,
+                dst,
+            } => match flags {
+                Some(TcpFlags::Syn) => format!("{who} sends a TCP SYN to {dst}"),
+                Some(TcpFlags::SynAck) => format!("{who} sends a TCP SYN-ACK to {dst}"),
+                Some(TcpFlags::Rst) => format!("{who} sends a TCP RST to {dst}"),
+                None => format!("{who} sends a {} datagram to {dst}", proto.as_k8s()),
+            },
+            Say::Receives { who, iface } => format!("{who} receives it on {iface}"),
+            Say::GetsAnswer { who, from } => format!("{who} gets the answer from {from}"),
+            Say::Accepts { who, from } => format!("{who} accepts the connection from {from}"),
+            Say::NoListener { port, at } => format!("nothing listens on port {port} at {at}"),
+            Say::NoRoute { who, to } => format!("{who} has no route to {to}"),
+            Say::Routes {
+                who,
+                forwarding,
+                origin,
+            } => {
+                let verb = if *forwarding {
+                    "forwards it"
+                } else {
+                    "routes it"
+                };
+                format!("{who} {verb} ({origin})")
+            }
+            Say::NoArpAnswer { who, dev, next_hop } => {
+                format!("nobody on {who}'s {dev} answers for {next_hop}")
+            }
+            Say::SendsTo { who, to } => format!("{who} sends it to {to}"),
+            Say::NetfilterDrops => "netfilter drops it".into(),
+            Say::NetfilterRejects => "netfilter rejects it".into(),
+            Say::NatChooses { action } => format!("the nat table chooses {action}"),
+            Say::NatSkipped { hook, state } => {
+                format!("{hook} (state {state}): the nat table is skipped")
+            }
+            Say::HookPasses { hook } => format!("{hook} lets it through"),
+            Say::CtRewrites {
+                dst_side,
+                to,
+                dir,
+                entry,
+            } => {
+                let side = if *dst_side { "destination" } else { "source" };
+                format!("conntrack rewrites the {side} to {to} ({dir} direction of {entry})")
+            }
+            Say::CtTracks { node } => format!("{node} tracks the new connection"),
+            Say::OwnAddress { ip, node } => {
+                format!("{ip} is one of {node}'s own addresses: the packet is for this host")
+            }
+            Say::ForThisHost => "the packet is for this host itself".into(),
+            Say::Bridges { node } => format!(
+                "{node}'s cbr0 bridges it between two pods; br_netfilter runs {node}'s iptables on it"
+            ),
+            Say::LbTranslatesBack { lb } => {
+                format!("{lb} translates the answer back for the client")
+            }
+            Say::LbPassThrough { lb, node, ip } => {
+                format!("{lb} passes it through to {node} ({ip}), destination kept")
+            }
+            Say::LbNodePort {
+                lb,
+                node,
+                ip,
+                port,
+                from,
+            } => format!("{lb} proxies it to {node}'s NodePort {ip}:{port} from its own address {from}"),
+            Say::LbServiceGone { lb } => format!("{lb} belongs to a Service that is gone"),
+            Say::LbNoListener { lb, port, proto } => {
+                format!("{lb} has no listener for {port}/{}", proto.as_lower())
+            }
+            Say::LbSourceRanges { lb, ranges } => {
+                format!("{lb} only admits clients in {}", quoted_list(ranges))
+            }
+            Say::LbNoHealthy { lb } => format!("{lb} has no healthy node in its backend pool"),
+            Say::LbNeedsNodePort { lb, port } => format!("{lb} needs a NodePort for {port}"),
+            Say::NoAnswer { ip } => format!("{ip} does not answer"),
+            Say::RuleStops(r) => format!(
+                "{} {} at {} in {} {}: {}{}",
+                r.node,
+                r.effect,
+                r.hook,
+                r.table,
+                r.chain,
+                r.rule,
+                comment(&r.why)
+            ),
+            Say::HookDrops { node, hook } => format!("{node} drops it at {hook}"),
+            Say::GaveUp { steps } => format!("the trace gave up after {steps} steps"),
+            Say::LbNoConnect => "a load balancer does not open connections".into(),
+            Say::NotForwarding { who, ip } => {
+                format!("{who} is not addressed as {ip} and does not forward packets")
+            }
+            Say::TtlExpired { at, routing_loop } => {
+                let hint = if *routing_loop {
+                    " (a routing loop?)"
+                } else {
+                    ""
+                };
+                format!("TTL ran out at {at}{hint}")
+            }
+            Say::RouteToGoneNode { who, dest, node } => format!(
+                "{who} routes {dest} to node {node}, which no longer exists: the route points at nothing"
+            ),
+            Say::Unreachable {
+                who,
+                to,
+                route,
+                origin,
+            } => format!("{who} has no route to {to}: {route} ({origin})"),
+            Say::NoInterface { who, dev } => format!("{who} has no interface {dev}"),
+            Say::NextHopGone { who, dev, next_hop } => {
+                format!("no host answers for next hop {next_hop} on {who}'s {dev} (is it gone?)")
+            }
+            Say::Refused { port, proto, at } => {
+                let answer = if *proto == Protocol::Tcp {
+                    "with a TCP reset (connection refused)"
+                } else {
+                    "ICMP port unreachable"
+                };
+                format!(
+                    "nothing listens on {port}/{} at {at}: the kernel answers {answer}",
+                    proto.as_lower()
+                )
+            }
+            Say::AnswerElsewhere { at, client } => {
+                format!("the answer reached {at}, not the client {client}")
+            }
+            Say::AnswerWrongSource { from, sent_to } => format!(
+                "the answer comes from {from}, but the client sent to {sent_to}: it belongs to no connection the client has, so the client resets it (the asymmetric path that masquerading prevents)"
+            ),
+            Say::AnswerRefused => "the answer was refused on its way back".into(),
+            Say::AnswerLost(why) => format!("the answer is lost: {}", why.en()),
+        }
+    }
+
+    /// The sentence in Korean.
+    pub fn ko(&self) -> String {
+        match self {
+            Say::Sends {
+                who,
+                proto,
+                flags,
+                dst,
+            } => match flags {
+                Some(TcpFlags::Syn) => format!("{who}에서 {dst}에 TCP SYN 패킷을 보냅니다"),
+                Some(TcpFlags::SynAck) => {
+                    format!("{who}에서 {dst}에 TCP SYN-ACK 패킷을 보냅니다")
+                }
+                Some(TcpFlags::Rst) => format!("{who}에서 {dst}에 TCP RST 패킷을 보냅니다"),
+                None => format!("{who}에서 {dst}에 {} 데이터그램을 보냅니다", proto.as_k8s()),
+            },
+            Say::Receives { who, iface } => format!("{who}의 {iface}에 패킷이 도착합니다"),
+            Say::GetsAnswer { who, from } => format!("{who}에 {from}의 응답이 도착합니다"),
+            Say::Accepts { who, from } => format!("{who}에서 {from}의 연결을 수락합니다"),
+            Say::NoListener { port, at } => {
+                format!("{at}에는 포트 {port}에서 대기 중인 소켓이 없습니다")
+            }
+            Say::NoRoute { who, to } => format!("{who}에는 {to}까지 가는 경로가 없습니다"),
+            Say::Routes {
+                who,
+                forwarding,
+                origin,
+            } => {
+                let verb = if *forwarding {
+                    "포워딩합니다"
+                } else {
+                    "라우팅합니다"
+                };
+                format!("{who}에서 패킷을 {verb} ({})", origin_ko(origin))
+            }
+            Say::NoArpAnswer { who, dev, next_hop } => {
+                format!("{who}의 {dev}에서 {next_hop}에 대한 ARP 응답이 없습니다")
+            }
+            Say::SendsTo { who, to } => format!("{who}에서 {to}에 패킷을 전달합니다"),
+            Say::NetfilterDrops => "netfilter가 패킷을 버립니다".into(),
+            Say::NetfilterRejects => "netfilter가 패킷을 거부합니다".into(),
+            Say::NatChooses { action } => match action {
+                NatAction::Dnat(to) => {
+                    format!("nat 테이블이 DNAT을 선택합니다. 새 목적지는 {to}입니다")
+                }
+                NatAction::Snat(to) => {
+                    format!("nat 테이블이 SNAT을 선택합니다. 새 출발지는 {to}입니다")
+                }
+                NatAction::Masquerade { random_fully } => format!(
+                    "nat 테이블이 MASQUERADE{}를 선택합니다. 출발지를 나가는 인터페이스의 주소로 바꿉니다",
+                    if *random_fully { " --random-fully" } else { "" }
+                ),
+            },
+            Say::NatSkipped { hook, state } => {
+                format!("{hook} (상태 {state}): 새 연결이 아니므로 nat 테이블을 건너뜁니다")
+            }
+            Say::HookPasses { hook } => format!("{hook} 훅을 통과합니다"),
+            Say::CtRewrites {
+                dst_side,
+                to,
+                dir,
+                entry,
+            } => {
+                let side = if *dst_side { "목적지" } else { "출발지" };
+                format!("conntrack이 엔트리의 {dir} 방향에 따라 {side}를 바꿉니다: {to} (엔트리: {entry})")
+            }
+            Say::CtTracks { node } => format!("{node}의 conntrack에 새 연결을 기록합니다"),
+            Say::OwnAddress { ip, node } => {
+                format!("{node}의 자기 주소 {ip}에 온 패킷이므로 이 호스트가 받습니다")
+            }
+            Say::ForThisHost => "이 호스트 자신에게 가는 패킷입니다".into(),
+            Say::Bridges { node } => format!(
+                "{node}의 cbr0 브리지가 두 파드 사이에서 패킷을 전달합니다. br_netfilter 때문에 {node}의 iptables 규칙도 적용됩니다"
+            ),
+            Say::LbTranslatesBack { lb } => {
+                format!("{lb}에서 응답의 주소를 클라이언트에 맞게 되돌립니다")
+            }
+            Say::LbPassThrough { lb, node, ip } => {
+                format!("{lb}에서 목적지를 그대로 둔 채 {node} ({ip})에 패킷을 넘깁니다")
+            }
+            Say::LbNodePort {
+                lb,
+                node,
+                ip,
+                port,
+                from,
+            } => format!(
+                "{lb}에서 {node}의 NodePort {ip}:{port}에 패킷을 프록시합니다. 출발지는 로드 밸런서 자신의 주소 {from}입니다"
+            ),
+            Say::LbServiceGone { lb } => format!("{lb}의 서비스가 이미 삭제되었습니다"),
+            Say::LbNoListener { lb, port, proto } => {
+                format!("{lb}에는 {port}/{} 리스너가 없습니다", proto.as_lower())
+            }
+            Say::LbSourceRanges { lb, ranges } => format!(
+                "{lb}에서는 {}에 속한 클라이언트만 받습니다 (loadBalancerSourceRanges)",
+                quoted_list(ranges)
+            ),
+            Say::LbNoHealthy { lb } => {
+                format!("{lb}의 백엔드 풀에 헬스 체크를 통과한 노드가 없습니다")
+            }
+            Say::LbNeedsNodePort { lb, port } => {
+                format!("{lb}에는 포트 {port}에 대한 NodePort가 필요합니다")
+            }
+            Say::NoAnswer { ip } => format!("{ip}에서 아무도 응답하지 않습니다"),
+            Say::RuleStops(r) => format!(
+                "{}의 {} 훅, {} 테이블 {} 체인에서 {}: {}{}",
+                r.node,
+                r.hook,
+                r.table,
+                r.chain,
+                r.effect,
+                r.rule,
+                comment(&r.why)
+            ),
+            Say::HookDrops { node, hook } => format!("{node}의 {hook} 훅에서 패킷을 버립니다"),
+            Say::GaveUp { steps } => format!("{steps}단계를 넘어 추적을 중단했습니다"),
+            Say::LbNoConnect => "로드 밸런서는 스스로 연결을 열지 않습니다".into(),
+            Say::NotForwarding { who, ip } => {
+                format!("{who}에는 {ip} 주소가 없고, 패킷을 포워딩하지도 않습니다")
+            }
+            Say::TtlExpired { at, routing_loop } => {
+                let hint = if *routing_loop {
+                    " (라우팅 루프일 수 있습니다)"
+                } else {
+                    ""
+                };
+                format!("{at}에서 TTL이 만료되었습니다{hint}")
+            }
+            Say::RouteToGoneNode { who, dest, node } => format!(
+                "{who}의 {dest} 경로가 더 이상 없는 노드 {node}에 걸려 있어 아무 곳도 가리키지 않습니다"
+            ),
+            Say::Unreachable {
+                who,
+                to,
+                route,
+                origin,
+            } => format!(
+                "{who}에는 {to}까지 가는 경로가 없습니다: {route} ({})",
+                origin_ko(origin)
+            ),
+            Say::NoInterface { who, dev } => format!("{who}에는 {dev} 인터페이스가 없습니다"),
+            Say::NextHopGone { who, dev, next_hop } => format!(
+                "{who}의 {dev}에서 다음 홉 {next_hop}에 응답하는 호스트가 없습니다 (사라진 호스트일 수 있습니다)"
+            ),
+            Say::Refused { port, proto, at } => {
+                let answer = if *proto == Protocol::Tcp {
+                    "TCP RST로 응답합니다 (연결 거부)"
+                } else {
+                    "ICMP port unreachable 메시지로 응답합니다"
+                };
+                format!(
+                    "{at}에는 {port}/{}에서 대기 중인 소켓이 없습니다: 커널이 {answer}",
+                    proto.as_lower()
+                )
+            }
+            Say::AnswerElsewhere { at, client } => {
+                format!("응답이 클라이언트({client})가 아닌 {at}에 도착했습니다")
+            }
+            Say::AnswerWrongSource { from, sent_to } => format!(
+                "응답의 출발지는 {from}인데 클라이언트가 보낸 곳은 {sent_to}입니다: 클라이언트의 어떤 연결에도 속하지 않는 패킷이라 클라이언트가 리셋합니다 (마스커레이드가 막아 주는 비대칭 경로)"
+            ),
+            Say::AnswerRefused => "응답이 돌아오는 길에 거부되었습니다".into(),
+            Say::AnswerLost(why) => format!("응답이 유실되었습니다: {}", why.ko()),
+        }
+    }
+}
+
+/// `["10.0.0.0/8", "192.0.2.0/24"]`: a list as the English reason has
+/// always shown it (Rust's debug form), without Debug at runtime.
+fn quoted_list(items: &[String]) -> String {
+    let mut s = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('"');
+        s.push_str(item);
+        s.push('"');
+    }
+    s.push(']');
+    s
+}
+
+/// A rule's comment, ` (comment)`, or nothing.
+fn comment(why: &Option<String>) -> String {
+    why.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
+}
+
+/// A route's origin (engine::topology's words) in Korean; an origin not
+/// listed here is shown as it is.
+fn origin_ko(origin: &'static str) -> &'static str {
+    match origin {
+        "connected" => "직접 연결된 네트워크",
+        "connected (pod bridge)" => "직접 연결된 네트워크, 파드 브리지",
+        "default" => "기본 경로",
+        "the VPC's private ranges, through its router" => "VPC 사설 대역, VPC 라우터 경유",
+        "load balancer IPs the cloud announces" => "클라우드가 알리는 로드 밸런서 IP",
+        "the node's pod CIDR (cloud route)" => "노드의 파드 CIDR, 클라우드 경로",
+        "static Route" => "Route 객체의 정적 경로",
+        "load balancer IP" => "로드 밸런서 IP",
+        "private addresses the VPC has no route for" => "VPC에 경로가 없는 사설 주소",
+        "the internet" => "인터넷",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Ipv4Addr {
+        s.parse().unwrap()
+    }
+
+    fn sa(s: &str) -> SocketAddrV4 {
+        s.parse().unwrap()
+    }
+
+    /// Which variant `s` is: the match has no wildcard, so a new variant
+    /// does not compile until it is numbered here (and then the test below
+    /// fails until `samples` has one).
+    fn variant(s: &Say) -> usize {
+        match s {
+            Say::Sends { .. } => 0,
+            Say::Receives { .. } => 1,
+            Say::GetsAnswer { .. } => 2,
+            Say::Accepts { .. } => 3,
+            Say::NoListener { .. } => 4,
+            Say::NoRoute { .. } => 5,
+            Say::Routes { .. } => 6,
+            Say::NoArpAnswer { .. } => 7,
+            Say::SendsTo { .. } => 8,
+            Say::NetfilterDrops => 9,
+            Say::NetfilterRejects => 10,
+            Say::NatChooses { .. } => 11,
+            Say::NatSkipped { .. } => 12,
+            Say::HookPasses { .. } => 13,
+            Say::CtRewrites { .. } => 14,
+            Say::CtTracks { .. } => 15,
+            Say::OwnAddress { .. } => 16,
+            Say::ForThisHost => 17,
+            Say::Bridges { .. } => 18,
+            Say::LbTranslatesBack { .. } => 19,
+            Say::LbPassThrough { .. } => 20,
+            Say::LbNodePort { .. } => 21,
+            Say::LbServiceGone { .. } => 22,
+            Say::LbNoListener { .. } => 23,
+            Say::LbSourceRanges { .. } => 24,
+            Say::LbNoHealthy { .. } => 25,
+            Say::LbNeedsNodePort { .. } => 26,
+            Say::NoAnswer { .. } => 27,
+            Say::RuleStops(_) => 28,
+            Say::HookDrops { .. } => 29,
+            Say::GaveUp { .. } => 30,
+            Say::LbNoConnect => 31,
+            Say::NotForwarding { .. } => 32,
+            Say::TtlExpired { .. } => 33,
+            Say::RouteToGoneNode { .. } => 34,
+            Say::Unreachable { .. } => 35,
+            Say::NoInterface { .. } => 36,
+            Say::NextHopGone { .. } => 37,
+            Say::Refused { .. } => 38,
+            Say::AnswerElsewhere { .. } => 39,
+            Say::AnswerWrongSource { .. } => 40,
+            Say::AnswerRefused => 41,
+            Say::AnswerLost(_) => 42,
+        }
+    }
+    const VARIANTS: usize = 43;
+
+    fn samples() -> Vec<Say> {
+        let s = |x: &str| x.to_string();
+        let mut v = Vec::new();
+        for flags in [
+            Some(TcpFlags::Syn),
+            Some(TcpFlags::SynAck),
+            Some(TcpFlags::Rst),
+            None,
+        ] {
+            v.push(Say::Sends {
+                who: s("pod/client"),
+                proto: if flags.is_some() {
+                    Protocol::Tcp
+                } else {
+                    Protocol::Udp
+                },
+                flags,
+                dst: sa("10.3.241.152:80"),
+            });
+        }
+        v.push(Say::Receives {
+            who: s("node/node-1"),
+            iface: s("eth0"),
+        });
+        v.push(Say::GetsAnswer {
+            who: s("pod/client"),
+            from: sa("10.3.241.152:80"),
+        });
+        v.push(Say::Accepts {
+            who: s("pod/web-1"),
+            from: sa("10.0.1.2:40000"),
+        });
+        v.push(Say::NoListener {
+            port: 80,
+            at: s("node/node-2"),
+        });
+        v.push(Say::NoRoute {
+            who: s("router"),
+            to: ip("10.3.241.152"),
+        });
+        for forwarding in [true, false] {
+            v.push(Say::Routes {
+                who: s("node-1"),
+                forwarding,
+                origin: "the node's pod CIDR (cloud route)",
+            });
+        }
+        v.push(Say::NoArpAnswer {
+            who: s("router"),
+            dev: s("eth0"),
+            next_hop: ip("10.100.0.3"),
+        });
+        v.push(Say::SendsTo {
+            who: s("node/node-1"),
+            to: s("router"),
+        });
+        v.push(Say::NetfilterDrops);
+        v.push(Say::NetfilterRejects);
+        for action in [
+            NatAction::Dnat(sa("10.0.2.2:8080")),
+            NatAction::Snat(ip("10.100.0.2")),
+            NatAction::Masquerade {
+                random_fully: false,
+            },
+            NatAction::Masquerade { random_fully: true },
+        ] {
+            v.push(Say::NatChooses { action });
+        }
+        v.push(Say::NatSkipped {
+            hook: "PREROUTING",
+            state: "ESTABLISHED",
+        });
+        v.push(Say::HookPasses { hook: "FORWARD" });
+        for dst_side in [true, false] {
+            v.push(Say::CtRewrites {
+                dst_side,
+                to: sa("10.3.241.152:80"),
+                dir: "Reply",
+                entry: s("tcp src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80"),
+            });
+        }
+        v.push(Say::CtTracks { node: s("node-1") });
+        v.push(Say::OwnAddress {
+            ip: ip("10.100.0.2"),
+            node: s("node-1"),
+        });
+        v.push(Say::ForThisHost);
+        v.push(Say::Bridges { node: s("node-1") });
+        v.push(Say::LbTranslatesBack {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::LbPassThrough {
+            lb: s("lb/default/web"),
+            node: s("node-1"),
+            ip: ip("10.100.0.2"),
+        });
+        v.push(Say::LbNodePort {
+            lb: s("lb/default/web"),
+            node: s("node-1"),
+            ip: ip("10.100.0.2"),
+            port: 30080,
+            from: ip("10.100.0.250"),
+        });
+        v.push(Say::LbServiceGone {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::LbNoListener {
+            lb: s("lb/default/web"),
+            port: 443,
+            proto: Protocol::Tcp,
+        });
+        v.push(Say::LbSourceRanges {
+            lb: s("lb/default/web"),
+            ranges: vec![s("192.0.2.0/24"), s("198.51.100.7/32")],
+        });
+        v.push(Say::LbNoHealthy {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::LbNeedsNodePort {
+            lb: s("lb/default/web"),
+            port: 80,
+        });
+        v.push(Say::NoAnswer {
+            ip: ip("10.100.0.3"),
+        });
+        for why in [Some(s("default/none:http has no endpoints")), None] {
+            v.push(Say::RuleStops(Box::new(RuleStop {
+                node: s("node-1"),
+                effect: s("REJECT with icmp-port-unreachable"),
+                hook: "FORWARD",
+                table: "filter",
+                chain: s("KUBE-SERVICES"),
+                rule: s("-A KUBE-SERVICES -d 10.3.240.20/32 -p tcp -j REJECT"),
+                why,
+            })));
+        }
+        v.push(Say::HookDrops {
+            node: s("node-1"),
+            hook: "INPUT",
+        });
+        v.push(Say::GaveUp { steps: 256 });
+        v.push(Say::LbNoConnect);
+        v.push(Say::NotForwarding {
+            who: s("host/10.100.0.10"),
+            ip: ip("10.100.0.11"),
+        });
+        for routing_loop in [true, false] {
+            v.push(Say::TtlExpired {
+                at: s("router"),
+                routing_loop,
+            });
+        }
+        v.push(Say::RouteToGoneNode {
+            who: s("router"),
+            dest: s("10.3.240.0/20"),
+            node: s("node-2"),
+        });
+        v.push(Say::Unreachable {
+            who: s("router"),
+            to: ip("10.3.241.152"),
+            route: s("unreachable 10.0.0.0/8"),
+            origin: "private addresses the VPC has no route for",
+        });
+        v.push(Say::NoInterface {
+            who: s("node/node-1"),
+            dev: s("eth1"),
+        });
+        v.push(Say::NextHopGone {
+            who: s("router"),
+            dev: s("eth0"),
+            next_hop: ip("10.100.0.3"),
+        });
+        for proto in [Protocol::Tcp, Protocol::Udp] {
+            v.push(Say::Refused {
+                port: 80,
+                proto,
+                at: s("node/node-2"),
+            });
+        }
+        v.push(Say::AnswerElsewhere {
+            at: s("node/node-2"),
+            client: s("pod/client"),
+        });
+        v.push(Say::AnswerWrongSource {
+            from: sa("10.0.2.2:8080"),
+            sent_to: sa("10.3.241.152:80"),
+        });
+        v.push(Say::AnswerRefused);
+        v.push(Say::AnswerLost(Box::new(Say::NoRoute {
+            who: s("router"),
+            to: ip("10.0.1.2"),
+        })));
+        v
+    }
+
+    /// Every dotted quad in `s` (with its `:port` or `/len` left off).
+    fn addresses(s: &str) -> Vec<&str> {
+        s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map(|w| w.trim_matches('.'))
+            .filter(|w| w.parse::<Ipv4Addr>().is_ok())
+            .collect()
+    }
+
+    #[test]
+    fn every_variant_reads_in_both_languages() {
+        let all = samples();
+        let mut seen = [false; VARIANTS];
+        for say in &all {
+            seen[variant(say)] = true;
+            let (en, ko) = (say.en(), say.ko());
+            assert!(!en.is_empty() && !ko.is_empty(), "{say:?}");
+            assert_ne!(en, ko, "{say:?}");
+            assert!(
+                ko.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+                "no Hangul: {ko}"
+            );
+            for a in addresses(&en) {
+                assert!(addresses(&ko).contains(&a), "{a} missing from: {ko}");
+            }
+            assert_eq!(say.text(Lang::En), en);
+            assert_eq!(say.text(Lang::Ko), ko);
+        }
+        let missing: Vec<usize> = (0..VARIANTS).filter(|i| !seen[*i]).collect();
+        assert!(missing.is_empty(), "variants without a sample: {missing:?}");
+    }
+
+    #[test]
+    fn english_is_the_engine_s_old_wording() {
+        let all = samples();
+        let en: Vec<String> = all.iter().map(Say::en).collect();
+        for want in [
+            "pod/client sends a TCP SYN to 10.3.241.152:80",
+            "pod/client sends a UDP datagram to 10.3.241.152:80",
+            "the nat table chooses DNAT to 10.0.2.2:8080",
+            "node-1 forwards it (the node's pod CIDR (cloud route))",
+            "lb/default/web only admits clients in [\"192.0.2.0/24\", \"198.51.100.7/32\"]",
+            "node-1 REJECT with icmp-port-unreachable at FORWARD in filter KUBE-SERVICES: -A KUBE-SERVICES -d 10.3.240.20/32 -p tcp -j REJECT (default/none:http has no endpoints)",
+            "nothing listens on 80/tcp at node/node-2: the kernel answers with a TCP reset (connection refused)",
+            "nothing listens on 80/udp at node/node-2: the kernel answers ICMP port unreachable",
+            "the answer is lost: router has no route to 10.0.1.2",
+        ] {
+            assert!(en.iter().any(|e| e == want), "{want}");
+        }
+    }
+
+    #[test]
+    fn korean_keeps_tool_words_and_translates_origins() {
+        let dnat = Say::NatChooses {
+            action: NatAction::Dnat(sa("10.0.2.2:8080")),
+        };
+        assert_eq!(
+            dnat.ko(),
+            "nat 테이블이 DNAT을 선택합니다. 새 목적지는 10.0.2.2:8080입니다"
+        );
+        let r = Say::Routes {
+            who: s_("node-1"),
+            forwarding: true,
+            origin: "connected",
+        };
+        assert_eq!(
+            r.ko(),
+            "node-1에서 패킷을 포워딩합니다 (직접 연결된 네트워크)"
+        );
+        // An origin the table does not know is shown as it is.
+        assert_eq!(origin_ko("pod CIDR"), "pod CIDR");
+    }
+
+    fn s_(x: &str) -> String {
+        x.to_string()
+    }
+}

@@ -1,0 +1,173 @@
+//! Every trace sentence reads in Korean: the requests `netlab
+//! kernel-check` derives (pod -> ClusterIP, hairpin, pod -> pod, NodePorts,
+//! load balancers, the internet, Services without endpoints), each
+//! preset's own request, over every random branch, in every scenario of
+//! `static/scenarios/` and `tests/data/engine/`, also with a node removed.
+//! Each hop's note and each reason is its `Say` in English (one source of
+//! truth), and its Korean is not empty, not the English, has Hangul and
+//! keeps every address of the English sentence.
+#![cfg(target_os = "linux")]
+
+use k8s_netlab::engine::paths::branches;
+use k8s_netlab::engine::topology::Topology;
+use k8s_netlab::engine::trace::{Request, Say, Trace, World};
+use k8s_netlab::kernel_check::requests;
+use k8s_netlab::lang::Lang;
+use k8s_netlab::model::{self, presets::PRESETS};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+fn addresses(s: &str) -> Vec<&str> {
+    s.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| w.parse::<Ipv4Addr>().is_ok())
+        .collect()
+}
+
+/// Checks one sentence; returns its English.
+fn check(what: &str, en: &str, say: &Say, ko: &str) -> String {
+    assert_eq!(en, say.en(), "{what}: the text is not its Say's English");
+    assert!(!ko.is_empty(), "{what}: empty Korean for {en}");
+    assert_ne!(ko, en, "{what}: Korean is the English");
+    assert!(
+        ko.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+        "{what}: no Hangul in {ko}"
+    );
+    for a in addresses(en) {
+        assert!(
+            addresses(ko).contains(&a),
+            "{what}: {a} of {en:?} missing from {ko:?}"
+        );
+    }
+    en.to_string()
+}
+
+fn check_trace(what: &str, t: &Trace, seen: &mut BTreeSet<String>) {
+    for (i, h) in t.hops.iter().enumerate() {
+        let w = format!("{what}, hop {}", i + 1);
+        check(&w, &h.note, &h.say, &h.note_in(Lang::Ko));
+        assert_eq!(h.note_in(Lang::En), h.note, "{w}");
+        seen.insert(template(&h.note));
+    }
+    match (&t.reason, &t.reason_say) {
+        (None, None) => {}
+        (Some(r), Some(say)) => {
+            check(
+                &format!("{what}, reason"),
+                r,
+                say,
+                &t.reason_in(Lang::Ko).unwrap(),
+            );
+            assert_eq!(t.reason_in(Lang::En).as_ref(), Some(r));
+            seen.insert(template(r));
+        }
+        _ => panic!("{what}: reason and reason_say disagree"),
+    }
+    if let Some(reply) = &t.reply {
+        match (&reply.reason, &reply.reason_say) {
+            (None, None) => {}
+            (Some(r), Some(say)) => {
+                let ko = reply.reason_in(Lang::Ko).unwrap();
+                check(&format!("{what}, reply reason"), r, say, &ko);
+            }
+            _ => panic!("{what}: the reply's reason and reason_say disagree"),
+        }
+    }
+}
+
+/// A sentence with its names and numbers blanked: how many templates the
+/// walk reached.
+fn template(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            if w.chars().any(|c| c.is_ascii_digit() || c == '/') {
+                "_"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn scenario_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for dir in ["static/scenarios", "tests/data/engine"] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "yaml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_hop_and_reason_of_every_scenario_reads_in_korean() {
+    let mut traces = 0;
+    let mut seen = BTreeSet::new();
+    for file in scenario_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let original = model::load(&text).unwrap().scenario;
+        let name = file.display().to_string();
+        let preset_reqs: Vec<(String, String)> = PRESETS
+            .iter()
+            .filter(|p| p.yaml == text)
+            .map(|p| (p.from.to_string(), p.to.to_string()))
+            .collect();
+        let mut phases = vec![None];
+        phases.extend(requests::node_to_remove(&original).map(Some));
+        for removed in phases {
+            let mut world = World::new(original.clone());
+            if let Some(n) = &removed {
+                world.remove_node(n);
+            }
+            let s = world.scenario().clone();
+            let taken: Vec<_> = Topology::build(&s, &[])
+                .lb_vpc_addrs
+                .values()
+                .copied()
+                .collect();
+            let host = requests::host_address(&s, &taken).expect("a free host address");
+            let mut reqs: Vec<(String, String, model::Protocol)> = requests::derive(&s, host)
+                .into_iter()
+                .map(|r| (r.from, r.to, r.proto))
+                .collect();
+            for (from, to) in &preset_reqs {
+                for proto in [model::Protocol::Tcp, model::Protocol::Udp] {
+                    reqs.push((from.clone(), to.clone(), proto));
+                }
+            }
+            for (from, to, proto) in reqs {
+                let Ok(req) = Request::parse(&s, &from, &to, proto) else {
+                    continue;
+                };
+                let what = format!(
+                    "{name}{}: {from} -> {to} {}",
+                    removed
+                        .as_ref()
+                        .map(|n| format!(" ({n} removed)"))
+                        .unwrap_or_default(),
+                    proto.as_lower()
+                );
+                for b in branches(&world, &req).unwrap() {
+                    check_trace(&what, &b.trace, &mut seen);
+                    traces += 1;
+                }
+                // The same request again: conntrack and session affinity
+                // now know the client.
+                let mut w = world.clone();
+                let mut chooser = k8s_netlab::engine::netfilter::SeededChooser::from_seed(7);
+                for _ in 0..2 {
+                    let t = w.trace(&req, &mut chooser).unwrap();
+                    check_trace(&what, &t, &mut seen);
+                    traces += 1;
+                }
+            }
+        }
+    }
+    assert!(traces > 500, "only {traces} traces");
+    println!("{traces} traces, {} sentence shapes", seen.len());
+}
