@@ -93,7 +93,8 @@ pub fn app() -> Html {
     }
 }
 
-/// Sets the page's `lang` (screen readers change voice).
+/// Sets the page's `lang` (screen readers change voice); called as a
+/// page renders (idempotent, and cheaper in the wasm than an effect).
 pub fn set_doc_lang(lang: Lang) {
     if let Some(e) = web_sys::window()
         .and_then(|w| w.document())
@@ -101,12 +102,6 @@ pub fn set_doc_lang(lang: Lang) {
     {
         let _ = e.set_attribute("lang", lang.code());
     }
-}
-
-/// Keeps the page's `lang` attribute on `lang`.
-#[hook]
-pub fn use_doc_lang(lang: Lang) {
-    use_effect_with(lang, |l| set_doc_lang(*l));
 }
 
 /// Saves the choice of language and reports it.
@@ -185,7 +180,7 @@ struct LessonPageProps {
 #[function_component(LessonPage)]
 fn lesson_page(p: &LessonPageProps) -> Html {
     let lang = use_state(preferred_lang);
-    use_doc_lang(*lang);
+    set_doc_lang(*lang);
     let state = use_reducer(State::new);
     let done = use_state(lessons_done);
     let Some((index, lesson)) = lessons::lesson(&p.id) else {
@@ -241,7 +236,7 @@ fn lesson_page(p: &LessonPageProps) -> Html {
 #[function_component(TutorialPage)]
 fn tutorial_page() -> Html {
     let lang = use_state(preferred_lang);
-    use_doc_lang(*lang);
+    set_doc_lang(*lang);
     let lang_value = *lang;
     html! {
         <div lang={lang_value.code()}>
@@ -257,7 +252,7 @@ fn tutorial_page() -> Html {
 #[function_component(PlaygroundPage)]
 fn playground_page() -> Html {
     let lang = use_state(preferred_lang);
-    use_doc_lang(*lang);
+    set_doc_lang(*lang);
     let state = use_reducer(State::new);
     let dispatch: Callback<Action> = {
         let state = state.clone();

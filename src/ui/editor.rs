@@ -1054,9 +1054,9 @@ impl PartialEq for SectionProps {
 fn section(p: &SectionProps) -> Html {
     let (kind, lang) = (p.kind, p.lang);
     let editing = use_state(|| None::<Key>);
-    let list = use_memo((Same(p.scenario.clone()), lang), |(s, lang)| {
-        items(kind, &s.0, *lang)
-    });
+    // Not memoized: a section renders again only when its props or its
+    // open form change.
+    let list = items(kind, &p.scenario, lang);
     let fresh = use_memo(Same(p.scenario.clone()), |s| Rc::new(new_draft(kind, &s.0)));
     let current = use_memo(
         (Same(p.scenario.clone()), (*editing).clone()),

@@ -6,7 +6,7 @@
 //! embed.js accepts only from its own frames). It never reads or writes the
 //! playground's saved work.
 
-use super::app::{preferred_lang, use_doc_lang, Chrome, Workbench};
+use super::app::{preferred_lang, set_doc_lang, Chrome, Workbench};
 use super::i18n::Lang;
 use super::route::{EmbedOptions, Source};
 use super::state::{Action, Incoming, Message, State};
@@ -58,10 +58,12 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 #[function_component(EmbedPage)]
 pub fn embed_page(p: &EmbedProps) -> Html {
     // The page's own `data-lang`, else the reader's language.
-    let lang = use_memo(p.options.lang.clone(), |l| {
-        l.as_deref().map_or_else(preferred_lang, Lang::from_tag)
-    });
-    use_doc_lang(*lang);
+    let lang = p
+        .options
+        .lang
+        .as_deref()
+        .map_or_else(preferred_lang, Lang::from_tag);
+    set_doc_lang(lang);
     let state = use_reducer(State::new);
     {
         let state = state.clone();
@@ -132,7 +134,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
     };
     html! {
         <div class="embed" lang={lang.code()}>
-            <Workbench state={state} {chrome} lang={*lang} />
+            <Workbench state={state} {chrome} {lang} />
         </div>
     }
 }
