@@ -28,4 +28,12 @@ impl Lang {
             Lang::Ko => "ko",
         }
     }
+
+    /// The language the switch offers.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Ko,
+            Lang::Ko => Lang::En,
+        }
+    }
 }

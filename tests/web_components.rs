@@ -7,6 +7,7 @@
 use k8s_netlab::engine::topology::Topology;
 use k8s_netlab::model::{self, Scenario};
 use k8s_netlab::ui::editor::{EditorPanel, EditorProps};
+use k8s_netlab::ui::i18n::Lang;
 use k8s_netlab::ui::layout::{layout, LayoutOptions};
 use k8s_netlab::ui::rules::{RulesPanel, RulesProps};
 use k8s_netlab::ui::state::{self, Action, State, TraceSpec};
@@ -79,6 +80,7 @@ async fn the_drawing_shows_every_device_and_clicks_pick_them() {
             highlight: vec!["pod/client".into()],
             onpick,
             ontoggle,
+            lang: Lang::En,
         },
     )
     .render();
@@ -132,6 +134,7 @@ async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
             sources: Rc::new(state::sources(&s.scenario)),
             destinations: Rc::new(state::destinations(&s.scenario)),
             ondispatch,
+            lang: Lang::En,
         },
     )
     .render();
@@ -162,6 +165,55 @@ async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
     assert!(options.contains(&"pod/client".to_string()), "{options:?}");
 }
 
+fn hangul(s: &str) -> bool {
+    s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_panel_speaks_korean() {
+    let s = run_state();
+    let (ondispatch, seen) = recorder::<Action>();
+    let el = root();
+    Renderer::<TracePanel>::with_root_and_props(
+        el.clone(),
+        TracePanelProps {
+            spec: s.spec.clone(),
+            run: s.run.clone().map(|mut r| {
+                r.step = r.hops();
+                r.playing = false;
+                r
+            }),
+            spread: None,
+            sources: Rc::new(state::sources(&s.scenario)),
+            destinations: Rc::new(state::destinations(&s.scenario)),
+            ondispatch,
+            lang: Lang::Ko,
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    assert_eq!(one(&el, "#trace-h").text_content().unwrap(), "패킷 보내기");
+    let send = one(&el, "form.request button[type=submit]");
+    assert_eq!(send.text_content().unwrap(), "보내기");
+    let verdict = one(&el, "#verdict");
+    // The attribute the tests and styles read stays the same.
+    assert_eq!(
+        verdict.get_attribute("data-verdict").as_deref(),
+        Some("delivered")
+    );
+    let text = verdict.text_content().unwrap();
+    assert!(
+        text.starts_with("pod/web-") && text.contains("에 전달됨"),
+        "{text}"
+    );
+    assert!(hangul(
+        &one(&el, ".player").get_attribute("aria-label").unwrap()
+    ));
+    click(&one(&el, "button[aria-label=\"한 홉 뒤로\"]"));
+    assert_eq!(seen.borrow().len(), 1);
+    assert!(all(&el, "button[aria-label=\"Back one hop\"]").is_empty());
+}
+
 #[wasm_bindgen_test]
 async fn the_rules_panel_marks_what_the_trace_matched() {
     let s = run_state();
@@ -174,6 +226,7 @@ async fn the_rules_panel_marks_what_the_trace_matched() {
             node: Some("node-1".into()),
             trace: s.run.as_ref().and_then(|r| r.trace.clone().ok()),
             ondispatch,
+            lang: Lang::En,
         },
     )
     .render();
@@ -230,6 +283,7 @@ async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
         EditorProps {
             scenario: s,
             ondispatch,
+            lang: Lang::En,
         },
     )
     .render();

@@ -5,12 +5,12 @@
 
 use super::editor::EditorPanel;
 use super::embed::EmbedPage;
-use super::i18n::Lang;
+use super::i18n::{preset_title, t, Lang, Text};
 use super::layout::{self, GhostNode, LayoutOptions};
 use super::lessons;
 use super::route::{self, Page};
 use super::rules::RulesPanel;
-use super::state::{self, Action, NoticeKind, State};
+use super::state::{self, Action, Message, NoticeKind, State};
 use super::topology::TopologyView;
 use super::trace_view::TracePanel;
 use super::tutorial::{LessonIndex, LessonPanel};
@@ -93,8 +93,34 @@ pub fn app() -> Html {
     }
 }
 
+/// Sets the page's `lang` (screen readers change voice); called as a
+/// page renders (idempotent, and cheaper in the wasm than an effect).
+pub fn set_doc_lang(lang: Lang) {
+    if let Some(e) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = e.set_attribute("lang", lang.code());
+    }
+}
+
+/// Saves the choice of language and reports it.
+fn lang_switch(lang: Lang, onlang: &Callback<Lang>) -> Html {
+    let other = lang.other();
+    let onlang = onlang.clone();
+    let switch = Callback::from(move |_: MouseEvent| {
+        let _ = super::storage::save_pref("lang", other.code());
+        onlang.emit(other);
+    });
+    let label = match lang {
+        Lang::En => "한국어",
+        Lang::Ko => "English",
+    };
+    html! { <button type="button" id="lang-switch" lang={other.code()} onclick={switch}>{ label }</button> }
+}
+
 /// The reader's language: a saved choice, else the browser's.
-fn preferred_lang() -> Lang {
+pub fn preferred_lang() -> Lang {
     if let Ok(Some(l)) = super::storage::load_pref("lang") {
         return Lang::from_tag(&l);
     }
@@ -128,18 +154,9 @@ struct TutorialBarProps {
 /// and the language switch (remembered).
 #[function_component(TutorialBar)]
 fn tutorial_bar(p: &TutorialBarProps) -> Html {
-    let other = match p.lang {
-        Lang::En => Lang::Ko,
-        Lang::Ko => Lang::En,
-    };
-    let onlang = p.onlang.clone();
-    let switch = Callback::from(move |_: MouseEvent| {
-        let _ = super::storage::save_pref("lang", other.code());
-        onlang.emit(other);
-    });
-    let (playground, index, label) = match p.lang {
-        Lang::En => ("Playground", "All lessons", "한국어"),
-        Lang::Ko => ("플레이그라운드", "전체 레슨", "English"),
+    let (playground, index) = match p.lang {
+        Lang::En => ("Playground", "All lessons"),
+        Lang::Ko => ("플레이그라운드", "전체 레슨"),
     };
     html! {
         <header class="top">
@@ -147,7 +164,7 @@ fn tutorial_bar(p: &TutorialBarProps) -> Html {
             <nav class="toolbar" aria-label="Tutorial">
                 <a href="?tutorial" id="tutorial-index">{ index }</a>
                 <a href="?" id="to-playground">{ playground }</a>
-                <button type="button" id="lang-switch" lang={other.code()} onclick={switch}>{ label }</button>
+                { lang_switch(p.lang, &p.onlang) }
             </nav>
         </header>
     }
@@ -163,15 +180,18 @@ struct LessonPageProps {
 #[function_component(LessonPage)]
 fn lesson_page(p: &LessonPageProps) -> Html {
     let lang = use_state(preferred_lang);
+    set_doc_lang(*lang);
     let state = use_reducer(State::new);
     let done = use_state(lessons_done);
     let Some((index, lesson)) = lessons::lesson(&p.id) else {
+        let l = *lang;
         return html! {
             <>
-                <TutorialBar lang={*lang} onlang={Callback::from(move |l| lang.set(l))} />
+                <TutorialBar lang={l} onlang={Callback::from(move |l| lang.set(l))} />
                 <main class="tutorial">
-                    <p class="notice bad" role="alert">{ format!("There is no lesson {:?}.", p.id) }</p>
-                    <LessonIndex lang={Lang::En} done={(*done).clone()} />
+                    <p class="notice bad" role="alert">
+                        { t("There is no lesson ", "없는 레슨입니다: ").get(l) }{ format!("{:?}.", p.id) }</p>
+                    <LessonIndex lang={l} done={(*done).clone()} />
                 </main>
             </>
         };
@@ -206,7 +226,7 @@ fn lesson_page(p: &LessonPageProps) -> Html {
             <div class="lesson-page">
                 <LessonPanel {index} state={Rc::new((*state).clone())} lang={lang_value}
                     done_before={done.iter().any(|d| d == lesson.id)} {onreset} />
-                <Workbench {state} chrome={Chrome { toolbar: false, edit: true }} />
+                <Workbench {state} chrome={Chrome { toolbar: false, edit: true }} lang={lang_value} />
             </div>
         </div>
     }
@@ -216,6 +236,7 @@ fn lesson_page(p: &LessonPageProps) -> Html {
 #[function_component(TutorialPage)]
 fn tutorial_page() -> Html {
     let lang = use_state(preferred_lang);
+    set_doc_lang(*lang);
     let lang_value = *lang;
     html! {
         <div lang={lang_value.code()}>
@@ -230,6 +251,8 @@ fn tutorial_page() -> Html {
 /// The playground: the user's own work, kept in the browser.
 #[function_component(PlaygroundPage)]
 fn playground_page() -> Html {
+    let lang = use_state(preferred_lang);
+    set_doc_lang(*lang);
     let state = use_reducer(State::new);
     let dispatch: Callback<Action> = {
         let state = state.clone();
@@ -272,27 +295,80 @@ fn playground_page() -> Html {
                 if let (Err(e), false) = (result, was) {
                     d.emit(Action::Say {
                         error: true,
-                        text: format!("Your work is not being saved in this browser: {e}"),
+                        text: Message::NotSaved(e),
                     });
                 }
             }
         });
     }
 
-    html! { <Workbench {state} chrome={Chrome::FULL} /> }
+    let lang_value = *lang;
+    let onlang = Callback::from(move |l| lang.set(l));
+    html! { <Workbench {state} chrome={Chrome::FULL} lang={lang_value} {onlang} /> }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct WorkbenchProps {
     pub state: UseReducerHandle<State>,
     pub chrome: Chrome,
+    pub lang: Lang,
+    /// The header's language switch (with the toolbar).
+    #[prop_or_default]
+    pub onlang: Callback<Lang>,
 }
+
+const TAGLINE: Text = t(
+    "How traffic reaches a pod: routing, netfilter and conntrack, hop by hop.",
+    "트래픽이 파드에 닿는 길: 라우팅, netfilter, conntrack을 홉 단위로.",
+);
+const SCENARIO: Text = t("Scenario", "시나리오");
+const STORY_STEP: Text = t("Story step ", "이야기 단계 ");
+const LOAD_PRESET: Text = t("Load a preset…", "프리셋 불러오기…");
+const UNDO: Text = t("Undo", "실행 취소");
+const UNDO_TITLE: Text = t("Undo (Ctrl+Z)", "실행 취소 (Ctrl+Z)");
+const REDO: Text = t("Redo", "다시 실행");
+const REDO_TITLE: Text = t("Redo (Ctrl+Shift+Z)", "다시 실행 (Ctrl+Shift+Z)");
+const TUTORIAL: Text = t("Tutorial", "튜토리얼");
+const SHARE: Text = t("Share link", "공유 링크");
+const SHARE_TITLE: Text = t(
+    "A link that opens this scenario and trace",
+    "이 시나리오와 트레이스를 여는 링크",
+);
+const DISMISS: Text = t("Dismiss", "닫기");
+const SHARE_BOX: Text = t(
+    "Share link (copied to the clipboard): ",
+    "공유 링크 (클립보드에 복사됨): ",
+);
+const PENDING: Text = t(
+    "This link carries a scenario and a trace. Open it? Your current work stays one Undo away.",
+    "이 링크에는 시나리오와 트레이스가 들어 있습니다. 열까요? 지금 작업은 실행 취소 한 번으로 돌아올 수 있습니다.",
+);
+const OPEN_LINK: Text = t("Open the link", "링크 열기");
+const KEEP_WORK: Text = t("Keep my work", "내 작업 유지");
+const CLUSTER: Text = t("Cluster", "클러스터");
+const PICK_SETS: Text = t("Clicking the drawing sets", "그림을 클릭하면 설정");
+const CLICK_A_BOX: Text = t("Click a box to set the ", "상자를 클릭해 설정: ");
+const SOURCE: Text = t("source", "출발지");
+const DESTINATION: Text = t("destination", "목적지");
+const PANELS: Text = t("Panels", "패널");
+const TAB_TRACE: Text = t("Trace", "트레이스");
+const TAB_RULES: Text = t("Rules", "규칙");
+const TAB_EDIT: Text = t("Edit", "편집");
+const NODES: Text = t("Nodes", "노드");
+const REMOVE: Text = t("Remove", "삭제");
+const REMOVE_TITLE: Text = t(
+    "The node's VM goes away: its pods vanish, routes to it lead nowhere",
+    "노드의 VM이 사라집니다: 파드가 없어지고, 그 노드로 가는 라우팅은 갈 곳을 잃습니다",
+);
+const SERVICES: Text = t("Services", "서비스");
 
 /// The drawing, the trace and the panels over one state.
 #[function_component(Workbench)]
 pub fn workbench(p: &WorkbenchProps) -> Html {
     let state = p.state.clone();
     let chrome = p.chrome;
+    let lang = p.lang;
+    let w = |x: Text| x.get(lang);
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
@@ -365,8 +441,9 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
             state.ghosts.clone(),
             state.expanded.clone(),
             host,
+            lang,
         ),
-        |(s, ghosts, expanded, host)| {
+        |(s, ghosts, expanded, host, lang)| {
             let topo = Topology::build(s, &host.iter().copied().collect::<Vec<_>>());
             Rc::new(layout::layout(
                 &topo,
@@ -381,6 +458,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                             index: g.index,
                         })
                         .collect(),
+                    lang: *lang,
                     ..LayoutOptions::default()
                 },
             ))
@@ -419,11 +497,11 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         let d = dispatch.clone();
         use_callback((), move |n: String, _| d.emit(Action::ToggleExpanded(n)))
     };
-    let pick_mode = |source: bool, label: &'static str| {
+    let pick_mode = |source: bool, label: Text| {
         let pick_source = pick_source.clone();
         html! {
             <label><input type="radio" name="pick" checked={*pick_source == source}
-                onchange={Callback::from(move |_: Event| pick_source.set(source))} />{ label }</label>
+                onchange={Callback::from(move |_: Event| pick_source.set(source))} />{ label.get(lang) }</label>
         }
     };
 
@@ -458,21 +536,21 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
             <header class="top">
                 <div class="brand">
                     <h1>{ "k8s-netlab" }</h1>
-                    <p class="tagline">{ "How traffic reaches a pod: routing, netfilter and conntrack, hop by hop." }</p>
+                    <p class="tagline">{ w(TAGLINE) }</p>
                 </div>
-                <nav class="toolbar" aria-label="Scenario">
-                    <label class="preset">{ "Story step " }
+                <nav class="toolbar" aria-label={w(SCENARIO)}>
+                    <label class="preset">{ w(STORY_STEP) }
                         <select id="preset" onchange={on_preset}>
-                            <option value="" selected=true>{ "Load a preset…" }</option>
+                            <option value="" selected=true>{ w(LOAD_PRESET) }</option>
                             { for presets::PRESETS.iter().map(|p| html! {
-                                <option value={p.id}>{ format!("{}. {}", p.step, p.title) }</option>
+                                <option value={p.id}>{ p.step }{ ". " }{ preset_title(p.id, lang) }</option>
                             }) }
                         </select></label>
                     <button type="button" id="undo" onclick={act(Action::Undo)} disabled={!state.can_undo()}
-                        title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                        title={w(UNDO_TITLE)}>{ w(UNDO) }</button>
                     <button type="button" id="redo" onclick={act(Action::Redo)} disabled={!state.can_redo()}
-                        title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
-                    <a href="?tutorial" id="to-tutorial" class="button-link">{ "Tutorial" }</a>
+                        title={w(REDO_TITLE)}>{ w(REDO) }</button>
+                    <a href="?tutorial" id="to-tutorial" class="button-link">{ w(TUTORIAL) }</a>
                     <button type="button" id="share" onclick={{
                         let saved = keep::Snapshot {
                             scenario: state.scenario.clone(),
@@ -480,64 +558,65 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         };
                         let d = dispatch.clone();
                         Callback::from(move |_: MouseEvent| keep::share(&saved, d.clone()))
-                    }} title="A link that opens this scenario and trace">{ "Share link" }</button>
+                    }} title={w(SHARE_TITLE)}>{ w(SHARE) }</button>
+                    { lang_switch(lang, &p.onlang) }
                 </nav>
             </header>
             }
             if let Some(n) = &state.notice {
                 <div class={classes!("notice", (n.kind == NoticeKind::Error).then_some("bad"))} role="alert" id="notice">
-                    <p>{ &n.text }</p>
+                    <p>{ n.text.text(lang) }</p>
                     if !n.problems.is_empty() {
                         <ul>{ for n.problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
                     }
-                    <button type="button" onclick={act(Action::Dismiss)} aria-label="Dismiss">{ "×" }</button>
+                    <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
             if let Some(url) = &state.share_link {
                 <div class="notice" id="share-box">
-                    <label>{ "Share link (copied to the clipboard): " }
+                    <label>{ w(SHARE_BOX) }
                         <input id="share-url" readonly=true value={url.clone()} /></label>
-                    <button type="button" onclick={act(Action::Dismiss)} aria-label="Dismiss">{ "×" }</button>
+                    <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
             if state.pending.is_some() {
                 <div class="notice" role="alertdialog" id="pending" aria-labelledby="pending-t">
-                    <p id="pending-t">{ "This link carries a scenario and a trace. Open it? Your current work stays one Undo away." }</p>
-                    <button type="button" class="primary" id="pending-open" onclick={act(Action::AcceptPending)}>{ "Open the link" }</button>
-                    <button type="button" id="pending-keep" onclick={act(Action::RejectPending)}>{ "Keep my work" }</button>
+                    <p id="pending-t">{ w(PENDING) }</p>
+                    <button type="button" class="primary" id="pending-open" onclick={act(Action::AcceptPending)}>{ w(OPEN_LINK) }</button>
+                    <button type="button" id="pending-keep" onclick={act(Action::RejectPending)}>{ w(KEEP_WORK) }</button>
                 </div>
             }
             <main class="layout">
-                <section class="stage" aria-label="Cluster">
-                    <h2 class="scenario-title" id="scenario-title">{ &state.title }</h2>
-                    <div class="pick-mode" role="radiogroup" aria-label="Clicking the drawing sets">
-                        <span class="muted">{ "Click a box to set the " }</span>
-                        { pick_mode(true, "source") }{ pick_mode(false, "destination") }
+                <section class="stage" aria-label={w(CLUSTER)}>
+                    <h2 class="scenario-title" id="scenario-title">{ state.title.text(lang) }</h2>
+                    <div class="pick-mode" role="radiogroup" aria-label={w(PICK_SETS)}>
+                        <span class="muted">{ w(CLICK_A_BOX) }</span>
+                        { pick_mode(true, SOURCE) }{ pick_mode(false, DESTINATION) }
                     </div>
                     <div class="drawing-wrap" id="cluster">
                         <TopologyView layout={(*drawing).clone()} {path} {packet} {reply}
-                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} />
+                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} />
                     </div>
-                    if chrome.edit { { node_actions(&state.scenario, &dispatch) } }
-                    { services_view(&state.scenario) }
+                    if chrome.edit { { node_actions(&state.scenario, &dispatch, lang) } }
+                    { services_view(&state.scenario, lang) }
                 </section>
                 <aside class="side">
-                    <div class="tabs" role="tablist" aria-label="Panels">
-                        { tab_button(Tab::Trace, "Trace", "tab-trace") }
-                        { tab_button(Tab::Rules, "Rules", "tab-rules") }
+                    <div class="tabs" role="tablist" aria-label={w(PANELS)}>
+                        { tab_button(Tab::Trace, w(TAB_TRACE), "tab-trace") }
+                        { tab_button(Tab::Rules, w(TAB_RULES), "tab-rules") }
                         if chrome.edit {
-                            { tab_button(Tab::Edit, "Edit", "tab-edit") }
+                            { tab_button(Tab::Edit, w(TAB_EDIT), "tab-edit") }
                             { tab_button(Tab::Yaml, "YAML", "tab-yaml") }
                         }
                     </div>
                     { match *tab {
                         Tab::Trace => html! { <TracePanel spec={state.spec.clone()} run={state.run.clone()}
                             spread={state.spread.clone()} sources={sources.clone()} destinations={destinations.clone()}
-                            ondispatch={dispatch.clone()} /> },
+                            ondispatch={dispatch.clone()} {lang} /> },
                         Tab::Rules => html! { <RulesPanel scenario={state.scenario.clone()} node={state.selected_node.clone()}
-                            trace={trace.clone()} ondispatch={dispatch.clone()} /> },
-                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} /> },
-                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} /> },
+                            trace={trace.clone()} ondispatch={dispatch.clone()} {lang} /> },
+                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
+                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
                     } }
                 </aside>
             </main>
@@ -546,19 +625,19 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
 }
 
 /// The nodes with one-click removal (the VM goes away).
-fn node_actions(s: &Scenario, d: &Callback<Action>) -> Html {
+fn node_actions(s: &Scenario, d: &Callback<Action>, lang: Lang) -> Html {
     html! {
-        <ul class="node-actions" aria-label="Nodes">
+        <ul class="node-actions" aria-label={NODES.get(lang)}>
             { for s.nodes.iter().map(|n| {
                 let d = d.clone();
                 let name = n.name.clone();
                 html! {
                     <li class="node-chip" data-node={n.name.clone()}>
                         <span>{ &n.name }</span>
-                        <button type="button" class="remove-node" aria-label={format!("Remove {}", n.name)}
-                            title="The node's VM goes away: its pods vanish, routes to it lead nowhere"
+                        <button type="button" class="remove-node" aria-label={[REMOVE.get(lang), " ", &n.name].concat()}
+                            title={REMOVE_TITLE.get(lang)}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Edit(Edit::RemoveNode(name.clone()))))}>
-                            { "Remove" }</button>
+                            { REMOVE.get(lang) }</button>
                     </li>
                 }
             }) }
@@ -566,10 +645,10 @@ fn node_actions(s: &Scenario, d: &Callback<Action>) -> Html {
     }
 }
 
-fn services_view(s: &Scenario) -> Html {
+fn services_view(s: &Scenario, lang: Lang) -> Html {
     html! {
         <section class="services" aria-labelledby="svc-h">
-            <h3 id="svc-h">{ "Services" }</h3>
+            <h3 id="svc-h">{ SERVICES.get(lang) }</h3>
             <ul>
                 { for s.services.iter().map(|svc| html! {
                     <li class="service" data-service={svc.name.clone()}>
@@ -597,6 +676,7 @@ mod keep {
     use super::Action;
     use crate::model::Scenario;
     use crate::ui::share::Shared;
+    use crate::ui::state::Message;
     use crate::ui::state::{Incoming, TraceSpec};
     use std::rc::Rc;
     use yew::Callback;
@@ -648,7 +728,7 @@ mod keep {
                 }
                 Err(e) => d.emit(Action::Say {
                     error: true,
-                    text: format!("No link was made: {e}"),
+                    text: Message::NoLink(e.to_string()),
                 }),
             }
         });
@@ -664,7 +744,7 @@ mod keep {
             Err(e) => {
                 d.emit(Action::Say {
                     error: true,
-                    text: format!("Your saved work could not be read ({e}); it is left as it is."),
+                    text: Message::SavedUnreadable(e.to_string()),
                 });
                 None
             }
@@ -702,7 +782,7 @@ mod keep {
                 Ok(None) => return,
                 Err(e) => d.emit(Action::Say {
                     error: true,
-                    text: format!("The link could not be opened: {e}. Your work is unchanged."),
+                    text: Message::LinkUnreadable(e.to_string()),
                 }),
             }
             if let Some(w) = web_sys::window() {

@@ -14,6 +14,7 @@
 use crate::model::edit::{self, Edit, Key};
 use crate::model::k8s::{self, IntOrString, Object};
 use crate::model::{Labels, Problem, Scenario};
+use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::state::Action;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -115,6 +116,17 @@ impl Kind {
             Kind::Deployment => "Deployment",
             Kind::Service => "Service",
             Kind::Route => "Route",
+        }
+    }
+
+    /// The kind in a heading: "Add a Route", "라우트 추가".
+    fn word(self) -> Text {
+        match self {
+            Kind::Node => t("Node", "노드"),
+            Kind::Pod => t("Pod", "파드"),
+            Kind::Deployment => t("Deployment", "디플로이먼트"),
+            Kind::Service => t("Service", "서비스"),
+            Kind::Route => t("Route", "라우트"),
         }
     }
 
@@ -728,23 +740,111 @@ impl PartialEq for Same {
 pub struct EditorProps {
     pub scenario: Rc<Scenario>,
     pub ondispatch: Callback<Action>,
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 impl PartialEq for EditorProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &other.scenario) && self.ondispatch == other.ondispatch
+        Rc::ptr_eq(&self.scenario, &other.scenario)
+            && self.ondispatch == other.ondispatch
+            && self.lang == other.lang
     }
 }
+
+const EDIT_CLUSTER: Text = t("Edit the cluster", "클러스터 편집");
+const NO_NODE_PENDING: Text = t("no node (Pending)", "노드 없음 (Pending)");
+const ON: Text = t(" on ", " 노드: ");
+const AND_MORE: Text = t(" and ", " 외 ");
+const MORE: Text = t(" more", "개");
+const OWNED_BY: Text = t(": owned by Deployment ", ": 디플로이먼트 ");
+const OWNED_END: Text = t(
+    " (change its replicas instead)",
+    "의 파드 (대신 replicas를 바꾸세요)",
+);
+const REPLICAS_OF: Text = t(" replicas of ", "개 복제본, 레이블 ");
+const VIA: Text = t(" via ", " 경유 ");
+const REMOVE_VM: Text = t("Remove (VM goes away)", "삭제 (VM이 사라짐)");
+const REMOVE: Text = t("Remove", "삭제");
+const EDIT: Text = t("Edit", "편집");
+const CLOSE: Text = t("Close", "닫기");
+const NOTE: Text = t("Note: ", "참고: ");
+const ADD_A: Text = t("Add a ", "");
+const ADD_A_END: Text = t("", " 추가");
+const ADD: Text = t("Add ", "");
+const EDIT_HEAD: Text = t("Edit ", "");
+const EDIT_HEAD_END: Text = t("", " 편집");
+const CANCEL: Text = t("Cancel", "취소");
+const APPLY_CHANGES: Text = t("Apply changes", "변경 적용");
+const PORT_N: Text = t("Port ", "포트 ");
+const REMOVE_PORT: Text = t("Remove port ", "포트 삭제 ");
+const PORTS: Text = t("Ports", "포트");
+const ADD_PORT: Text = t("Add a port", "포트 추가");
+const NAME_L: Text = t("Name", "이름");
+const NAMESPACE_L: Text = t("Namespace", "네임스페이스");
+const LABELS_L: Text = t("Labels (k=v, k2=v2)", "레이블 (k=v, k2=v2)");
+const LABELS_DEPLOY: Text = t(
+    "Labels (k=v, k2=v2; the selector uses the same)",
+    "레이블 (k=v, k2=v2; 셀렉터도 같은 값)",
+);
+const ALLOCATED_NOTE: Text = t(
+    "Its addresses and pod network are allocated.",
+    "주소와 파드 네트워크는 자동으로 할당됩니다.",
+);
+const ANY_NODE: Text = t(
+    "any node (the scheduler picks)",
+    "아무 노드 (스케줄러가 고름)",
+);
+const REPLICAS_L: Text = t("Replicas", "복제본 수");
+const NODE_L: Text = t("Node", "노드");
+const NODE_SELECTOR_L: Text = t("Node selector (k=v)", "노드 셀렉터 (k=v)");
+const NUMBER_L: Text = t("Number", "번호");
+const PROTOCOL_L: Text = t("Protocol", "프로토콜");
+const PORT_L: Text = t("Port", "포트");
+const TARGET_PORT_L: Text = t(
+    "Target port (number or name; blank = port)",
+    "대상 포트 (번호 또는 이름; 비우면 포트와 같음)",
+);
+const NODE_PORT_L: Text = t(
+    "NodePort (blank = allocated)",
+    "NodePort (비우면 자동 할당)",
+);
+const TYPE_L: Text = t("Type", "유형");
+const SELECTOR_L: Text = t(
+    "Selector (k=v; blank = no selector)",
+    "셀렉터 (k=v; 비우면 셀렉터 없음)",
+);
+const ETP_L: Text = t("External traffic policy", "외부 트래픽 정책");
+const ITP_L: Text = t("Internal traffic policy", "내부 트래픽 정책");
+const AFFINITY_L: Text = t("Session affinity", "세션 어피니티");
+const TIMEOUT_L: Text = t(
+    "Affinity timeout in seconds (blank = 10800)",
+    "어피니티 제한 시간(초, 비우면 10800)",
+);
+const CLUSTER_IP_L: Text = t(
+    "Cluster IP (blank = allocated)",
+    "클러스터 IP (비우면 자동 할당)",
+);
+const SOURCE_RANGES_L: Text = t(
+    "Load balancer source ranges (CIDRs, comma separated)",
+    "로드 밸런서 소스 범위 (CIDR, 쉼표로 구분)",
+);
+const EXTERNAL_IPS_L: Text = t("External IPs (comma separated)", "외부 IP (쉼표로 구분)");
+const NEXT_HOP_IP_L: Text = t("Next hop IP address", "다음 홉 IP 주소");
+const AN_IP: Text = t("an IP address (below)", "IP 주소 (아래)");
+const DESTINATION_L: Text = t("Destination (CIDR)", "목적지 (CIDR)");
+const NEXT_HOP_L: Text = t("Next hop", "다음 홉");
 
 /// The editing panel: one section per kind of object.
 #[function_component(EditorPanel)]
 pub fn editor_panel(p: &EditorProps) -> Html {
+    let lang = p.lang;
     let section = |kind: Kind| {
-        html! { <Section scenario={p.scenario.clone()} ondispatch={p.ondispatch.clone()} {kind} /> }
+        html! { <Section scenario={p.scenario.clone()} ondispatch={p.ondispatch.clone()} {kind} {lang} /> }
     };
     html! {
         <section class="editor" aria-labelledby="editor-title">
-            <h2 id="editor-title">{ "Edit the cluster" }</h2>
+            <h2 id="editor-title">{ EDIT_CLUSTER.get(lang) }</h2>
             { section(Kind::Node) }
             { section(Kind::Pod) }
             { section(Kind::Deployment) }
@@ -791,7 +891,8 @@ struct Item {
     removable: bool,
 }
 
-fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
+fn items(kind: Kind, s: &Scenario, lang: Lang) -> Vec<Item> {
+    let w = |x: Text| x.get(lang);
     let item = |key: Key, text: String, editable: bool| Item {
         key,
         text,
@@ -817,14 +918,15 @@ fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
                 .iter()
                 .filter(|p| p.owner.is_none())
                 .map(|p| {
-                    let at = p.node_name.as_deref().unwrap_or("no node (Pending)");
+                    let at = p.node_name.as_deref().unwrap_or(w(NO_NODE_PENDING));
                     let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
                     item(
                         Key::new("Pod", Some(&p.namespace), &p.name),
                         format!(
-                            "{}/{} {ip} on {at} {}",
+                            "{}/{} {ip}{}{at} {}",
                             p.namespace,
                             p.name,
+                            w(ON),
                             labels_text(&p.labels)
                         ),
                         false,
@@ -844,7 +946,7 @@ fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
                 let more = owned.len().saturating_sub(5);
                 let mut text = owned[..owned.len() - more].join(", ");
                 if more > 0 {
-                    text.push_str(&format!(" and {more} more"));
+                    text.push_str(&format!("{}{more}{}", w(AND_MORE), w(MORE)));
                 }
                 out.push(Item {
                     key: Key {
@@ -853,8 +955,11 @@ fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
                         name: d.name.clone(),
                     },
                     text: format!(
-                        "{text}: owned by Deployment {}/{} (change its replicas instead)",
-                        d.namespace, d.name
+                        "{text}{}{}/{}{}",
+                        w(OWNED_BY),
+                        d.namespace,
+                        d.name,
+                        w(OWNED_END)
                     ),
                     editable: false,
                     removable: false,
@@ -869,10 +974,11 @@ fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
                 item(
                     Key::new("Deployment", Some(&d.namespace), &d.name),
                     format!(
-                        "{}/{}: {} replicas of {}",
+                        "{}/{}: {}{}{}",
                         d.namespace,
                         d.name,
                         d.replicas,
+                        w(REPLICAS_OF),
                         labels_text(&d.template.labels)
                     ),
                     true,
@@ -907,7 +1013,7 @@ fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
             .map(|r| {
                 item(
                     Key::new("Route", None, &r.name),
-                    format!("{}: {} via {}", r.name, r.destination, r.next_hop),
+                    format!("{}: {}{}{}", r.name, r.destination, w(VIA), r.next_hop),
                     false,
                 )
             })
@@ -915,13 +1021,13 @@ fn items(kind: Kind, s: &Scenario) -> Vec<Item> {
     }
 }
 
-fn title(kind: Kind) -> &'static str {
+fn title(kind: Kind) -> Text {
     match kind {
-        Kind::Node => "Nodes",
-        Kind::Pod => "Pods",
-        Kind::Deployment => "Deployments",
-        Kind::Service => "Services",
-        Kind::Route => "Static routes",
+        Kind::Node => t("Nodes", "노드"),
+        Kind::Pod => t("Pods", "파드"),
+        Kind::Deployment => t("Deployments", "디플로이먼트"),
+        Kind::Service => t("Services", "서비스"),
+        Kind::Route => t("Static routes", "정적 라우팅"),
     }
 }
 
@@ -930,6 +1036,7 @@ struct SectionProps {
     scenario: Rc<Scenario>,
     ondispatch: Callback<Action>,
     kind: Kind,
+    lang: Lang,
 }
 
 impl PartialEq for SectionProps {
@@ -937,6 +1044,7 @@ impl PartialEq for SectionProps {
         Rc::ptr_eq(&self.scenario, &other.scenario)
             && self.ondispatch == other.ondispatch
             && self.kind == other.kind
+            && self.lang == other.lang
     }
 }
 
@@ -944,9 +1052,11 @@ impl PartialEq for SectionProps {
 /// form that adds one.
 #[function_component(Section)]
 fn section(p: &SectionProps) -> Html {
-    let kind = p.kind;
+    let (kind, lang) = (p.kind, p.lang);
     let editing = use_state(|| None::<Key>);
-    let list = use_memo(Same(p.scenario.clone()), |s| items(kind, &s.0));
+    // Not memoized: a section renders again only when its props or its
+    // open form change.
+    let list = items(kind, &p.scenario, lang);
     let fresh = use_memo(Same(p.scenario.clone()), |s| Rc::new(new_draft(kind, &s.0)));
     let current = use_memo(
         (Same(p.scenario.clone()), (*editing).clone()),
@@ -967,6 +1077,7 @@ fn section(p: &SectionProps) -> Html {
                 {kind}
                 {replace}
                 {initial}
+                {lang}
                 ondone={Callback::from(move |_| close.set(None))}
             />
         }
@@ -980,7 +1091,7 @@ fn section(p: &SectionProps) -> Html {
             } else {
                 Edit::Delete(it.key.clone())
             };
-            let text = if kind == Kind::Node { "Remove (VM goes away)" } else { "Remove" };
+            let text = if kind == Kind::Node { REMOVE_VM } else { REMOVE }.get(lang);
             html! {
                 <button type="button" aria-label={[text, " ", &label].concat()}
                     onclick={Callback::from(move |_| d.emit(Action::Edit(edit.clone())))}>{ text }</button>
@@ -992,9 +1103,9 @@ fn section(p: &SectionProps) -> Html {
             let key = (!open).then(|| it.key.clone());
             html! {
                 <button type="button" aria-expanded={if open { "true" } else { "false" }}
-                    aria-label={[if open { "Close " } else { "Edit " }, &label].concat()}
+                    aria-label={[if open { CLOSE } else { EDIT }.get(lang), " ", &label].concat()}
                     onclick={Callback::from(move |_| set.set(key.clone()))}>
-                    { if open { "Close" } else { "Edit" } }
+                    { if open { CLOSE } else { EDIT }.get(lang) }
                 </button>
             }
         });
@@ -1012,7 +1123,7 @@ fn section(p: &SectionProps) -> Html {
     });
     html! {
         <details class="editor-section" open={kind == Kind::Service}>
-            <summary>{ title(kind) }{ " (" }{ list.iter().filter(|i| i.removable).count() }{ ")" }</summary>
+            <summary>{ title(kind).get(lang) }{ " (" }{ list.iter().filter(|i| i.removable).count() }{ ")" }</summary>
             <ul class="items">{ for rows }</ul>
             { form(None, (*fresh).clone()) }
         </details>
@@ -1026,6 +1137,7 @@ struct FormProps {
     kind: Kind,
     replace: Option<Key>,
     initial: Rc<Draft>,
+    lang: Lang,
     #[prop_or_default]
     ondone: Callback<()>,
 }
@@ -1037,6 +1149,7 @@ impl PartialEq for FormProps {
             && self.kind == o.kind
             && self.replace == o.replace
             && Rc::ptr_eq(&self.initial, &o.initial)
+            && self.lang == o.lang
             && self.ondone == o.ondone
     }
 }
@@ -1090,7 +1203,9 @@ fn draft_form(p: &FormProps) -> Html {
         problems: &result.errors,
         shown: RefCell::new(vec![false; result.errors.len()]),
         scenario: &p.scenario,
+        lang: p.lang,
     };
+    let w = |x: Text| x.get(p.lang);
     let fields = match p.kind {
         Kind::Node => c.node_fields(editing),
         Kind::Pod => c.template_fields(&POD),
@@ -1109,16 +1224,16 @@ fn draft_form(p: &FormProps) -> Html {
             result
                 .warnings
                 .iter()
-                .map(|w| ["Note: ", &w.to_string()].concat()),
+                .map(|n| [w(NOTE), &n.to_string()].concat()),
         )
         .collect();
     let heading = match &p.replace {
-        Some(k) => ["Edit ", &k.label()].concat(),
-        None => ["Add a ", p.kind.name()].concat(),
+        Some(k) => [w(EDIT_HEAD), &k.label(), w(EDIT_HEAD_END)].concat(),
+        None => [w(ADD_A), w(p.kind.word()), w(ADD_A_END)].concat(),
     };
     let cancel = editing.then(|| {
         let done = p.ondone.clone();
-        html! { <button type="button" onclick={Callback::from(move |_| done.emit(()))}>{ "Cancel" }</button> }
+        html! { <button type="button" onclick={Callback::from(move |_| done.emit(()))}>{ w(CANCEL) }</button> }
     });
     html! {
         <form class="editor-form" aria-label={heading.clone()} {onsubmit} novalidate=true>
@@ -1129,7 +1244,7 @@ fn draft_form(p: &FormProps) -> Html {
             { fields }
             <div class="actions">
                 <button type="submit" disabled={!result.ok()}>
-                    { if editing { "Apply changes".to_string() } else { ["Add ", p.kind.name()].concat() } }
+                    { if editing { w(APPLY_CHANGES).to_string() } else { [w(ADD), w(p.kind.word()), w(ADD_A_END)].concat() } }
                 </button>
                 { cancel }
             </div>
@@ -1147,6 +1262,7 @@ struct Ctx<'a> {
     problems: &'a [Problem],
     shown: RefCell<Vec<bool>>,
     scenario: &'a Scenario,
+    lang: Lang,
 }
 
 type Options<'a> = &'a [(&'a str, &'a str)];
@@ -1174,7 +1290,7 @@ impl Ctx<'_> {
     /// problems at field path `err`.
     fn control(
         &self,
-        label: &'static str,
+        label: Text,
         id: String,
         err: &str,
         value: &str,
@@ -1199,16 +1315,10 @@ impl Ctx<'_> {
                 </select>
             },
         };
-        html! { <Field {id} {label} {error}>{ control }</Field> }
+        html! { <Field {id} label={label.get(self.lang)} {error}>{ control }</Field> }
     }
 
-    fn input(
-        &self,
-        label: &'static str,
-        key: &'static str,
-        err: &str,
-        options: Option<Options>,
-    ) -> Html {
+    fn input(&self, label: Text, key: &'static str, err: &str, options: Option<Options>) -> Html {
         let tx = self.tx.clone();
         self.control(
             label,
@@ -1220,17 +1330,17 @@ impl Ctx<'_> {
         )
     }
 
-    fn text(&self, label: &'static str, key: &'static str) -> Html {
+    fn text(&self, label: Text, key: &'static str) -> Html {
         self.input(label, key, key, None)
     }
 
-    fn select(&self, label: &'static str, key: &'static str, options: Options) -> Html {
+    fn select(&self, label: Text, key: &'static str, options: Options) -> Html {
         self.input(label, key, key, Some(options))
     }
 
     /// Node names, after `first` (the empty choice).
-    fn node_options<'b>(&'b self, first: &'b str) -> Vec<(&'b str, &'b str)> {
-        std::iter::once(("", first))
+    fn node_options(&self, first: Text) -> Vec<(&str, &str)> {
+        std::iter::once(("", first.get(self.lang)))
             .chain(
                 self.scenario
                     .nodes
@@ -1242,7 +1352,8 @@ impl Ctx<'_> {
 
     /// The ports table: one fieldset per row, `cols` as (column, label,
     /// options), problems under `{path}[i].{column}`.
-    fn rows(&self, path: &str, cols: &[(&'static str, &'static str, Option<Options>)]) -> Html {
+    fn rows(&self, path: &str, cols: &[(&'static str, Text, Option<Options>)]) -> Html {
+        let w = |x: Text| x.get(self.lang);
         // The cells claim their problems before the table takes the rest.
         let rows: Vec<Html> = self.d.rows.iter().enumerate().map(|(i, r)| {
             let n = (i + 1).to_string();
@@ -1261,10 +1372,10 @@ impl Ctx<'_> {
             let tx = self.tx.clone();
             html! {
                 <fieldset class="row">
-                    <legend>{ "Port " }{ &n }</legend>
+                    <legend>{ w(PORT_N) }{ &n }</legend>
                     { for cells }
                     <button type="button" onclick={Callback::from(move |_| tx.dispatch(Msg::DelRow(i)))}>
-                        { "Remove port " }{ n }
+                        { w(REMOVE_PORT) }{ n }
                     </button>
                 </fieldset>
             }
@@ -1273,10 +1384,10 @@ impl Ctx<'_> {
         let error = self.claim(path);
         html! {
             <fieldset class="rows">
-                <legend>{ "Ports" }</legend>
+                <legend>{ w(PORTS) }</legend>
                 if let Some(e) = error { <p class="error">{ e }</p> }
                 { rows }
-                <button type="button" onclick={Callback::from(move |_| tx.dispatch(Msg::AddRow))}>{ "Add a port" }</button>
+                <button type="button" onclick={Callback::from(move |_| tx.dispatch(Msg::AddRow))}>{ w(ADD_PORT) }</button>
             </fieldset>
         }
     }
@@ -1284,10 +1395,10 @@ impl Ctx<'_> {
     fn node_fields(&self, editing: bool) -> Html {
         html! {
             <>
-                { self.text("Name", NAME) }
-                { self.text("Labels (k=v, k2=v2)", "metadata.labels") }
+                { self.text(NAME_L, NAME) }
+                { self.text(LABELS_L, "metadata.labels") }
                 if !editing {
-                    <p class="note">{ "Its addresses and pod network are allocated." }</p>
+                    <p class="note">{ ALLOCATED_NOTE.get(self.lang) }</p>
                 }
             </>
         }
@@ -1296,19 +1407,19 @@ impl Ctx<'_> {
     /// A Pod's fields, or a Deployment's (its template's).
     fn template_fields(&self, p: &'static Paths) -> Html {
         let deployment = p.ports == DEPLOYMENT.ports;
-        let nodes = self.node_options("any node (the scheduler picks)");
+        let nodes = self.node_options(ANY_NODE);
         html! {
             <>
-                { self.text("Name", NAME) }
-                { self.text("Namespace", NAMESPACE) }
-                if deployment { { self.text("Replicas", REPLICAS) } }
-                { self.text(if deployment { "Labels (k=v, k2=v2; the selector uses the same)" } else { "Labels (k=v, k2=v2)" }, p.labels) }
-                { self.select("Node", p.node_name, &nodes) }
-                { self.text("Node selector (k=v)", p.node_selector) }
+                { self.text(NAME_L, NAME) }
+                { self.text(NAMESPACE_L, NAMESPACE) }
+                if deployment { { self.text(REPLICAS_L, REPLICAS) } }
+                { self.text(if deployment { LABELS_DEPLOY } else { LABELS_L }, p.labels) }
+                { self.select(NODE_L, p.node_name, &nodes) }
+                { self.text(NODE_SELECTOR_L, p.node_selector) }
                 { self.rows(p.ports, &[
-                    ("name", "Name", None),
-                    ("containerPort", "Number", None),
-                    ("protocol", "Protocol", Some(PROTOCOLS)),
+                    ("name", NAME_L, None),
+                    ("containerPort", NUMBER_L, None),
+                    ("protocol", PROTOCOL_L, Some(PROTOCOLS)),
                 ]) }
             </>
         }
@@ -1320,42 +1431,38 @@ impl Ctx<'_> {
         let lb = kind == "LoadBalancer";
         let node_ports = lb || kind == "NodePort";
         let mut cols = vec![
-            ("name", "Name", None),
-            ("protocol", "Protocol", Some(PROTOCOLS)),
-            ("port", "Port", None),
-            (
-                "targetPort",
-                "Target port (number or name; blank = port)",
-                None,
-            ),
+            ("name", NAME_L, None),
+            ("protocol", PROTOCOL_L, Some(PROTOCOLS)),
+            ("port", PORT_L, None),
+            ("targetPort", TARGET_PORT_L, None),
         ];
         if node_ports {
-            cols.push(("nodePort", "NodePort (blank = allocated)", None));
+            cols.push(("nodePort", NODE_PORT_L, None));
         }
         html! {
             <>
-                { self.text("Name", NAME) }
-                { self.text("Namespace", NAMESPACE) }
-                { self.select("Type", TYPE, &[
+                { self.text(NAME_L, NAME) }
+                { self.text(NAMESPACE_L, NAMESPACE) }
+                { self.select(TYPE_L, TYPE, &[
                     ("ClusterIP", "ClusterIP"),
                     ("NodePort", "NodePort"),
                     ("LoadBalancer", "LoadBalancer"),
                 ]) }
-                { self.text("Selector (k=v; blank = no selector)", SELECTOR) }
+                { self.text(SELECTOR_L, SELECTOR) }
                 { self.rows("spec.ports", &cols) }
                 if node_ports || !d.get(EXTERNAL_IPS).trim().is_empty() {
-                    { self.select("External traffic policy", ETP, POLICIES) }
+                    { self.select(ETP_L, ETP, POLICIES) }
                 }
-                { self.select("Internal traffic policy", ITP, POLICIES) }
-                { self.select("Session affinity", AFFINITY, &[("None", "None"), ("ClientIP", "ClientIP")]) }
+                { self.select(ITP_L, ITP, POLICIES) }
+                { self.select(AFFINITY_L, AFFINITY, &[("None", "None"), ("ClientIP", "ClientIP")]) }
                 if d.get(AFFINITY) == "ClientIP" {
-                    { self.text("Affinity timeout in seconds (blank = 10800)", TIMEOUT) }
+                    { self.text(TIMEOUT_L, TIMEOUT) }
                 }
-                { self.text("Cluster IP (blank = allocated)", CLUSTER_IP) }
+                { self.text(CLUSTER_IP_L, CLUSTER_IP) }
                 if lb {
-                    { self.text("Load balancer source ranges (CIDRs, comma separated)", SOURCE_RANGES) }
+                    { self.text(SOURCE_RANGES_L, SOURCE_RANGES) }
                 }
-                { self.text("External IPs (comma separated)", EXTERNAL_IPS) }
+                { self.text(EXTERNAL_IPS_L, EXTERNAL_IPS) }
             </>
         }
     }
@@ -1363,13 +1470,13 @@ impl Ctx<'_> {
     fn route_fields(&self) -> Html {
         let by_ip = self.d.get(NEXT_HOP).is_empty();
         // The IP input, when shown, takes the next hop's problems.
-        let ip = by_ip.then(|| self.input("Next hop IP address", NEXT_HOP_IP, NEXT_HOP, None));
-        let nodes = self.node_options("an IP address (below)");
+        let ip = by_ip.then(|| self.input(NEXT_HOP_IP_L, NEXT_HOP_IP, NEXT_HOP, None));
+        let nodes = self.node_options(AN_IP);
         html! {
             <>
-                { self.text("Name", NAME) }
-                { self.text("Destination (CIDR)", DESTINATION) }
-                { self.select("Next hop", NEXT_HOP, &nodes) }
+                { self.text(NAME_L, NAME) }
+                { self.text(DESTINATION_L, DESTINATION) }
+                { self.select(NEXT_HOP_L, NEXT_HOP, &nodes) }
                 { ip }
             </>
         }

@@ -6,9 +6,10 @@
 //! embed.js accepts only from its own frames). It never reads or writes the
 //! playground's saved work.
 
-use super::app::{Chrome, Workbench};
+use super::app::{preferred_lang, set_doc_lang, Chrome, Workbench};
+use super::i18n::Lang;
 use super::route::{EmbedOptions, Source};
-use super::state::{Action, Incoming, State};
+use super::state::{Action, Incoming, Message, State};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -56,6 +57,13 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 
 #[function_component(EmbedPage)]
 pub fn embed_page(p: &EmbedProps) -> Html {
+    // The page's own `data-lang`, else the reader's language.
+    let lang = p
+        .options
+        .lang
+        .as_deref()
+        .map_or_else(preferred_lang, Lang::from_tag);
+    set_doc_lang(lang);
     let state = use_reducer(State::new);
     {
         let state = state.clone();
@@ -93,7 +101,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
                         Ok(None) => show(&d),
                         Err(e) => d.dispatch(Action::Say {
                             error: true,
-                            text: format!("This widget's link could not be read: {e}"),
+                            text: Message::WidgetLink(e.to_string()),
                         }),
                     }
                 }),
@@ -105,7 +113,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
                         }
                         Err(e) => d.dispatch(Action::Say {
                             error: true,
-                            text: format!("This widget's scenario did not load: {e}"),
+                            text: Message::WidgetLoad(e),
                         }),
                     }
                 }),
@@ -125,8 +133,8 @@ pub fn embed_page(p: &EmbedProps) -> Html {
         edit: p.options.editable,
     };
     html! {
-        <div class="embed">
-            <Workbench state={state} {chrome} />
+        <div class="embed" lang={lang.code()}>
+            <Workbench state={state} {chrome} {lang} />
         </div>
     }
 }

@@ -1,7 +1,51 @@
-//! The tutorial's two languages: text kept as pairs of `&'static str`, one
-//! per language, chosen at render time. Plain data, no formatting.
+//! The interface's two languages: text kept as pairs of `&'static str`,
+//! one per language, chosen at render time. Plain data, no formatting.
 
 pub use crate::lang::Lang;
+
+/// A [`Text`] in a `const`.
+pub const fn t(en: &'static str, ko: &'static str) -> Text {
+    Text { en, ko }
+}
+
+/// Korean titles of the presets (the English ones are
+/// `model::presets`'s), by preset id.
+const PRESET_KO: &[(&str, &str)] = &[
+    ("clusterip", "파드가 ClusterIP로 서비스에 닿는다"),
+    ("external-clusterip", "ClusterIP는 클러스터 안에서만 통한다"),
+    (
+        "static-route",
+        "정적 라우팅이 서비스 네트워크를 한 노드로 보낸다",
+    ),
+    (
+        "node-removed",
+        "노드는 사라진다: 라우팅이 가리키는 곳이 없다",
+    ),
+    (
+        "load-balancer",
+        "로드 밸런서가 클라이언트를 노드들에 나눈다",
+    ),
+    (
+        "nodeport-wrong-port",
+        "노드 주소에 서비스 포트로 보내면 거부된다",
+    ),
+    ("nodeport", "NodePort가 노드 네트워크와 서비스를 잇는다"),
+    (
+        "lb-traffic-policy",
+        "헬스 체크와 클라이언트 주소: externalTrafficPolicy",
+    ),
+];
+
+/// A preset's title in `lang` (the id itself for an unknown one).
+pub fn preset_title(id: &str, lang: Lang) -> &str {
+    let en = crate::model::presets::preset(id).map(|p| p.title);
+    let ko = PRESET_KO.iter().find(|(i, _)| *i == id).map(|(_, k)| *k);
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko.or(en),
+    }
+    .unwrap_or(id)
+}
 
 /// One piece of text in both languages.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -41,6 +85,28 @@ mod tests {
         }
         assert_eq!(Lang::En.code(), "en");
         assert_eq!(Lang::Ko.code(), "ko");
+    }
+
+    #[test]
+    fn every_preset_has_a_title_in_both_languages() {
+        for p in crate::model::presets::PRESETS {
+            assert_eq!(preset_title(p.id, Lang::En), p.title);
+            let ko = preset_title(p.id, Lang::Ko);
+            assert_ne!(ko, p.title, "{} has no Korean title", p.id);
+            assert!(
+                ko.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c)),
+                "{ko}"
+            );
+        }
+        for (id, _) in PRESET_KO {
+            assert!(
+                crate::model::presets::preset(id).is_some(),
+                "{id} is no preset"
+            );
+        }
+        assert_eq!(preset_title("nope", Lang::Ko), "nope");
+        assert_eq!(Lang::En.other(), Lang::Ko);
+        assert_eq!(Lang::Ko.other(), Lang::En);
     }
 
     #[test]

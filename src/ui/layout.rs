@@ -15,6 +15,7 @@
 //! about routing. Coordinates are whole numbers, so that the component
 //! writes them as integers.
 
+use super::i18n::{t, Lang, Text};
 use crate::engine::topology::{pod_ref, DeviceKind, Topology, OUTSIDE_NET};
 use crate::model::{NextHop, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,7 +63,38 @@ pub struct LayoutOptions {
     pub expanded: BTreeSet<String>,
     /// Nodes just removed.
     pub ghosts: Vec<GhostNode>,
+    /// The language of titles and tips.
+    pub lang: Lang,
 }
+
+const CLIENTS: Text = t("clients ", "클라이언트 ");
+const GATEWAY: Text = t("gateway ", "게이트웨이 ");
+const INTERNET: Text = t("internet: ", "인터넷: ");
+const HOST: Text = t("host", "호스트");
+const ON_NODE_NET: Text = t(" on the node network", " (노드 네트워크)");
+const LB: Text = t("load balancer", "로드 밸런서");
+const LB_OF: Text = t("load balancer of ", "로드 밸런서, 서비스 ");
+const ON_NODE_NET2: Text = t(", on the node network ", ", 노드 네트워크 주소 ");
+const ROUTER: Text = t("VPC router", "VPC 라우터");
+const NODE_NET: Text = t("node network ", "노드 네트워크 ");
+const OUTSIDE: Text = t("outside ", "외부 ");
+const TERMINATED: Text = t("terminated", "종료됨");
+const WAS_REMOVED: Text = t(" was removed (terminated)", " 삭제됨 (종료됨)");
+const NODE: Text = t("node ", "노드 ");
+const PODS_N: Text = t(" pods", "개 파드");
+const NOT_READY: Text = t(" not ready", " 준비 안 됨");
+const POD: Text = t("pod ", "파드 ");
+const SHOW_FEWER: Text = t("show fewer", "접기");
+const MORE: Text = t(" more", "개 더");
+const PODS_ON: Text = t(" pods on ", " 파드, 노드 ");
+const STATIC: Text = t(" (static)", " (정적)");
+const GONE: Text = t(" ✗ gone", " ✗ 없음");
+const STATIC_ROUTE: Text = t("static Route ", "정적 Route ");
+const VIA: Text = t(" via ", " 경유 ");
+const NO_NODE: Text = t(", a node that no longer exists", ", 더 이상 없는 노드");
+const POD_CIDRS: Text = t(" pod CIDRs, one per node", "개 파드 CIDR, 노드마다 하나");
+const STATIC_ROUTES: Text = t(" static routes", "개 정적 라우팅");
+const POD_CIDR_ROUTE: Text = t("pod CIDR route ", "파드 CIDR 라우팅 ");
 
 impl Default for LayoutOptions {
     fn default() -> Self {
@@ -71,6 +103,7 @@ impl Default for LayoutOptions {
             max_width: 1000.0,
             expanded: BTreeSet::new(),
             ghosts: Vec::new(),
+            lang: Lang::En,
         }
     }
 }
@@ -367,6 +400,8 @@ enum Slot<'a> {
 
 /// Lays out the drawing of `topo` (built from `scenario`).
 pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Layout {
+    let lang = opts.lang;
+    let tr = |x: Text| x.get(lang);
     let mut b = Builder {
         l: Layout::default(),
     };
@@ -420,7 +455,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     let grid_w = cols as f32 * (NODE_W + COL_GAP) - COL_GAP;
 
     // The top row: hosts, the router, load balancers.
-    let router_rows = router_rows(scenario);
+    let router_rows = router_rows(scenario, lang);
     let router_h = height(3) + router_rows.len() as f32 * ROUTE_STEP + 4.0;
     let top: Vec<(Kind, f32, f32)> = hosts
         .iter()
@@ -456,10 +491,18 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
             inet,
             "internet".into(),
             vec![
-                format!("clients {}", addrs.join(", ")),
-                format!("gateway {gw}"),
+                [tr(CLIENTS), &addrs.join(", ")].concat(),
+                [tr(GATEWAY), &gw].concat(),
             ],
-            format!("internet: clients {}, gateway {gw}", addrs.join(", ")),
+            [
+                tr(INTERNET),
+                tr(CLIENTS),
+                &addrs.join(", "),
+                ", ",
+                tr(GATEWAY),
+                &gw,
+            ]
+            .concat(),
         );
     }
     let top_y = MARGIN + inet_h + 36.0;
@@ -486,9 +529,9 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                     &d.id,
                     ip.clone(),
                     r,
-                    "host".into(),
+                    tr(HOST).into(),
                     vec![format!("eth0 {ip}")],
-                    format!("host {ip} on the node network"),
+                    [tr(HOST), " ", &ip, tr(ON_NODE_NET)].concat(),
                 );
             }
             Kind::Lb => {
@@ -515,12 +558,17 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                     &d.id,
                     pick,
                     r,
-                    "load balancer".into(),
+                    tr(LB).into(),
                     vec![svc.to_string(), public.join(", "), format!("eth0 {vpc}")],
-                    format!(
-                        "load balancer of {svc}: {}, on the node network {vpc}",
-                        public.join(", ")
-                    ),
+                    [
+                        tr(LB_OF),
+                        svc,
+                        ": ",
+                        &public.join(", "),
+                        tr(ON_NODE_NET2),
+                        &vpc,
+                    ]
+                    .concat(),
                 );
             }
             _ => {
@@ -532,9 +580,9 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                         &d.id,
                         d.id.clone(),
                         r,
-                        "VPC router".into(),
+                        tr(ROUTER).into(),
                         vec![format!("eth0 {e}"), format!("ext0 {x0}")],
-                        format!("VPC router: eth0 {e}, ext0 {x0}"),
+                        format!("{}: eth0 {e}, ext0 {x0}", tr(ROUTER)),
                     ));
                 }
             }
@@ -549,12 +597,12 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     b.note(
         MARGIN + 4.0,
         bus0 - 5.0,
-        format!("node network {}", scenario.cluster.node_cidr),
+        format!("{}{}", tr(NODE_NET), scenario.cluster.node_cidr),
     );
     b.note(
         router_cx + 8.0,
         top_y - 14.0,
-        format!("outside {OUTSIDE_NET}"),
+        format!("{}{OUTSIDE_NET}", tr(OUTSIDE)),
     );
 
     // The router's routing table summary.
@@ -608,8 +656,8 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                         String::new(),
                         (x, y, NODE_W, h),
                         g.name.clone(),
-                        vec!["terminated".into(), format!("eth0 {}", g.internal_ip)],
-                        format!("{} was removed (terminated)", g.name),
+                        vec![tr(TERMINATED).into(), format!("eth0 {}", g.internal_ip)],
+                        [&g.name, tr(WAS_REMOVED)].concat(),
                     );
                     eth0s.insert(&g.name, (x + NODE_W / 2.0, y + h / 2.0));
                     row_h = row_h.max(h);
@@ -644,7 +692,12 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                             format!("{name} (NotReady)")
                         },
                         vec![],
-                        format!("node {name}, eth0 {eth0}, cbr0 {cbr0}, {} pods", pods.len()),
+                        format!(
+                            "{}{name}, eth0 {eth0}, cbr0 {cbr0}, {}{}",
+                            tr(NODE),
+                            pods.len(),
+                            tr(PODS_N)
+                        ),
                     );
                     let px = x + 8.0;
                     let pw = NODE_W - 16.0;
@@ -694,7 +747,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                             })
                             .unwrap_or_default();
                         let state = if p.is_some_and(|p| !p.ready) {
-                            " not ready"
+                            tr(NOT_READY)
                         } else {
                             ""
                         };
@@ -705,7 +758,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                             (x + 22.0, py, NODE_W - 30.0, POD_H),
                             pod_ref(ns, pname),
                             vec![format!("{ip}{state} {labels}")],
-                            format!("pod {} {ip}{state} {labels}", pod_ref(ns, pname)),
+                            format!("{}{} {ip}{state} {labels}", tr(POD), pod_ref(ns, pname)),
                         );
                         b.line(
                             LineKind::Link,
@@ -720,9 +773,9 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                     if over {
                         let my = y + PODS_TOP + shown as f32 * POD_STEP;
                         let title = if all {
-                            "show fewer".to_string()
+                            tr(SHOW_FEWER).to_string()
                         } else {
-                            format!("+{} more", pods.len() - shown)
+                            format!("+{}{}", pods.len() - shown, tr(MORE))
                         };
                         let m = b.block(
                             Kind::More,
@@ -731,7 +784,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                             (x + 22.0, my, NODE_W - 30.0, PART_H),
                             title.clone(),
                             vec![],
-                            format!("{title} pods on {name}"),
+                            [&title, tr(PODS_ON), name].concat(),
                         );
                         for d in pods.iter().skip(shown) {
                             b.l.hidden.insert(d.id.clone(), m);
@@ -788,7 +841,8 @@ struct RouteRow {
 }
 
 /// The router's table in short: pod CIDRs per node, static routes.
-fn router_rows(s: &Scenario) -> Vec<RouteRow> {
+fn router_rows(s: &Scenario, lang: Lang) -> Vec<RouteRow> {
+    let tr = |x: Text| x.get(lang);
     let mut rows = Vec::new();
     let row = |text: String, tip: String| RouteRow {
         text,
@@ -804,10 +858,10 @@ fn router_rows(s: &Scenario) -> Vec<RouteRow> {
     };
     for node in &s.nodes[..listed] {
         let t = format!("{} → {}", node.pod_cidr, node.name);
-        rows.push(row(t.clone(), format!("pod CIDR route {t}")));
+        rows.push(row(t.clone(), [tr(POD_CIDR_ROUTE), &t].concat()));
     }
     if n > listed {
-        let t = format!("+{} pod CIDRs, one per node", n - listed);
+        let t = format!("+{}{}", n - listed, tr(POD_CIDRS));
         rows.push(row(t.clone(), t));
     }
     for r in s.routes.iter().take(STATIC_ROUTES_SHOWN) {
@@ -816,20 +870,18 @@ fn router_rows(s: &Scenario) -> Vec<RouteRow> {
             NextHop::Ip(_) => (false, None),
         };
         let text = if missing {
-            format!("{} → {} ✗ gone", r.destination, r.next_hop)
+            format!("{} → {}{}", r.destination, r.next_hop, tr(GONE))
         } else {
-            format!("{} → {} (static)", r.destination, r.next_hop)
+            format!("{} → {}{}", r.destination, r.next_hop, tr(STATIC))
         };
         let tip = format!(
-            "static Route {}: {} via {}{}",
+            "{}{}: {}{}{}{}",
+            tr(STATIC_ROUTE),
             r.name,
             r.destination,
+            tr(VIA),
             r.next_hop,
-            if missing {
-                ", a node that no longer exists"
-            } else {
-                ""
-            }
+            if missing { tr(NO_NODE) } else { "" }
         );
         rows.push(RouteRow {
             text,
@@ -839,7 +891,11 @@ fn router_rows(s: &Scenario) -> Vec<RouteRow> {
         });
     }
     if s.routes.len() > STATIC_ROUTES_SHOWN {
-        let t = format!("+{} static routes", s.routes.len() - STATIC_ROUTES_SHOWN);
+        let t = format!(
+            "+{}{}",
+            s.routes.len() - STATIC_ROUTES_SHOWN,
+            tr(STATIC_ROUTES)
+        );
         rows.push(row(t.clone(), t));
     }
     rows
@@ -1069,6 +1125,36 @@ mod tests {
             .blocks
             .iter()
             .any(|b| b.kind == Kind::More && b.title == "show fewer"));
+    }
+
+    #[test]
+    fn korean_titles_and_tips_keep_the_same_boxes() {
+        let s = big(3, 9);
+        let t = Topology::build(&s, &[]);
+        let en = layout(&t, &s, &LayoutOptions::default());
+        let ko_opts = LayoutOptions {
+            lang: Lang::Ko,
+            ..LayoutOptions::default()
+        };
+        let ko = layout(&t, &s, &ko_opts);
+        check_boxes(&ko);
+        check_devices(&t, &ko);
+        assert_eq!(en.blocks.len(), ko.blocks.len());
+        for (e, k) in en.blocks.iter().zip(&ko.blocks) {
+            assert_eq!((e.kind, &e.device, &e.pick), (k.kind, &k.device, &k.pick));
+        }
+        let more = ko.blocks.iter().find(|b| b.kind == Kind::More).unwrap();
+        assert_eq!(more.title, "+3개 더");
+        assert!(more.tip.contains("파드"), "{}", more.tip);
+        let node = ko.blocks.iter().find(|b| b.kind == Kind::Node).unwrap();
+        assert!(node.tip.starts_with("노드 "), "{}", node.tip);
+        let mut expanded = ko_opts.clone();
+        expanded.expanded.insert("node-1".into());
+        let l = layout(&t, &s, &expanded);
+        assert!(l
+            .blocks
+            .iter()
+            .any(|b| b.kind == Kind::More && b.title == "접기"));
     }
 
     #[test]

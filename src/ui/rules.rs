@@ -2,6 +2,7 @@
 //! them, with the rules the current trace matched on that node marked in
 //! the order they matched.
 
+use super::i18n::{t, Lang, Text};
 use super::state::Action;
 use crate::engine::trace::{Trace, World};
 use crate::kube_proxy::ruleset::{ListingLine, TableName};
@@ -16,7 +17,17 @@ pub struct RulesProps {
     pub node: Option<String>,
     pub trace: Option<Rc<Trace>>,
     pub ondispatch: Callback<Action>,
+    #[prop_or_default]
+    pub lang: Lang,
 }
+
+const RULES: Text = t("Rules", "규칙");
+const NODE: Text = t("Node ", "노드 ");
+const ONLY_HITS: Text = t(" only what the trace matched", " 트레이스가 일치한 규칙만");
+const COPY: Text = t("Copy", "복사");
+const MATCHES: Text = t(" matches on this node", "개 일치 (이 노드)");
+const LISTING: Text = t("iptables-save listing", "iptables-save 목록");
+const NO_NODE: Text = t("No node selected.", "선택한 노드가 없습니다.");
 
 /// The listing of `node` and, per line, the order numbers (1-based) of
 /// the trace's matches on it.
@@ -52,6 +63,7 @@ pub fn marked_listing(
 #[function_component(RulesPanel)]
 pub fn rules_panel(p: &RulesProps) -> Html {
     let only_hits = use_state(|| false);
+    let lang = p.lang;
     let node = p
         .node
         .clone()
@@ -106,21 +118,21 @@ pub fn rules_panel(p: &RulesProps) -> Html {
         .unwrap_or(0);
     html! {
         <section class="panel rules" aria-labelledby="rules-h">
-            <h2 id="rules-h">{ "Rules" }</h2>
+            <h2 id="rules-h">{ RULES.get(lang) }</h2>
             <div class="rules-bar">
-                <label>{ "Node " }
+                <label>{ NODE.get(lang) }
                     <select id="rules-node" onchange={on_node}>
                         { for p.scenario.nodes.iter().map(|n| html! {
                             <option value={n.name.clone()} selected={Some(&n.name) == node.as_ref()}>{ &n.name }</option>
                         }) }
                     </select></label>
-                <label><input type="checkbox" checked={*only_hits} onchange={on_filter} />{ " only what the trace matched" }</label>
-                <button type="button" onclick={copy}>{ "Copy" }</button>
-                <span class="muted">{ format!("{hit_count} matches on this node") }</span>
+                <label><input type="checkbox" checked={*only_hits} onchange={on_filter} />{ ONLY_HITS.get(lang) }</label>
+                <button type="button" onclick={copy}>{ COPY.get(lang) }</button>
+                <span class="muted">{ hit_count }{ MATCHES.get(lang) }</span>
             </div>
             { match listing.as_ref() {
                 Some((lines, marks)) => html! {
-                    <pre class="listing" id="listing" tabindex="0" aria-label="iptables-save listing">
+                    <pre class="listing" id="listing" tabindex="0" aria-label={LISTING.get(lang)}>
                         { for lines.iter().zip(marks).filter(|(_, m)| !*only_hits || !m.is_empty()).map(|(l, m)| {
                             if m.is_empty() {
                                 html! { <span class="line">{ &l.text }{ "\n" }</span> }
@@ -132,7 +144,7 @@ pub fn rules_panel(p: &RulesProps) -> Html {
                         }) }
                     </pre>
                 },
-                None => html! { <p class="muted">{ "No node selected." }</p> },
+                None => html! { <p class="muted">{ NO_NODE.get(lang) }</p> },
             } }
         </section>
     }

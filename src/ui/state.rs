@@ -9,6 +9,7 @@ use crate::engine::request::Request;
 use crate::engine::trace::{Leg, Trace, Verdict, World};
 use crate::model::edit::{self, Edit};
 use crate::model::{self, presets, Problem, Protocol, Scenario};
+use crate::ui::i18n::{t, Lang, Text};
 use std::net::Ipv4Addr;
 use std::rc::Rc;
 
@@ -99,28 +100,149 @@ pub enum NoticeKind {
     Error,
 }
 
+/// What a notice says, worded by [`Message::text`] in the reader's
+/// language. A `String` is a detail in someone else's words (an id, the
+/// engine's reason, the browser's error, pod names), shown as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// An edit was refused (its problems follow).
+    EditRefused,
+    /// A preset's scenario did not load (its problems follow).
+    PresetFailed,
+    /// No preset has this id.
+    NoPreset(String),
+    /// Imported, with the warnings that follow.
+    ImportWarnings,
+    /// An import failed (its problems follow).
+    ImportFailed,
+    /// A share link's or saved scenario did not load.
+    OpenFailed,
+    /// Deployments replaced a removed node's pods: the new pods.
+    Replaced(String),
+    /// "Send N" could not run: why.
+    SendFailed(String),
+    /// Autosave failed.
+    NotSaved(String),
+    /// The saved workspace could not be read.
+    SavedUnreadable(String),
+    /// No share link was made.
+    NoLink(String),
+    /// A share link could not be opened.
+    LinkUnreadable(String),
+    /// An embedded widget's share link could not be read.
+    WidgetLink(String),
+    /// An embedded widget's scenario file did not load.
+    WidgetLoad(String),
+}
+
+const EDIT_REFUSED: Text = t("That change was not made:", "변경하지 않았습니다:");
+const PRESET_FAILED: Text = t("The preset did not load:", "프리셋을 불러오지 못했습니다:");
+const NO_PRESET: Text = t("There is no preset ", "없는 프리셋입니다: ");
+const IMPORT_WARNINGS: Text = t("Imported, with warnings:", "가져왔습니다. 경고:");
+const IMPORT_FAILED: Text = t(
+    "Nothing was imported; the scenario is unchanged:",
+    "가져오지 않았습니다. 시나리오는 그대로입니다:",
+);
+const OPEN_FAILED: Text = t(
+    "That scenario did not load; yours is unchanged:",
+    "그 시나리오를 불러오지 못했습니다. 작업은 그대로입니다:",
+);
+const REPLACED: Text = t(
+    "The Deployments replaced the lost pods: ",
+    "디플로이먼트가 잃은 파드를 새로 만들었습니다: ",
+);
+const SEND_FAILED: Text = t("Cannot send that: ", "보낼 수 없습니다: ");
+const NOT_SAVED: Text = t(
+    "Your work is not being saved in this browser: ",
+    "작업이 이 브라우저에 저장되지 않고 있습니다: ",
+);
+const UNREADABLE: Text = t(
+    "Your saved work could not be read (",
+    "저장된 작업을 읽지 못했습니다 (",
+);
+const UNREADABLE_END: Text = t("); it is left as it is.", "). 저장된 작업은 그대로 둡니다.");
+const NO_LINK: Text = t("No link was made: ", "링크를 만들지 못했습니다: ");
+const LINK_UNREADABLE: Text = t("The link could not be opened: ", "링크를 열지 못했습니다: ");
+const LINK_UNREADABLE_END: Text = t(". Your work is unchanged.", ". 작업은 그대로입니다.");
+const WIDGET_LINK: Text = t(
+    "This widget's link could not be read: ",
+    "이 위젯의 링크를 읽지 못했습니다: ",
+);
+const WIDGET_LOAD: Text = t(
+    "This widget's scenario did not load: ",
+    "이 위젯의 시나리오를 불러오지 못했습니다: ",
+);
+const STOP: Text = t(".", ".");
+
+impl Message {
+    /// The words in `lang`: a sentence, the detail, its end.
+    pub fn text(&self, lang: Lang) -> String {
+        let (head, detail, end): (Text, &str, Option<Text>) = match self {
+            Message::EditRefused => (EDIT_REFUSED, "", None),
+            Message::PresetFailed => (PRESET_FAILED, "", None),
+            Message::NoPreset(id) => (NO_PRESET, id, Some(STOP)),
+            Message::ImportWarnings => (IMPORT_WARNINGS, "", None),
+            Message::ImportFailed => (IMPORT_FAILED, "", None),
+            Message::OpenFailed => (OPEN_FAILED, "", None),
+            Message::Replaced(pods) => (REPLACED, pods, Some(STOP)),
+            Message::SendFailed(e) => (SEND_FAILED, e, None),
+            Message::NotSaved(e) => (NOT_SAVED, e, None),
+            Message::SavedUnreadable(e) => (UNREADABLE, e, Some(UNREADABLE_END)),
+            Message::NoLink(e) => (NO_LINK, e, None),
+            Message::LinkUnreadable(e) => (LINK_UNREADABLE, e, Some(LINK_UNREADABLE_END)),
+            Message::WidgetLink(e) => (WIDGET_LINK, e, None),
+            Message::WidgetLoad(e) => (WIDGET_LOAD, e, None),
+        };
+        [head.get(lang), detail, end.map_or("", |e| e.get(lang))].concat()
+    }
+}
+
+/// What the scenario is, worded by [`ScenarioTitle::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioTitle {
+    /// A preset, by id.
+    Preset(&'static str),
+    Edited,
+    Imported,
+    Opened,
+    /// The workspace saved in this browser.
+    Saved,
+}
+
+impl ScenarioTitle {
+    pub fn text(self, lang: Lang) -> &'static str {
+        match self {
+            ScenarioTitle::Preset(id) => crate::ui::i18n::preset_title(id, lang),
+            ScenarioTitle::Edited => t("Edited", "편집함").get(lang),
+            ScenarioTitle::Imported => t("Imported", "가져옴").get(lang),
+            ScenarioTitle::Opened => t("Opened", "링크에서 엶").get(lang),
+            ScenarioTitle::Saved => t("Your saved work", "저장된 작업").get(lang),
+        }
+    }
+}
+
 /// A message at the top of the page (an import that failed, a restored
 /// session...). Problems are listed one per line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub kind: NoticeKind,
-    pub text: String,
+    pub text: Message,
     pub problems: Vec<Problem>,
 }
 
 impl Notice {
-    fn info(text: impl Into<String>) -> Notice {
+    fn info(text: Message) -> Notice {
         Notice {
             kind: NoticeKind::Info,
-            text: text.into(),
+            text,
             problems: Vec::new(),
         }
     }
 
-    fn error(text: impl Into<String>, problems: Vec<Problem>) -> Notice {
+    fn error(text: Message, problems: Vec<Problem>) -> Notice {
         Notice {
             kind: NoticeKind::Error,
-            text: text.into(),
+            text,
             problems,
         }
     }
@@ -136,15 +258,15 @@ pub struct Incoming {
 #[derive(Debug, Clone, PartialEq)]
 struct Snapshot {
     scenario: Rc<Scenario>,
-    title: String,
+    title: ScenarioTitle,
     ghosts: Vec<Ghost>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub scenario: Rc<Scenario>,
-    /// What the scenario is: a preset's title, "Imported", "Edited".
-    pub title: String,
+    /// What the scenario is: a preset, "Imported", "Edited".
+    pub title: ScenarioTitle,
     pub ghosts: Vec<Ghost>,
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
@@ -183,7 +305,7 @@ pub enum Action {
     /// a link that cannot be read).
     Say {
         error: bool,
-        text: String,
+        text: Message,
     },
     /// A share link was made (it reproduces the scenario and the trace).
     ShareLink(String),
@@ -231,7 +353,7 @@ impl State {
         let p = &presets::PRESETS[0];
         State {
             scenario: Rc::new(model::default_scenario()),
-            title: p.title.into(),
+            title: ScenarioTitle::Preset(p.id),
             ghosts: Vec::new(),
             undo: Vec::new(),
             redo: Vec::new(),
@@ -289,17 +411,16 @@ impl State {
                         _ => Vec::new(),
                     };
                     let notice = match &applied.removal {
-                        Some(r) if !r.replacements.is_empty() => Some(Notice::info(format!(
-                            "The Deployments replaced the lost pods: {}.",
-                            r.replacements.join(", ")
-                        ))),
+                        Some(r) if !r.replacements.is_empty() => {
+                            Some(Notice::info(Message::Replaced(r.replacements.join(", "))))
+                        }
                         _ => None,
                     };
-                    self.replace(applied.scenario, "Edited".into(), ghosts);
+                    self.replace(applied.scenario, ScenarioTitle::Edited, ghosts);
                     self.notice = notice;
                 }
                 Err(errors) => {
-                    self.notice = Some(Notice::error("That change was not made:", errors.0));
+                    self.notice = Some(Notice::error(Message::EditRefused, errors.0));
                 }
             },
             Action::LoadPreset(id) => match presets::preset(&id) {
@@ -311,38 +432,33 @@ impl State {
                             proto: Protocol::Tcp,
                             seed: 1,
                         };
-                        self.replace(l.scenario, p.title.into(), Vec::new());
+                        self.replace(l.scenario, ScenarioTitle::Preset(p.id), Vec::new());
                         self.retrace(false);
                     }
-                    Err(e) => self.notice = Some(Notice::error("The preset did not load:", e.0)),
+                    Err(e) => self.notice = Some(Notice::error(Message::PresetFailed, e.0)),
                 },
                 None => {
-                    self.notice = Some(Notice::error(format!("There is no preset {id:?}."), vec![]))
+                    self.notice = Some(Notice::error(Message::NoPreset(format!("{id:?}")), vec![]))
                 }
             },
             Action::Import(text) => match model::load(&text) {
                 Ok(l) => {
-                    self.replace(l.scenario, "Imported".into(), Vec::new());
+                    self.replace(l.scenario, ScenarioTitle::Imported, Vec::new());
                     self.notice = (!l.warnings.is_empty())
-                        .then(|| Notice::info("Imported, with warnings:"))
+                        .then(|| Notice::info(Message::ImportWarnings))
                         .map(|n| Notice {
                             problems: l.warnings,
                             ..n
                         });
                 }
-                Err(e) => {
-                    self.notice = Some(Notice::error(
-                        "Nothing was imported; the scenario is unchanged:",
-                        e.0,
-                    ))
-                }
+                Err(e) => self.notice = Some(Notice::error(Message::ImportFailed, e.0)),
             },
             Action::Open(incoming) => self.open(incoming),
             Action::Restore(incoming) => {
                 self.open(incoming);
                 if self.notice.is_none() {
                     self.undo.clear();
-                    self.title = "Your saved work".into();
+                    self.title = ScenarioTitle::Saved;
                 }
             }
             Action::Say { error, text } => {
@@ -439,24 +555,19 @@ impl State {
     fn open(&mut self, incoming: Incoming) {
         match model::load(&incoming.yaml) {
             Ok(l) => {
-                self.replace(l.scenario, "Opened".into(), Vec::new());
+                self.replace(l.scenario, ScenarioTitle::Opened, Vec::new());
                 if let Some(spec) = incoming.spec {
                     self.spec = spec;
                     self.retrace(false);
                 }
             }
-            Err(e) => {
-                self.notice = Some(Notice::error(
-                    "That scenario did not load; yours is unchanged:",
-                    e.0,
-                ))
-            }
+            Err(e) => self.notice = Some(Notice::error(Message::OpenFailed, e.0)),
         }
     }
 
     /// A new current scenario, the old one on the undo stack; an open
     /// trace re-runs on the new one.
-    fn replace(&mut self, scenario: Scenario, title: String, ghosts: Vec<Ghost>) {
+    fn replace(&mut self, scenario: Scenario, title: ScenarioTitle, ghosts: Vec<Ghost>) {
         let old = Snapshot {
             scenario: std::mem::replace(&mut self.scenario, Rc::new(scenario)),
             title: std::mem::replace(&mut self.title, title),
@@ -523,7 +634,7 @@ impl State {
             Ok(s) => self.spread = Some(Rc::new(s)),
             Err(e) => {
                 self.spread = None;
-                self.notice = Some(Notice::error(e, Vec::new()));
+                self.notice = Some(Notice::error(Message::SendFailed(e), Vec::new()));
             }
         }
     }
@@ -893,6 +1004,12 @@ mod tests {
         assert_eq!(s.scenario, before);
         let n = s.notice.clone().unwrap();
         assert_eq!(n.kind, NoticeKind::Error);
+        assert_eq!(n.text, Message::ImportFailed);
+        assert_eq!(
+            n.text.text(Lang::En),
+            "Nothing was imported; the scenario is unchanged:"
+        );
+        assert!(n.text.text(Lang::Ko).contains("가져오지 않았습니다"));
         assert!(n.problems.iter().any(|p| p.field.contains("port")), "{n:?}");
         assert!(!s.can_undo());
         s.apply(Action::Import("{ not yaml".into()));
@@ -971,7 +1088,9 @@ mod tests {
             yaml: yaml.clone(),
             spec: None,
         }));
-        assert_eq!(s.title, "Your saved work");
+        assert_eq!(s.title, ScenarioTitle::Saved);
+        assert_eq!(s.title.text(Lang::En), "Your saved work");
+        assert_eq!(s.title.text(Lang::Ko), "저장된 작업");
         assert!(!s.can_undo());
         assert_eq!(*s.scenario, model::load(&yaml).unwrap().scenario);
         let mut t = State::new();
@@ -1093,11 +1212,94 @@ mod tests {
         for p in presets::PRESETS {
             let mut s = State::new();
             s.apply(Action::LoadPreset(p.id.into()));
-            assert_eq!(s.title, p.title);
+            assert_eq!(s.title, ScenarioTitle::Preset(p.id));
+            assert_eq!(s.title.text(Lang::En), p.title);
+            assert_ne!(s.title.text(Lang::Ko), p.title);
             assert!(s.run.as_ref().unwrap().trace.is_ok(), "{}", p.id);
         }
         let mut s = State::new();
         s.apply(Action::LoadPreset("nope".into()));
-        assert_eq!(s.notice.unwrap().kind, NoticeKind::Error);
+        let n = s.notice.unwrap();
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert_eq!(n.text.text(Lang::En), "There is no preset \"nope\".");
+        assert_eq!(n.text.text(Lang::Ko), "없는 프리셋입니다: \"nope\".");
+    }
+
+    #[test]
+    fn every_notice_reads_in_both_languages() {
+        let d = || "DETAIL".to_string();
+        let all = [
+            Message::EditRefused,
+            Message::PresetFailed,
+            Message::NoPreset(d()),
+            Message::ImportWarnings,
+            Message::ImportFailed,
+            Message::OpenFailed,
+            Message::Replaced(d()),
+            Message::SendFailed(d()),
+            Message::NotSaved(d()),
+            Message::SavedUnreadable(d()),
+            Message::NoLink(d()),
+            Message::LinkUnreadable(d()),
+            Message::WidgetLink(d()),
+            Message::WidgetLoad(d()),
+        ];
+        let hangul = |s: &str| s.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c));
+        for m in &all {
+            let (en, ko) = (m.text(Lang::En), m.text(Lang::Ko));
+            assert!(!hangul(&en) && en.is_ascii(), "{en}");
+            assert!(hangul(&ko), "{ko}");
+            // A detail is carried, never dropped, in both.
+            let carries = !matches!(
+                m,
+                Message::EditRefused
+                    | Message::PresetFailed
+                    | Message::ImportWarnings
+                    | Message::ImportFailed
+                    | Message::OpenFailed
+            );
+            assert_eq!(en.contains("DETAIL"), carries, "{en}");
+            assert_eq!(ko.contains("DETAIL"), carries, "{ko}");
+        }
+        assert_eq!(
+            Message::SavedUnreadable("x".into()).text(Lang::En),
+            "Your saved work could not be read (x); it is left as it is."
+        );
+        assert_eq!(
+            Message::LinkUnreadable("x".into()).text(Lang::En),
+            "The link could not be opened: x. Your work is unchanged."
+        );
+    }
+
+    #[test]
+    fn a_removed_node_names_the_replacement_pods() {
+        let yaml = format!(
+            "{}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n\
+             spec:\n  replicas: 6\n  selector:\n    matchLabels:\n      app: api\n\
+             \x20 template:\n    metadata:\n      labels:\n        app: api\n\
+             \x20   spec:\n      containers:\n      - name: api\n",
+            model::DEFAULT_SCENARIO
+        );
+        let mut s = State::new();
+        s.apply(Action::Import(yaml));
+        assert!(s.notice.is_none(), "{:?}", s.notice);
+        let node = s
+            .scenario
+            .pods
+            .iter()
+            .find_map(|p| p.owner.as_ref().and(p.node_name.clone()));
+        s.apply(Action::Edit(Edit::RemoveNode(
+            node.expect("a Deployment pod on a node"),
+        )));
+        let n = s.notice.expect("the replacements are named");
+        let Message::Replaced(pods) = &n.text else {
+            panic!("{n:?}")
+        };
+        assert!(pods.contains("api-"), "{pods}");
+        assert_eq!(
+            n.text.text(Lang::En),
+            ["The Deployments replaced the lost pods: ", pods, "."].concat()
+        );
+        assert!(n.text.text(Lang::Ko).starts_with("디플로이먼트가"));
     }
 }

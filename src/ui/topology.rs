@@ -2,6 +2,7 @@
 //! current trace step and its trail. Colours come from the stylesheet
 //! (`static/style.css`, the `topology` section); this only sets classes.
 
+use super::i18n::{t, Lang, Text};
 use super::layout::{Block, Kind, Layout, LINE, PAD};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -29,6 +30,8 @@ pub struct TopologyProps {
     pub onpick: Callback<String>,
     /// A node's "+N more" / "show fewer" was clicked: the node's name.
     pub ontoggle: Callback<String>,
+    #[prop_or_default]
+    pub lang: Lang,
 }
 
 /// A coordinate as SVG text (the layout's are whole numbers).
@@ -58,7 +61,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
     html! {
         <svg class="topology" viewBox={format!("0 0 {} {}", l.width as i32, l.height as i32)}
             width={n(l.width)} height={n(l.height)}
-            role="group" aria-label={label(l)}>
+            role="group" aria-label={label(l, p.lang)}>
             <Drawing layout={p.layout.clone()} selected_node={p.selected_node.clone()}
                 highlight={p.highlight.clone()} onpick={p.onpick.clone()} ontoggle={p.ontoggle.clone()} />
             { for trail }
@@ -67,14 +70,24 @@ pub fn topology_view(p: &TopologyProps) -> Html {
     }
 }
 
-fn label(l: &Layout) -> String {
-    let count = |k| l.blocks.iter().filter(|b| b.kind == k).count();
-    format!(
-        "Network drawing: internet, VPC router; load balancers: {}; nodes: {}; pods shown: {}",
-        count(Kind::Lb),
-        count(Kind::Node),
-        count(Kind::Pod)
-    )
+const DRAWING: Text = t(
+    "Network drawing: internet, VPC router; load balancers: ",
+    "네트워크 그림: 인터넷, VPC 라우터; 로드 밸런서: ",
+);
+const NODES: Text = t("; nodes: ", "; 노드: ");
+const PODS: Text = t("; pods shown: ", "; 표시된 파드: ");
+
+fn label(l: &Layout, lang: Lang) -> String {
+    let count = |k| l.blocks.iter().filter(|b| b.kind == k).count().to_string();
+    [
+        DRAWING.get(lang),
+        &count(Kind::Lb),
+        NODES.get(lang),
+        &count(Kind::Node),
+        PODS.get(lang),
+        &count(Kind::Pod),
+    ]
+    .concat()
 }
 
 #[derive(Properties, PartialEq)]

@@ -2,6 +2,7 @@
 //! the hops as an ordered list (request, then reply), conntrack, and
 //! "send N" beside the exact probabilities.
 
+use super::i18n::{t, Lang, Text};
 use super::state::{Action, Choice, Run, Spread, SpreadRow, TraceSpec};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::model::Protocol;
@@ -18,7 +19,67 @@ pub struct TracePanelProps {
     pub sources: Rc<Vec<Choice>>,
     pub destinations: Rc<Vec<Choice>>,
     pub ondispatch: Callback<Action>,
+    #[prop_or_default]
+    pub lang: Lang,
 }
+
+const SEND_A_PACKET: Text = t("Send a packet", "패킷 보내기");
+const FROM: Text = t("From", "출발지");
+const TO: Text = t("To", "목적지");
+const PROTOCOL: Text = t("Protocol", "프로토콜");
+const SEND: Text = t("Send", "보내기");
+const ANOTHER: Text = t("Another connection", "다른 연결");
+const ANOTHER_TITLE: Text = t(
+    "A new connection: kube-proxy's random choice may differ",
+    "새 연결: kube-proxy의 무작위 선택이 달라질 수 있습니다",
+);
+const CONNECTIONS: Text = t("Connections", "연결 수");
+const SEND_N: Text = t("Send ", "");
+const SEND_N_END: Text = t("", "개 보내기");
+const DELIVERED_TO: Text = t("Delivered to ", "");
+const DELIVERED_TO_END: Text = t("", "에 전달됨");
+const WHICH_SEES: Text = t(", which sees ", ", 서버가 보는 주소: ");
+const ANSWER_FROM: Text = t(
+    "; the answer reaches the client from ",
+    "; 응답은 클라이언트에 다음 주소에서 온 것으로 도착: ",
+);
+const ANSWER_LOST: Text = t(", but the answer is lost", "에 전달되었지만 응답이 사라짐");
+const CANNOT_SEND: Text = t("Cannot send that: ", "보낼 수 없습니다: ");
+const SENDING: Text = t(
+    "Sending… (step through the hops, or let it play)",
+    "보내는 중… (홉을 하나씩 넘기거나 재생하세요)",
+);
+const PLAYBACK: Text = t("Playback", "재생");
+const TO_START: Text = t("To the start", "처음으로");
+const BACK: Text = t("Back one hop", "한 홉 뒤로");
+const PAUSE: Text = t("Pause", "일시 정지");
+const PLAY: Text = t("Play", "재생");
+const FORWARD: Text = t("Forward one hop", "한 홉 앞으로");
+const TO_END: Text = t("To the end", "끝으로");
+const HOP: Text = t("hop ", "홉 ");
+const OF: Text = t(" of ", "/");
+const HOPS: Text = t("Hops", "홉");
+const CONNTRACK: Text = t(
+    "Conntrack entries this connection left",
+    "이 연결이 남긴 conntrack 항목",
+);
+const EVALUATED: Text = t(
+    " netfilter rules evaluated along both ways.",
+    "개의 netfilter 규칙을 왕복 경로에서 평가했습니다.",
+);
+const THE_ANSWER: Text = t("The answer", "응답");
+const WHERE: Text = t("Where", "도착지");
+const SENT: Text = t("Sent", "보냄");
+const SHARE: Text = t("Share", "비율");
+const EXACT: Text = t("Exact", "정확한 확률");
+const CONNECTIONS_N: Text = t(" connections ", "개 연결 ");
+const EACH_NEW: Text = t(", each a new one (seeds ", ", 매번 새 연결(시드 ");
+const SEEDS_ON: Text = t(
+    " on); beside them the exact probabilities over every random choice.",
+    "부터). 옆에는 모든 무작위 선택에 대한 정확한 확률.",
+);
+const BY_END: Text = t("By where they ended", "끝난 곳별");
+const BY_NODE: Text = t("By the node they entered", "들어간 노드별");
 
 fn input_value(e: &Event) -> String {
     e.target()
@@ -45,6 +106,7 @@ fn options(id: &'static str, choices: &[Choice]) -> Html {
 #[function_component(TracePanel)]
 pub fn trace_panel(p: &TracePanelProps) -> Html {
     let n = use_state(|| 1000u32);
+    let lang = p.lang;
     let spec = p.spec.clone();
     let set = {
         let d = p.ondispatch.clone();
@@ -89,15 +151,15 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
     };
     html! {
         <section class="panel trace" aria-labelledby="trace-h">
-            <h2 id="trace-h">{ "Send a packet" }</h2>
+            <h2 id="trace-h">{ SEND_A_PACKET.get(lang) }</h2>
             <form class="request" onsubmit={send}>
-                <label>{ "From" }
+                <label>{ FROM.get(lang) }
                     <input id="from" list="sources" value={spec.from.clone()} oninput={on_from.reform(InputEvent::into)}
                         autocomplete="off" spellcheck="false" /></label>
-                <label>{ "To" }
+                <label>{ TO.get(lang) }
                     <input id="to" list="destinations" value={spec.to.clone()} oninput={on_to.reform(InputEvent::into)}
                         autocomplete="off" spellcheck="false" /></label>
-                <label>{ "Protocol" }
+                <label>{ PROTOCOL.get(lang) }
                     <select id="proto" onchange={on_proto}>
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
@@ -105,22 +167,22 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                 { options("sources", &p.sources) }
                 { options("destinations", &p.destinations) }
                 <div class="buttons">
-                    <button type="submit" class="primary">{ "Send" }</button>
+                    <button type="submit" class="primary">{ SEND.get(lang) }</button>
                     <button type="button" onclick={act(Action::SendAnother)}
-                        title="A new connection: kube-proxy's random choice may differ">{ "Another connection" }</button>
+                        title={ANOTHER_TITLE.get(lang)}>{ ANOTHER.get(lang) }</button>
                 </div>
             </form>
-            { p.run.as_ref().map(|r| run_view(r, &p.ondispatch)).unwrap_or_default() }
+            { p.run.as_ref().map(|r| run_view(r, &p.ondispatch, lang)).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();
                 let n = *n;
                 Callback::from(move |e: SubmitEvent| { e.prevent_default(); d.emit(Action::SendN(n)) })
             }}>
-                <label>{ "Connections" }
+                <label>{ CONNECTIONS.get(lang) }
                     <input id="send-n" type="number" min="1" max="10000" value={n.to_string()} onchange={on_n} /></label>
-                <button type="submit">{ format!("Send {}", *n) }</button>
+                <button type="submit">{ SEND_N.get(lang) }{ *n }{ SEND_N_END.get(lang) }</button>
             </form>
-            { p.spread.as_ref().map(|s| spread_view(s)).unwrap_or_default() }
+            { p.spread.as_ref().map(|s| spread_view(s, lang)).unwrap_or_default() }
         </section>
     }
 }
@@ -134,40 +196,57 @@ fn verdict_word(v: Verdict) -> &'static str {
     }
 }
 
-/// The verdict in one sentence.
-pub fn verdict_sentence(t: &Trace) -> String {
+/// A failed verdict as a sentence's start.
+fn verdict_title(v: Verdict) -> Text {
+    match v {
+        Verdict::Delivered => t("Delivered", "전달됨"),
+        Verdict::Dropped => t("Dropped", "드롭됨"),
+        Verdict::Rejected => t("Rejected", "거부됨"),
+        Verdict::Refused => t("Refused", "연결 거부됨"),
+    }
+}
+
+/// The verdict in one sentence, in `lang` (the engine's reason is
+/// quoted as it is).
+pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
+    let mut s = String::new();
+    let delivered = |s: &mut String, to: &str| {
+        s.push_str(DELIVERED_TO.get(lang));
+        s.push_str(to);
+        s.push_str(DELIVERED_TO_END.get(lang));
+    };
     if t.succeeded() {
-        let to = t.delivered_to.as_deref().unwrap_or("?");
-        let mut s = format!("Delivered to {to}");
+        delivered(&mut s, t.delivered_to.as_deref().unwrap_or("?"));
         if let Some(seen) = &t.server_sees {
-            s += &format!(", which sees {} -> {}", seen.src, seen.dst);
+            s += WHICH_SEES.get(lang);
+            s += &format!("{} -> {}", seen.src, seen.dst);
         }
         if let Some(cs) = t.reply.as_ref().and_then(|r| r.client_sees.as_ref()) {
-            s += &format!("; the answer reaches the client from {}", cs.src);
+            s += ANSWER_FROM.get(lang);
+            s += &cs.src.to_string();
         }
-        s + "."
     } else {
-        let mut s = match (&t.delivered_to, t.verdict) {
-            (Some(d), Verdict::Delivered) => format!("Delivered to {d}, but the answer is lost"),
-            _ => {
-                let mut w = verdict_word(t.verdict).to_string();
-                w[..1].make_ascii_uppercase();
-                w
+        match (&t.delivered_to, t.verdict) {
+            (Some(d), Verdict::Delivered) => {
+                s.push_str(DELIVERED_TO.get(lang));
+                s.push_str(d);
+                s.push_str(ANSWER_LOST.get(lang));
             }
-        };
+            _ => s.push_str(verdict_title(t.verdict).get(lang)),
+        }
         if let Some(r) = &t.reason {
             s += ": ";
             s += r;
         }
-        s + "."
     }
+    s + "."
 }
 
-fn run_view(r: &Run, d: &Callback<Action>) -> Html {
+fn run_view(r: &Run, d: &Callback<Action>, lang: Lang) -> Html {
     let t = match &r.trace {
         Ok(t) => t,
         Err(e) => {
-            return html! { <p class="banner bad" role="alert" id="verdict">{ format!("Cannot send that: {e}") }</p> }
+            return html! { <p class="banner bad" role="alert" id="verdict">{ CANNOT_SEND.get(lang) }{ e }</p> }
         }
     };
     let n = t.hops.len();
@@ -177,49 +256,53 @@ fn run_view(r: &Run, d: &Callback<Action>) -> Html {
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
     let (class, sentence) = if !r.at_end() {
-        (
-            "banner pending",
-            "Sending… (step through the hops, or let it play)".to_string(),
-        )
+        ("banner pending", SENDING.get(lang).to_string())
     } else if t.succeeded() {
-        ("banner good", verdict_sentence(t))
+        ("banner good", verdict_sentence(t, lang))
     } else {
-        ("banner bad", verdict_sentence(t))
+        ("banner bad", verdict_sentence(t, lang))
     };
     let reply_start = t.hops.iter().position(|h| h.leg == Leg::Reply);
     html! {
         <>
             <p class={class} id="verdict" role="status" aria-live="polite"
                data-verdict={if r.at_end() { verdict_word(t.verdict) } else { "pending" }}>{ sentence }</p>
-            <div class="player" role="group" aria-label="Playback">
-                <button type="button" onclick={go(Action::StepTo(0))} disabled={step == 0} aria-label="To the start">{ "⇤" }</button>
-                <button type="button" onclick={go(Action::StepTo(step.saturating_sub(1)))} disabled={step == 0} aria-label="Back one hop">{ "←" }</button>
+            <div class="player" role="group" aria-label={PLAYBACK.get(lang)}>
+                <button type="button" onclick={go(Action::StepTo(0))} disabled={step == 0} aria-label={TO_START.get(lang)}>{ "⇤" }</button>
+                <button type="button" onclick={go(Action::StepTo(step.saturating_sub(1)))} disabled={step == 0} aria-label={BACK.get(lang)}>{ "←" }</button>
                 if r.playing {
-                    <button type="button" onclick={go(Action::Pause)} aria-label="Pause">{ "❚❚" }</button>
+                    <button type="button" onclick={go(Action::Pause)} aria-label={PAUSE.get(lang)}>{ "❚❚" }</button>
                 } else {
-                    <button type="button" onclick={go(Action::Play)} aria-label="Play">{ "▶" }</button>
+                    <button type="button" onclick={go(Action::Play)} aria-label={PLAY.get(lang)}>{ "▶" }</button>
                 }
-                <button type="button" onclick={go(Action::StepTo(step + 1))} disabled={step >= n} aria-label="Forward one hop">{ "→" }</button>
-                <button type="button" onclick={go(Action::StepTo(n))} disabled={step >= n} aria-label="To the end">{ "⇥" }</button>
-                <span class="count">{ format!("hop {step} of {n}") }</span>
+                <button type="button" onclick={go(Action::StepTo(step + 1))} disabled={step >= n} aria-label={FORWARD.get(lang)}>{ "→" }</button>
+                <button type="button" onclick={go(Action::StepTo(n))} disabled={step >= n} aria-label={TO_END.get(lang)}>{ "⇥" }</button>
+                <span class="count">{ HOP.get(lang) }{ step }{ OF.get(lang) }{ n }</span>
             </div>
-            <ol class="hops" aria-label="Hops">
-                { for t.hops.iter().enumerate().map(|(i, h)| hop_view(i, h, step, reply_start == Some(i), d)) }
+            <ol class="hops" aria-label={HOPS.get(lang)}>
+                { for t.hops.iter().enumerate().map(|(i, h)| hop_view(i, h, step, reply_start == Some(i), d, lang)) }
             </ol>
             if r.at_end() && !t.conntrack.is_empty() {
                 <details class="conntrack" open=true>
-                    <summary>{ "Conntrack entries this connection left" }</summary>
+                    <summary>{ CONNTRACK.get(lang) }</summary>
                     { for t.conntrack.iter().map(|(node, entries)| html! {
                         <div><h4>{ node }</h4><pre>{ for entries.iter().map(|e| html! { <>{ e }{ "\n" }</> }) }</pre></div>
                     }) }
                 </details>
             }
-            <p class="small muted">{ format!("{} netfilter rules evaluated along both ways.", t.rules_evaluated) }</p>
+            <p class="small muted">{ t.rules_evaluated }{ EVALUATED.get(lang) }</p>
         </>
     }
 }
 
-fn hop_view(i: usize, h: &Hop, step: usize, reply_start: bool, d: &Callback<Action>) -> Html {
+fn hop_view(
+    i: usize,
+    h: &Hop,
+    step: usize,
+    reply_start: bool,
+    d: &Callback<Action>,
+    lang: Lang,
+) -> Html {
     let state = if i < step {
         "done"
     } else if i == step {
@@ -235,7 +318,7 @@ fn hop_view(i: usize, h: &Hop, step: usize, reply_start: bool, d: &Callback<Acti
     html! {
         <li class={classes!("hop", state, (h.leg == Leg::Reply).then_some("reply"), nat.then_some("nat"))}
             data-device={h.device.clone()} aria-current={(i + 1 == step).then_some("step")}>
-            if reply_start { <p class="leg">{ "The answer" }</p> }
+            if reply_start { <p class="leg">{ THE_ANSWER.get(lang) }</p> }
             <button type="button" class="hop-head" onclick={jump}>
                 <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ &h.at }</span>
             </button>
@@ -271,11 +354,12 @@ pub fn percent(x: f64) -> String {
     format!("{}.{}%", t / 10, t % 10)
 }
 
-fn spread_rows(title: &str, rows: &[SpreadRow], n: u32) -> Html {
+fn spread_rows(title: &str, rows: &[SpreadRow], n: u32, lang: Lang) -> Html {
     html! {
         <table>
             <caption>{ title }</caption>
-            <thead><tr><th scope="col">{ "Where" }</th><th scope="col">{ "Sent" }</th><th scope="col">{ "Share" }</th><th scope="col">{ "Exact" }</th></tr></thead>
+            <thead><tr><th scope="col">{ WHERE.get(lang) }</th><th scope="col">{ SENT.get(lang) }</th>
+                <th scope="col">{ SHARE.get(lang) }</th><th scope="col">{ EXACT.get(lang) }</th></tr></thead>
             <tbody>
                 { for rows.iter().map(|r| {
                     let share = f64::from(r.count) / f64::from(n.max(1));
@@ -293,13 +377,13 @@ fn spread_rows(title: &str, rows: &[SpreadRow], n: u32) -> Html {
     }
 }
 
-fn spread_view(s: &Spread) -> Html {
+fn spread_view(s: &Spread, lang: Lang) -> Html {
     html! {
         <div class="spread" id="spread">
-            <p>{ format!("{} connections {} -> {}, each a new one (seeds {} on); beside them the exact probabilities over every random choice.",
-                s.n, s.spec.from, s.spec.to, s.spec.seed) }</p>
-            { spread_rows("By where they ended", &s.outcomes, s.n) }
-            { spread_rows("By the node they entered", &s.entries, s.n) }
+            <p>{ s.n }{ CONNECTIONS_N.get(lang) }{ format!("{} -> {}", s.spec.from, s.spec.to) }
+                { EACH_NEW.get(lang) }{ s.spec.seed }{ SEEDS_ON.get(lang) }</p>
+            { spread_rows(BY_END.get(lang), &s.outcomes, s.n, lang) }
+            { spread_rows(BY_NODE.get(lang), &s.entries, s.n, lang) }
         </div>
     }
 }
@@ -307,6 +391,37 @@ fn spread_view(s: &Spread) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verdicts_read_in_both_languages() {
+        use crate::ui::state::{trace_spec, TraceSpec};
+        let s = crate::model::default_scenario();
+        let ok = trace_spec(&s, &TraceSpec::default()).unwrap();
+        assert!(ok.succeeded());
+        let en = verdict_sentence(&ok, Lang::En);
+        assert!(en.starts_with("Delivered to pod/"), "{en}");
+        assert!(en.contains(", which sees ") && en.ends_with('.'), "{en}");
+        let ko = verdict_sentence(&ok, Lang::Ko);
+        assert!(ko.starts_with("pod/") && ko.contains("에 전달됨"), "{ko}");
+        assert!(ko.contains("서버가 보는 주소"), "{ko}");
+        let p = crate::model::presets::preset("external-clusterip").unwrap();
+        let s = crate::model::load(p.yaml).unwrap().scenario;
+        let spec = TraceSpec {
+            from: p.from.into(),
+            to: p.to.into(),
+            ..TraceSpec::default()
+        };
+        let bad = trace_spec(&s, &spec).unwrap();
+        assert!(!bad.succeeded());
+        let en = verdict_sentence(&bad, Lang::En);
+        assert!(en.starts_with("Dropped"), "{en}");
+        let ko = verdict_sentence(&bad, Lang::Ko);
+        assert!(ko.starts_with("드롭됨"), "{ko}");
+        // The engine's reason is quoted as it is, in both.
+        if let Some(r) = &bad.reason {
+            assert!(en.contains(r.as_str()) && ko.contains(r.as_str()));
+        }
+    }
 
     #[test]
     fn percentages_round_to_tenths() {

@@ -4,15 +4,11 @@
 //! relative, so the page works under any sub-path). Class names only: the
 //! page runs under a strict CSP.
 
-use super::i18n::{Lang, Text};
+use super::i18n::{t, Lang, Text};
 use super::lessons::LESSONS;
 use super::state::State;
 use std::rc::Rc;
 use yew::prelude::*;
-
-const fn t(en: &'static str, ko: &'static str) -> Text {
-    Text { en, ko }
-}
 
 const LESSON: Text = t("Lesson", "레슨");
 const OF: Text = t("of", "/");

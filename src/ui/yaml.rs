@@ -2,6 +2,7 @@
 //! as you type; nothing changes until it is valid and applied), import a
 //! file, export a file.
 
+use super::i18n::{t, Lang, Text};
 use super::state::Action;
 use crate::model::{self, Scenario};
 use std::rc::Rc;
@@ -13,7 +14,24 @@ use yew::prelude::*;
 pub struct YamlProps {
     pub scenario: Rc<Scenario>,
     pub ondispatch: Callback<Action>,
+    #[prop_or_default]
+    pub lang: Lang,
 }
+
+const TITLE: Text = t("Scenario as YAML", "시나리오 YAML");
+const HELP: Text = t(
+    "Kubernetes objects (Nodes, Pods, Deployments, Services, EndpointSlices) plus netlab/v1 Cluster and Route. Paste kubectl get -o yaml output, or edit here; it is checked as you type and applied only when valid.",
+    "쿠버네티스 오브젝트(Node, Pod, Deployment, Service, EndpointSlice)와 netlab/v1 Cluster, Route. kubectl get -o yaml 출력을 붙여 넣거나 여기서 편집하세요. 입력하는 동안 검사하고, 유효할 때만 적용합니다.",
+);
+const APPLY: Text = t("Apply", "적용");
+const REVERT: Text = t("Revert", "되돌리기");
+const EXPORT: Text = t("Export file", "파일로 내보내기");
+const IMPORT: Text = t("Import file ", "파일 가져오기 ");
+const VALID: Text = t(
+    "Valid: Apply to use it.",
+    "유효합니다. 적용을 누르면 사용합니다.",
+);
+const YAML_LABEL: Text = t("Scenario YAML", "시나리오 YAML");
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) {
@@ -41,6 +59,7 @@ pub fn download(name: &str, text: &str) {
 #[function_component(YamlPanel)]
 pub fn yaml_panel(p: &YamlProps) -> Html {
     let current = use_memo(p.scenario.clone(), |s| s.to_yaml());
+    let lang = p.lang;
     // The draft: None while the text shows the current scenario.
     let draft = use_state(|| None::<String>);
     let text = (*draft).clone().unwrap_or_else(|| (*current).clone());
@@ -97,22 +116,22 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
     let dirty = draft.is_some();
     html! {
         <section class="panel yaml" aria-labelledby="yaml-h">
-            <h2 id="yaml-h">{ "Scenario as YAML" }</h2>
-            <p class="muted small">{ "Kubernetes objects (Nodes, Pods, Deployments, Services, EndpointSlices) plus netlab/v1 Cluster and Route. Paste kubectl get -o yaml output, or edit here; it is checked as you type and applied only when valid." }</p>
+            <h2 id="yaml-h">{ TITLE.get(lang) }</h2>
+            <p class="muted small">{ HELP.get(lang) }</p>
             <div class="buttons">
-                <button type="button" class="primary" id="yaml-apply" onclick={apply} disabled={!dirty || !problems.is_empty()}>{ "Apply" }</button>
-                <button type="button" onclick={revert} disabled={!dirty}>{ "Revert" }</button>
-                <button type="button" id="export" onclick={export}>{ "Export file" }</button>
-                <label class="file">{ "Import file " }<input type="file" id="import-file" accept=".yaml,.yml,.json,text/yaml,application/json" onchange={on_file} /></label>
+                <button type="button" class="primary" id="yaml-apply" onclick={apply} disabled={!dirty || !problems.is_empty()}>{ APPLY.get(lang) }</button>
+                <button type="button" onclick={revert} disabled={!dirty}>{ REVERT.get(lang) }</button>
+                <button type="button" id="export" onclick={export}>{ EXPORT.get(lang) }</button>
+                <label class="file">{ IMPORT.get(lang) }<input type="file" id="import-file" accept=".yaml,.yml,.json,text/yaml,application/json" onchange={on_file} /></label>
             </div>
             if dirty && !problems.is_empty() {
                 <ul class="problems" id="yaml-problems" role="alert">
                     { for problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }
                 </ul>
             } else if dirty {
-                <p class="ok small" role="status">{ "Valid: Apply to use it." }</p>
+                <p class="ok small" role="status">{ VALID.get(lang) }</p>
             }
-            <textarea id="yaml-text" spellcheck="false" aria-label="Scenario YAML" aria-invalid={(!problems.is_empty()).to_string()}
+            <textarea id="yaml-text" spellcheck="false" aria-label={YAML_LABEL.get(lang)} aria-invalid={(!problems.is_empty()).to_string()}
                 value={text} oninput={on_input} rows="24" />
         </section>
     }

@@ -1,0 +1,81 @@
+// The interface in Korean: the playground's language switch turns every
+// panel Korean (and the page's lang attribute), the choice survives a
+// reload, and an embed with data-lang="ko" (lang=ko in its address) speaks
+// Korean whatever the saved choice.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { start } from './app.mjs';
+
+const HANGUL = /[\uac00-\ud7a3]/;
+
+let app;
+before(async () => {
+  fs.mkdirSync('target/e2e', { recursive: true });
+  app = await start();
+});
+after(async () => { await app.stop(); });
+
+const text = (page, sel) => page.textContent(sel);
+const docLang = (page) => page.evaluate(() => document.documentElement.getAttribute('lang'));
+
+test('the playground switches to Korean and remembers it', async () => {
+  const { page, watch } = await app.page();
+  const send = 'form.request button[type=submit]';
+  assert.equal(await text(page, send), 'Send');
+  assert.equal(await text(page, '#lang-switch'), '한국어');
+  assert.equal(await docLang(page), 'en');
+
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => /[\uac00-\ud7a3]/.test(document.querySelector('form.request button[type=submit]').textContent));
+  for (const sel of [send, '#tab-trace', '#tab-rules', '#tab-edit', '#trace-h', '#scenario-title', '.tagline', '#undo']) {
+    assert.match(await text(page, sel), HANGUL, sel);
+  }
+  assert.equal(await text(page, '#tab-yaml'), 'YAML');
+  assert.equal(await text(page, '#lang-switch'), 'English');
+  assert.equal(await docLang(page), 'ko');
+  assert.match(await page.getAttribute('svg.topology', 'aria-label'), HANGUL);
+  // A trace, played to its end, ends in a Korean verdict.
+  await page.fill('#from', 'pod/client');
+  await page.fill('#to', 'svc/web:80');
+  await page.click(send);
+  await page.click('button[aria-label="끝으로"]');
+  await page.waitForSelector('#verdict:not([data-verdict="pending"])');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'delivered');
+  assert.match(await text(page, '#verdict'), /에 전달됨/);
+  // The editor too, ids unchanged.
+  await page.click('#tab-edit');
+  assert.match(await text(page, '#editor-title'), HANGUL);
+
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('#trace-h');
+  assert.match(await text(page, send), HANGUL, 'remembered');
+  assert.equal(await docLang(page), 'ko');
+  await page.screenshot({ path: 'target/e2e/playground-ko.png', fullPage: true });
+
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.querySelector('form.request button[type=submit]').textContent === 'Send');
+  assert.equal(await docLang(page), 'en');
+  assert.deepEqual(watch.errors, []);
+  assert.deepEqual(watch.offOrigin, []);
+  await page.close();
+});
+
+test('an embed with lang=ko speaks Korean, without it English', async () => {
+  const { page, watch } = await app.page();
+  await page.goto(app.server.url + '?embed=1&preset=nodeport&lang=ko&trace=10.100.0.10,10.100.0.3:30080', { waitUntil: 'load' });
+  await page.waitForSelector('#verdict:not([data-verdict="pending"])', { timeout: 20000 });
+  assert.equal(await docLang(page), 'ko');
+  for (const sel of ['#trace-h', '#tab-trace', '#scenario-title', 'form.request button[type=submit]', '#verdict']) {
+    assert.match(await text(page, sel), HANGUL, sel);
+  }
+  assert.equal(await page.$('#lang-switch'), null, 'no switch in an embed');
+  await page.screenshot({ path: 'target/e2e/embed-ko.png', fullPage: true });
+
+  await page.goto(app.server.url + '?embed=1&preset=nodeport', { waitUntil: 'load' });
+  await page.waitForSelector('#trace-h');
+  assert.equal(await text(page, '#trace-h'), 'Send a packet');
+  assert.equal(await docLang(page), 'en');
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
