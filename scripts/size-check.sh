@@ -7,10 +7,12 @@
 # yew UI, editor) the page does not meet the goal yet; the budget is set
 # just above the measured size so that growth fails the run, and is
 # lowered as the page shrinks. The gap to the goal is printed every run.
+# History: 360 KB with the playground; 385 with the tutorial and embeds;
+# 395 with Korean for the interface and the trace sentences.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 goal_kb=220
-budget_kb=${SIZE_BUDGET_KB:-385}
+budget_kb=${SIZE_BUDGET_KB:-395}
 total=0
 for f in dist/*.wasm dist/*.js dist/*.css dist/*.html; do
   [ -e "$f" ] || continue

@@ -206,8 +206,8 @@ fn verdict_title(v: Verdict) -> Text {
     }
 }
 
-/// The verdict in one sentence, in `lang` (the engine's reason is
-/// quoted as it is).
+/// The verdict in one sentence, in `lang` (with the engine's reason in
+/// that language).
 pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
     let mut s = String::new();
     let delivered = |s: &mut String, to: &str| {
@@ -234,9 +234,9 @@ pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
             }
             _ => s.push_str(verdict_title(t.verdict).get(lang)),
         }
-        if let Some(r) = &t.reason {
+        if let Some(r) = t.reason_in(lang).or_else(|| t.reason.clone()) {
             s += ": ";
-            s += r;
+            s += &r;
         }
     }
     s + "."
@@ -322,7 +322,7 @@ fn hop_view(
             <button type="button" class="hop-head" onclick={jump}>
                 <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ &h.at }</span>
             </button>
-            <p class="note">{ &h.note }</p>
+            <p class="note">{ h.note_in(lang) }</p>
             <p class="decision"><code>{ &h.decision }</code></p>
             if nat {
                 <p class="rewrite"><span class="tag">{ "NAT" }</span>
@@ -417,10 +417,14 @@ mod tests {
         assert!(en.starts_with("Dropped"), "{en}");
         let ko = verdict_sentence(&bad, Lang::Ko);
         assert!(ko.starts_with("드롭됨"), "{ko}");
-        // The engine's reason is quoted as it is, in both.
-        if let Some(r) = &bad.reason {
-            assert!(en.contains(r.as_str()) && ko.contains(r.as_str()));
-        }
+        // The engine's reason, in each language.
+        let r = bad.reason.clone().expect("a reason");
+        assert!(en.contains(r.as_str()), "{en}");
+        let r_ko = bad.reason_in(Lang::Ko).expect("a Korean reason");
+        assert!(
+            ko.contains(r_ko.as_str()) && !ko.contains(r.as_str()),
+            "{ko}"
+        );
     }
 
     #[test]

@@ -43,6 +43,10 @@ test('the playground switches to Korean and remembers it', async () => {
   await page.waitForSelector('#verdict:not([data-verdict="pending"])');
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'delivered');
   assert.match(await text(page, '#verdict'), /에 전달됨/);
+  // The hops' sentences are Korean too (the engine's), addresses kept.
+  const note = await text(page, '.hops > li:first-child .note');
+  assert.match(note, HANGUL);
+  assert.match(note, /10\.3\.241\.152:80/);
   // The editor too, ids unchanged.
   await page.click('#tab-edit');
   assert.match(await text(page, '#editor-title'), HANGUL);
