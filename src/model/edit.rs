@@ -275,13 +275,7 @@ mod tests {
 
     #[test]
     fn deleting_a_deployments_pod_says_what_to_do_instead() {
-        let yaml = format!(
-            "{}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n\
-             spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: api\n\
-             \x20 template:\n    metadata:\n      labels:\n        app: api\n\
-             \x20   spec:\n      containers:\n      - name: api\n",
-            crate::model::DEFAULT_SCENARIO
-        );
+        let yaml = crate::model::testing::with_deployment(2);
         let s = load(&yaml).unwrap().scenario;
         let Some(p) = s.pods.iter().find(|p| p.owner.is_some()) else {
             panic!("the Deployment has pods");

@@ -78,6 +78,21 @@ pub fn default_scenario() -> Scenario {
         .scenario
 }
 
+/// Test fixtures shared by the model's and the UI's tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// The default scenario plus a Deployment `api` with `replicas` pods.
+    pub fn with_deployment(replicas: u32) -> String {
+        format!(
+            "{}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n\
+             spec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: api\n\
+             \x20 template:\n    metadata:\n      labels:\n        app: api\n\
+             \x20   spec:\n      containers:\n      - name: api\n",
+            super::DEFAULT_SCENARIO
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

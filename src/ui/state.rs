@@ -1273,13 +1273,7 @@ mod tests {
 
     #[test]
     fn a_removed_node_names_the_replacement_pods() {
-        let yaml = format!(
-            "{}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n\
-             spec:\n  replicas: 6\n  selector:\n    matchLabels:\n      app: api\n\
-             \x20 template:\n    metadata:\n      labels:\n        app: api\n\
-             \x20   spec:\n      containers:\n      - name: api\n",
-            model::DEFAULT_SCENARIO
-        );
+        let yaml = crate::model::testing::with_deployment(6);
         let mut s = State::new();
         s.apply(Action::Import(yaml));
         assert!(s.notice.is_none(), "{:?}", s.notice);
