@@ -15,7 +15,8 @@ use crate::lang::Lang;
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-/// One sentence of a trace: a hop's note or a failure's reason.
+/// One sentence of a trace: a hop's note, a failure's reason, or a hop's
+/// `decision` line where it is prose rather than tool output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Say {
     // Hops.
@@ -165,6 +166,32 @@ pub enum Say {
     AnswerRefused,
     /// The answer was lost, and why.
     AnswerLost(Box<Say>),
+
+    // Hops' decision lines (the rest of them are tool output).
+    /// `arrives on eth0`.
+    ArrivesOn { iface: String },
+    /// A reply at the client's socket.
+    ClientConnection,
+    /// `listening on 80/tcp (kubelet)`.
+    Listening {
+        port: u16,
+        proto: Protocol,
+        owner: String,
+    },
+    /// `no socket on 80/tcp`.
+    NoSocket { port: u16, proto: Protocol },
+    /// No route matched.
+    RouteMissing,
+    /// `ARP who-has 10.100.0.3: no answer`.
+    ArpNoAnswer { next_hop: Ipv4Addr },
+    /// `next hop 10.100.0.1`.
+    NextHop { next_hop: Ipv4Addr },
+    /// A confirmed conntrack entry, as `conntrack -L` prints it.
+    NewEntry { entry: String },
+    /// A load balancer's choice among its healthy nodes.
+    Backend { node: String, healthy: usize },
+    /// A hook without a matching rule.
+    NoRules,
 }
 
 /// A DROP or REJECT rule (or a chain's DROP policy) that ended a packet.
@@ -329,6 +356,18 @@ impl Say {
             ),
             Say::AnswerRefused => "the answer was refused on its way back".into(),
             Say::AnswerLost(why) => format!("the answer is lost: {}", why.en()),
+            Say::ArrivesOn { iface } => format!("arrives on {iface}"),
+            Say::ClientConnection => "the client's connection".into(),
+            Say::Listening { port, proto, owner } => {
+                format!("listening on {port}/{} ({owner})", proto.as_lower())
+            }
+            Say::NoSocket { port, proto } => format!("no socket on {port}/{}", proto.as_lower()),
+            Say::RouteMissing => "no route".into(),
+            Say::ArpNoAnswer { next_hop } => format!("ARP who-has {next_hop}: no answer"),
+            Say::NextHop { next_hop } => format!("next hop {next_hop}"),
+            Say::NewEntry { entry } => format!("new entry: {entry}"),
+            Say::Backend { node, healthy } => format!("backend {node} of {healthy} healthy"),
+            Say::NoRules => "no rules".into(),
         }
     }
 
@@ -495,6 +534,20 @@ impl Say {
             ),
             Say::AnswerRefused => "응답이 돌아오는 길에 거부되었습니다".into(),
             Say::AnswerLost(why) => format!("응답이 유실되었습니다: {}", why.ko()),
+            Say::ArrivesOn { iface } => format!("{iface}에 도착"),
+            Say::ClientConnection => "클라이언트의 연결".into(),
+            Say::Listening { port, proto, owner } => {
+                format!("{port}/{}에서 대기 중 ({owner})", proto.as_lower())
+            }
+            Say::NoSocket { port, proto } => format!("{port}/{}에 소켓 없음", proto.as_lower()),
+            Say::RouteMissing => "경로 없음".into(),
+            Say::ArpNoAnswer { next_hop } => format!("ARP who-has {next_hop}: 응답 없음"),
+            Say::NextHop { next_hop } => format!("다음 홉 {next_hop}"),
+            Say::NewEntry { entry } => format!("새 엔트리: {entry}"),
+            Say::Backend { node, healthy } => {
+                format!("정상 노드 {healthy}개 중 백엔드 {node}")
+            }
+            Say::NoRules => "일치하는 규칙 없음".into(),
         }
     }
 }
@@ -598,9 +651,19 @@ mod tests {
             Say::AnswerWrongSource { .. } => 40,
             Say::AnswerRefused => 41,
             Say::AnswerLost(_) => 42,
+            Say::ArrivesOn { .. } => 43,
+            Say::ClientConnection => 44,
+            Say::Listening { .. } => 45,
+            Say::NoSocket { .. } => 46,
+            Say::RouteMissing => 47,
+            Say::ArpNoAnswer { .. } => 48,
+            Say::NextHop { .. } => 49,
+            Say::NewEntry { .. } => 50,
+            Say::Backend { .. } => 51,
+            Say::NoRules => 52,
         }
     }
-    const VARIANTS: usize = 43;
+    const VARIANTS: usize = 53;
 
     fn samples() -> Vec<Say> {
         let s = |x: &str| x.to_string();
@@ -794,6 +857,32 @@ mod tests {
             who: s("router"),
             to: ip("10.0.1.2"),
         })));
+        v.push(Say::ArrivesOn { iface: s("eth0") });
+        v.push(Say::ClientConnection);
+        v.push(Say::Listening {
+            port: 80,
+            proto: Protocol::Tcp,
+            owner: s("kubelet"),
+        });
+        v.push(Say::NoSocket {
+            port: 53,
+            proto: Protocol::Udp,
+        });
+        v.push(Say::RouteMissing);
+        v.push(Say::ArpNoAnswer {
+            next_hop: ip("10.100.0.3"),
+        });
+        v.push(Say::NextHop {
+            next_hop: ip("10.100.0.1"),
+        });
+        v.push(Say::NewEntry {
+            entry: s("tcp src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80"),
+        });
+        v.push(Say::Backend {
+            node: s("node-1"),
+            healthy: 3,
+        });
+        v.push(Say::NoRules);
         v
     }
 
@@ -842,6 +931,16 @@ mod tests {
             "nothing listens on 80/tcp at node/node-2: the kernel answers with a TCP reset (connection refused)",
             "nothing listens on 80/udp at node/node-2: the kernel answers ICMP port unreachable",
             "the answer is lost: router has no route to 10.0.1.2",
+            "arrives on eth0",
+            "the client's connection",
+            "listening on 80/tcp (kubelet)",
+            "no socket on 53/udp",
+            "no route",
+            "ARP who-has 10.100.0.3: no answer",
+            "next hop 10.100.0.1",
+            "new entry: tcp src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80",
+            "backend node-1 of 3 healthy",
+            "no rules",
         ] {
             assert!(en.iter().any(|e| e == want), "{want}");
         }

@@ -38,7 +38,7 @@ use std::sync::Arc;
 const MAX_STEPS: usize = 256;
 
 /// How a leg ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Delivered to a listening socket (or, for a reply, to the client).
@@ -70,6 +70,10 @@ pub struct Hop {
     pub at: String,
     /// The route, rule or fact that decided, as the tools print it.
     pub decision: String,
+    /// `decision` as data where it is prose (`arrives on eth0`), for any
+    /// language; `None` for tool output (not serialized).
+    #[serde(skip)]
+    pub decision_say: Option<Say>,
     /// For netfilter steps: every rule that matched, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleRef>,
@@ -87,6 +91,32 @@ impl Hop {
     /// The step's sentence in `lang` (`note` in English).
     pub fn note_in(&self, lang: Lang) -> String {
         self.say.text(lang)
+    }
+
+    /// The decision line in `lang`: tool output as it is, prose translated.
+    pub fn decision_in(&self, lang: Lang) -> String {
+        match &self.decision_say {
+            Some(s) => s.text(lang),
+            None => self.decision.clone(),
+        }
+    }
+}
+
+/// A hop's decision: tool output, or a sentence.
+pub enum Decision {
+    Tool(String),
+    Said(Say),
+}
+
+impl From<String> for Decision {
+    fn from(s: String) -> Self {
+        Decision::Tool(s)
+    }
+}
+
+impl From<Say> for Decision {
+    fn from(s: Say) -> Self {
+        Decision::Said(s)
     }
 }
 
@@ -565,16 +595,21 @@ impl World {
         leg: Leg,
         device: &str,
         at: &str,
-        decision: String,
+        decision: impl Into<Decision>,
         before: Packet,
         after: Packet,
         say: Say,
     ) {
+        let (decision, decision_say) = match decision.into() {
+            Decision::Tool(s) => (s, None),
+            Decision::Said(s) => (s.en(), Some(s)),
+        };
         t.hops.push(Hop {
             leg,
             device: device.to_string(),
             at: at.to_string(),
             decision,
+            decision_say,
             rules: Vec::new(),
             before,
             after,
@@ -667,7 +702,9 @@ impl World {
             leg,
             &d.id,
             &format!("{iface} in"),
-            format!("arrives on {iface}"),
+            Say::ArrivesOn {
+                iface: iface.to_string(),
+            },
             packet,
             packet,
             Say::Receives {
@@ -713,7 +750,7 @@ impl World {
                 leg,
                 &id,
                 "socket",
-                "the client's connection".into(),
+                Say::ClientConnection,
                 packet,
                 packet,
                 Say::GetsAnswer {
@@ -736,11 +773,11 @@ impl World {
                     leg,
                     &id,
                     "socket",
-                    format!(
-                        "listening on {}/{} ({owner})",
-                        packet.dst.port(),
-                        packet.proto.as_lower()
-                    ),
+                    Say::Listening {
+                        port: packet.dst.port(),
+                        proto: packet.proto,
+                        owner: owner.clone(),
+                    },
                     packet,
                     packet,
                     Say::Accepts {
@@ -757,11 +794,10 @@ impl World {
                     leg,
                     &id,
                     "socket",
-                    format!(
-                        "no socket on {}/{}",
-                        packet.dst.port(),
-                        packet.proto.as_lower()
-                    ),
+                    Say::NoSocket {
+                        port: packet.dst.port(),
+                        proto: packet.proto,
+                    },
                     packet,
                     packet,
                     Say::NoListener {
@@ -793,7 +829,7 @@ impl World {
                 leg,
                 &d.id,
                 "routing",
-                "no route".into(),
+                Say::RouteMissing,
                 packet,
                 packet,
                 no_route(&d.id, packet.dst_ip()),
@@ -860,7 +896,7 @@ impl World {
                 leg,
                 &d.id,
                 &format!("{} out", route.dev),
-                format!("ARP who-has {next_hop}: no answer"),
+                Say::ArpNoAnswer { next_hop },
                 packet,
                 packet,
                 Say::NoArpAnswer {
@@ -880,7 +916,7 @@ impl World {
             leg,
             &d.id,
             &format!("{} out", route.dev),
-            format!("next hop {next_hop}"),
+            Say::NextHop { next_hop },
             packet,
             packet,
             Say::SendsTo {
@@ -950,11 +986,10 @@ impl World {
         let recent = &mut state.recent;
         let r = netfilter::run_hook_indexed(&ruleset, hook, &packet, &ctx, recent, chooser);
         t.rules_evaluated += r.rules_evaluated;
-        let decided = r
-            .hits
-            .last()
-            .map(|h| h.rule.clone())
-            .unwrap_or_else(|| "no rules".into());
+        let (decided, decision_say) = match r.hits.last() {
+            Some(h) => (h.rule.clone(), None),
+            None => (Say::NoRules.en(), Some(Say::NoRules)),
+        };
         let say = match (&r.verdict, &r.nat) {
             (netfilter::Verdict::Drop, _) => Say::NetfilterDrops,
             (netfilter::Verdict::Reject, _) => Say::NetfilterRejects,
@@ -976,6 +1011,7 @@ impl World {
             device: dev_id.to_string(),
             at: hook_name(hook).to_string(),
             decision: decided,
+            decision_say,
             rules: r.hits.iter().map(RuleRef::from).collect(),
             before: packet,
             after: r.packet,
@@ -1113,7 +1149,7 @@ impl World {
             return (p, Some(e));
         }
         if let Some(say) = Self::ct_translate(known, lookup, &mut p, true) {
-            Self::hop(t, leg, dev_id, "conntrack", say.en(), r.packet, p, say);
+            Self::hop(t, leg, dev_id, "conntrack", say.clone(), r.packet, p, say);
         }
         (p, None)
     }
@@ -1220,7 +1256,7 @@ impl World {
                 leg,
                 dev_id,
                 "conntrack",
-                format!("new entry: {text}"),
+                Say::NewEntry { entry: text },
                 // Confirmed after the nat table: the packet is already
                 // translated (shown on the POSTROUTING hop).
                 p,
@@ -1230,7 +1266,7 @@ impl World {
                 },
             );
         } else if let Some(say) = Self::ct_translate(known.as_ref(), lookup, &mut p, false) {
-            Self::hop(t, leg, dev_id, "conntrack", say.en(), r.packet, p, say);
+            Self::hop(t, leg, dev_id, "conntrack", say.clone(), r.packet, p, say);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
             if let Some(n) = self.nodes.get_mut(node) {
@@ -1433,7 +1469,7 @@ impl World {
             leg,
             &dev_id,
             "cbr0 bridge",
-            "bridge-nf-call-iptables=1".into(),
+            "bridge-nf-call-iptables=1".to_string(),
             packet,
             packet,
             Say::Bridges { node: node.clone() },
@@ -1593,7 +1629,10 @@ impl World {
             leg,
             &d.id,
             "load balancer",
-            format!("backend {node_name} of {n} healthy"),
+            Say::Backend {
+                node: node_name.clone(),
+                healthy: n,
+            },
             packet,
             p,
             say,

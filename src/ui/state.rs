@@ -76,9 +76,9 @@ impl Run {
 /// One row of a "send N" result: how many connections ended this way, and
 /// how likely it is exactly.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SpreadRow {
-    /// `pod/web-1`, `node/node-2`, or the failure (`dropped: ...`).
-    pub label: String,
+pub struct SpreadRow<L = String> {
+    /// An [`Outcome`], or the node's name.
+    pub label: L,
     pub count: u32,
     pub probability: f64,
 }
@@ -89,7 +89,7 @@ pub struct Spread {
     pub n: u32,
     pub spec: TraceSpec,
     /// By where the connection ended, most likely first.
-    pub outcomes: Vec<SpreadRow>,
+    pub outcomes: Vec<SpreadRow<Outcome>>,
     /// By the first node the request entered.
     pub entries: Vec<SpreadRow>,
 }
@@ -671,23 +671,26 @@ pub fn entry_node(t: &Trace) -> Option<&str> {
         .find_map(|h| h.device.strip_prefix("node/"))
 }
 
-fn outcome_label(t: &Trace) -> String {
+/// Where a connection of "send N" ended, worded by the view.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Delivered to the device (`pod/web-1`) and answered.
+    At(String),
+    /// Delivered to the device, but the answer was lost.
+    ReplyLost(String),
+    /// The request ended on its way (never `Delivered`).
+    Ended(Verdict),
+}
+
+fn outcome(t: &Trace) -> Outcome {
     match (&t.delivered_to, t.verdict) {
-        (Some(d), Verdict::Delivered) if t.succeeded() => d.clone(),
-        (Some(d), Verdict::Delivered) => format!("{d}, reply lost"),
-        _ => {
-            let v = match t.verdict {
-                Verdict::Delivered => "delivered",
-                Verdict::Dropped => "dropped",
-                Verdict::Rejected => "rejected",
-                Verdict::Refused => "refused",
-            };
-            v.to_string()
-        }
+        (Some(d), Verdict::Delivered) if t.succeeded() => Outcome::At(d.clone()),
+        (Some(d), Verdict::Delivered) => Outcome::ReplyLost(d.clone()),
+        (_, v) => Outcome::Ended(v),
     }
 }
 
-fn add(rows: &mut Vec<SpreadRow>, label: String, count: u32, probability: f64) {
+fn add<L: PartialEq>(rows: &mut Vec<SpreadRow<L>>, label: L, count: u32, probability: f64) {
     match rows.iter_mut().find(|r| r.label == label) {
         Some(r) => {
             r.count += count;
@@ -711,7 +714,7 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
     let mut entries = Vec::new();
     for b in paths::branches(&world, &req).map_err(|e| e.0)? {
         let entry = entry_node(&b.trace).unwrap_or("none").to_string();
-        add(&mut outcomes, outcome_label(&b.trace), 0, b.probability);
+        add(&mut outcomes, outcome(&b.trace), 0, b.probability);
         add(&mut entries, entry, 0, b.probability);
     }
     for i in 0..n {
@@ -723,16 +726,9 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
             )
             .map_err(|e| e.0)?;
         let entry = entry_node(&t).unwrap_or("none").to_string();
-        add(&mut outcomes, outcome_label(&t), 1, 0.0);
+        add(&mut outcomes, outcome(&t), 1, 0.0);
         add(&mut entries, entry, 1, 0.0);
     }
-    let order = |rows: &mut Vec<SpreadRow>| {
-        crate::model::sort::sort_by(rows, |a, b| {
-            b.probability
-                .total_cmp(&a.probability)
-                .then_with(|| a.label.cmp(&b.label))
-        })
-    };
     order(&mut outcomes);
     order(&mut entries);
     Ok(Spread {
@@ -743,15 +739,49 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
     })
 }
 
+/// Most likely first; ties by label.
+fn order<L: Ord>(rows: &mut [SpreadRow<L>]) {
+    crate::model::sort::sort_by(rows, |a, b| {
+        b.probability
+            .total_cmp(&a.probability)
+            .then_with(|| a.label.cmp(&b.label))
+    })
+}
+
 /// A place a request can come from or go to, for the menus: the value in
 /// the CLI's form and a label saying what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub value: String,
-    pub label: String,
+    pub label: Label,
 }
 
-fn choice(value: String, label: String) -> Choice {
+/// What a menu entry is (names and addresses), worded by the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    /// `pod client (10.0.1.2)`.
+    Pod { name: String, ip: String },
+    /// `node node-1 (10.100.0.2)`.
+    Node { name: String, ip: Ipv4Addr },
+    /// `internet client (203.0.113.7)`.
+    Internet(Ipv4Addr),
+    /// `host on the node network (10.100.0.10)`.
+    Host(Ipv4Addr),
+    /// `Service web port 80`.
+    ServicePort { service: String, port: u16 },
+    /// `ClusterIP of web`.
+    ClusterIp { service: String },
+    /// `external address of web`.
+    External { service: String },
+    /// `NodePort of web on node-1`.
+    NodePort { service: String, node: String },
+    /// `node-1's address with the Service port`.
+    NodeWithServicePort { node: String },
+    /// `pod web-1 directly`.
+    PodDirect { name: String },
+}
+
+fn choice(value: String, label: Label) -> Choice {
     Choice { value, label }
 }
 
@@ -765,23 +795,23 @@ pub fn sources(s: &Scenario) -> Vec<Choice> {
             format!("{}/{}", p.namespace, p.name)
         };
         let ip = p.ip.map(|i| i.to_string()).unwrap_or_default();
-        out.push(choice(format!("pod/{name}"), format!("pod {name} ({ip})")));
+        out.push(choice(format!("pod/{name}"), Label::Pod { name, ip }));
     }
     for n in &s.nodes {
         out.push(choice(
             format!("node/{}", n.name),
-            format!("node {} ({})", n.name, n.internal_ip),
+            Label::Node {
+                name: n.name.clone(),
+                ip: n.internal_ip,
+            },
         ));
     }
     out.push(choice(
         "internet".into(),
-        format!("internet client ({})", model::defaults::INTERNET_CLIENT),
+        Label::Internet(model::defaults::INTERNET_CLIENT),
     ));
     let host = node_network_host(s);
-    out.push(choice(
-        host.to_string(),
-        format!("host on the node network ({host})"),
-    ));
+    out.push(choice(host.to_string(), Label::Host(host)));
     out
 }
 
@@ -813,26 +843,36 @@ pub fn destinations(s: &Scenario) -> Vec<Choice> {
             if svc.cluster_ip.is_some() {
                 out.push(choice(
                     format!("svc/{name}:{}", p.port),
-                    format!("Service {name} port {}", p.port),
+                    Label::ServicePort {
+                        service: name.clone(),
+                        port: p.port,
+                    },
                 ));
             }
             if let Some(ip) = svc.cluster_ip {
                 out.push(choice(
                     format!("{ip}:{}", p.port),
-                    format!("ClusterIP of {name}"),
+                    Label::ClusterIp {
+                        service: name.clone(),
+                    },
                 ));
             }
             for ip in svc.load_balancer_ingress.iter().chain(&svc.external_ips) {
                 out.push(choice(
                     format!("{ip}:{}", p.port),
-                    format!("external address of {name}"),
+                    Label::External {
+                        service: name.clone(),
+                    },
                 ));
             }
             if let (true, Some(np)) = (svc.kind.has_node_ports(), p.node_port) {
                 for n in &s.nodes {
                     out.push(choice(
                         format!("{}:{np}", n.internal_ip),
-                        format!("NodePort of {name} on {}", n.name),
+                        Label::NodePort {
+                            service: name.clone(),
+                            node: n.name.clone(),
+                        },
                     ));
                 }
             }
@@ -842,7 +882,9 @@ pub fn destinations(s: &Scenario) -> Vec<Choice> {
         for n in &s.nodes {
             out.push(choice(
                 format!("{}:{}", n.internal_ip, p.port),
-                format!("{}'s address with the Service port", n.name),
+                Label::NodeWithServicePort {
+                    node: n.name.clone(),
+                },
             ));
         }
     }
@@ -850,7 +892,9 @@ pub fn destinations(s: &Scenario) -> Vec<Choice> {
         if let (Some(ip), Some(port)) = (p.ip, p.ports.first()) {
             out.push(choice(
                 format!("{ip}:{}", port.port),
-                format!("pod {} directly", p.name),
+                Label::PodDirect {
+                    name: p.name.clone(),
+                },
             ));
         }
     }
@@ -1113,7 +1157,10 @@ mod tests {
         let p: f64 = sp.outcomes.iter().map(|r| r.probability).sum();
         assert!((p - 1.0).abs() < 1e-9);
         for r in &sp.outcomes {
-            assert!(r.label.starts_with("pod/web-"), "{r:?}");
+            assert!(
+                matches!(&r.label, Outcome::At(d) if d.starts_with("pod/web-")),
+                "{r:?}"
+            );
             assert!((r.probability - 0.5).abs() < 1e-9);
             assert!((400..600).contains(&r.count), "{r:?}");
         }

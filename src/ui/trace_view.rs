@@ -3,7 +3,7 @@
 //! "send N" beside the exact probabilities.
 
 use super::i18n::{t, Lang, Text};
-use super::state::{Action, Choice, Run, Spread, SpreadRow, TraceSpec};
+use super::state::{Action, Choice, Label, Outcome, Run, Spread, SpreadRow, TraceSpec};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::model::Protocol;
 use std::rc::Rc;
@@ -72,12 +72,6 @@ const WHERE: Text = t("Where", "도착지");
 const SENT: Text = t("Sent", "보냄");
 const SHARE: Text = t("Share", "비율");
 const EXACT: Text = t("Exact", "정확한 확률");
-const CONNECTIONS_N: Text = t(" connections ", "개 연결 ");
-const EACH_NEW: Text = t(", each a new one (seeds ", ", 매번 새 연결(시드 ");
-const SEEDS_ON: Text = t(
-    " on); beside them the exact probabilities over every random choice.",
-    "부터). 옆에는 모든 무작위 선택에 대한 정확한 확률.",
-);
 const BY_END: Text = t("By where they ended", "끝난 곳별");
 const BY_NODE: Text = t("By the node they entered", "들어간 노드별");
 
@@ -95,10 +89,10 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn options(id: &'static str, choices: &[Choice]) -> Html {
+fn options(id: &'static str, choices: &[Choice], lang: Lang) -> Html {
     html! {
         <datalist {id}>
-            { for choices.iter().map(|c| html! { <option value={c.value.clone()}>{ &c.label }</option> }) }
+            { for choices.iter().map(|c| html! { <option value={c.value.clone()}>{ label(&c.label, lang) }</option> }) }
         </datalist>
     }
 }
@@ -164,8 +158,8 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
                     </select></label>
-                { options("sources", &p.sources) }
-                { options("destinations", &p.destinations) }
+                { options("sources", &p.sources, lang) }
+                { options("destinations", &p.destinations, lang) }
                 <div class="buttons">
                     <button type="submit" class="primary">{ SEND.get(lang) }</button>
                     <button type="button" onclick={act(Action::SendAnother)}
@@ -323,7 +317,7 @@ fn hop_view(
                 <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ &h.at }</span>
             </button>
             <p class="note">{ h.note_in(lang) }</p>
-            <p class="decision"><code>{ &h.decision }</code></p>
+            <p class="decision"><code>{ h.decision_in(lang) }</code></p>
             if nat {
                 <p class="rewrite"><span class="tag">{ "NAT" }</span>
                     <code>{ h.before.to_string() }</code>{ " → " }<code>{ h.after.to_string() }</code></p>
@@ -354,7 +348,61 @@ pub fn percent(x: f64) -> String {
     format!("{}.{}%", t / 10, t % 10)
 }
 
-fn spread_rows(title: &str, rows: &[SpreadRow], n: u32, lang: Lang) -> Html {
+/// A menu entry's label in `lang`.
+pub fn label(l: &Label, lang: Lang) -> String {
+    let ko = lang == Lang::Ko;
+    match l {
+        Label::Pod { name, ip } if ko => format!("파드 {name} ({ip})"),
+        Label::Pod { name, ip } => format!("pod {name} ({ip})"),
+        Label::Node { name, ip } if ko => format!("노드 {name} ({ip})"),
+        Label::Node { name, ip } => format!("node {name} ({ip})"),
+        Label::Internet(ip) if ko => format!("인터넷 클라이언트 ({ip})"),
+        Label::Internet(ip) => format!("internet client ({ip})"),
+        Label::Host(ip) if ko => format!("노드 네트워크의 호스트 ({ip})"),
+        Label::Host(ip) => format!("host on the node network ({ip})"),
+        Label::ServicePort { service, port } if ko => format!("서비스 {service} 포트 {port}"),
+        Label::ServicePort { service, port } => format!("Service {service} port {port}"),
+        Label::ClusterIp { service } if ko => format!("{service}의 ClusterIP"),
+        Label::ClusterIp { service } => format!("ClusterIP of {service}"),
+        Label::External { service } if ko => format!("{service}의 외부 주소"),
+        Label::External { service } => format!("external address of {service}"),
+        Label::NodePort { service, node } if ko => format!("{node}의 {service} NodePort"),
+        Label::NodePort { service, node } => format!("NodePort of {service} on {node}"),
+        Label::NodeWithServicePort { node } if ko => format!("{node}의 주소와 서비스 포트"),
+        Label::NodeWithServicePort { node } => format!("{node}'s address with the Service port"),
+        Label::PodDirect { name } if ko => format!("파드 {name}에 직접"),
+        Label::PodDirect { name } => format!("pod {name} directly"),
+    }
+}
+
+/// Where a "send N" connection ended, in `lang`.
+pub fn outcome(o: &Outcome, lang: Lang) -> String {
+    let ko = lang == Lang::Ko;
+    match o {
+        Outcome::At(d) => d.clone(),
+        Outcome::ReplyLost(d) if ko => format!("{d}, 응답 유실"),
+        Outcome::ReplyLost(d) => format!("{d}, reply lost"),
+        Outcome::Ended(v) if ko => verdict_title(*v).ko.into(),
+        Outcome::Ended(v) => verdict_word(*v).into(),
+    }
+}
+
+/// The sentence above the "send N" tables.
+pub fn spread_intro(s: &Spread, lang: Lang) -> String {
+    let (n, from, to, seed) = (s.n, &s.spec.from, &s.spec.to, s.spec.seed);
+    match lang {
+        Lang::En => format!("{n} connections {from} -> {to}, each a new one (seeds {seed} on); beside them the exact probabilities over every random choice."),
+        Lang::Ko => format!("{from} -> {to}: 매번 새 연결로 {n}개를 보냈습니다(시드 {seed}부터). 옆은 모든 무작위 선택에 대한 정확한 확률입니다."),
+    }
+}
+
+fn spread_rows<L>(
+    title: &str,
+    rows: &[SpreadRow<L>],
+    n: u32,
+    lang: Lang,
+    word: impl Fn(&L) -> String,
+) -> Html {
     html! {
         <table>
             <caption>{ title }</caption>
@@ -365,7 +413,7 @@ fn spread_rows(title: &str, rows: &[SpreadRow], n: u32, lang: Lang) -> Html {
                     let share = f64::from(r.count) / f64::from(n.max(1));
                     html! {
                         <tr>
-                            <th scope="row">{ &r.label }</th>
+                            <th scope="row">{ word(&r.label) }</th>
                             <td>{ r.count }</td>
                             <td><progress max="1000" value={tenths(share).to_string()}></progress>{ " " }{ percent(share) }</td>
                             <td>{ percent(r.probability) }</td>
@@ -380,10 +428,9 @@ fn spread_rows(title: &str, rows: &[SpreadRow], n: u32, lang: Lang) -> Html {
 fn spread_view(s: &Spread, lang: Lang) -> Html {
     html! {
         <div class="spread" id="spread">
-            <p>{ s.n }{ CONNECTIONS_N.get(lang) }{ format!("{} -> {}", s.spec.from, s.spec.to) }
-                { EACH_NEW.get(lang) }{ s.spec.seed }{ SEEDS_ON.get(lang) }</p>
-            { spread_rows(BY_END.get(lang), &s.outcomes, s.n, lang) }
-            { spread_rows(BY_NODE.get(lang), &s.entries, s.n, lang) }
+            <p>{ spread_intro(s, lang) }</p>
+            { spread_rows(BY_END.get(lang), &s.outcomes, s.n, lang, |o| outcome(o, lang)) }
+            { spread_rows(BY_NODE.get(lang), &s.entries, s.n, lang, String::clone) }
         </div>
     }
 }
@@ -425,6 +472,104 @@ mod tests {
             ko.contains(r_ko.as_str()) && !ko.contains(r.as_str()),
             "{ko}"
         );
+    }
+
+    fn hangul(s: &str) -> bool {
+        s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+    }
+
+    #[test]
+    fn menu_labels_read_in_both_languages() {
+        let s = crate::model::default_scenario();
+        let all: Vec<Choice> = [
+            crate::ui::state::sources(&s),
+            crate::ui::state::destinations(&s),
+        ]
+        .concat();
+        let en: Vec<String> = all.iter().map(|c| label(&c.label, Lang::En)).collect();
+        for want in [
+            "pod client (10.0.1.2)",
+            "internet client (203.0.113.10)",
+            "Service web port 80",
+            "ClusterIP of web",
+            "node-1's address with the Service port",
+            "pod web-1 directly",
+        ] {
+            assert!(en.iter().any(|e| e == want), "{want}: {en:?}");
+        }
+        assert!(en
+            .iter()
+            .any(|e| e.starts_with("host on the node network (")));
+        assert!(en.iter().any(|e| e.starts_with("node node-1 (")));
+        for c in &all {
+            let ko = label(&c.label, Lang::Ko);
+            assert!(hangul(&ko), "{ko}");
+            assert_ne!(ko, label(&c.label, Lang::En));
+        }
+        let l = Label::External {
+            service: "web".into(),
+        };
+        assert_eq!(label(&l, Lang::En), "external address of web");
+        assert_eq!(label(&l, Lang::Ko), "web의 외부 주소");
+        let l = Label::NodePort {
+            service: "web".into(),
+            node: "node-1".into(),
+        };
+        assert_eq!(label(&l, Lang::En), "NodePort of web on node-1");
+        assert_eq!(label(&l, Lang::Ko), "node-1의 web NodePort");
+    }
+
+    #[test]
+    fn outcomes_and_the_spread_read_in_both_languages() {
+        let d = || "pod/web-1".to_string();
+        assert_eq!(outcome(&Outcome::At(d()), Lang::Ko), "pod/web-1");
+        assert_eq!(
+            outcome(&Outcome::ReplyLost(d()), Lang::En),
+            "pod/web-1, reply lost"
+        );
+        assert!(hangul(&outcome(&Outcome::ReplyLost(d()), Lang::Ko)));
+        for (v, en) in [
+            (Verdict::Dropped, "dropped"),
+            (Verdict::Rejected, "rejected"),
+            (Verdict::Refused, "refused"),
+        ] {
+            assert_eq!(outcome(&Outcome::Ended(v), Lang::En), en);
+            assert!(hangul(&outcome(&Outcome::Ended(v), Lang::Ko)));
+        }
+        let s = crate::model::default_scenario();
+        let sp = crate::ui::state::spread(&s, &TraceSpec::default(), 4).unwrap();
+        assert_eq!(
+            spread_intro(&sp, Lang::En),
+            format!(
+                "4 connections {} -> {}, each a new one (seeds {} on); beside them the exact probabilities over every random choice.",
+                sp.spec.from, sp.spec.to, sp.spec.seed
+            )
+        );
+        let ko = spread_intro(&sp, Lang::Ko);
+        assert!(hangul(&ko) && ko.contains(&sp.spec.to), "{ko}");
+    }
+
+    #[test]
+    fn hop_decisions_translate_prose_and_keep_tool_output() {
+        use crate::ui::state::trace_spec;
+        let s = crate::model::default_scenario();
+        let t = trace_spec(&s, &TraceSpec::default()).unwrap();
+        let mut prose = 0;
+        for h in &t.hops {
+            assert_eq!(h.decision_in(Lang::En), h.decision);
+            let ko = h.decision_in(Lang::Ko);
+            if h.decision_say.is_some() {
+                prose += 1;
+                assert!(hangul(&ko), "{ko}");
+            } else {
+                assert_eq!(ko, h.decision);
+            }
+        }
+        assert!(prose > 0);
+        assert!(t
+            .hops
+            .iter()
+            .any(|h| h.decision == "arrives on eth0" && h.decision_in(Lang::Ko) == "eth0에 도착"));
     }
 
     #[test]
