@@ -325,7 +325,7 @@ pub fn service_draft(s: &k8s::Service) -> Draft {
 
 /// `k=v, k2=v2` (commas or new lines between entries; blank entries are
 /// skipped) -> labels. The keys' and values' syntax is the model's to check.
-pub fn parse_labels(text: &str) -> Result<Labels, String> {
+pub fn parse_labels(text: &str) -> Result<Labels, FieldError> {
     let mut out = Labels::new();
     for item in text.split([',', '\n']) {
         let item = item.trim();
@@ -333,28 +333,61 @@ pub fn parse_labels(text: &str) -> Result<Labels, String> {
             continue;
         }
         let Some((k, v)) = item.split_once('=') else {
-            return Err(format!("{item:?} is not key=value"));
+            return Err(FieldError::NotKeyValue(item.into()));
         };
         let k = k.trim();
         if k.is_empty() {
-            return Err(format!("{item:?} has no key before ="));
+            return Err(FieldError::NoKey(item.into()));
         }
         if out.insert(k.to_string(), v.trim().to_string()).is_some() {
-            return Err(format!("key {k:?} is given twice"));
+            return Err(FieldError::Twice(k.into()));
         }
     }
     Ok(out)
 }
 
 /// A whole number; blank is `None`. Ranges are the model's to check.
-pub fn parse_int(text: &str) -> Result<Option<i64>, String> {
+pub fn parse_int(text: &str) -> Result<Option<i64>, FieldError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
     t.parse()
         .map(Some)
-        .map_err(|_| format!("{t:?} is not a whole number"))
+        .map_err(|_| FieldError::NotNumber(t.into()))
+}
+
+/// Why a form field does not parse (what the learner typed), worded in
+/// either language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldError {
+    NotKeyValue(String),
+    NoKey(String),
+    Twice(String),
+    NotNumber(String),
+    Required,
+    /// The object edited is no longer in the scenario.
+    Gone,
+}
+
+impl FieldError {
+    pub fn text(&self, lang: Lang) -> String {
+        let ko = lang == Lang::Ko;
+        match self {
+            FieldError::NotKeyValue(i) if ko => format!("{i:?}: key=value 형식이 아닙니다"),
+            FieldError::NotKeyValue(i) => format!("{i:?} is not key=value"),
+            FieldError::NoKey(i) if ko => format!("{i:?}: = 앞에 키가 없습니다"),
+            FieldError::NoKey(i) => format!("{i:?} has no key before ="),
+            FieldError::Twice(k) if ko => format!("{k:?} 키가 두 번 나옵니다"),
+            FieldError::Twice(k) => format!("key {k:?} is given twice"),
+            FieldError::NotNumber(t) if ko => format!("{t:?}: 정수가 아닙니다"),
+            FieldError::NotNumber(t) => format!("{t:?} is not a whole number"),
+            FieldError::Required if ko => "숫자를 입력해야 합니다".into(),
+            FieldError::Required => "a number is required".into(),
+            FieldError::Gone if ko => "시나리오에 더 이상 없습니다".into(),
+            FieldError::Gone => "it is no longer in the scenario".into(),
+        }
+    }
 }
 
 /// Entries separated by commas or spaces (addresses, CIDRs).
@@ -427,10 +460,12 @@ struct B<'a> {
     d: &'a Draft,
     object: String,
     problems: Vec<Problem>,
+    lang: Lang,
 }
 
 impl B<'_> {
-    fn bad(&mut self, field: &str, message: String) {
+    fn bad(&mut self, field: &str, e: FieldError) {
+        let message = e.text(self.lang);
         self.problems
             .push(Problem::new(self.object.clone(), field, message));
     }
@@ -438,7 +473,7 @@ impl B<'_> {
     fn int(&mut self, field: &str, text: &str, required: bool) -> Option<i64> {
         match parse_int(text) {
             Ok(None) if required => {
-                self.bad(field, "a number is required".into());
+                self.bad(field, FieldError::Required);
                 None
             }
             Ok(v) => v,
@@ -574,21 +609,31 @@ fn draft_key(kind: Kind, d: &Draft) -> Key {
     Key::new(kind.name(), ns, d.get(NAME).trim())
 }
 
-/// Turns a draft into edits: adding the object (`replace` `None`), or
-/// putting it in the place of `replace`, whose current form is `base`.
+/// [`build_in`] with the draft's own problems in English.
 pub fn build(kind: Kind, d: &Draft, replace: Option<&Key>, base: Option<&Object>) -> Built {
+    build_in(kind, d, replace, base, Lang::En)
+}
+
+/// Turns a draft into edits: adding the object (`replace` `None`), or
+/// putting it in the place of `replace`, whose current form is `base`;
+/// the draft's own (parse) problems in `lang`.
+pub fn build_in(
+    kind: Kind,
+    d: &Draft,
+    replace: Option<&Key>,
+    base: Option<&Object>,
+    lang: Lang,
+) -> Built {
     let key = draft_key(kind, d);
     let mut b = B {
         d,
         object: key.label(),
         problems: Vec::new(),
+        lang,
     };
     if let (Some(old), None) = (replace, base) {
-        b.problems.push(Problem::new(
-            old.label(),
-            "",
-            "it is no longer in the scenario",
-        ));
+        b.problems
+            .push(Problem::new(old.label(), "", FieldError::Gone.text(lang)));
     }
     let object = match kind {
         Kind::Node => {
@@ -1167,14 +1212,14 @@ fn draft_form(p: &FormProps) -> Html {
     let result = {
         let (kind, replace, base) = (p.kind, p.replace.clone(), base.clone());
         use_memo(
-            ((*draft).clone(), Same(p.scenario.clone()), pristine),
-            move |(d, s, pristine)| {
+            ((*draft).clone(), Same(p.scenario.clone()), pristine, p.lang),
+            move |(d, s, pristine, lang)| {
                 if *pristine {
                     return Check::default();
                 }
                 check(
                     &s.0,
-                    build(kind, d, replace.as_ref(), base.as_ref().as_ref()),
+                    build_in(kind, d, replace.as_ref(), base.as_ref().as_ref(), *lang),
                 )
             },
         )
@@ -1512,12 +1557,61 @@ mod tests {
         let l = parse_labels(" app=web , tier = front,,\nzone=").unwrap();
         assert_eq!(labels_text(&l), "app=web, tier=front, zone=");
         assert!(parse_labels("").unwrap().is_empty());
-        assert!(parse_labels("app").unwrap_err().contains("\"app\""));
-        assert!(parse_labels("=web").unwrap_err().contains("no key"));
-        assert!(parse_labels("a=1, a=2").unwrap_err().contains("twice"));
+        let en = |e: FieldError| e.text(Lang::En);
+        assert_eq!(
+            en(parse_labels("app").unwrap_err()),
+            "\"app\" is not key=value"
+        );
+        assert_eq!(
+            en(parse_labels("=web").unwrap_err()),
+            "\"=web\" has no key before ="
+        );
+        assert_eq!(
+            en(parse_labels("a=1, a=2").unwrap_err()),
+            "key \"a\" is given twice"
+        );
         assert_eq!(parse_int(" 42 "), Ok(Some(42)));
         assert_eq!(parse_int(""), Ok(None));
-        assert!(parse_int("8o").unwrap_err().contains("\"8o\""));
+        assert_eq!(
+            en(parse_int("8o").unwrap_err()),
+            "\"8o\" is not a whole number"
+        );
+        assert_eq!(
+            parse_int("8o").unwrap_err().text(Lang::Ko),
+            "\"8o\": 정수가 아닙니다"
+        );
+    }
+
+    #[test]
+    fn field_errors_read_in_both_languages() {
+        let s = |x: &str| x.to_string();
+        for e in [
+            FieldError::NotKeyValue(s("app")),
+            FieldError::NoKey(s("=web")),
+            FieldError::Twice(s("a")),
+            FieldError::NotNumber(s("8o")),
+            FieldError::Required,
+            FieldError::Gone,
+        ] {
+            let (en, ko) = (e.text(Lang::En), e.text(Lang::Ko));
+            assert_ne!(en, ko);
+            assert!(
+                ko.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)),
+                "{ko}"
+            );
+        }
+        // The form's own problems follow the reader's language.
+        let d = Draft::default()
+            .with(NAME, "x")
+            .with("metadata.labels", "app");
+        let b = build_in(Kind::Node, &d, None, None, Lang::Ko);
+        assert!(
+            b.problems
+                .iter()
+                .any(|p| p.message.contains("key=value 형식이 아닙니다")),
+            "{:?}",
+            b.problems
+        );
         assert_eq!(
             parse_list("1.2.3.4, 5.6.7.8 9.9.9.9,"),
             ["1.2.3.4", "5.6.7.8", "9.9.9.9"]
