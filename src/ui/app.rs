@@ -520,11 +520,45 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         let d = dispatch.clone();
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
+    // WAI-ARIA tabs: the selected tab alone in the Tab order; arrows,
+    // Home and End select (and focus) another.
+    let tabs: &'static [(Tab, &str)] = if chrome.edit {
+        &[
+            (Tab::Trace, "tab-trace"),
+            (Tab::Rules, "tab-rules"),
+            (Tab::Edit, "tab-edit"),
+            (Tab::Yaml, "tab-yaml"),
+        ]
+    } else {
+        &[(Tab::Trace, "tab-trace"), (Tab::Rules, "tab-rules")]
+    };
+    let tab_id = tabs
+        .iter()
+        .find(|(t, _)| *t == *tab)
+        .map_or("tab-trace", |(_, id)| *id);
+    let on_tab_key = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let i = tabs.iter().position(|(t, _)| *t == *tab).unwrap_or(0);
+            if let Some(j) = state::tab_key(tabs.len(), i, &e.key()) {
+                e.prevent_default();
+                tab.set(tabs[j].0);
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(tabs[j].1))
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = el.focus();
+                }
+            }
+        })
+    };
     let tab_button = |t: Tab, label: &'static str, id: &'static str| {
         let tab = tab.clone();
         let selected = *tab == t;
         html! {
             <button type="button" role="tab" {id} aria-selected={selected.to_string()}
+                aria-controls="tab-panel" tabindex={if selected { "0" } else { "-1" }}
                 class={classes!("tab", selected.then_some("on"))}
                 onclick={Callback::from(move |_: MouseEvent| tab.set(t))}>{ label }</button>
         }
@@ -601,7 +635,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                     { services_view(&state.scenario, lang) }
                 </section>
                 <aside class="side">
-                    <div class="tabs" role="tablist" aria-label={w(PANELS)}>
+                    <div class="tabs" role="tablist" aria-label={w(PANELS)} onkeydown={on_tab_key}>
                         { tab_button(Tab::Trace, w(TAB_TRACE), "tab-trace") }
                         { tab_button(Tab::Rules, w(TAB_RULES), "tab-rules") }
                         if chrome.edit {
@@ -609,6 +643,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                             { tab_button(Tab::Yaml, "YAML", "tab-yaml") }
                         }
                     </div>
+                    <div role="tabpanel" id="tab-panel" aria-labelledby={tab_id}>
                     { match *tab {
                         Tab::Trace => html! { <TracePanel spec={state.spec.clone()} run={state.run.clone()}
                             spread={state.spread.clone()} sources={sources.clone()} destinations={destinations.clone()}
@@ -618,6 +653,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
                         Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
                     } }
+                    </div>
                 </aside>
             </main>
         </>

@@ -47,6 +47,17 @@ test('the playground switches to Korean and remembers it', async () => {
   const note = await text(page, '.hops > li:first-child .note');
   assert.match(note, HANGUL);
   assert.match(note, /10\.3\.241\.152:80/);
+  // A hop's decision line in prose is Korean; tool output stays as printed.
+  const decisions = await page.$$eval('.hops .decision', (els) => els.map((e) => e.textContent));
+  assert.ok(decisions.includes('eth0에 도착'), decisions.join(' | '));
+  assert.ok(decisions.some((d) => /^(-A KUBE-|default via )/.test(d)), decisions.join(' | '));
+  // The request menus' labels too, their values unchanged.
+  const options = await page.$$eval('#sources option, #destinations option', (els) => els.map((e) => [e.value, e.textContent]));
+  const label = (v) => (options.find(([value]) => value === v) || [])[1];
+  assert.equal(label('pod/client'), '파드 client (10.0.1.2)');
+  assert.equal(label('svc/web:80'), '서비스 web 포트 80');
+  assert.equal(label('10.3.241.152:80'), 'web의 ClusterIP');
+  for (const [v, l] of options) assert.match(l, HANGUL, v);
   // The editor too, ids unchanged.
   await page.click('#tab-edit');
   assert.match(await text(page, '#editor-title'), HANGUL);
@@ -62,6 +73,32 @@ test('the playground switches to Korean and remembers it', async () => {
   assert.equal(await docLang(page), 'en');
   assert.deepEqual(watch.errors, []);
   assert.deepEqual(watch.offOrigin, []);
+  await page.close();
+});
+
+test('the panel tabs follow the WAI-ARIA keyboard pattern', async () => {
+  const { page, watch } = await app.page();
+  await page.waitForSelector('#tab-trace');
+  assert.equal(await page.getAttribute('[role=tablist] #tab-trace', 'aria-selected'), 'true');
+  assert.equal(await page.getAttribute('#tab-trace', 'tabindex'), '0');
+  assert.equal(await page.getAttribute('#tab-rules', 'tabindex'), '-1');
+  assert.equal(await page.getAttribute('#tab-rules', 'aria-controls'), 'tab-panel');
+  assert.equal(await page.getAttribute('[role=tabpanel]', 'aria-labelledby'), 'tab-trace');
+  await page.focus('#tab-trace');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('[role=tabpanel] #rules-h');
+  assert.equal(await page.getAttribute('#tab-rules', 'aria-selected'), 'true');
+  assert.equal(await page.getAttribute('#tab-trace', 'tabindex'), '-1');
+  assert.equal(await page.getAttribute('[role=tabpanel]', 'aria-labelledby'), 'tab-rules');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-rules');
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-yaml');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-trace');
+  await page.waitForSelector('[role=tabpanel] #trace-h');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.getAttribute('#tab-yaml', 'aria-selected'), 'true');
+  assert.deepEqual(watch.errors, []);
   await page.close();
 });
 
