@@ -6,10 +6,10 @@
 //! embed.js accepts only from its own frames). It never reads or writes the
 //! playground's saved work.
 
-use super::app::{preferred_lang, set_doc_lang, Chrome, Workbench};
 use super::i18n::Lang;
 use super::route::{EmbedOptions, Source};
 use super::state::{Action, Incoming, Message, State};
+use super::workbench::{preferred_lang, set_doc_lang, Chrome, Workbench};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

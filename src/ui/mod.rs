@@ -7,6 +7,8 @@ pub mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
 pub mod i18n;
+#[cfg(target_arch = "wasm32")]
+pub mod keep;
 pub mod layout;
 pub mod lessons;
 pub mod route;
@@ -17,6 +19,8 @@ pub mod storage;
 pub mod topology;
 pub mod trace_view;
 pub mod tutorial;
+#[cfg(target_arch = "wasm32")]
+pub mod workbench;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,127 @@
+//! Keeping and sharing the playground's work: local storage and share
+//! links (browser only).
+use super::state::Action;
+use crate::model::Scenario;
+use crate::ui::share::Shared;
+use crate::ui::state::Message;
+use crate::ui::state::{Incoming, TraceSpec};
+use std::rc::Rc;
+use yew::Callback;
+
+/// What is kept: the scenario and the request when a trace is shown.
+pub struct Snapshot {
+    pub scenario: Rc<Scenario>,
+    pub spec: Option<TraceSpec>,
+}
+
+impl Snapshot {
+    fn shared(&self) -> Shared {
+        Shared {
+            yaml: self.scenario.to_yaml(),
+            trace: self.spec.clone(),
+        }
+    }
+}
+
+fn incoming(s: Shared) -> Incoming {
+    Incoming {
+        yaml: s.yaml,
+        spec: s.trace,
+    }
+}
+
+pub fn save(s: &Snapshot) -> Result<(), String> {
+    crate::ui::storage::save(&s.shared())
+}
+
+/// The page's address without its fragment.
+fn base_url() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+pub fn share(s: &Snapshot, d: Callback<Action>) {
+    let shared = s.shared();
+    wasm_bindgen_futures::spawn_local(async move {
+        match crate::ui::share::encode(&shared).await {
+            Ok(fragment) => {
+                let url = format!("{}#{fragment}", base_url());
+                if let Some(w) = web_sys::window() {
+                    let _ = w.navigator().clipboard().write_text(&url);
+                }
+                d.emit(Action::ShareLink(url));
+            }
+            Err(e) => d.emit(Action::Say {
+                error: true,
+                text: Message::NoLink(e.to_string()),
+            }),
+        }
+    });
+}
+
+/// Restores the saved workspace; then, if the address carries a share
+/// link, opens it (asking first when it would replace different saved
+/// work) and takes it out of the address bar.
+pub fn start_up(d: Callback<Action>) {
+    use crate::ui::storage;
+    let saved = match storage::load() {
+        Ok(s) => s,
+        Err(e) => {
+            d.emit(Action::Say {
+                error: true,
+                text: Message::SavedUnreadable(e.to_string()),
+            });
+            None
+        }
+    };
+    if let Some(s) = saved.clone() {
+        d.emit(Action::Restore(incoming(s)));
+    }
+    open_fragment(d, saved, false);
+}
+
+/// Opens the share link in the address's fragment, if there is one:
+/// directly when it matches `saved` or nothing is saved (and `ask` is
+/// false), otherwise after asking. Then takes it out of the address bar.
+pub fn open_fragment(d: Callback<Action>, saved: Option<Shared>, ask: bool) {
+    use crate::ui::share;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let fragment = window.location().hash().unwrap_or_default();
+    let fragment = fragment.trim_start_matches('#').to_string();
+    if fragment.is_empty() {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match share::decode(&fragment).await {
+            Ok(Some(shared)) => {
+                let differs = ask || saved.as_ref().is_some_and(|s| *s != shared);
+                let i = incoming(shared);
+                d.emit(if differs {
+                    Action::Offer(i)
+                } else {
+                    Action::Open(i)
+                });
+            }
+            Ok(None) => return,
+            Err(e) => d.emit(Action::Say {
+                error: true,
+                text: Message::LinkUnreadable(e.to_string()),
+            }),
+        }
+        if let Some(w) = web_sys::window() {
+            let l = w.location();
+            let url = format!(
+                "{}{}",
+                l.pathname().unwrap_or_default(),
+                l.search().unwrap_or_default()
+            );
+            if let Ok(h) = w.history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+        }
+    });
+}
