@@ -8,8 +8,18 @@
 
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+
+/// A set of numbers (addresses as `u32`, ports): one map type, each value
+/// its own key, shared with [`CidrPool`]'s ranges so that the wasm holds
+/// one B-tree instance for all three pools.
+type Used = BTreeMap<u32, u32>;
+
+/// Adds `v`; false if it was there.
+fn mark(used: &mut Used, v: u32) -> bool {
+    used.insert(v, v).is_none()
+}
 
 /// Kubernetes' split of a range into a static band (its lowest `offset`
 /// values, left for users who pick their own) and a dynamic band that
@@ -51,7 +61,7 @@ fn pick(size: u64, band: u64, key: &str, used: impl Fn(u64) -> bool) -> Option<u
 #[derive(Debug, Clone)]
 pub struct IpPool {
     net: Ipv4Net,
-    used: BTreeSet<Ipv4Addr>,
+    used: Used,
     /// No host below this is free: `used` only grows, so the lowest free
     /// address never moves down and `next_free` resumes from here.
     low: u32,
@@ -61,14 +71,19 @@ impl IpPool {
     pub fn new(net: Ipv4Net) -> Self {
         IpPool {
             net,
-            used: BTreeSet::new(),
+            used: Used::new(),
             low: 0,
         }
     }
 
+    /// The network the addresses are drawn from.
+    pub fn net(&self) -> Ipv4Net {
+        self.net
+    }
+
     /// Marks `ip` used; false if it already was.
     pub fn reserve(&mut self, ip: Ipv4Addr) -> bool {
-        self.used.insert(ip)
+        mark(&mut self.used, u32::from(ip))
     }
 
     fn hosts(&self) -> (u32, u32) {
@@ -84,12 +99,10 @@ impl IpPool {
     /// The lowest free host address, taken (host-local IPAM's order).
     pub fn next_free(&mut self) -> Option<Ipv4Addr> {
         let (first, last) = self.hosts();
-        let ip = (first.max(self.low)..=last)
-            .map(Ipv4Addr::from)
-            .find(|ip| !self.used.contains(ip))?;
-        self.used.insert(ip);
-        self.low = u32::from(ip);
-        Some(ip)
+        let ip = (first.max(self.low)..=last).find(|ip| !self.used.contains_key(ip))?;
+        mark(&mut self.used, ip);
+        self.low = ip;
+        Some(Ipv4Addr::from(ip))
     }
 
     /// A free address the way the apiserver allocates ClusterIPs: from the
@@ -101,12 +114,10 @@ impl IpPool {
         let range_size = 1u64 << (32 - u32::from(self.net.prefix_len()));
         let band = static_band(range_size, 16, 256, 16).min(size);
         let used = &self.used;
-        let v = pick(size, band, key, |v| {
-            used.contains(&Ipv4Addr::from(first + v as u32))
-        })?;
-        let ip = Ipv4Addr::from(first + v as u32);
-        self.used.insert(ip);
-        Some(ip)
+        let v = pick(size, band, key, |v| used.contains_key(&(first + v as u32)))?;
+        let ip = first + v as u32;
+        mark(&mut self.used, ip);
+        Some(Ipv4Addr::from(ip))
     }
 }
 
@@ -115,7 +126,7 @@ impl IpPool {
 pub struct PortPool {
     first: u16,
     last: u16,
-    used: BTreeSet<u16>,
+    used: Used,
 }
 
 impl PortPool {
@@ -123,12 +134,12 @@ impl PortPool {
         PortPool {
             first,
             last,
-            used: BTreeSet::new(),
+            used: Used::new(),
         }
     }
 
     pub fn reserve(&mut self, port: u16) -> bool {
-        self.used.insert(port)
+        mark(&mut self.used, u32::from(port))
     }
 
     /// A free port, from the dynamic band first (the lowest 86 ports of the
@@ -138,9 +149,11 @@ impl PortPool {
         let band = static_band(size, 16, 128, 32);
         let first = self.first;
         let used = &self.used;
-        let v = pick(size, band, key, |v| used.contains(&(first + v as u16)))?;
+        let v = pick(size, band, key, |v| {
+            used.contains_key(&u32::from(first + v as u16))
+        })?;
         let port = first + v as u16;
-        self.used.insert(port);
+        mark(&mut self.used, u32::from(port));
         Some(port)
     }
 }
@@ -154,7 +167,7 @@ pub struct CidrPool {
     /// In the order taken (an overlap reports the first one).
     used: Vec<Ipv4Net>,
     /// The same, disjoint, as first address -> last address.
-    ranges: BTreeMap<u32, u32>,
+    ranges: Used,
     /// Index of the subnet `next_free` resumes from: none below it is free
     /// (`used` only grows).
     low: u64,
@@ -166,7 +179,7 @@ impl CidrPool {
             net,
             len,
             used: Vec::new(),
-            ranges: BTreeMap::new(),
+            ranges: Used::new(),
             low: 0,
         }
     }
@@ -264,7 +277,7 @@ mod tests {
     fn service_ips_fall_back_to_the_static_band_then_run_out() {
         let net: Ipv4Net = "10.3.240.0/28".parse().unwrap(); // 14 hosts, all static
         let mut p = IpPool::new(net);
-        let mut got = BTreeSet::new();
+        let mut got = std::collections::BTreeSet::new();
         for i in 0..14 {
             assert!(got.insert(p.allocate_service_ip(&format!("s{i}")).unwrap()));
         }
