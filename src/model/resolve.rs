@@ -558,12 +558,25 @@ impl Resolver<'_> {
 
     fn pods(&mut self, pods: Vec<k8s::Pod>, deployments: Vec<k8s::Deployment>) {
         let node_names: Vec<String> = self.scenario.nodes.iter().map(|n| n.name.clone()).collect();
-        let mut pools: BTreeMap<String, IpPool> =
-            collect_by_insert(self.scenario.nodes.iter().map(|n| {
+        // Each node's pod addresses, found through `node_at` (name -> index;
+        // the map type is `load`'s, one B-tree instance for both).
+        let mut pools: Vec<IpPool> = self
+            .scenario
+            .nodes
+            .iter()
+            .map(|n| {
                 let mut p = IpPool::new(n.pod_cidr);
                 p.reserve(n.bridge_ip());
-                (n.name.clone(), p)
-            }));
+                p
+            })
+            .collect();
+        let node_at: BTreeMap<String, usize> = collect_by_insert(
+            self.scenario
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.name.clone(), i)),
+        );
         let mut keys = BTreeSet::new();
         let mut load: BTreeMap<String, usize> =
             collect_by_insert(node_names.iter().map(|n| (n.clone(), 0)));
@@ -642,7 +655,7 @@ impl Resolver<'_> {
             match (&p.status.pod_ip, &node_name) {
                 (Some(ip), Some(node)) if !ip.is_empty() => {
                     let field = "status.podIP";
-                    let pool = pools.get_mut(node).expect("pool per node");
+                    let pool = &mut pools[*node_at.get(node).expect("pool per node")];
                     let node_cidr = pool.net();
                     match syntax::ipv4(ip) {
                         Err(e) => self.err(&label, field, e),
@@ -694,7 +707,7 @@ impl Resolver<'_> {
                 .node_name
                 .clone()
                 .expect("needs_ip only for scheduled pods");
-            match pools.get_mut(&node).and_then(IpPool::next_free) {
+            match node_at.get(&node).and_then(|&i| pools[i].next_free()) {
                 Some(ip) => pod.ip = Some(ip),
                 None => {
                     let label = format!("Pod {}/{}", pod.namespace, pod.name);
@@ -708,7 +721,7 @@ impl Resolver<'_> {
         }
         for mut pod in generated {
             if let Some(node) = pod.node_name.clone() {
-                match pools.get_mut(&node).and_then(IpPool::next_free) {
+                match node_at.get(&node).and_then(|&i| pools[i].next_free()) {
                     Some(ip) => pod.ip = Some(ip),
                     None => {
                         let label = format!(
