@@ -8,18 +8,7 @@
 
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-
-/// A set of numbers (addresses as `u32`, ports): one map type, each value
-/// its own key, shared with [`CidrPool`]'s ranges so that the wasm holds
-/// one B-tree instance for all three pools.
-type Used = BTreeMap<u32, u32>;
-
-/// Adds `v`; false if it was there.
-fn mark(used: &mut Used, v: u32) -> bool {
-    used.insert(v, v).is_none()
-}
 
 /// Kubernetes' split of a range into a static band (its lowest `offset`
 /// values, left for users who pick their own) and a dynamic band that
@@ -57,6 +46,29 @@ fn pick(size: u64, band: u64, key: &str, used: impl Fn(u64) -> bool) -> Option<u
         .find(|&v| !used(v))
 }
 
+/// A set of numbers (addresses as `u32`, ports), sorted, searched by
+/// bisection: the three pools share it and the wasm holds no B-tree for
+/// them.
+#[derive(Debug, Clone, Default)]
+struct Used(Vec<u32>);
+
+impl Used {
+    fn contains(&self, v: u32) -> bool {
+        self.0.binary_search(&v).is_ok()
+    }
+
+    /// Adds `v`; false if it was there.
+    fn mark(&mut self, v: u32) -> bool {
+        match self.0.binary_search(&v) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, v);
+                true
+            }
+        }
+    }
+}
+
 /// A pool of host addresses of one network.
 #[derive(Debug, Clone)]
 pub struct IpPool {
@@ -71,7 +83,7 @@ impl IpPool {
     pub fn new(net: Ipv4Net) -> Self {
         IpPool {
             net,
-            used: Used::new(),
+            used: Used::default(),
             low: 0,
         }
     }
@@ -83,7 +95,7 @@ impl IpPool {
 
     /// Marks `ip` used; false if it already was.
     pub fn reserve(&mut self, ip: Ipv4Addr) -> bool {
-        mark(&mut self.used, u32::from(ip))
+        self.used.mark(u32::from(ip))
     }
 
     fn hosts(&self) -> (u32, u32) {
@@ -99,8 +111,8 @@ impl IpPool {
     /// The lowest free host address, taken (host-local IPAM's order).
     pub fn next_free(&mut self) -> Option<Ipv4Addr> {
         let (first, last) = self.hosts();
-        let ip = (first.max(self.low)..=last).find(|ip| !self.used.contains_key(ip))?;
-        mark(&mut self.used, ip);
+        let ip = (first.max(self.low)..=last).find(|ip| !self.used.contains(*ip))?;
+        self.used.mark(ip);
         self.low = ip;
         Some(Ipv4Addr::from(ip))
     }
@@ -114,9 +126,9 @@ impl IpPool {
         let range_size = 1u64 << (32 - u32::from(self.net.prefix_len()));
         let band = static_band(range_size, 16, 256, 16).min(size);
         let used = &self.used;
-        let v = pick(size, band, key, |v| used.contains_key(&(first + v as u32)))?;
+        let v = pick(size, band, key, |v| used.contains(first + v as u32))?;
         let ip = first + v as u32;
-        mark(&mut self.used, ip);
+        self.used.mark(ip);
         Some(Ipv4Addr::from(ip))
     }
 }
@@ -134,12 +146,12 @@ impl PortPool {
         PortPool {
             first,
             last,
-            used: Used::new(),
+            used: Used::default(),
         }
     }
 
     pub fn reserve(&mut self, port: u16) -> bool {
-        mark(&mut self.used, u32::from(port))
+        self.used.mark(u32::from(port))
     }
 
     /// A free port, from the dynamic band first (the lowest 86 ports of the
@@ -150,10 +162,10 @@ impl PortPool {
         let first = self.first;
         let used = &self.used;
         let v = pick(size, band, key, |v| {
-            used.contains_key(&u32::from(first + v as u16))
+            used.contains(u32::from(first + v as u16))
         })?;
         let port = first + v as u16;
-        mark(&mut self.used, u32::from(port));
+        self.used.mark(u32::from(port));
         Some(port)
     }
 }
@@ -166,8 +178,10 @@ pub struct CidrPool {
     len: u8,
     /// In the order taken (an overlap reports the first one).
     used: Vec<Ipv4Net>,
-    /// The same, disjoint, as first address -> last address.
-    ranges: Used,
+    /// The same, disjoint, sorted by first address: the first addresses
+    /// and, at the same index, the last ones.
+    starts: Vec<u32>,
+    ends: Vec<u32>,
     /// Index of the subnet `next_free` resumes from: none below it is free
     /// (`used` only grows).
     low: u64,
@@ -179,7 +193,8 @@ impl CidrPool {
             net,
             len,
             used: Vec::new(),
-            ranges: Used::new(),
+            starts: Vec::new(),
+            ends: Vec::new(),
             low: 0,
         }
     }
@@ -187,16 +202,20 @@ impl CidrPool {
     /// Does `[first, last]` overlap a used CIDR? (They are disjoint, so
     /// only the one starting last at or before `last` can.)
     fn overlaps(&self, first: u32, last: u32) -> bool {
-        self.ranges
-            .range(..=last)
-            .next_back()
-            .is_some_and(|(_, &end)| end >= first)
+        let i = self.starts.partition_point(|&s| s <= last);
+        i > 0 && self.ends[i - 1] >= first
     }
 
     fn take(&mut self, cidr: Ipv4Net) {
         self.used.push(cidr);
-        self.ranges
-            .insert(u32::from(cidr.network()), u32::from(cidr.broadcast()));
+        let (first, last) = (u32::from(cidr.network()), u32::from(cidr.broadcast()));
+        match self.starts.binary_search(&first) {
+            Ok(i) => self.ends[i] = last,
+            Err(i) => {
+                self.starts.insert(i, first);
+                self.ends.insert(i, last);
+            }
+        }
     }
 
     /// Marks `cidr` used; returns the one it overlaps if any.
