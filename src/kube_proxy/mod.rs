@@ -21,7 +21,7 @@ pub use ruleset::Ruleset;
 use crate::model::sort;
 use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -297,7 +297,10 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
 pub struct NodeClasses {
     /// Node name -> its endpoints that the rules depend on, as (slice
     /// index, endpoint index), in scenario order.
-    sensitive: HashMap<String, Vec<(usize, usize)>>,
+    /// (Through `node_at`, node name -> index into `sensitive`: a map type
+    /// the model already has, instead of one more hash map.)
+    node_at: BTreeMap<String, usize>,
+    sensitive: Vec<Vec<(usize, usize)>>,
     /// Every load balancer source range.
     ranges: Vec<Ipv4Net>,
 }
@@ -311,17 +314,18 @@ pub struct NodeClass {
 
 impl NodeClasses {
     pub fn new(scenario: &Scenario) -> NodeClasses {
-        let local_policy: HashMap<(&str, &str), bool> = scenario
+        // The Services with a Local policy, sorted (looked up by binary
+        // search: one hash map type fewer in the wasm).
+        let mut local_policy: Vec<(&str, &str)> = scenario
             .services
             .iter()
-            .map(|s| {
-                (
-                    (s.namespace.as_str(), s.name.as_str()),
-                    s.internal_traffic_policy == TrafficPolicy::Local
-                        || s.external_traffic_policy == TrafficPolicy::Local,
-                )
+            .filter(|s| {
+                s.internal_traffic_policy == TrafficPolicy::Local
+                    || s.external_traffic_policy == TrafficPolicy::Local
             })
+            .map(|s| (s.namespace.as_str(), s.name.as_str()))
             .collect();
+        sort::sort(&mut local_policy);
         // How often each IP appears among a Service's slices.
         let mut seen: HashMap<(&str, &str, Ipv4Addr), usize> = HashMap::new();
         for slice in &scenario.endpoint_slices {
@@ -331,14 +335,19 @@ impl NodeClasses {
                     .or_default() += 1;
             }
         }
-        let mut sensitive: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut node_at: BTreeMap<String, usize> = BTreeMap::new();
+        let mut sensitive: Vec<Vec<(usize, usize)>> = Vec::new();
         for (si, slice) in scenario.endpoint_slices.iter().enumerate() {
             let key = (slice.namespace.as_str(), slice.service.as_str());
-            let local = local_policy.get(&key).copied().unwrap_or(false);
+            let local = local_policy.binary_search(&key).is_ok();
             for (ei, e) in slice.endpoints.iter().enumerate() {
                 let Some(node) = &e.node_name else { continue };
                 if local || seen[&(key.0, key.1, e.ip)] > 1 {
-                    sensitive.entry(node.clone()).or_default().push((si, ei));
+                    let i = *node_at.entry(node.clone()).or_insert(sensitive.len());
+                    if i == sensitive.len() {
+                        sensitive.push(Vec::new());
+                    }
+                    sensitive[i].push((si, ei));
                 }
             }
         }
@@ -347,13 +356,21 @@ impl NodeClasses {
             .iter()
             .flat_map(|s| s.load_balancer_source_ranges.iter().copied())
             .collect();
-        NodeClasses { sensitive, ranges }
+        NodeClasses {
+            node_at,
+            sensitive,
+            ranges,
+        }
     }
 
     /// The class of the node named `node` with address `ip`.
     pub fn class(&self, node: &str, ip: Ipv4Addr) -> NodeClass {
         NodeClass {
-            endpoints: self.sensitive.get(node).cloned().unwrap_or_default(),
+            endpoints: self
+                .node_at
+                .get(node)
+                .map(|&i| self.sensitive[i].clone())
+                .unwrap_or_default(),
             in_ranges: self.ranges.iter().map(|r| r.contains(&ip)).collect(),
         }
     }

@@ -8,7 +8,6 @@
 
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 /// Kubernetes' split of a range into a static band (its lowest `offset`
@@ -47,11 +46,34 @@ fn pick(size: u64, band: u64, key: &str, used: impl Fn(u64) -> bool) -> Option<u
         .find(|&v| !used(v))
 }
 
+/// A set of numbers (addresses as `u32`, ports), sorted, searched by
+/// bisection: the three pools share it and the wasm holds no B-tree for
+/// them.
+#[derive(Debug, Clone, Default)]
+struct Used(Vec<u32>);
+
+impl Used {
+    fn contains(&self, v: u32) -> bool {
+        self.0.binary_search(&v).is_ok()
+    }
+
+    /// Adds `v`; false if it was there.
+    fn mark(&mut self, v: u32) -> bool {
+        match self.0.binary_search(&v) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, v);
+                true
+            }
+        }
+    }
+}
+
 /// A pool of host addresses of one network.
 #[derive(Debug, Clone)]
 pub struct IpPool {
     net: Ipv4Net,
-    used: BTreeSet<Ipv4Addr>,
+    used: Used,
     /// No host below this is free: `used` only grows, so the lowest free
     /// address never moves down and `next_free` resumes from here.
     low: u32,
@@ -61,14 +83,19 @@ impl IpPool {
     pub fn new(net: Ipv4Net) -> Self {
         IpPool {
             net,
-            used: BTreeSet::new(),
+            used: Used::default(),
             low: 0,
         }
     }
 
+    /// The network the addresses are drawn from.
+    pub fn net(&self) -> Ipv4Net {
+        self.net
+    }
+
     /// Marks `ip` used; false if it already was.
     pub fn reserve(&mut self, ip: Ipv4Addr) -> bool {
-        self.used.insert(ip)
+        self.used.mark(u32::from(ip))
     }
 
     fn hosts(&self) -> (u32, u32) {
@@ -84,12 +111,10 @@ impl IpPool {
     /// The lowest free host address, taken (host-local IPAM's order).
     pub fn next_free(&mut self) -> Option<Ipv4Addr> {
         let (first, last) = self.hosts();
-        let ip = (first.max(self.low)..=last)
-            .map(Ipv4Addr::from)
-            .find(|ip| !self.used.contains(ip))?;
-        self.used.insert(ip);
-        self.low = u32::from(ip);
-        Some(ip)
+        let ip = (first.max(self.low)..=last).find(|ip| !self.used.contains(*ip))?;
+        self.used.mark(ip);
+        self.low = ip;
+        Some(Ipv4Addr::from(ip))
     }
 
     /// A free address the way the apiserver allocates ClusterIPs: from the
@@ -101,12 +126,10 @@ impl IpPool {
         let range_size = 1u64 << (32 - u32::from(self.net.prefix_len()));
         let band = static_band(range_size, 16, 256, 16).min(size);
         let used = &self.used;
-        let v = pick(size, band, key, |v| {
-            used.contains(&Ipv4Addr::from(first + v as u32))
-        })?;
-        let ip = Ipv4Addr::from(first + v as u32);
-        self.used.insert(ip);
-        Some(ip)
+        let v = pick(size, band, key, |v| used.contains(first + v as u32))?;
+        let ip = first + v as u32;
+        self.used.mark(ip);
+        Some(Ipv4Addr::from(ip))
     }
 }
 
@@ -115,7 +138,7 @@ impl IpPool {
 pub struct PortPool {
     first: u16,
     last: u16,
-    used: BTreeSet<u16>,
+    used: Used,
 }
 
 impl PortPool {
@@ -123,12 +146,12 @@ impl PortPool {
         PortPool {
             first,
             last,
-            used: BTreeSet::new(),
+            used: Used::default(),
         }
     }
 
     pub fn reserve(&mut self, port: u16) -> bool {
-        self.used.insert(port)
+        self.used.mark(u32::from(port))
     }
 
     /// A free port, from the dynamic band first (the lowest 86 ports of the
@@ -138,9 +161,11 @@ impl PortPool {
         let band = static_band(size, 16, 128, 32);
         let first = self.first;
         let used = &self.used;
-        let v = pick(size, band, key, |v| used.contains(&(first + v as u16)))?;
+        let v = pick(size, band, key, |v| {
+            used.contains(u32::from(first + v as u16))
+        })?;
         let port = first + v as u16;
-        self.used.insert(port);
+        self.used.mark(u32::from(port));
         Some(port)
     }
 }
@@ -153,8 +178,10 @@ pub struct CidrPool {
     len: u8,
     /// In the order taken (an overlap reports the first one).
     used: Vec<Ipv4Net>,
-    /// The same, disjoint, as first address -> last address.
-    ranges: BTreeMap<u32, u32>,
+    /// The same, disjoint, sorted by first address: the first addresses
+    /// and, at the same index, the last ones.
+    starts: Vec<u32>,
+    ends: Vec<u32>,
     /// Index of the subnet `next_free` resumes from: none below it is free
     /// (`used` only grows).
     low: u64,
@@ -166,7 +193,8 @@ impl CidrPool {
             net,
             len,
             used: Vec::new(),
-            ranges: BTreeMap::new(),
+            starts: Vec::new(),
+            ends: Vec::new(),
             low: 0,
         }
     }
@@ -174,16 +202,20 @@ impl CidrPool {
     /// Does `[first, last]` overlap a used CIDR? (They are disjoint, so
     /// only the one starting last at or before `last` can.)
     fn overlaps(&self, first: u32, last: u32) -> bool {
-        self.ranges
-            .range(..=last)
-            .next_back()
-            .is_some_and(|(_, &end)| end >= first)
+        let i = self.starts.partition_point(|&s| s <= last);
+        i > 0 && self.ends[i - 1] >= first
     }
 
     fn take(&mut self, cidr: Ipv4Net) {
         self.used.push(cidr);
-        self.ranges
-            .insert(u32::from(cidr.network()), u32::from(cidr.broadcast()));
+        let (first, last) = (u32::from(cidr.network()), u32::from(cidr.broadcast()));
+        match self.starts.binary_search(&first) {
+            Ok(i) => self.ends[i] = last,
+            Err(i) => {
+                self.starts.insert(i, first);
+                self.ends.insert(i, last);
+            }
+        }
     }
 
     /// Marks `cidr` used; returns the one it overlaps if any.
@@ -264,7 +296,7 @@ mod tests {
     fn service_ips_fall_back_to_the_static_band_then_run_out() {
         let net: Ipv4Net = "10.3.240.0/28".parse().unwrap(); // 14 hosts, all static
         let mut p = IpPool::new(net);
-        let mut got = BTreeSet::new();
+        let mut got = std::collections::BTreeSet::new();
         for i in 0..14 {
             assert!(got.insert(p.allocate_service_ip(&format!("s{i}")).unwrap()));
         }

@@ -59,18 +59,18 @@ impl Scenario {
     /// Recomputes the EndpointSlices derived from selectors (after pods
     /// changed); given slices are kept.
     pub fn rederive_slices(&mut self) {
-        let given: BTreeSet<(String, String)> = super::sort::collect_by_insert(
+        let given: BTreeSet<String> = super::sort::collect_by_insert(
             self.endpoint_slices
                 .iter()
                 .filter(|s| !s.derived)
-                .map(|s| (s.namespace.clone(), s.service.clone())),
+                .map(|s| super::resolve::pair_key(&s.namespace, &s.service)),
         );
         self.endpoint_slices.retain(|s| !s.derived);
         let index = endpoints::PodIndex::new(&self.pods);
         let derived: Vec<_> = self
             .services
             .iter()
-            .filter(|s| !given.contains(&(s.namespace.clone(), s.name.clone())))
+            .filter(|s| !given.contains(&super::resolve::pair_key(&s.namespace, &s.name)))
             .flat_map(|s| endpoints::derive(s, &index))
             .collect();
         self.endpoint_slices.extend(derived);

@@ -22,6 +22,13 @@ pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 /// Most replicas one Deployment may ask for (a guard for the browser).
 pub const MAX_REPLICAS: i64 = 1000;
 
+/// A namespace and a name as one key (its length first, so no two pairs
+/// share one): the model's sets of object keys are all `BTreeSet<String>`,
+/// one B-tree instance in the wasm rather than one per key type.
+pub(crate) fn pair_key(namespace: &str, name: &str) -> String {
+    format!("{}:{namespace}/{name}", namespace.len())
+}
+
 pub(crate) fn resolve(objects: Vec<Located>, sink: &mut Sink) -> Scenario {
     let mut r = Resolver {
         sink,
@@ -551,17 +558,24 @@ impl Resolver<'_> {
 
     fn pods(&mut self, pods: Vec<k8s::Pod>, deployments: Vec<k8s::Deployment>) {
         let node_names: Vec<String> = self.scenario.nodes.iter().map(|n| n.name.clone()).collect();
-        let mut pools: BTreeMap<String, IpPool> =
-            collect_by_insert(self.scenario.nodes.iter().map(|n| {
+        // Each node's pod addresses, found through `node_at` (name -> index;
+        // the map type is `load`'s, one B-tree instance for both).
+        let mut pools: Vec<IpPool> = self
+            .scenario
+            .nodes
+            .iter()
+            .map(|n| {
                 let mut p = IpPool::new(n.pod_cidr);
                 p.reserve(n.bridge_ip());
-                (n.name.clone(), p)
-            }));
-        let pod_cidrs: BTreeMap<String, Ipv4Net> = collect_by_insert(
+                p
+            })
+            .collect();
+        let node_at: BTreeMap<String, usize> = collect_by_insert(
             self.scenario
                 .nodes
                 .iter()
-                .map(|n| (n.name.clone(), n.pod_cidr)),
+                .enumerate()
+                .map(|(i, n)| (n.name.clone(), i)),
         );
         let mut keys = BTreeSet::new();
         let mut load: BTreeMap<String, usize> =
@@ -582,7 +596,7 @@ impl Resolver<'_> {
                 self.err(&label, "metadata.namespace", e);
                 continue;
             }
-            if !keys.insert((namespace.clone(), name.clone())) {
+            if !keys.insert(pair_key(&namespace, &name)) {
                 self.err(
                     &label,
                     "metadata.name",
@@ -641,8 +655,8 @@ impl Resolver<'_> {
             match (&p.status.pod_ip, &node_name) {
                 (Some(ip), Some(node)) if !ip.is_empty() => {
                     let field = "status.podIP";
-                    let pool = pools.get_mut(node).expect("pool per node");
-                    let node_cidr = pod_cidrs[node.as_str()];
+                    let pool = &mut pools[*node_at.get(node).expect("pool per node")];
+                    let node_cidr = pool.net();
                     match syntax::ipv4(ip) {
                         Err(e) => self.err(&label, field, e),
                         Ok(ip) if !syntax::is_host_of(node_cidr, ip) => self.err(
@@ -693,7 +707,7 @@ impl Resolver<'_> {
                 .node_name
                 .clone()
                 .expect("needs_ip only for scheduled pods");
-            match pools.get_mut(&node).and_then(IpPool::next_free) {
+            match node_at.get(&node).and_then(|&i| pools[i].next_free()) {
                 Some(ip) => pod.ip = Some(ip),
                 None => {
                     let label = format!("Pod {}/{}", pod.namespace, pod.name);
@@ -707,7 +721,7 @@ impl Resolver<'_> {
         }
         for mut pod in generated {
             if let Some(node) = pod.node_name.clone() {
-                match pools.get_mut(&node).and_then(IpPool::next_free) {
+                match node_at.get(&node).and_then(|&i| pools[i].next_free()) {
                     Some(ip) => pod.ip = Some(ip),
                     None => {
                         let label = format!(
@@ -743,9 +757,9 @@ impl Resolver<'_> {
     fn deployment(
         &mut self,
         d: k8s::Deployment,
-        dkeys: &mut BTreeSet<(String, String)>,
+        dkeys: &mut BTreeSet<String>,
         given: &[Pod],
-        keys: &mut BTreeSet<(String, String)>,
+        keys: &mut BTreeSet<String>,
         load: &mut BTreeMap<String, usize>,
     ) -> Option<(Deployment, Vec<Pod>)> {
         let name = name_or_empty(&d.metadata);
@@ -755,7 +769,7 @@ impl Resolver<'_> {
             self.err(&label, "metadata.name", e);
             return None;
         }
-        if !dkeys.insert((namespace.clone(), name.clone())) {
+        if !dkeys.insert(pair_key(&namespace, &name)) {
             self.err(
                 &label,
                 "metadata.name",
@@ -846,7 +860,7 @@ impl Resolver<'_> {
                 safe_suffix(&format!("{name}/{i}"), 5)
             );
             i += 1;
-            if !keys.insert((namespace.clone(), pod_name.clone())) {
+            if !keys.insert(pair_key(&namespace, &pod_name)) {
                 continue;
             }
             let node = match &node_name {
@@ -887,7 +901,8 @@ impl Resolver<'_> {
         let mut lb_pool = IpPool::new(defaults::LOAD_BALANCER_POOL);
         let mut keys = BTreeSet::new();
         // Who holds each explicit NodePort, for messages.
-        let mut port_owner: BTreeMap<u16, String> = BTreeMap::new();
+        // (Keyed by the port's text: one map type with Labels.)
+        let mut port_owner: BTreeMap<String, String> = BTreeMap::new();
         let mut pending: Vec<(Service, bool, Vec<usize>, bool, bool)> = Vec::new();
 
         for s in services {
@@ -898,7 +913,7 @@ impl Resolver<'_> {
                 self.err(&label, "metadata.name", e);
                 continue;
             }
-            if !keys.insert((namespace.clone(), name.clone())) {
+            if !keys.insert(pair_key(&namespace, &name)) {
                 self.err(
                     &label,
                     "metadata.name",
@@ -1096,10 +1111,13 @@ impl Resolver<'_> {
                                         .iter()
                                         .any(|o| o.node_port == Some(v) && o.protocol != proto);
                                     if node_ports.reserve(v) || same_svc_other_proto {
-                                        port_owner.insert(v, label.clone());
+                                        port_owner.insert(v.to_string(), label.clone());
                                         node_port = Some(v);
                                     } else {
-                                        let owner = port_owner.get(&v).cloned().unwrap_or_default();
+                                        let owner = port_owner
+                                            .get(&v.to_string())
+                                            .cloned()
+                                            .unwrap_or_default();
                                         self.err(
                                             &label,
                                             format!("{f}.nodePort"),
@@ -1213,10 +1231,11 @@ impl Resolver<'_> {
                             ),
                             Ok(v) => {
                                 if node_ports.reserve(v) {
-                                    port_owner.insert(v, label.clone());
+                                    port_owner.insert(v.to_string(), label.clone());
                                     svc.health_check_node_port = Some(v);
                                 } else {
-                                    let owner = port_owner.get(&v).cloned().unwrap_or_default();
+                                    let owner =
+                                        port_owner.get(&v.to_string()).cloned().unwrap_or_default();
                                     self.err(
                                         &label,
                                         "spec.healthCheckNodePort",
@@ -1348,15 +1367,19 @@ impl Resolver<'_> {
     /// Addresses that must be unique across kinds: a ClusterIP or pod IP
     /// must not be a node's, the VPC router's or a load balancer's.
     fn check_address_clashes(&mut self) {
-        let mut seen: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
-        seen.insert(self.scenario.cluster.vpc_gateway(), "the VPC router".into());
+        // Keyed by the address's text: one map type with Labels.
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        seen.insert(
+            self.scenario.cluster.vpc_gateway().to_string(),
+            "the VPC router".into(),
+        );
         for n in &self.scenario.nodes {
-            seen.insert(n.internal_ip, format!("Node {}", n.name));
+            seen.insert(n.internal_ip.to_string(), format!("Node {}", n.name));
         }
         let mut clashes = Vec::new();
         for s in &self.scenario.services {
             for ip in &s.load_balancer_ingress {
-                if let Some(o) = seen.get(ip) {
+                if let Some(o) = seen.get(&ip.to_string()) {
                     clashes.push((
                         format!("Service {}", s.key()),
                         "status.loadBalancer.ingress".to_string(),
@@ -1376,14 +1399,14 @@ impl Resolver<'_> {
     fn endpoint_slices(&mut self, slices: Vec<k8s::EndpointSlice>) {
         let node_names: BTreeSet<String> =
             collect_by_insert(self.scenario.nodes.iter().map(|n| n.name.clone()));
-        let service_keys: BTreeSet<(String, String)> = collect_by_insert(
+        let service_keys: BTreeSet<String> = collect_by_insert(
             self.scenario
                 .services
                 .iter()
-                .map(|s| (s.namespace.clone(), s.name.clone())),
+                .map(|s| pair_key(&s.namespace, &s.name)),
         );
         let mut keys = BTreeSet::new();
-        let mut given_for: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut given_for: BTreeSet<String> = BTreeSet::new();
         for s in slices {
             let name = name_or_empty(&s.metadata);
             let namespace = namespace_of(&s.metadata);
@@ -1392,7 +1415,7 @@ impl Resolver<'_> {
                 self.err(&label, "metadata.name", e);
                 continue;
             }
-            if !keys.insert((namespace.clone(), name.clone())) {
+            if !keys.insert(pair_key(&namespace, &name)) {
                 self.err(
                     &label,
                     "metadata.name",
@@ -1419,7 +1442,7 @@ impl Resolver<'_> {
                     continue;
                 }
             }
-            if !service_keys.contains(&(namespace.clone(), service.clone())) {
+            if !service_keys.contains(&pair_key(&namespace, &service)) {
                 self.sink.warn(
                     &label,
                     format!("metadata.labels.{SERVICE_NAME_LABEL}"),
@@ -1497,7 +1520,7 @@ impl Resolver<'_> {
                         .and_then(|t| t.name.clone()),
                 });
             }
-            given_for.insert((namespace.clone(), service.clone()));
+            given_for.insert(pair_key(&namespace, &service));
             self.scenario.endpoint_slices.push(EndpointSlice {
                 namespace,
                 name,
@@ -1514,7 +1537,7 @@ impl Resolver<'_> {
             .scenario
             .services
             .iter()
-            .filter(|s| !given_for.contains(&(s.namespace.clone(), s.name.clone())))
+            .filter(|s| !given_for.contains(&pair_key(&s.namespace, &s.name)))
             .flat_map(|s| super::endpoints::derive(s, &index))
             .collect();
         self.scenario.endpoint_slices.extend(derived);

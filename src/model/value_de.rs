@@ -308,23 +308,46 @@ impl<T: ToValue> ToValue for Option<T> {
     }
 }
 
-impl<T: FromValue> FromValue for Vec<T> {
-    #[inline(never)]
-    fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
-        match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| T::read(v, &Path::Index(path, i)))
-                .collect(),
-            other => Err(type_error(other, "a sequence", path)),
+/// A sequence's items, each through `each`, stopping at the first error:
+/// one instance for every element type (the per-type part is `each`).
+#[inline(never)]
+fn read_items(
+    value: &Value,
+    path: &Path<'_>,
+    each: &mut dyn FnMut(&Value, &Path<'_>) -> Result<(), DeError>,
+) -> Result<(), DeError> {
+    match value {
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                each(v, &Path::Index(path, i))?;
+            }
+            Ok(())
         }
+        other => Err(type_error(other, "a sequence", path)),
+    }
+}
+
+/// A sequence of `n` values, the `i`th from `at(i)` (one instance for
+/// every element type).
+#[inline(never)]
+fn array_of(n: usize, at: &dyn Fn(usize) -> Value) -> Value {
+    Value::Array((0..n).map(at).collect())
+}
+
+impl<T: FromValue> FromValue for Vec<T> {
+    fn read(value: &Value, path: &Path<'_>) -> Result<Self, DeError> {
+        let mut out = Vec::new();
+        read_items(value, path, &mut |v, p| {
+            out.push(T::read(v, p)?);
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
 impl<T: ToValue> ToValue for Vec<T> {
     fn to_value(&self) -> Value {
-        Value::Array(self.iter().map(ToValue::to_value).collect())
+        array_of(self.len(), &|i| self[i].to_value())
     }
     fn is_empty(&self) -> bool {
         self.is_empty()
