@@ -632,11 +632,13 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     }
 
     // The node grid.
-    let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = scenario
-        .pods
-        .iter()
-        .map(|p| ((p.namespace.as_str(), p.name.as_str()), p))
-        .collect();
+    // Built by insertion (`collect` would link another sort).
+    let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = crate::model::sort::collect_by_insert(
+        scenario
+            .pods
+            .iter()
+            .map(|p| ((p.namespace.as_str(), p.name.as_str()), p)),
+    );
     let mut y = bus0 + ROW_GAP / 2.0;
     let mut last_bus = bus0;
     let mut eth0s: BTreeMap<&str, (f32, f32)> = BTreeMap::new();

@@ -238,7 +238,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                 &topo,
                 s,
                 &LayoutOptions {
-                    expanded: expanded.iter().cloned().collect(),
+                    expanded: crate::model::sort::collect_by_insert(expanded.iter().cloned()),
                     ghosts: ghosts
                         .iter()
                         .map(|g| GhostNode {
