@@ -31,7 +31,9 @@
     if (v.indexOf('s=') === 0) hash = '#' + v;
     else if (at >= 0 && v.slice(at + 1).indexOf('s=') === 0) hash = v.slice(at);
     else if (/^[a-z0-9-]+$/.test(v)) q.set('preset', v);
-    else if (v) q.set('src', new URL(v, location.href).href);
+    // A scenario file: relative to embed.js's own site (the widget may
+    // fetch only from its origin).
+    else if (v) q.set('src', new URL(v, base).href);
     var trace = el.getAttribute('data-trace');
     if (trace) q.set('trace', trace);
     var editable = el.getAttribute('data-editable');
