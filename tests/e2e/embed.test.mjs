@@ -52,3 +52,28 @@ test('the demo page shows three working widgets', async () => {
     server.close();
   }
 });
+
+test('an embed loads a scenario file from its own site, and says so when it cannot', async () => {
+  const server = await serve('dist');
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    const { errors, offOrigin } = watch(page, server.origin);
+    await page.goto(server.url + 'index.html?embed=1&src=scenarios/nodeport.yaml&trace=10.100.0.10+->+10.100.0.3:30080', { waitUntil: 'load' });
+    await page.waitForSelector('#verdict[data-verdict="delivered"]', { timeout: 20000 });
+    assert.match(await page.textContent('#scenario-title'), /Imported/);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(offOrigin, []);
+    // Another site's file is refused by the page's policy, with a message.
+    const other = await browser.context.newPage();
+    const w2 = watch(other, server.origin);
+    await other.goto(server.url + 'index.html?embed=1&src=http://127.0.0.2:9/x.yaml', { waitUntil: 'load' });
+    await other.waitForSelector('#notice.bad');
+    assert.match(await other.textContent('#notice'), /scenario did not load/);
+    // (The address is on loopback: nothing leaves the machine even if tried.)
+    assert.ok(w2.offOrigin.length <= 1, 'at most the refused attempt');
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
