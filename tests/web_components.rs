@@ -115,11 +115,8 @@ fn run_state() -> State {
     s
 }
 
-#[wasm_bindgen_test]
-async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
-    let s = run_state();
-    let t = s.trace().unwrap().clone();
-    let (ondispatch, seen) = recorder::<Action>();
+/// The trace panel showing `s`'s whole trace, rendered and flushed.
+async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Element {
     let el = root();
     Renderer::<TracePanel>::with_root_and_props(
         el.clone(),
@@ -134,11 +131,20 @@ async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
             sources: Rc::new(state::sources(&s.scenario)),
             destinations: Rc::new(state::destinations(&s.scenario)),
             ondispatch,
-            lang: Lang::En,
+            lang,
         },
     )
     .render();
     yew::scheduler::flush().await;
+    el
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
+    let s = run_state();
+    let t = s.trace().unwrap().clone();
+    let (ondispatch, seen) = recorder::<Action>();
+    let el = trace_panel(&s, ondispatch, Lang::En).await;
     let hops = all(&el, "ol.hops > li");
     assert_eq!(hops.len(), t.hops.len());
     assert_eq!(
@@ -173,25 +179,7 @@ fn hangul(s: &str) -> bool {
 async fn the_trace_panel_speaks_korean() {
     let s = run_state();
     let (ondispatch, seen) = recorder::<Action>();
-    let el = root();
-    Renderer::<TracePanel>::with_root_and_props(
-        el.clone(),
-        TracePanelProps {
-            spec: s.spec.clone(),
-            run: s.run.clone().map(|mut r| {
-                r.step = r.hops();
-                r.playing = false;
-                r
-            }),
-            spread: None,
-            sources: Rc::new(state::sources(&s.scenario)),
-            destinations: Rc::new(state::destinations(&s.scenario)),
-            ondispatch,
-            lang: Lang::Ko,
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
+    let el = trace_panel(&s, ondispatch, Lang::Ko).await;
     assert_eq!(one(&el, "#trace-h").text_content().unwrap(), "패킷 보내기");
     let send = one(&el, "form.request button[type=submit]");
     assert_eq!(send.text_content().unwrap(), "보내기");
