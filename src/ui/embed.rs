@@ -8,7 +8,7 @@
 
 use super::i18n::Lang;
 use super::route::{EmbedOptions, Source};
-use super::state::{Action, Incoming, Message, State};
+use super::state::{Action, Message, State};
 use super::workbench::{preferred_lang, set_doc_lang, Chrome, Workbench};
 use yew::prelude::*;
 
@@ -92,10 +92,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
                 Source::Share(fragment) => wasm_bindgen_futures::spawn_local(async move {
                     match crate::ui::share::decode(&fragment).await {
                         Ok(Some(s)) => {
-                            d.dispatch(Action::Open(Incoming {
-                                yaml: s.yaml,
-                                spec: s.trace,
-                            }));
+                            d.dispatch(Action::Open(s));
                             show(&d);
                         }
                         Ok(None) => show(&d),

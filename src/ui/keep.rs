@@ -4,7 +4,7 @@ use super::state::Action;
 use crate::model::Scenario;
 use crate::ui::share::Shared;
 use crate::ui::state::Message;
-use crate::ui::state::{Incoming, TraceSpec};
+use crate::ui::state::TraceSpec;
 use std::rc::Rc;
 use yew::Callback;
 
@@ -20,13 +20,6 @@ impl Snapshot {
             yaml: self.scenario.to_yaml(),
             trace: self.spec.clone(),
         }
-    }
-}
-
-fn incoming(s: Shared) -> Incoming {
-    Incoming {
-        yaml: s.yaml,
-        spec: s.trace,
     }
 }
 
@@ -77,7 +70,7 @@ pub fn start_up(d: Callback<Action>) {
         }
     };
     if let Some(s) = saved.clone() {
-        d.emit(Action::Restore(incoming(s)));
+        d.emit(Action::Restore(s));
     }
     open_fragment(d, saved, false);
 }
@@ -99,11 +92,10 @@ pub fn open_fragment(d: Callback<Action>, saved: Option<Shared>, ask: bool) {
         match share::decode(&fragment).await {
             Ok(Some(shared)) => {
                 let differs = ask || saved.as_ref().is_some_and(|s| *s != shared);
-                let i = incoming(shared);
                 d.emit(if differs {
-                    Action::Offer(i)
+                    Action::Offer(shared)
                 } else {
-                    Action::Open(i)
+                    Action::Open(shared)
                 });
             }
             Ok(None) => return,

@@ -54,16 +54,8 @@ pub const MAX_FRAGMENT: usize = 16_000;
 /// crafted link that inflates to gigabytes).
 pub const MAX_PAYLOAD: usize = 4 << 20;
 
-/// What a share link carries.
-#[derive(Clone, PartialEq, Debug)]
-pub struct Shared {
-    /// The scenario, as the user wrote it.
-    pub yaml: String,
-    /// The trace on show, if any.
-    pub trace: Option<TraceSpec>,
-}
-
-pub use super::state::TraceSpec;
+/// What a share link carries (the state's own type: what it opens).
+pub use super::state::{Shared, TraceSpec};
 
 /// Why a share link (or saved state) cannot be read or written.
 #[derive(Clone, PartialEq, Debug)]

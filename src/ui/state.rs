@@ -248,11 +248,14 @@ impl Notice {
     }
 }
 
-/// A scenario and trace from outside (a share link, saved work).
+/// A scenario and the trace on show: what a share link carries, what
+/// the browser keeps, what a page opens.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Incoming {
+pub struct Shared {
+    /// The scenario, as the user wrote it.
     pub yaml: String,
-    pub spec: Option<TraceSpec>,
+    /// The trace on show, if any.
+    pub trace: Option<TraceSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -279,7 +282,7 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Something from a share link waiting for the user to accept it
     /// (it would replace their work).
-    pub pending: Option<Incoming>,
+    pub pending: Option<Shared>,
     /// A share link just made, shown until dismissed or the scenario
     /// changes.
     pub share_link: Option<String>,
@@ -297,10 +300,10 @@ pub enum Action {
     Import(String),
     /// Opens a share link's content without asking (the previous scenario
     /// stays one undo away).
-    Open(Incoming),
+    Open(Shared),
     /// Brings back the saved workspace at start-up: no undo entry, and an
     /// unreadable one leaves the default scenario with a notice.
-    Restore(Incoming),
+    Restore(Shared),
     /// A message for the user (from the browser side: a storage failure,
     /// a link that cannot be read).
     Say {
@@ -310,7 +313,7 @@ pub enum Action {
     /// A share link was made (it reproduces the scenario and the trace).
     ShareLink(String),
     /// A share link's content: waits in `pending` for the user.
-    Offer(Incoming),
+    Offer(Shared),
     AcceptPending,
     RejectPending,
     Undo,
@@ -552,11 +555,11 @@ impl State {
         }
     }
 
-    fn open(&mut self, incoming: Incoming) {
+    fn open(&mut self, incoming: Shared) {
         match model::load(&incoming.yaml) {
             Ok(l) => {
                 self.replace(l.scenario, ScenarioTitle::Opened, Vec::new());
-                if let Some(spec) = incoming.spec {
+                if let Some(spec) = incoming.trace {
                     self.spec = spec;
                     self.retrace(false);
                 }
@@ -1118,9 +1121,9 @@ mod tests {
     #[test]
     fn a_share_link_waits_for_the_user() {
         let mut s = State::new();
-        let incoming = Incoming {
+        let incoming = Shared {
             yaml: presets::preset("nodeport").unwrap().yaml.into(),
-            spec: Some(TraceSpec {
+            trace: Some(TraceSpec {
                 from: "10.100.0.10".into(),
                 to: "10.100.0.3:30080".into(),
                 proto: Protocol::Tcp,
@@ -1143,9 +1146,9 @@ mod tests {
     fn restoring_saved_work_leaves_nothing_to_undo_and_a_bad_save_is_reported() {
         let mut s = State::new();
         let yaml = presets::preset("nodeport").unwrap().yaml.to_string();
-        s.apply(Action::Restore(Incoming {
+        s.apply(Action::Restore(Shared {
             yaml: yaml.clone(),
-            spec: None,
+            trace: None,
         }));
         assert_eq!(s.title, ScenarioTitle::Saved);
         assert_eq!(s.title.text(Lang::En), "Your saved work");
@@ -1153,9 +1156,9 @@ mod tests {
         assert!(!s.can_undo());
         assert_eq!(*s.scenario, model::load(&yaml).unwrap().scenario);
         let mut t = State::new();
-        t.apply(Action::Restore(Incoming {
+        t.apply(Action::Restore(Shared {
             yaml: "kind: Node\nmetadata: [\n".into(),
-            spec: None,
+            trace: None,
         }));
         assert_eq!(*t.scenario, model::default_scenario());
         assert_eq!(t.notice.unwrap().kind, NoticeKind::Error);
