@@ -29,15 +29,22 @@ pub struct TraceSpec {
     pub seed: u64,
 }
 
-impl Default for TraceSpec {
-    fn default() -> Self {
-        let p = &presets::PRESETS[0];
+impl TraceSpec {
+    /// The request a preset is about, with the first seed.
+    pub fn of_preset(p: &presets::Preset) -> TraceSpec {
         TraceSpec {
             from: p.from.into(),
             to: p.to.into(),
             proto: Protocol::Tcp,
             seed: 1,
         }
+    }
+}
+
+impl Default for TraceSpec {
+    /// The default scenario's request.
+    fn default() -> Self {
+        TraceSpec::of_preset(&presets::PRESETS[0])
     }
 }
 
@@ -429,12 +436,7 @@ impl State {
             Action::LoadPreset(id) => match presets::preset(&id) {
                 Some(p) => match model::load(p.yaml) {
                     Ok(l) => {
-                        self.spec = TraceSpec {
-                            from: p.from.into(),
-                            to: p.to.into(),
-                            proto: Protocol::Tcp,
-                            seed: 1,
-                        };
+                        self.spec = TraceSpec::of_preset(p);
                         self.replace(l.scenario, ScenarioTitle::Preset(p.id), Vec::new());
                         self.retrace(false);
                     }
@@ -1190,11 +1192,7 @@ mod tests {
     fn send_n_through_a_load_balancer_counts_entry_nodes() {
         let l = model::load(presets::preset("load-balancer").unwrap().yaml).unwrap();
         let p = presets::preset("load-balancer").unwrap();
-        let spec = TraceSpec {
-            from: p.from.into(),
-            to: p.to.into(),
-            ..TraceSpec::default()
-        };
+        let spec = TraceSpec::of_preset(p);
         let sp = spread(&l.scenario, &spec, 300).unwrap();
         assert!(sp.entries.len() >= 2, "{sp:?}");
         let p: f64 = sp.entries.iter().map(|r| r.probability).sum();

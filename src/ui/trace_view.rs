@@ -453,11 +453,7 @@ mod tests {
         assert!(ko.contains("서버가 보는 주소"), "{ko}");
         let p = crate::model::presets::preset("external-clusterip").unwrap();
         let s = crate::model::load(p.yaml).unwrap().scenario;
-        let spec = TraceSpec {
-            from: p.from.into(),
-            to: p.to.into(),
-            ..TraceSpec::default()
-        };
+        let spec = TraceSpec::of_preset(p);
         let bad = trace_spec(&s, &spec).unwrap();
         assert!(!bad.succeeded());
         let en = verdict_sentence(&bad, Lang::En);
