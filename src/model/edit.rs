@@ -7,6 +7,7 @@
 use super::error::{Errors, Problem};
 use super::k8s::Object;
 use super::ops::Removal;
+use super::resolve::{name_or_empty, namespace_of};
 use super::scenario::{NextHop, Scenario};
 
 /// Which object: kind, namespace (for namespaced kinds) and name.
@@ -41,16 +42,10 @@ impl Key {
             Object::Service(s) => (&s.metadata, true),
             Object::EndpointSlice(e) => (&e.metadata, true),
         };
-        let namespace = namespaced.then(|| {
-            meta.namespace
-                .clone()
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| super::defaults::NAMESPACE.to_string())
-        });
         Key {
             kind,
-            namespace,
-            name: meta.name.clone().unwrap_or_default(),
+            namespace: namespaced.then(|| namespace_of(meta)),
+            name: name_or_empty(meta),
         }
     }
 

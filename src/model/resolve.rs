@@ -69,11 +69,12 @@ struct Resolver<'a> {
     scenario: Scenario,
 }
 
-fn name_or_empty(meta: &k8s::ObjectMeta) -> String {
+pub(super) fn name_or_empty(meta: &k8s::ObjectMeta) -> String {
     meta.name.clone().unwrap_or_default()
 }
 
-fn namespace_of(meta: &k8s::ObjectMeta) -> String {
+/// The object's namespace, `default` when none is given.
+pub(super) fn namespace_of(meta: &k8s::ObjectMeta) -> String {
     meta.namespace
         .clone()
         .filter(|n| !n.is_empty())
