@@ -73,13 +73,11 @@ pub fn embed_page(p: &EmbedProps) -> Html {
             let trace = o.trace.clone();
             let show = move |d: &UseReducerDispatcher<State>| {
                 if let Some((from, to)) = &trace {
-                    let mut spec = crate::ui::state::TraceSpec {
+                    d.dispatch(Action::SetSpec(crate::ui::state::TraceSpec {
                         from: from.clone(),
                         to: to.clone(),
                         ..Default::default()
-                    };
-                    spec.seed = 1;
-                    d.dispatch(Action::SetSpec(spec));
+                    }));
                     d.dispatch(Action::Send);
                 }
             };
