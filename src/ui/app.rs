@@ -197,10 +197,7 @@ fn playground_page() -> Html {
     // Autosave, keyed on the revision (every change of the scenario or the
     // request); nothing is written before the first change.
     {
-        let saved = keep::Snapshot {
-            scenario: state.scenario.clone(),
-            spec: state.run.is_some().then(|| state.spec.clone()),
-        };
+        let saved = keep::Snapshot::of(&state);
         let d = dispatch.clone();
         let failed = use_mut_ref(|| false);
         use_effect_with(state.revision, move |rev| {

@@ -4,7 +4,7 @@ use super::state::Action;
 use crate::model::Scenario;
 use crate::ui::share::Shared;
 use crate::ui::state::Message;
-use crate::ui::state::TraceSpec;
+use crate::ui::state::{State, TraceSpec};
 use std::rc::Rc;
 use yew::Callback;
 
@@ -15,6 +15,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// What the state has to keep (cheap: the scenario is shared; it is
+    /// written out as YAML only when saved or shared).
+    pub fn of(state: &State) -> Snapshot {
+        Snapshot {
+            scenario: state.scenario.clone(),
+            spec: state.run.is_some().then(|| state.spec.clone()),
+        }
+    }
+
     fn shared(&self) -> Shared {
         Shared {
             yaml: self.scenario.to_yaml(),

@@ -375,10 +375,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         title={w(REDO_TITLE)}>{ w(REDO) }</button>
                     <a href="?tutorial" id="to-tutorial" class="button-link">{ w(TUTORIAL) }</a>
                     <button type="button" id="share" onclick={{
-                        let saved = keep::Snapshot {
-                            scenario: state.scenario.clone(),
-                            spec: state.run.is_some().then(|| state.spec.clone()),
-                        };
+                        let saved = keep::Snapshot::of(&state);
                         let d = dispatch.clone();
                         Callback::from(move |_: MouseEvent| keep::share(&saved, d.clone()))
                     }} title={w(SHARE_TITLE)}>{ w(SHARE) }</button>
