@@ -10,7 +10,7 @@ use super::lessons;
 use super::route::{self, Page};
 use super::state::{Action, Message, State};
 use super::tutorial::{LessonIndex, LessonPanel};
-use super::workbench::{lang_switch, preferred_lang, set_doc_lang, Chrome, Workbench};
+use super::workbench::{lang_switch, use_lang, Chrome, Workbench};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -94,8 +94,7 @@ struct LessonPageProps {
 /// the playground's saved work is not touched).
 #[function_component(LessonPage)]
 fn lesson_page(p: &LessonPageProps) -> Html {
-    let lang = use_state(preferred_lang);
-    set_doc_lang(*lang);
+    let lang = use_lang();
     let state = use_reducer(State::new);
     let done = use_state(lessons_done);
     let Some((index, lesson)) = lessons::lesson(&p.id) else {
@@ -150,8 +149,7 @@ fn lesson_page(p: &LessonPageProps) -> Html {
 /// The list of lessons.
 #[function_component(TutorialPage)]
 fn tutorial_page() -> Html {
-    let lang = use_state(preferred_lang);
-    set_doc_lang(*lang);
+    let lang = use_lang();
     let lang_value = *lang;
     html! {
         <div lang={lang_value.code()}>
@@ -166,8 +164,7 @@ fn tutorial_page() -> Html {
 /// The playground: the user's own work, kept in the browser.
 #[function_component(PlaygroundPage)]
 fn playground_page() -> Html {
-    let lang = use_state(preferred_lang);
-    set_doc_lang(*lang);
+    let lang = use_lang();
     let state = use_reducer(State::new);
     let dispatch: Callback<Action> = {
         let state = state.clone();

@@ -70,6 +70,15 @@ pub fn set_doc_lang(lang: Lang) {
     }
 }
 
+/// The page's language: the reader's (see [`preferred_lang`]) until the
+/// switch changes it; the document's `lang` follows.
+#[hook]
+pub fn use_lang() -> UseStateHandle<Lang> {
+    let lang = use_state(preferred_lang);
+    set_doc_lang(*lang);
+    lang
+}
+
 /// Saves the choice of language and reports it.
 pub fn lang_switch(lang: Lang, onlang: &Callback<Lang>) -> Html {
     let other = lang.other();
