@@ -73,6 +73,8 @@ async fn the_drawing_shows_every_device_and_clicks_pick_them() {
         el.clone(),
         TopologyProps {
             layout: l,
+            trace: None,
+            step: 0,
             path: vec![],
             packet: None,
             reply: false,
@@ -81,6 +83,8 @@ async fn the_drawing_shows_every_device_and_clicks_pick_them() {
             onpick,
             ontoggle,
             lang: Lang::En,
+            view: None,
+            size: None,
         },
     )
     .render();
@@ -107,6 +111,59 @@ async fn the_drawing_shows_every_device_and_clicks_pick_them() {
     assert!(one(&el, "g.hl").get_attribute("data-device").unwrap() == "pod/client");
     click(&one(&el, "g[data-device=\"pod/web-1\"]"));
     assert_eq!(*picked.borrow(), vec!["pod/web-1".to_string()]);
+}
+
+/// The drawing with the story's whole trace: the DNAT callout with its
+/// chain, the reverse NAT, a delivered path; stepped back before the DNAT
+/// hop, no callout.
+#[wasm_bindgen_test]
+async fn the_drawing_tells_the_story_of_a_trace() {
+    let s = run_state();
+    let tr = s.run.as_ref().unwrap().trace.clone().unwrap();
+    let topo = Topology::build(&s.scenario, &[]);
+    let l = Rc::new(layout(
+        &topo,
+        &s.scenario,
+        &LayoutOptions {
+            room: k8s_netlab::ui::story::room(&topo, &tr),
+            ..LayoutOptions::default()
+        },
+    ));
+    let props = |step: usize| TopologyProps {
+        layout: l.clone(),
+        trace: Some(tr.clone()),
+        step,
+        path: vec![],
+        packet: None,
+        reply: false,
+        selected_node: None,
+        highlight: vec![],
+        onpick: Callback::noop(),
+        ontoggle: Callback::noop(),
+        lang: Lang::En,
+        view: None,
+        size: None,
+    };
+    let el = root();
+    Renderer::<TopologyView>::with_root_and_props(el.clone(), props(tr.hops.len())).render();
+    yew::scheduler::flush().await;
+    let dnat = one(&el, ".callout.dnat").text_content().unwrap();
+    assert!(dnat.starts_with("DNAT 10.3.241.152:80 → 10.0."), "{dnat}");
+    assert!(dnat.contains("KUBE-SEP-"), "{dnat}");
+    assert_eq!(all(&el, ".callout.undnat").len(), 1);
+    assert!(!all(&el, "polyline.trail.delivered").is_empty());
+    assert!(all(&el, ".marker").is_empty());
+    assert_eq!(all(&el, ".legend .entry").len(), 4);
+    assert!(one(&el, "g.net")
+        .text_content()
+        .unwrap()
+        .contains("10.3.240.0/20"));
+
+    let el = root();
+    Renderer::<TopologyView>::with_root_and_props(el.clone(), props(2)).render();
+    yew::scheduler::flush().await;
+    assert!(all(&el, ".callout").is_empty());
+    assert!(all(&el, "polyline.trail.delivered").is_empty());
 }
 
 fn run_state() -> State {

@@ -11,6 +11,7 @@
 
 use super::netfilter::NatAction;
 use super::packet::TcpFlags;
+use super::route::{Route, RouteKind};
 use crate::lang::Lang;
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -44,6 +45,9 @@ pub enum Say {
         forwarding: bool,
         origin: &'static str,
     },
+    /// The route that matched sends the packet nowhere (`unreachable`, or
+    /// a static route through a node that is gone): the device drops it.
+    RouteDrops { who: String, origin: &'static str },
     /// Nobody on the segment answers ARP for the next hop.
     NoArpAnswer {
         who: String,
@@ -210,6 +214,23 @@ pub struct RuleStop {
 }
 
 impl Say {
+    /// A routing step by `who` on `route`: it routes or forwards the
+    /// packet, or, when the route sends it nowhere (`unreachable`, a node
+    /// that is gone), drops it.
+    pub fn routes(who: String, forwarding: bool, route: &Route) -> Say {
+        match route.kind {
+            RouteKind::Unreachable | RouteKind::ViaMissingNode(_) => Say::RouteDrops {
+                who,
+                origin: route.origin,
+            },
+            RouteKind::Link | RouteKind::Via(_) => Say::Routes {
+                who,
+                forwarding,
+                origin: route.origin,
+            },
+        }
+    }
+
     /// The sentence in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match lang {
@@ -248,6 +269,9 @@ impl Say {
                     "routes it"
                 };
                 format!("{who} {verb} ({origin})")
+            }
+            Say::RouteDrops { who, origin } => {
+                format!("{who} drops it: its route leads nowhere ({origin})")
             }
             Say::NoArpAnswer { who, dev, next_hop } => {
                 format!("nobody on {who}'s {dev} answers for {next_hop}")
@@ -406,6 +430,10 @@ impl Say {
                 };
                 format!("{who}에서 패킷을 {verb} ({})", origin_ko(origin))
             }
+            Say::RouteDrops { who, origin } => format!(
+                "{who}에서 패킷을 버립니다: 경로가 갈 곳이 없습니다 ({})",
+                origin_ko(origin)
+            ),
             Say::NoArpAnswer { who, dev, next_hop } => {
                 format!("{who}의 {dev}에서 {next_hop}에 대한 ARP 응답이 없습니다")
             }
@@ -661,9 +689,10 @@ mod tests {
             Say::NewEntry { .. } => 50,
             Say::Backend { .. } => 51,
             Say::NoRules => 52,
+            Say::RouteDrops { .. } => 53,
         }
     }
-    const VARIANTS: usize = 53;
+    const VARIANTS: usize = 54;
 
     fn samples() -> Vec<Say> {
         let s = |x: &str| x.to_string();
@@ -712,6 +741,10 @@ mod tests {
                 origin: "the node's pod CIDR (cloud route)",
             });
         }
+        v.push(Say::RouteDrops {
+            who: s("router/vpc"),
+            origin: "private addresses the VPC has no route for",
+        });
         v.push(Say::NoArpAnswer {
             who: s("router"),
             dev: s("eth0"),
@@ -926,6 +959,7 @@ mod tests {
             "pod/client sends a UDP datagram to 10.3.241.152:80",
             "the nat table chooses DNAT to 10.0.2.2:8080",
             "node-1 forwards it (the node's pod CIDR (cloud route))",
+            "router/vpc drops it: its route leads nowhere (private addresses the VPC has no route for)",
             "lb/default/web only admits clients in [\"192.0.2.0/24\", \"198.51.100.7/32\"]",
             "node-1 REJECT with icmp-port-unreachable at FORWARD in filter KUBE-SERVICES: -A KUBE-SERVICES -d 10.3.240.20/32 -p tcp -j REJECT (default/none:http has no endpoints)",
             "nothing listens on 80/tcp at node/node-2: the kernel answers with a TCP reset (connection refused)",

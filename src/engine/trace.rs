@@ -844,11 +844,7 @@ impl World {
             route.to_string(),
             packet,
             packet,
-            Say::Routes {
-                who: d.id.clone(),
-                forwarding,
-                origin: route.origin,
-            },
+            Say::routes(d.id.clone(), forwarding, &route),
         );
         self.transmit(dev, &route, packet, leg, chooser, t)
     }
@@ -1344,11 +1340,7 @@ impl World {
             route.to_string(),
             p,
             p,
-            Say::Routes {
-                who: node.clone(),
-                forwarding: true,
-                origin: route.origin,
-            },
+            Say::routes(node.clone(), true, &route),
         );
         let state = Self::ct_state_of(lookup, &packet);
         let p = match self.forward(
@@ -1436,11 +1428,7 @@ impl World {
             route.to_string(),
             p,
             p,
-            Say::Routes {
-                who: node.clone(),
-                forwarding: false,
-                origin: route.origin,
-            },
+            Say::routes(node.clone(), false, &route),
         );
         let p = match self.postrouting(
             &node, &d.id, &route.dev, p, lookup, pending, leg, chooser, t,

@@ -16,8 +16,9 @@
 //! writes them as integers.
 
 use super::i18n::{t, Lang, Text};
+use crate::engine::route::{Route, RouteKind};
 use crate::engine::topology::{pod_ref, DeviceKind, Topology, OUTSIDE_NET};
-use crate::model::{NextHop, Scenario};
+use crate::model::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -25,8 +26,10 @@ use std::net::Ipv4Addr;
 pub const LINE: f32 = 13.0;
 /// Horizontal padding of text inside a box.
 pub const PAD: f32 = 6.0;
-/// Width of a character of the 11-unit font, for truncation.
-const CHAR_W: f32 = 6.4;
+/// Width of a character of the 11-unit monospace font, for truncation.
+const CHAR_W: f32 = 6.7;
+/// Average width of a character of the 13-unit bold title font.
+const TITLE_W: f32 = 7.6;
 
 const MARGIN: f32 = 16.0;
 const NODE_W: f32 = 210.0;
@@ -43,6 +46,15 @@ const ROUTE_STEP: f32 = 17.0;
 /// Pod CIDR routes listed one by one up to this many nodes.
 const POD_ROUTES_SHOWN: usize = 4;
 const STATIC_ROUTES_SHOWN: usize = 6;
+const LB_ROUTES_SHOWN: usize = 2;
+/// The Service network's box at the top.
+const NET_H: f32 = 2.0 * LINE + PAD;
+/// A collapsed node's height: its name and address, and "+ show".
+const COMPACT_H: f32 = 2.0 * LINE + PAD + PART_H + 6.0;
+/// One entry of the legend (a line and a word).
+const LEGEND_W: f32 = 190.0;
+/// The room a NAT callout (three lines, `ui::story`) takes in a node.
+pub const CALLOUT_ROOM: f32 = 3.0 * LINE + PAD + 4.0;
 
 /// A node that was just removed, drawn faded where it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +77,14 @@ pub struct LayoutOptions {
     pub ghosts: Vec<GhostNode>,
     /// The language of titles and tips.
     pub lang: Lang,
+    /// Room for NAT callouts inside nodes: device id -> callouts
+    /// (`ui::story::room`).
+    pub room: BTreeMap<String, usize>,
+    /// Names of the nodes the current trace passes: never collapsed.
+    pub on_path: BTreeSet<String>,
+    /// From this many nodes on, nodes off the trace's path (and not in
+    /// `expanded`) are drawn as compact boxes; 0: never.
+    pub collapse_from: usize,
 }
 
 const CLIENTS: Text = t("clients ", "클라이언트 ");
@@ -96,6 +116,33 @@ const POD_CIDRS: Text = t(" pod CIDRs, one per node", "개 파드 CIDR, 노드�
 const STATIC_ROUTES: Text = t(" static routes", "개 정적 라우팅");
 const POD_CIDR_ROUTE: Text = t("pod CIDR route ", "파드 CIDR 라우팅 ");
 
+/// Nodes off the path collapse from this many nodes on.
+pub const COLLAPSE_FROM: usize = 20;
+
+const SERVICE_NET: Text = t("Service network ", "서비스 네트워크 ");
+const SERVICE_NET_S: Text = t(
+    "virtual IPs: only in each node's netfilter",
+    "가상 IP: 각 노드의 netfilter에만 존재",
+);
+const SERVICE_NET_TIP: Text = t(
+    "The Service network: ClusterIPs are allocated from it. No device owns these addresses; kube-proxy's rules on each node translate them (DNAT) to pod addresses.",
+    "서비스 네트워크: ClusterIP가 여기서 할당됩니다. 이 주소를 가진 장치는 없고, 각 노드의 kube-proxy 규칙이 파드 주소로 변환(DNAT)합니다.",
+);
+const SHOW_PODS: Text = t("+ show ", "+ 보기: 파드 ");
+const COLLAPSED: Text = t(
+    " (collapsed: off the trace's path)",
+    " (접힘: 트레이스 경로 밖)",
+);
+const LB_ROUTES: Text = t(" load balancer IPs", "개 로드 밸런서 IP");
+const UNREACHABLE_TIP: Text = t(
+    ": the VPC router drops packets for these private addresses",
+    ": VPC 라우터는 이 사설 주소로 가는 패킷을 버립니다",
+);
+const DEFAULT_TIP: Text = t(
+    "default route: everything else goes to the internet",
+    "기본 경로: 나머지는 모두 인터넷으로",
+);
+
 impl Default for LayoutOptions {
     fn default() -> Self {
         LayoutOptions {
@@ -104,6 +151,9 @@ impl Default for LayoutOptions {
             expanded: BTreeSet::new(),
             ghosts: Vec::new(),
             lang: Lang::En,
+            room: BTreeMap::new(),
+            on_path: BTreeSet::new(),
+            collapse_from: COLLAPSE_FROM,
         }
     }
 }
@@ -127,6 +177,10 @@ pub enum Kind {
     More,
     /// A row of the VPC router's routing table summary.
     Route,
+    /// A node off the trace's path, collapsed (a whole device).
+    Compact,
+    /// The Service network's caption box.
+    Net,
 }
 
 impl Kind {
@@ -144,6 +198,8 @@ impl Kind {
             Kind::Cbr0 => "part cbr0",
             Kind::More => "more",
             Kind::Route => "route",
+            Kind::Compact => "node compact",
+            Kind::Net => "net",
         }
     }
 
@@ -151,7 +207,13 @@ impl Kind {
     pub fn is_device(self) -> bool {
         matches!(
             self,
-            Kind::Internet | Kind::Router | Kind::Lb | Kind::Host | Kind::Node | Kind::Pod
+            Kind::Internet
+                | Kind::Router
+                | Kind::Lb
+                | Kind::Host
+                | Kind::Node
+                | Kind::Pod
+                | Kind::Compact
         )
     }
 }
@@ -182,6 +244,9 @@ pub struct Block {
     pub tip: String,
     /// A static route to a node that no longer exists.
     pub broken: bool,
+    /// For a routing table row: the routes it stands for, as `ip route`
+    /// prints them (a trace's decision names one).
+    pub cites: Vec<String>,
 }
 
 impl Block {
@@ -244,9 +309,26 @@ pub struct Layout {
     /// Devices on the node network: where their cable leaves them, and
     /// where it meets the bus.
     taps: BTreeMap<String, (Point, Point)>,
+    /// Room for callouts inside nodes: device id -> (x, y, w, h).
+    bands: BTreeMap<String, (f32, f32, f32, f32)>,
+    /// Where the legend's entries go (one per path outcome).
+    pub legend: Vec<Point>,
 }
 
 impl Layout {
+    /// The room reserved for callouts in a node (`LayoutOptions::room`).
+    pub fn band(&self, device: &str) -> Option<(f32, f32, f32, f32)> {
+        self.bands.get(device).copied()
+    }
+
+    /// The routing table rows that stand for `route` (as `ip route`
+    /// prints it).
+    pub fn rows_citing<'a>(&'a self, route: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks
+            .iter()
+            .filter(move |b| b.kind == Kind::Route && b.cites.iter().any(|c| c == route))
+    }
+
     /// The block of a whole device.
     pub fn block(&self, device: &str) -> Option<&Block> {
         self.blocks
@@ -325,7 +407,11 @@ impl Layout {
 
 /// Shortens `s` to what fits in `w` units of the small font.
 fn fit(s: String, w: f32) -> String {
-    let max = ((w - 2.0 * PAD) / CHAR_W) as usize;
+    fit_with(s, w, CHAR_W)
+}
+
+fn fit_with(s: String, w: f32, char_w: f32) -> String {
+    let max = ((w - 2.0 * PAD) / char_w) as usize;
     if s.chars().count() <= max {
         return s;
     }
@@ -363,10 +449,18 @@ impl Builder {
             y,
             w,
             h,
-            title: fit(title, w),
+            title: if matches!(
+                kind,
+                Kind::Route | Kind::Eth0 | Kind::Netfilter | Kind::Cbr0 | Kind::More
+            ) {
+                fit(title, w)
+            } else {
+                fit_with(title, w, TITLE_W)
+            },
             text,
             tip,
             broken: false,
+            cites: Vec::new(),
         });
         self.l.blocks.len() - 1
     }
@@ -455,7 +549,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     let grid_w = cols as f32 * (NODE_W + COL_GAP) - COL_GAP;
 
     // The top row: hosts, the router, load balancers.
-    let router_rows = router_rows(scenario, lang);
+    let router_rows = router.map_or_else(Vec::new, |r| router_rows(topo, r, scenario, lang));
     let router_h = height(3) + router_rows.len() as f32 * ROUTE_STEP + 4.0;
     let top: Vec<(Kind, f32, f32)> = hosts
         .iter()
@@ -471,7 +565,25 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
         MARGIN + (width - 2.0 * MARGIN - top_w) / 2.0 + hosts.len() as f32 * (150.0 + COL_GAP);
     let router_cx = router_x + 130.0;
     let inet_h = height(3);
-    let inet = (router_cx - 120.0, MARGIN, 240.0, inet_h);
+    // The Service network: no device, a caption at the top.
+    let svc_net = scenario.cluster.service_cidr;
+    b.block(
+        Kind::Net,
+        "",
+        String::new(),
+        (MARGIN, MARGIN, (width - 2.0 * MARGIN).min(300.0), NET_H),
+        format!("{}{svc_net}", tr(SERVICE_NET)),
+        vec![tr(SERVICE_NET_S).into()],
+        [
+            tr(SERVICE_NET),
+            &svc_net.to_string(),
+            ": ",
+            tr(SERVICE_NET_TIP),
+        ]
+        .concat(),
+    );
+    let top0 = MARGIN + NET_H + 10.0;
+    let inet = (router_cx - 120.0, top0, 240.0, inet_h);
     if let Some(d) = internet {
         let addrs: Vec<String> = d
             .interface("eth0")
@@ -505,10 +617,10 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
             .concat(),
         );
     }
-    let top_y = MARGIN + inet_h + 36.0;
+    let top_y = top0 + inet_h + 36.0;
     b.line(
         LineKind::Link,
-        (router_cx, MARGIN + inet_h),
+        (router_cx, top0 + inet_h),
         (router_cx, top_y),
     );
 
@@ -625,6 +737,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                 row.tip,
             );
             b.l.blocks[k].broken = row.broken;
+            b.l.blocks[k].cites = row.cites;
             if let Some(n) = row.node {
                 route_targets.push((n, row.broken, (rx + rw - PAD, y + ROUTE_H / 2.0)));
             }
@@ -632,6 +745,11 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     }
 
     // The node grid.
+    let nodes = slots
+        .iter()
+        .filter(|s| matches!(s, Slot::Node { .. }))
+        .count();
+    let collapsing = opts.collapse_from > 0 && nodes >= opts.collapse_from;
     // Built by insertion (`collect` would link another sort).
     let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = crate::model::sort::collect_by_insert(
         scenario
@@ -670,15 +788,69 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                     eth0,
                     cbr0,
                     pods,
+                } if collapsing
+                    && !opts.expanded.contains(*name)
+                    && !opts.on_path.contains(*name) =>
+                {
+                    let h = COMPACT_H;
+                    b.block(
+                        Kind::Compact,
+                        id,
+                        id.to_string(),
+                        (x, y, NODE_W, h),
+                        name.to_string(),
+                        vec![format!("eth0 {eth0} · {}{}", pods.len(), tr(PODS_N))],
+                        format!(
+                            "{}{name}, eth0 {eth0}, cbr0 {cbr0}, {}{}{}",
+                            tr(NODE),
+                            pods.len(),
+                            tr(PODS_N),
+                            tr(COLLAPSED)
+                        ),
+                    );
+                    let title = match lang {
+                        Lang::En => format!("{}{}{}", tr(SHOW_PODS), pods.len(), tr(PODS_N)),
+                        Lang::Ko => format!("+ 파드 {}개 보기", pods.len()),
+                    };
+                    let m = b.block(
+                        Kind::More,
+                        id,
+                        name.to_string(),
+                        (x + 8.0, y + height(2) + 2.0, NODE_W - 16.0, PART_H),
+                        title.clone(),
+                        vec![],
+                        [&title, tr(PODS_ON), name].concat(),
+                    );
+                    for d in pods {
+                        b.l.hidden.insert(d.id.clone(), m);
+                    }
+                    b.line(LineKind::Link, (drop_x, bus), (drop_x, y));
+                    b.l.taps
+                        .insert(id.to_string(), ((drop_x, y), (drop_x, bus)));
+                    eth0s.insert(name, (x + NODE_W / 2.0, y + h / 2.0));
+                    row_h = row_h.max(h);
+                }
+                Slot::Node {
+                    name,
+                    id,
+                    eth0,
+                    cbr0,
+                    pods,
                 } => {
                     let all = opts.expanded.contains(*name);
-                    let over = pods.len() > opts.pod_limit;
+                    // Collapsing, an opened node can be closed again.
+                    let over = pods.len() > opts.pod_limit || (collapsing && all);
                     let shown = if over && !all {
                         opts.pod_limit
                     } else {
                         pods.len()
                     };
+                    let room = opts
+                        .room
+                        .get(*id)
+                        .map_or(0.0, |n| *n as f32 * CALLOUT_ROOM + 2.0);
                     let h = PODS_TOP
+                        + room
                         + shown as f32 * POD_STEP
                         + if over { PART_H + 4.0 } else { 0.0 }
                         + 4.0;
@@ -722,15 +894,19 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                         46.0,
                         "netfilter · kube-proxy".into(),
                     );
-                    part(&mut b, Kind::Cbr0, 70.0, format!("cbr0 {cbr0}"));
+                    if room > 0.0 {
+                        b.l.bands
+                            .insert(id.to_string(), (px, y + 68.0, pw, room - 2.0));
+                    }
+                    part(&mut b, Kind::Cbr0, 70.0 + room, format!("cbr0 {cbr0}"));
                     b.line(LineKind::Link, (drop_x, bus), (drop_x, y + 22.0));
                     b.l.taps
                         .insert(id.to_string(), ((drop_x, y + 22.0), (drop_x, bus)));
                     eth0s.insert(name, (x + NODE_W / 2.0, y + 32.0));
                     let bridge_x = x + 14.0;
-                    let mut bottom = y + 90.0;
+                    let mut bottom = y + 90.0 + room;
                     for (i, d) in pods.iter().take(shown).enumerate() {
-                        let py = y + PODS_TOP + i as f32 * POD_STEP;
+                        let py = y + PODS_TOP + room + i as f32 * POD_STEP;
                         let (ns, pname) = match &d.kind {
                             DeviceKind::Pod {
                                 namespace, name, ..
@@ -770,10 +946,14 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                         bottom = py + POD_H / 2.0;
                     }
                     if shown > 0 {
-                        b.line(LineKind::Link, (bridge_x, y + 90.0), (bridge_x, bottom));
+                        b.line(
+                            LineKind::Link,
+                            (bridge_x, y + 90.0 + room),
+                            (bridge_x, bottom),
+                        );
                     }
                     if over {
-                        let my = y + PODS_TOP + shown as f32 * POD_STEP;
+                        let my = y + PODS_TOP + room + shown as f32 * POD_STEP;
                         let title = if all {
                             tr(SHOW_FEWER).to_string()
                         } else {
@@ -825,12 +1005,22 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
         }
     }
 
-    b.l.width = width;
-    b.l.height = if slots.is_empty() {
+    // The legend of the path's colours, in rows that fit.
+    let mut ly = if slots.is_empty() {
         bus0 + MARGIN
     } else {
         y - ROW_GAP + MARGIN
-    };
+    } + 4.0;
+    let per_row = (((width - 2.0 * MARGIN) / LEGEND_W) as usize).clamp(1, 4);
+    for i in 0..4 {
+        if i > 0 && i % per_row == 0 {
+            ly += LINE + 6.0;
+        }
+        b.l.legend
+            .push((MARGIN + (i % per_row) as f32 * LEGEND_W, ly + LINE / 2.0));
+    }
+    b.l.width = width;
+    b.l.height = ly + LINE + MARGIN;
     b.l
 }
 
@@ -840,65 +1030,157 @@ struct RouteRow {
     broken: bool,
     /// A static route's next-hop node.
     node: Option<String>,
+    /// The routes the row stands for, as `ip route` prints them.
+    cites: Vec<String>,
 }
 
-/// The router's table in short: pod CIDRs per node, static routes.
-fn router_rows(s: &Scenario, lang: Lang) -> Vec<RouteRow> {
+/// The VPC router's table as the engine built it, in short: pod CIDR
+/// routes per node, static routes (a route to a node that is gone marked
+/// broken), load balancer IPs, the `unreachable` private ranges that
+/// decide drops, and the default route. Connected networks are the
+/// box's own `eth0`/`ext0` lines.
+fn router_rows(
+    topo: &Topology,
+    router: &crate::engine::topology::Device,
+    s: &Scenario,
+    lang: Lang,
+) -> Vec<RouteRow> {
     let tr = |x: Text| x.get(lang);
-    let mut rows = Vec::new();
-    let row = |text: String, tip: String| RouteRow {
+    let node_of = |ip: Ipv4Addr| {
+        topo.owner_of(ip)
+            .map(|ix| topo.device(ix))
+            .and_then(|d| match &d.kind {
+                DeviceKind::Node { name } => Some(name.clone()),
+                _ => None,
+            })
+    };
+    let row = |text: String, tip: String, cites: Vec<String>| RouteRow {
         text,
         tip,
         broken: false,
         node: None,
+        cites,
     };
-    let n = s.nodes.len();
-    let listed = if n > POD_ROUTES_SHOWN {
-        POD_ROUTES_SHOWN - 1
-    } else {
-        n
-    };
-    for node in &s.nodes[..listed] {
-        let t = format!("{} → {}", node.pod_cidr, node.name);
-        rows.push(row(t.clone(), [tr(POD_CIDR_ROUTE), &t].concat()));
+    let (mut pod, mut stat, mut lb, mut unreach, mut default) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for r in &router.routes.routes {
+        match (&r.kind, r.origin) {
+            (RouteKind::Link, _) => {}
+            (RouteKind::Unreachable, _) => unreach.push(r),
+            (_, "static Route") => stat.push(r),
+            (_, "load balancer IP") => lb.push(r),
+            (RouteKind::Via(_), _) if r.dest.prefix_len() == 0 => default.push(r),
+            (RouteKind::Via(_), _) if r.origin.starts_with("the node's pod CIDR") => pod.push(r),
+            _ => stat.push(r),
+        }
     }
-    if n > listed {
-        let t = format!("+{}{}", n - listed, tr(POD_CIDRS));
-        rows.push(row(t.clone(), t));
-    }
-    for r in s.routes.iter().take(STATIC_ROUTES_SHOWN) {
-        let (missing, node) = match &r.next_hop {
-            NextHop::Node(name) => (s.node(name).is_none(), Some(name.clone())),
-            NextHop::Ip(_) => (false, None),
-        };
-        let text = if missing {
-            format!("{} → {}{}", r.destination, r.next_hop, tr(GONE))
+    let mut rows = Vec::new();
+    // A group's first `shown` routes, then one row for the rest.
+    let group = |rows: &mut Vec<RouteRow>,
+                 rs: &[&Route],
+                 shown: usize,
+                 one: &dyn Fn(&Route) -> RouteRow,
+                 rest: Text| {
+        let listed = if rs.len() > shown {
+            shown.saturating_sub(1).max(1)
         } else {
-            format!("{} → {}{}", r.destination, r.next_hop, tr(STATIC))
+            rs.len()
         };
-        let tip = format!(
-            "{}{}: {}{}{}{}",
-            tr(STATIC_ROUTE),
-            r.name,
-            r.destination,
-            tr(VIA),
-            r.next_hop,
-            if missing { tr(NO_NODE) } else { "" }
-        );
-        rows.push(RouteRow {
-            text,
-            tip,
-            broken: missing,
-            node,
-        });
+        for r in &rs[..listed] {
+            rows.push(one(r));
+        }
+        if rs.len() > listed {
+            let t = format!("+{}{}", rs.len() - listed, tr(rest));
+            let cites = rs[listed..].iter().map(|r| r.to_string()).collect();
+            rows.push(row(t.clone(), t, cites));
+        }
+    };
+    group(
+        &mut rows,
+        &pod[..],
+        POD_ROUTES_SHOWN,
+        &|r| {
+            let to = match r.kind {
+                RouteKind::Via(gw) => node_of(gw).unwrap_or_else(|| gw.to_string()),
+                _ => String::new(),
+            };
+            let t = format!("{} → {to}", r.dest);
+            row(
+                t.clone(),
+                [tr(POD_CIDR_ROUTE), &t, ": ", &r.to_string()].concat(),
+                vec![r.to_string()],
+            )
+        },
+        POD_CIDRS,
+    );
+    group(
+        &mut rows,
+        &stat[..],
+        STATIC_ROUTES_SHOWN,
+        &|r| {
+            let name = s
+                .routes
+                .iter()
+                .find(|x| x.destination == r.dest)
+                .map_or("", |x| x.name.as_str());
+            let (text, broken, node, hop) = match &r.kind {
+                RouteKind::ViaMissingNode(n) => (
+                    format!("{} → {n}{}", r.dest, tr(GONE)),
+                    true,
+                    Some(n.clone()),
+                    n.clone(),
+                ),
+                RouteKind::Via(gw) => {
+                    let n = node_of(*gw);
+                    let hop = n.clone().unwrap_or_else(|| gw.to_string());
+                    (format!("{} → {hop}{}", r.dest, tr(STATIC)), false, n, hop)
+                }
+                _ => (r.to_string(), false, None, String::new()),
+            };
+            let tip = format!(
+                "{}{name}: {}{}{hop}{}",
+                tr(STATIC_ROUTE),
+                r.dest,
+                tr(VIA),
+                if broken { tr(NO_NODE) } else { "" }
+            );
+            RouteRow {
+                text,
+                tip,
+                broken,
+                node,
+                cites: vec![r.to_string()],
+            }
+        },
+        STATIC_ROUTES,
+    );
+    group(
+        &mut rows,
+        &lb[..],
+        LB_ROUTES_SHOWN,
+        &|r| {
+            let t = match r.kind {
+                RouteKind::Via(gw) => format!("{} → LB {gw}", r.dest.addr()),
+                _ => r.to_string(),
+            };
+            row(t, r.to_string(), vec![r.to_string()])
+        },
+        LB_ROUTES,
+    );
+    for r in unreach {
+        let t = r.to_string();
+        rows.push(row(
+            t.clone(),
+            [t.as_str(), tr(UNREACHABLE_TIP)].concat(),
+            vec![t],
+        ));
     }
-    if s.routes.len() > STATIC_ROUTES_SHOWN {
-        let t = format!(
-            "+{}{}",
-            s.routes.len() - STATIC_ROUTES_SHOWN,
-            tr(STATIC_ROUTES)
-        );
-        rows.push(row(t.clone(), t));
+    for r in default {
+        rows.push(row(
+            "default → internet".into(),
+            [tr(DEFAULT_TIP), ": ", &r.to_string()].concat(),
+            vec![r.to_string()],
+        ));
     }
     rows
 }
@@ -908,7 +1190,7 @@ mod tests {
     use super::*;
     use crate::engine::netfilter::ConstChooser;
     use crate::engine::trace::{Request, World};
-    use crate::model::{default_scenario, Pod, Protocol};
+    use crate::model::{default_scenario, NextHop, Pod, Protocol};
 
     fn contains(a: &Block, o: &Block) -> bool {
         o.x >= a.x && o.y >= a.y && o.x + o.w <= a.x + a.w && o.y + o.h <= a.y + a.h
@@ -1093,7 +1375,10 @@ mod tests {
     fn fifty_nodes_five_hundred_pods_stay_bounded() {
         let s = big(50, 10);
         let t = Topology::build(&s, &[]);
-        let opts = LayoutOptions::default();
+        let opts = LayoutOptions {
+            collapse_from: 0,
+            ..LayoutOptions::default()
+        };
         let l = layout(&t, &s, &opts);
         check_boxes(&l);
         check_devices(&t, &l);
@@ -1113,10 +1398,14 @@ mod tests {
         assert_eq!(t50[3].0, MARGIN);
         assert_eq!(t50[4].0, MARGIN);
         assert_eq!(t50.last(), l.anchor("node/node-50", "eth0 in").as_ref());
-        // Rows of the router's table stay few.
-        assert_eq!(l.blocks.iter().filter(|b| b.kind == Kind::Route).count(), 4);
+        // Rows of the router's table stay few: 3 pod CIDRs and "+47",
+        // the unreachable private ranges, the default route.
+        let rows: Vec<_> = l.blocks.iter().filter(|b| b.kind == Kind::Route).collect();
+        assert_eq!(rows.len(), 8, "{rows:?}");
+        assert_eq!(rows[3].title, "+47 pod CIDRs, one per node");
+        assert_eq!(rows[3].cites.len(), 47);
 
-        let mut opts = LayoutOptions::default();
+        let mut opts = opts.clone();
         opts.expanded.insert("node-2".into());
         let e = layout(&t, &s, &opts);
         check_boxes(&e);
@@ -1227,5 +1516,154 @@ mod tests {
         let t2 = Topology::build(&s2, &[]);
         let l2 = layout(&t2, &s2, &opts);
         assert!(l2.blocks.iter().all(|b| b.kind != Kind::Ghost));
+    }
+
+    #[test]
+    fn router_rows_come_from_the_engine_s_table_and_cite_its_routes() {
+        let s = default_scenario();
+        let t = Topology::build(&s, &[]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        let rows: Vec<&Block> = l.blocks.iter().filter(|b| b.kind == Kind::Route).collect();
+        let titles: Vec<&str> = rows.iter().map(|b| b.title.as_str()).collect();
+        assert!(titles.contains(&"unreachable 10.0.0.0/8"), "{titles:?}");
+        assert!(titles.contains(&"default → internet"), "{titles:?}");
+        assert!(titles.contains(&"10.0.1.0/24 → node-1"), "{titles:?}");
+        // Every row cites routes of the router's table, as ip route prints them.
+        let router = t.device_by_id("router/vpc").unwrap();
+        let table: Vec<String> = router.routes.routes.iter().map(|r| r.to_string()).collect();
+        for r in &rows {
+            assert!(!r.cites.is_empty(), "{}", r.title);
+            assert!(r.cites.iter().all(|c| table.contains(c)), "{:?}", r.cites);
+        }
+        assert_eq!(l.rows_citing("unreachable 10.0.0.0/8").count(), 1);
+        // The router's box holds its rows; the Service network is labelled.
+        let rb = l.block("router/vpc").unwrap();
+        assert!(rows.iter().all(|r| contains(rb, r)));
+        let net = l.blocks.iter().find(|b| b.kind == Kind::Net).unwrap();
+        assert_eq!(
+            net.title,
+            format!("Service network {}", s.cluster.service_cidr)
+        );
+        assert_eq!(net.title, "Service network 10.3.240.0/20");
+        check_boxes(&l);
+        assert_eq!(l.legend.len(), 4);
+        assert!(l.legend.iter().all(|&(x, y)| x < l.width && y < l.height));
+    }
+
+    #[test]
+    fn a_route_to_a_removed_node_is_a_broken_row() {
+        let p = crate::model::presets::PRESETS
+            .iter()
+            .find(|p| p.id == "node-removed")
+            .unwrap();
+        let s = model_load(p.yaml);
+        let t = Topology::build(&s, &[]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        let broken: Vec<_> = l
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Route && b.broken)
+            .collect();
+        if s.routes.iter().any(|r| match &r.next_hop {
+            NextHop::Node(n) => s.node(n).is_none(),
+            NextHop::Ip(_) => false,
+        }) {
+            assert_eq!(broken.len(), 1, "{:?}", l.blocks);
+            assert!(broken[0].title.contains("✗"), "{}", broken[0].title);
+            assert!(broken[0].cites[0].contains("(no such node)"));
+        }
+    }
+
+    #[test]
+    fn twenty_nodes_collapse_off_the_path_and_open_on_demand() {
+        let s = big(20, 3);
+        let t = Topology::build(&s, &[]);
+        let mut opts = LayoutOptions::default();
+        opts.on_path.insert("node-1".into());
+        opts.on_path.insert("node-7".into());
+        let l = layout(&t, &s, &opts);
+        check_boxes(&l);
+        check_devices(&t, &l);
+        let full: Vec<_> = l.blocks.iter().filter(|b| b.kind == Kind::Node).collect();
+        let compact: Vec<_> = l
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Compact)
+            .collect();
+        assert_eq!(full.len(), 2);
+        assert_eq!(compact.len(), 18);
+        assert!(compact.iter().all(|c| c.h < full[0].h / 2.0));
+        // A collapsed node's pods stand behind its "+ show" item, which
+        // opens it; opened, it can be closed again.
+        let more = l
+            .blocks
+            .iter()
+            .find(|b| b.kind == Kind::More && b.device == "node/node-2")
+            .unwrap();
+        assert_eq!(more.title, "+ show 3 pods");
+        assert_eq!(more.pick, "node-2");
+        assert_eq!(l.anchor("pod/web-2-0", "eth0 in"), Some(more.center()));
+        assert!(l.anchor("node/node-2", "eth0 in").is_some());
+        opts.expanded.insert("node-2".into());
+        let e = layout(&t, &s, &opts);
+        check_boxes(&e);
+        check_devices(&t, &e);
+        assert!(e.block("pod/web-2-0").is_some());
+        assert!(e
+            .blocks
+            .iter()
+            .any(|b| b.kind == Kind::More && b.device == "node/node-2" && b.title == "show fewer"));
+        // Below 20 nodes nothing collapses.
+        let s = big(19, 3);
+        let t = Topology::build(&s, &[]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        assert!(l.blocks.iter().all(|b| b.kind != Kind::Compact));
+        // Collapsed, 20 nodes take far less height than drawn whole.
+        let s = big(20, 3);
+        let t = Topology::build(&s, &[]);
+        let whole = layout(
+            &t,
+            &s,
+            &LayoutOptions {
+                collapse_from: 0,
+                ..LayoutOptions::default()
+            },
+        );
+        let small = layout(&t, &s, &LayoutOptions::default());
+        assert!(
+            small.height < whole.height * 0.6,
+            "{} {}",
+            small.height,
+            whole.height
+        );
+    }
+
+    #[test]
+    fn callout_room_goes_between_netfilter_and_the_bridge() {
+        let s = default_scenario();
+        let t = Topology::build(&s, &[]);
+        let mut opts = LayoutOptions::default();
+        let plain = layout(&t, &s, &opts);
+        opts.room.insert("node/node-1".into(), 2);
+        let l = layout(&t, &s, &opts);
+        check_boxes(&l);
+        let (x, y, w, h) = l.band("node/node-1").unwrap();
+        assert!(l.band("node/node-2").is_none());
+        let part = |l: &Layout, k| {
+            l.blocks
+                .iter()
+                .find(|b| b.kind == k && b.device == "node/node-1")
+                .unwrap()
+                .clone()
+        };
+        let nf = part(&l, Kind::Netfilter);
+        let cbr0 = part(&l, Kind::Cbr0);
+        assert!(
+            y >= nf.y + nf.h && y + h <= cbr0.y,
+            "{y} {h} {nf:?} {cbr0:?}"
+        );
+        assert!(x >= nf.x && x + w <= nf.x + nf.w);
+        assert!(h >= 2.0 * (3.0 * LINE + PAD));
+        assert!(l.block("node/node-1").unwrap().h > plain.block("node/node-1").unwrap().h);
     }
 }

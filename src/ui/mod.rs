@@ -16,6 +16,7 @@ pub mod rules;
 pub mod share;
 pub mod state;
 pub mod storage;
+pub mod story;
 pub mod topology;
 pub mod trace_view;
 pub mod tutorial;

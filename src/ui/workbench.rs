@@ -9,11 +9,11 @@ use super::keep;
 use super::layout::{self, GhostNode, LayoutOptions};
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
-use super::topology::TopologyView;
+use super::story;
+use super::topology::{ZoomView, MIN_LAYOUT_W};
 use super::trace_view::TracePanel;
 use super::yaml::YamlPanel;
 use crate::engine::topology::Topology;
-use crate::engine::trace::Leg;
 use crate::model::edit::Edit;
 use crate::model::{presets, Scenario, ServiceType, TargetPort};
 use std::net::Ipv4Addr;
@@ -231,8 +231,21 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
     let pick_source = use_state(|| true);
 
-    // The drawing: re-laid out when the cluster changes, not at each hop.
+    // The drawing: re-laid out when the cluster, the trace or the
+    // drawing's width change, not at each hop. Rows wrap to the measured
+    // width (at least two columns: a phone pans sideways); the trace's
+    // nodes get room for its NAT callouts and are never collapsed.
     let host: Option<Ipv4Addr> = state.spec.from.trim().parse().ok();
+    let width = use_state(|| 0.0f32);
+    let onwidth = {
+        let width = width.clone();
+        use_callback((), move |w: f32, _| width.set((w / 10.0).round() * 10.0))
+    };
+    let max_width = if *width > 0.0 {
+        (*width).max(MIN_LAYOUT_W) as u32
+    } else {
+        LayoutOptions::default().max_width as u32
+    };
     let drawing = use_memo(
         (
             state.scenario.clone(),
@@ -240,9 +253,14 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
             state.expanded.clone(),
             host,
             lang,
+            trace.clone(),
+            max_width,
         ),
-        |(s, ghosts, expanded, host, lang)| {
+        |(s, ghosts, expanded, host, lang, trace, max_width)| {
             let topo = Topology::build(s, &host.iter().copied().collect::<Vec<_>>());
+            let (room, on_path) = trace.as_ref().map_or_else(Default::default, |t| {
+                (story::room(&topo, t), story::path_nodes(&topo, t))
+            });
             Rc::new(layout::layout(
                 &topo,
                 s,
@@ -257,21 +275,16 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         })
                         .collect(),
                     lang: *lang,
+                    max_width: *max_width as f32,
+                    room,
+                    on_path,
                     ..LayoutOptions::default()
                 },
             ))
         },
     );
-    let (path, packet, reply) = match (&state.run, &trace) {
-        (Some(r), Some(t)) if r.step > 0 => {
-            let shown = &t.hops[..r.step.min(t.hops.len())];
-            let path = drawing.trail(shown.iter().map(|h| (h.device.as_str(), h.at.as_str())));
-            let packet = path.last().copied();
-            let reply = shown.last().is_some_and(|h| h.leg == Leg::Reply);
-            (path, packet, reply)
-        }
-        _ => (Vec::new(), None, false),
-    };
+    let step = state.run.as_ref().map_or(0, |r| r.step);
+    let shown_trace = trace.clone();
     let highlight: Vec<String> = trace
         .iter()
         .flat_map(|t| {
@@ -423,8 +436,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         { pick_mode(true, SOURCE) }{ pick_mode(false, DESTINATION) }
                     </div>
                     <div class="drawing-wrap" id="cluster">
-                        <TopologyView layout={(*drawing).clone()} {path} {packet} {reply}
-                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} />
+                        <ZoomView layout={(*drawing).clone()} trace={shown_trace} {step}
+                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
                     </div>
                     if chrome.edit { { node_actions(&state.scenario, &dispatch, lang) } }
                     { services_view(&state.scenario, lang) }

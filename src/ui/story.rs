@@ -1,0 +1,500 @@
+//! What the drawing says about a trace, as pure data: the address changes
+//! (NAT callouts: "DNAT 10.3.241.152:80 → 10.0.2.2:8080" and the chain
+//! that did it; conntrack's reverse NAT on the way back), the decision at
+//! each device in a word or two, the outcome that colours the path, and
+//! where a request was dropped, refused or rejected. Computed from the
+//! trace's hops and placed on a [`Layout`]; `ui::topology` draws it, each
+//! piece once the player has reached its hop. Pure Rust, tested natively.
+
+use super::i18n::{t, Lang, Text};
+use super::layout::{Layout, Point, PAD};
+use crate::engine::netfilter::NatAction;
+use crate::engine::say::Say;
+use crate::engine::topology::{DeviceKind, Topology};
+use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How a trace ended, for the path's colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered,
+    Dropped,
+    Refused,
+    Rejected,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Delivered,
+        Outcome::Dropped,
+        Outcome::Refused,
+        Outcome::Rejected,
+    ];
+
+    /// The CSS class of a path with this outcome.
+    pub fn class(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Dropped => "dropped",
+            Outcome::Refused => "refused",
+            Outcome::Rejected => "rejected",
+        }
+    }
+
+    /// The legend's word.
+    pub fn label(self) -> Text {
+        match self {
+            Outcome::Delivered => t("delivered", "전달됨"),
+            Outcome::Dropped => t("dropped", "버려짐"),
+            Outcome::Refused => t("refused (nothing listens)", "연결 거부 (소켓 없음)"),
+            Outcome::Rejected => t("rejected (REJECT rule)", "거부 (REJECT 규칙)"),
+        }
+    }
+
+    /// The outcome of a whole trace: the request's verdict, and if the
+    /// request was delivered, the answer's.
+    pub fn of(tr: &Trace) -> Outcome {
+        match tr.verdict {
+            Verdict::Delivered => match &tr.reply {
+                Some(r) if r.verdict != Verdict::Delivered => Outcome::Dropped,
+                _ => Outcome::Delivered,
+            },
+            Verdict::Dropped => Outcome::Dropped,
+            Verdict::Refused => Outcome::Refused,
+            Verdict::Rejected => Outcome::Rejected,
+        }
+    }
+}
+
+/// A NAT callout: shown from hop `hop` (0-based) on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callout {
+    pub hop: usize,
+    pub device: String,
+    /// `dnat`, `snat`, `undnat`, `unsnat` (a CSS class).
+    pub class: &'static str,
+    /// "DNAT 10.3.241.152:80 → 10.0.2.2:8080".
+    pub text: String,
+    /// `text` in two lines that fit a node ("DNAT 10.3.241.152:80",
+    /// " → 10.0.2.2:8080").
+    pub lines: [String; 2],
+    /// What did it: the chain of the rule (`KUBE-SEP-...`), or conntrack.
+    pub by: String,
+    /// Its box's top-left corner and width (two lines high).
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    /// Where on the drawing the change happened (a leader line's end).
+    pub anchor: Point,
+}
+
+/// The decision at a device in a word or two, shown from hop `hop` on
+/// (a later word at the same device replaces it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub hop: usize,
+    pub device: String,
+    pub text: String,
+    /// `bad` for a drop, a refusal or a rejection; `nat` for NAT.
+    pub class: &'static str,
+    /// Where the word ends (it is drawn right-aligned at its box's title).
+    pub x: f32,
+    pub y: f32,
+}
+
+/// Where a request ended without being delivered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marker {
+    pub hop: usize,
+    pub at: Point,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub outcome: Outcome,
+    pub callouts: Vec<Callout>,
+    pub words: Vec<Word>,
+    pub marker: Option<Marker>,
+    /// Hops in the trace: at this step the outcome is known.
+    pub len: usize,
+}
+
+/// The height of a callout box (three lines: the change in two, and
+/// what did it).
+pub const CALLOUT_H: f32 = 3.0 * super::layout::LINE + PAD;
+/// The room one callout takes in a node.
+pub const CALLOUT_STEP: f32 = super::layout::CALLOUT_ROOM;
+
+const W_SENDS: Text = t("sends", "보냄");
+const W_ROUTED: Text = t("routed", "라우팅");
+const W_FORWARDED: Text = t("forwarded", "포워딩");
+const W_DROPPED: Text = t("dropped", "버림");
+const W_REJECTED: Text = t("rejected", "거부 (REJECT)");
+const W_REFUSED: Text = t("refused", "연결 거부");
+const W_DELIVERED: Text = t("delivered", "전달됨");
+const W_ANSWERED: Text = t("answer received", "응답 받음");
+const W_BRIDGED: Text = t("bridged", "브리지");
+const W_BALANCED: Text = t("load-balanced", "부하 분산");
+const W_UNNAT: Text = t("reverse NAT", "역 NAT");
+const BY_LB: Text = t("by the load balancer", "로드 밸런서가 변환");
+
+/// A hop's word, if it decides something worth a word.
+fn word(h: &Hop) -> Option<(Text, &'static str)> {
+    Some(match &h.say {
+        Say::Sends { .. } => (W_SENDS, ""),
+        Say::Routes {
+            forwarding: true, ..
+        } => (W_FORWARDED, ""),
+        Say::Routes { .. } => (W_ROUTED, ""),
+        Say::RouteDrops { .. }
+        | Say::NoRoute { .. }
+        | Say::NetfilterDrops
+        | Say::HookDrops { .. }
+        | Say::TtlExpired { .. }
+        | Say::RouteToGoneNode { .. }
+        | Say::Unreachable { .. }
+        | Say::NoArpAnswer { .. }
+        | Say::NextHopGone { .. } => (W_DROPPED, "bad"),
+        Say::NetfilterRejects => (W_REJECTED, "bad"),
+        Say::NoListener { .. } | Say::Refused { .. } => (W_REFUSED, "bad"),
+        Say::Accepts { .. } => (W_DELIVERED, "ok"),
+        Say::GetsAnswer { .. } => (W_ANSWERED, "ok"),
+        Say::Bridges { .. } => (W_BRIDGED, ""),
+        Say::LbPassThrough { .. } | Say::LbNodePort { .. } => (W_BALANCED, "nat"),
+        Say::NatChooses { action } => (
+            match action {
+                NatAction::Dnat(_) => t("DNAT", "DNAT"),
+                NatAction::Snat(_) => t("SNAT", "SNAT"),
+                NatAction::Masquerade { .. } => t("MASQUERADE", "MASQUERADE"),
+            },
+            "nat",
+        ),
+        Say::CtRewrites { .. } => (W_UNNAT, "nat"),
+        _ => return None,
+    })
+}
+
+/// The address change at a hop, if any: (class, verb and old address,
+/// new address).
+fn nat(h: &Hop) -> Option<(&'static str, String, String)> {
+    let (b, a) = (&h.before, &h.after);
+    let masq = h.rules.iter().any(|r| r.effect.starts_with("MASQUERADE"));
+    if b.dst != a.dst {
+        let (class, verb) = match h.leg {
+            Leg::Request => ("dnat", "DNAT"),
+            Leg::Reply => ("unsnat", "un-SNAT"),
+        };
+        return Some((class, format!("{verb} {}", b.dst), a.dst.to_string()));
+    }
+    if b.src != a.src && !b.src.ip().is_unspecified() {
+        let (class, verb) = match (h.leg, masq) {
+            (Leg::Request, true) => ("snat", "MASQUERADE"),
+            (Leg::Request, false) => ("snat", "SNAT"),
+            (Leg::Reply, _) => ("undnat", "un-DNAT"),
+        };
+        return Some((class, format!("{verb} {}", b.src), a.src.to_string()));
+    }
+    None
+}
+
+/// What changed the addresses: the chain of the NAT rule, conntrack, or a
+/// load balancer.
+fn nat_by(h: &Hop, lang: Lang) -> String {
+    let nat_rule = h.rules.iter().rev().find(|r| {
+        ["DNAT", "SNAT", "MASQUERADE"]
+            .iter()
+            .any(|w| r.effect.starts_with(w))
+    });
+    if let Some(r) = nat_rule {
+        return r.chain.clone();
+    }
+    match &h.say {
+        Say::CtRewrites { dir, .. } => match lang {
+            Lang::En => format!("by conntrack ({dir} direction)"),
+            Lang::Ko => format!("conntrack ({dir} 방향)"),
+        },
+        _ if h.device.starts_with("lb/") => BY_LB.get(lang).to_string(),
+        _ => h.decision_in(lang),
+    }
+}
+
+/// Callout lines each node needs room for, by device id (two per NAT
+/// hop at that node): the layout reserves them below its netfilter box.
+pub fn room(topo: &Topology, tr: &Trace) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for h in &tr.hops {
+        let is_node = topo
+            .device_by_id(&h.device)
+            .is_some_and(|d| matches!(d.kind, DeviceKind::Node { .. }));
+        if is_node && nat(h).is_some() {
+            *out.entry(h.device.clone()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+/// Names of the nodes a trace passes (through the node, or one of its
+/// pods): the layout never collapses them.
+pub fn path_nodes(topo: &Topology, tr: &Trace) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for h in &tr.hops {
+        match topo.device_by_id(&h.device).map(|d| &d.kind) {
+            Some(DeviceKind::Node { name }) => {
+                out.insert(name.clone());
+            }
+            Some(DeviceKind::Pod { node, .. }) => {
+                out.insert(node.clone());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The story of `tr` on `l` (laid out with [`room`] of the same trace,
+/// for callouts to have their place inside their nodes).
+pub fn story(l: &Layout, tr: &Trace, lang: Lang) -> Story {
+    let outcome = Outcome::of(tr);
+    let mut callouts = Vec::new();
+    let mut used: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, h) in tr.hops.iter().enumerate() {
+        let Some((class, head, to)) = nat(h) else {
+            continue;
+        };
+        let anchor = l.anchor(&h.device, &h.at).unwrap_or_default();
+        let k = used.entry(h.device.as_str()).or_insert(0);
+        let (x, y, w) = match l.band(&h.device) {
+            Some((x, y, w, _)) => (x, y + *k as f32 * CALLOUT_STEP, w),
+            None => match l.block(&h.device) {
+                // Outside a node: just below the device.
+                Some(b) => (
+                    b.x,
+                    b.y + b.h + 2.0 + *k as f32 * CALLOUT_STEP,
+                    b.w.max(200.0),
+                ),
+                None => continue,
+            },
+        };
+        *k += 1;
+        callouts.push(Callout {
+            hop: i,
+            device: h.device.clone(),
+            class,
+            text: format!("{head} → {to}"),
+            lines: [head, format!(" → {to}")],
+            by: nat_by(h, lang),
+            x,
+            y,
+            w,
+            anchor,
+        });
+    }
+
+    // The hop where the request (or its answer) stopped.
+    let stop = match outcome {
+        Outcome::Delivered => None,
+        _ if tr.verdict == Verdict::Delivered => tr.hops.len().checked_sub(1),
+        _ => tr.hops.iter().rposition(|h| h.leg == Leg::Request),
+    };
+    let marker = stop.and_then(|i| {
+        let h = &tr.hops[i];
+        Some(Marker {
+            hop: i,
+            at: l.anchor(&h.device, &h.at)?,
+            outcome,
+        })
+    });
+
+    let mut words = Vec::new();
+    for (i, h) in tr.hops.iter().enumerate() {
+        let w = if Some(i) == stop {
+            Some(match outcome {
+                Outcome::Refused => (W_REFUSED, "bad"),
+                Outcome::Rejected => (W_REJECTED, "bad"),
+                _ => (W_DROPPED, "bad"),
+            })
+        } else {
+            word(h)
+        };
+        let Some((text, class)) = w else { continue };
+        let Some(b) = l.block(&h.device) else {
+            continue;
+        };
+        words.push(Word {
+            hop: i,
+            device: h.device.clone(),
+            text: text.get(lang).to_string(),
+            class,
+            x: b.x + b.w - PAD,
+            y: b.y + super::layout::LINE,
+        });
+    }
+    Story {
+        outcome,
+        callouts,
+        words,
+        marker,
+        len: tr.hops.len(),
+    }
+}
+
+impl Story {
+    /// The words shown at `step` (hops `0..step` reached): the latest of
+    /// each device, except that a plain word ("routed", "sends") does not
+    /// hide a telling one (NAT, delivered), and nothing hides where the
+    /// request stopped.
+    pub fn words_at(&self, step: usize) -> Vec<&Word> {
+        let mut last: BTreeMap<&str, &Word> = BTreeMap::new();
+        for w in self.words.iter().filter(|w| w.hop < step) {
+            let keep = last.get(w.device.as_str()).is_some_and(|old| {
+                old.class == "bad" || (!old.class.is_empty() && w.class.is_empty())
+            });
+            if !keep {
+                last.insert(w.device.as_str(), w);
+            }
+        }
+        let mut v: Vec<&Word> = last.into_values().collect();
+        v.sort_by_key(|w| w.hop);
+        v
+    }
+
+    /// The callouts shown at `step`.
+    pub fn callouts_at(&self, step: usize) -> impl Iterator<Item = &Callout> {
+        self.callouts.iter().filter(move |c| c.hop < step)
+    }
+
+    /// The marker, once reached.
+    pub fn marker_at(&self, step: usize) -> Option<&Marker> {
+        self.marker.as_ref().filter(|m| m.hop < step)
+    }
+
+    /// The path's class at `step`: its outcome once the whole trace is
+    /// shown (or its stop reached), else the leg's.
+    pub fn path_class(&self, step: usize, reply: bool) -> &'static str {
+        if step >= self.len || self.marker_at(step).is_some() {
+            self.outcome.class()
+        } else if reply {
+            "reply"
+        } else {
+            "request"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::netfilter::ConstChooser;
+    use crate::engine::trace::{Request, World};
+    use crate::model::{default_scenario, presets::PRESETS, Protocol, Scenario};
+    use crate::ui::layout::{layout, LayoutOptions};
+
+    fn preset(id: &str) -> Scenario {
+        let p = PRESETS.iter().find(|p| p.id == id).unwrap();
+        crate::model::load(p.yaml).unwrap().scenario
+    }
+
+    fn run(s: &Scenario, from: &str, to: &str) -> (Layout, Trace) {
+        let mut w = World::new(s.clone());
+        let req = Request::parse(s, from, to, Protocol::Tcp).unwrap();
+        let tr = w.trace(&req, &mut ConstChooser(true)).unwrap();
+        let opts = LayoutOptions {
+            room: room(w.topology(), &tr),
+            ..LayoutOptions::default()
+        };
+        (layout(w.topology(), w.scenario(), &opts), tr)
+    }
+
+    #[test]
+    fn the_story_shows_dnat_with_its_chain_and_the_reverse_nat() {
+        let s = default_scenario();
+        let (l, tr) = run(&s, "pod/client", "svc/web:80");
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Delivered);
+        assert!(st.marker.is_none());
+        let vip = s.services[0].cluster_ip.unwrap();
+        let dnat = st.callouts.iter().find(|c| c.class == "dnat").unwrap();
+        assert!(
+            dnat.text.starts_with(&format!("DNAT {vip}:80 → ")),
+            "{}",
+            dnat.text
+        );
+        let backend = tr.server_sees.unwrap().dst;
+        assert!(dnat.text.ends_with(&backend.to_string()), "{}", dnat.text);
+        assert!(dnat.by.contains("KUBE-SEP-"), "{}", dnat.by);
+        assert_eq!(dnat.device, tr.hops[dnat.hop].device);
+        // The callout sits in its node's band, inside the node.
+        let node = l.block(&dnat.device).unwrap();
+        assert!(dnat.x >= node.x && dnat.x + dnat.w <= node.x + node.w);
+        assert!(dnat.y > node.y && dnat.y + CALLOUT_H <= node.y + node.h);
+        // On the way back conntrack turns the backend into the VIP again.
+        let un = st.callouts.iter().find(|c| c.class == "undnat").unwrap();
+        assert_eq!(un.text, format!("un-DNAT {backend} → {vip}:80"));
+        assert!(un.hop > dnat.hop);
+        assert_eq!(tr.hops[un.hop].leg, Leg::Reply);
+        // Progressive: nothing before the DNAT hop, DNAT at it.
+        assert_eq!(st.callouts_at(dnat.hop).count(), 0);
+        assert_eq!(st.callouts_at(dnat.hop + 1).count(), 1);
+        // Words: the client sends, its node DNATs, the server pod accepts.
+        let words = st.words_at(dnat.hop + 1);
+        assert!(words
+            .iter()
+            .any(|w| w.device == dnat.device && w.text == "DNAT"));
+        let all = st.words_at(st.len);
+        let to = tr.delivered_to.clone().unwrap();
+        assert!(all.iter().any(|w| w.device == to && w.text == "delivered"));
+        assert_eq!(st.path_class(1, false), "request");
+        assert_eq!(st.path_class(st.len, true), "delivered");
+        let ko = story(&l, &tr, Lang::Ko);
+        assert!(ko.words.iter().any(|w| w.text == "전달됨"));
+        let ko_un = ko.callouts.iter().find(|c| c.class == "undnat").unwrap();
+        assert!(ko_un.by.contains("방향"), "{}", ko_un.by);
+    }
+
+    #[test]
+    fn a_refused_request_is_refused_and_marked_where_it_happened() {
+        let s = preset("nodeport-wrong-port");
+        let p = PRESETS
+            .iter()
+            .find(|p| p.id == "nodeport-wrong-port")
+            .unwrap();
+        let (l, tr) = run(&s, p.from, p.to);
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Refused, "{:?}", tr.verdict);
+        assert_eq!(st.path_class(st.len, false), "refused");
+        let m = st.marker.clone().unwrap();
+        let h = &tr.hops[m.hop];
+        assert_eq!(Some(m.at), l.anchor(&h.device, &h.at));
+        assert!(st
+            .words_at(st.len)
+            .iter()
+            .any(|w| w.device == h.device && w.text == "refused" && w.class == "bad"));
+    }
+
+    #[test]
+    fn a_drop_at_the_router_is_marked_at_the_router() {
+        let s = preset("external-clusterip");
+        let p = PRESETS
+            .iter()
+            .find(|p| p.id == "external-clusterip")
+            .unwrap();
+        let (l, tr) = run(&s, p.from, p.to);
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Dropped);
+        assert_eq!(st.path_class(st.len, false), "dropped");
+        let m = st.marker.clone().unwrap();
+        assert_eq!(tr.hops[m.hop].device, "router/vpc");
+        assert!(
+            tr.hops[m.hop].note.contains("drops it"),
+            "{}",
+            tr.hops[m.hop].note
+        );
+        assert_eq!(st.marker_at(m.hop), None);
+        assert!(st.marker_at(m.hop + 1).is_some());
+        assert!(st
+            .words_at(st.len)
+            .iter()
+            .any(|w| w.device == "router/vpc" && w.text == "dropped"));
+    }
+}
