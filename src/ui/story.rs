@@ -7,8 +7,9 @@
 //! piece once the player has reached its hop. Pure Rust, tested natively.
 
 use super::i18n::{t, Lang, Text};
-use super::layout::{Layout, Point, PAD};
+use super::layout::{Kind, Layout, Point, PAD};
 use crate::engine::netfilter::NatAction;
+use crate::engine::packet::TcpFlags;
 use crate::engine::say::Say;
 use crate::engine::topology::{DeviceKind, Topology};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
@@ -134,6 +135,7 @@ const W_REJECTED: Text = t("rejected", "거부 (REJECT)");
 const W_REFUSED: Text = t("refused", "연결 거부");
 const W_DELIVERED: Text = t("delivered", "전달됨");
 const W_ANSWERED: Text = t("answer received", "응답 받음");
+const W_RESET: Text = t("gets a reset", "RST 받음");
 const W_BRIDGED: Text = t("bridged", "브리지");
 const W_BALANCED: Text = t("load-balanced", "부하 분산");
 const W_UNNAT: Text = t("reverse NAT", "역 NAT");
@@ -159,6 +161,7 @@ fn word(h: &Hop) -> Option<(Text, &'static str)> {
         Say::NetfilterRejects => (W_REJECTED, "bad"),
         Say::NoListener { .. } | Say::Refused { .. } => (W_REFUSED, "bad"),
         Say::Accepts { .. } => (W_DELIVERED, "ok"),
+        Say::GetsAnswer { .. } if h.after.flags == Some(TcpFlags::Rst) => (W_RESET, "bad"),
         Say::GetsAnswer { .. } => (W_ANSWERED, "ok"),
         Say::Bridges { .. } => (W_BRIDGED, ""),
         Say::LbPassThrough { .. } | Say::LbNodePort { .. } => (W_BALANCED, "nat"),
@@ -211,7 +214,7 @@ fn nat_by(h: &Hop, lang: Lang) -> String {
     }
     match &h.say {
         Say::CtRewrites { dir, .. } => match lang {
-            Lang::En => format!("by conntrack ({dir} direction)"),
+            Lang::En => format!("by conntrack ({dir})"),
             Lang::Ko => format!("conntrack ({dir} 방향)"),
         },
         _ if h.device.starts_with("lb/") => BY_LB.get(lang).to_string(),
@@ -299,9 +302,16 @@ pub fn story(l: &Layout, tr: &Trace, lang: Lang) -> Story {
     };
     let marker = stop.and_then(|i| {
         let h = &tr.hops[i];
+        // In a router, beside its addresses rather than over the table.
+        let at = match l.block(&h.device) {
+            Some(b) if b.kind == Kind::Router && h.at == "routing" => {
+                (b.x + b.w - 18.0, b.y + 2.0 * super::layout::LINE + 4.0)
+            }
+            _ => l.anchor(&h.device, &h.at)?,
+        };
         Some(Marker {
             hop: i,
-            at: l.anchor(&h.device, &h.at)?,
+            at,
             outcome,
         })
     });
@@ -466,10 +476,18 @@ mod tests {
         let m = st.marker.clone().unwrap();
         let h = &tr.hops[m.hop];
         assert_eq!(Some(m.at), l.anchor(&h.device, &h.at));
-        assert!(st
-            .words_at(st.len)
+        let words = st.words_at(st.len);
+        assert!(words
             .iter()
             .any(|w| w.device == h.device && w.text == "refused" && w.class == "bad"));
+        // The client gets a reset, not an answer.
+        let client = &tr.hops[0].device;
+        assert!(
+            words
+                .iter()
+                .any(|w| &w.device == client && w.text == "gets a reset"),
+            "{words:?}"
+        );
     }
 
     #[test]
@@ -485,6 +503,8 @@ mod tests {
         assert_eq!(st.path_class(st.len, false), "dropped");
         let m = st.marker.clone().unwrap();
         assert_eq!(tr.hops[m.hop].device, "router/vpc");
+        let r = l.block("router/vpc").unwrap();
+        assert!(m.at.0 > r.x && m.at.0 < r.x + r.w && m.at.1 > r.y && m.at.1 < r.y + r.h);
         assert!(
             tr.hops[m.hop].note.contains("drops it"),
             "{}",
