@@ -131,13 +131,17 @@ pub fn topology_view(p: &TopologyProps) -> Html {
         (Some(v), Some(s)) => (v, s),
         _ => ((0.0, 0.0, l.width, l.height), (l.width, l.height)),
     };
-    let vb = format!(
-        "{} {} {} {}",
-        view.0.round() as i32,
-        view.1.round() as i32,
-        view.2.round().max(1.0) as i32,
-        view.3.round().max(1.0) as i32
-    );
+    // Whole units when fitted (the layout's are whole), tenths when zoomed.
+    let vb = [view.0, view.1, view.2.max(1.0), view.3.max(1.0)]
+        .map(|v| {
+            let t = (v * 10.0).round() / 10.0;
+            if t.fract() == 0.0 {
+                (t as i32).to_string()
+            } else {
+                format!("{t:.1}")
+            }
+        })
+        .join(" ");
     let lang = p.lang;
 
     let (trails, packet, cited) = match (&p.trace, story.as_ref()) {
@@ -610,7 +614,9 @@ pub fn zoom_view(p: &ZoomProps) -> Html {
                 "ArrowDown" => g.pan(0.0, -60.0),
                 _ => return,
             }
+            // The drawing's keys, not the page's (nor the player's).
             e.prevent_default();
+            e.stop_propagation();
             drop(g);
             redraw.force_update();
         })
