@@ -186,12 +186,16 @@ pub fn topology_view(p: &TopologyProps) -> Html {
     };
 
     let told = story.as_ref().as_ref().map(|st| {
-        let callouts = st.callouts_at(step).map(|c| {
+        // Leaders first, so that no box is crossed by another's leader.
+        let leaders = st.callouts_at(step).map(|c| {
             let (ax, ay) = c.anchor;
-            let (bx, by) = (c.x + c.w / 2.0, c.y);
+            html! {
+                <line class={classes!("leader", c.class)} x1={n(ax)} y1={n(ay)} x2={n(c.x + c.w / 2.0)} y2={n(c.y)} />
+            }
+        });
+        let callouts = st.callouts_at(step).map(|c| {
             html! {
                 <g class={classes!("callout", c.class)} aria-label={format!("{}{}: {}, {}", CALLOUT.get(lang), c.device, c.text, c.by)}>
-                    <line class="leader" x1={n(ax)} y1={n(ay)} x2={n(bx)} y2={n(by)} />
                     <rect x={n(c.x)} y={n(c.y)} width={n(c.w)} height={n(story::CALLOUT_H)} rx="4" />
                     <text class="c1" x={n(c.x + PAD)} y={n(c.y + LINE)}>{ c.lines[0].clone() }</text>
                     <text class="c1" x={n(c.x + PAD)} y={n(c.y + 2.0 * LINE)}>{ c.lines[1].clone() }</text>
@@ -200,7 +204,13 @@ pub fn topology_view(p: &TopologyProps) -> Html {
             }
         });
         let words = st.words_at(step).into_iter().map(|w| {
-            let wd = w.text.chars().count() as f32 * 6.4 + 8.0;
+            // Hangul is about as wide as the font is high.
+            let wd = w
+                .text
+                .chars()
+                .map(|c| if c >= '\u{1100}' { 11.0 } else { 6.4 })
+                .sum::<f32>()
+                + 8.0;
             html! {
                 <g class={classes!("word", w.class)} data-word-device={w.device.clone()}>
                     <rect x={n(w.x - wd + 4.0)} y={n(w.y - LINE + 2.0)} width={n(wd)} height={n(LINE + 2.0)} rx="7" />
@@ -218,7 +228,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
                 </g>
             }
         });
-        html! { <g class="story">{ for words }{ for callouts }{ for marker }</g> }
+        html! { <g class="story">{ for words }{ for leaders }{ for callouts }{ for marker }</g> }
     });
 
     let legend = (!l.legend.is_empty()).then(|| {
