@@ -166,10 +166,7 @@ async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
     // By default, device-level steps, each holding its hops; the last one
     // is current, and each leg's end is marked.
     let steps = all(&el, "ol.steps > li.step");
-    assert_eq!(
-        steps.len(),
-        k8s_netlab::ui::steps::groups(&t.hops).len()
-    );
+    assert_eq!(steps.len(), k8s_netlab::ui::steps::groups(&t.hops).len());
     assert_eq!(
         steps
             .last()
@@ -205,7 +202,10 @@ async fn the_trace_panel_shows_every_hop_when_asked() {
     let hops = all(&el, "#hop-list > ol.hops > li");
     assert_eq!(hops.len(), t.hops.len());
     assert_eq!(
-        hops.last().unwrap().get_attribute("aria-current").as_deref(),
+        hops.last()
+            .unwrap()
+            .get_attribute("aria-current")
+            .as_deref(),
         Some("step")
     );
     assert_eq!(

@@ -423,11 +423,13 @@ fn run_view(r: &Run, v: &View) -> Html {
     let on_player_key = {
         let d = d.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let on_self = e
+            // Yew delegates events: the target is the player itself when
+            // it has the focus (a button's Space stays the button's).
+            let on_player = e
                 .target()
-                .zip(e.current_target())
-                .is_some_and(|(a, b)| a == b);
-            if on_self && e.key() == " " {
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| el.class_list().contains("player"));
+            if on_player && e.key() == " " {
                 e.prevent_default();
                 d.emit(Action::TogglePlay);
             }
