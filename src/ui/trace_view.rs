@@ -428,7 +428,7 @@ fn run_view(r: &Run, v: &View) -> Html {
             let on_player = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| el.class_list().contains("player"));
+                .is_some_and(|el| el.class_name().split_whitespace().any(|c| c == "player"));
             if on_player && e.key() == " " {
                 e.prevent_default();
                 d.emit(Action::TogglePlay);
