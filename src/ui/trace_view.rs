@@ -539,7 +539,8 @@ fn now_view(
     lang: Lang,
 ) -> Html {
     let Some(k) = cur else {
-        return html! { <p class="now" id="now" hidden=true></p> };
+        // Holds its place (the page would move when it appears).
+        return html! { <p class="now" id="now"></p> };
     };
     let g = &groups[k];
     let last = if every_hop { step - 1 } else { g.end - 1 };
