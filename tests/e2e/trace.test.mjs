@@ -27,7 +27,7 @@ async function story(page) {
   await page.fill('#from', 'pod/client');
   await page.fill('#to', 'svc/web:80');
   await page.click('form.request button[type=submit]');
-  await page.click('button[aria-label="To the start"]');
+  await page.click('.player button:first-child');
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
 }
 
