@@ -189,6 +189,8 @@ async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Ele
             destinations: Rc::new(state::destinations(&s.scenario)),
             ondispatch,
             lang,
+            every_hop: s.every_hop,
+            speed: s.speed,
         },
     )
     .render();
@@ -218,14 +220,57 @@ async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
         .unwrap()
         .starts_with("Delivered to pod/web-"));
     assert!(all(&el, "li.hop.nat").len() >= 2, "DNAT there, un-NAT back");
-    click(&one(&el, "button[aria-label=\"Back one hop\"]"));
-    assert_eq!(*seen.borrow(), vec![Action::StepTo(t.hops.len() - 1)]);
+    // By default, device-level steps, each holding its hops; the last one
+    // is current, and each leg's end is marked.
+    let steps = all(&el, "ol.steps > li.step");
+    assert_eq!(steps.len(), k8s_netlab::ui::steps::groups(&t.hops).len());
+    assert_eq!(
+        steps
+            .last()
+            .unwrap()
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("step")
+    );
+    assert_eq!(all(&el, "[aria-current]").len(), 1);
+    assert_eq!(all(&el, ".step .mark.delivered").len(), 2);
+    // Every player button says what it does, and how from the keyboard.
+    for b in all(&el, ".player button") {
+        assert!(b.get_attribute("title").is_some_and(|t| !t.is_empty()));
+    }
+    click(&one(&el, "button[aria-label=\"Back one step\"]"));
+    assert_eq!(*seen.borrow(), vec![Action::Back]);
     // The datalists offer the scenario's sources.
     let options: Vec<String> = all(&el, "#sources option")
         .iter()
         .filter_map(|o| o.get_attribute("value"))
         .collect();
     assert!(options.contains(&"pod/client".to_string()), "{options:?}");
+}
+
+#[wasm_bindgen_test]
+async fn the_trace_panel_shows_every_hop_when_asked() {
+    let mut s = run_state();
+    s.apply(Action::SetEveryHop(true));
+    let t = s.trace().unwrap().clone();
+    let (ondispatch, seen) = recorder::<Action>();
+    let el = trace_panel(&s, ondispatch, Lang::En).await;
+    assert!(all(&el, "ol.steps").is_empty());
+    let hops = all(&el, "#hop-list > ol.hops > li");
+    assert_eq!(hops.len(), t.hops.len());
+    assert_eq!(
+        hops.last()
+            .unwrap()
+            .get_attribute("aria-current")
+            .as_deref(),
+        Some("step")
+    );
+    assert_eq!(
+        one(&el, "#step-count").text_content().unwrap(),
+        format!("hop {} of {}", t.hops.len(), t.hops.len())
+    );
+    click(&one(&el, "#every-hop"));
+    assert_eq!(*seen.borrow(), vec![Action::SetEveryHop(false)]);
 }
 
 fn hangul(s: &str) -> bool {
@@ -254,9 +299,14 @@ async fn the_trace_panel_speaks_korean() {
     assert!(hangul(
         &one(&el, ".player").get_attribute("aria-label").unwrap()
     ));
-    click(&one(&el, "button[aria-label=\"한 홉 뒤로\"]"));
+    click(&one(&el, "button[aria-label=\"한 단계 뒤로\"]"));
     assert_eq!(seen.borrow().len(), 1);
-    assert!(all(&el, "button[aria-label=\"Back one hop\"]").is_empty());
+    assert!(all(&el, "button[aria-label=\"Back one step\"]").is_empty());
+    assert!(hangul(
+        &one(&el, "button[aria-label=\"한 단계 뒤로\"]")
+            .get_attribute("title")
+            .unwrap()
+    ));
 }
 
 #[wasm_bindgen_test]

@@ -15,6 +15,7 @@ pub mod route;
 pub mod rules;
 pub mod share;
 pub mod state;
+pub mod steps;
 pub mod storage;
 pub mod story;
 pub mod topology;

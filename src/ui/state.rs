@@ -70,7 +70,56 @@ pub struct Run {
     pub sent: bool,
 }
 
+/// How fast the player moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Speed {
+    Slow,
+    #[default]
+    Normal,
+    Fast,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 3] = [Speed::Slow, Speed::Normal, Speed::Fast];
+
+    /// The name a saved preference and the menu use.
+    pub fn code(self) -> &'static str {
+        match self {
+            Speed::Slow => "slow",
+            Speed::Normal => "normal",
+            Speed::Fast => "fast",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Speed> {
+        Speed::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// How long one step is shown while playing: a device-level step
+    /// (several hops) longer than a single hop.
+    pub fn tick_ms(self, every_hop: bool) -> u32 {
+        let hop = match self {
+            Speed::Slow => 900,
+            Speed::Normal => 450,
+            Speed::Fast => 200,
+        };
+        if every_hop {
+            hop
+        } else {
+            hop * 2
+        }
+    }
+}
+
 impl Run {
+    /// The hops in device-level steps ([`super::steps::groups`]).
+    pub fn groups(&self) -> Vec<std::ops::Range<usize>> {
+        self.trace
+            .as_ref()
+            .map(|t| super::steps::groups(&t.hops))
+            .unwrap_or_default()
+    }
+
     pub fn hops(&self) -> usize {
         self.trace.as_ref().map(|t| t.hops.len()).unwrap_or(0)
     }
@@ -296,6 +345,10 @@ pub struct State {
     /// Bumped whenever the scenario or the trace request changes: the
     /// autosave effect is keyed on it.
     pub revision: u64,
+    /// The player shows every hop; otherwise device-level steps
+    /// ([`super::steps`]), each opening onto its hops.
+    pub every_hop: bool,
+    pub speed: Speed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -332,9 +385,20 @@ pub enum Action {
     SendAnother,
     /// Shows the first `n` hops.
     StepTo(usize),
+    /// One step forward: to the end of the next device-level step, or one
+    /// hop with `every_hop` (pauses).
+    Forward,
+    /// One step back (pauses).
+    Back,
+    /// Play, or pause while playing.
+    TogglePlay,
+    /// Device-level steps (false) or every hop (true).
+    SetEveryHop(bool),
+    SetSpeed(Speed),
     Play,
     Pause,
-    /// The player's clock: one more hop while playing.
+    /// The player's clock: one more step (a device's hops, or one hop
+    /// with `every_hop`) while playing.
     Tick,
     ClearTrace,
     SendN(u32),
@@ -376,6 +440,8 @@ impl State {
             pending: None,
             share_link: None,
             revision: 0,
+            every_hop: false,
+            speed: Speed::Normal,
         }
     }
 
@@ -503,6 +569,23 @@ impl State {
                     r.playing = false;
                 }
             }
+            a @ (Action::Forward | Action::Back) => {
+                if let Some(r) = &mut self.run {
+                    let g = r.groups();
+                    r.step = if a == Action::Forward {
+                        super::steps::forward(&g, r.step, self.every_hop)
+                    } else {
+                        super::steps::back(&g, r.step, self.every_hop)
+                    };
+                    r.playing = false;
+                }
+            }
+            Action::TogglePlay => {
+                let playing = self.run.as_ref().is_some_and(|r| r.playing);
+                self.apply(if playing { Action::Pause } else { Action::Play });
+            }
+            Action::SetEveryHop(b) => self.every_hop = b,
+            Action::SetSpeed(v) => self.speed = v,
             Action::Play => {
                 if let Some(r) = &mut self.run {
                     if r.at_end() {
@@ -519,7 +602,7 @@ impl State {
             Action::Tick => {
                 if let Some(r) = &mut self.run {
                     if r.playing {
-                        r.step = (r.step + 1).min(r.hops());
+                        r.step = super::steps::forward(&r.groups(), r.step, self.every_hop);
                         r.playing = !r.at_end();
                     }
                 }
@@ -987,9 +1070,16 @@ mod tests {
         assert!(t.succeeded());
         let run = s.run.clone().unwrap();
         assert_eq!((run.step, run.playing), (0, true));
+        // By default the clock moves a device at a time.
+        let g = crate::ui::steps::groups(&t.hops);
         s.apply(Action::Tick);
         s.apply(Action::Tick);
-        assert_eq!(s.run.as_ref().unwrap().step, 2);
+        assert_eq!(s.run.as_ref().unwrap().step, g[1].end);
+        // Every hop: one hop a tick.
+        s.apply(Action::SetEveryHop(true));
+        s.apply(Action::Tick);
+        assert_eq!(s.run.as_ref().unwrap().step, g[1].end + 1);
+        s.apply(Action::SetEveryHop(false));
         s.apply(Action::StepTo(1));
         let run = s.run.clone().unwrap();
         assert_eq!((run.step, run.playing), (1, false));
@@ -1001,6 +1091,54 @@ mod tests {
         assert_eq!((run.step, run.playing), (t.hops.len(), false));
         s.apply(Action::StepTo(usize::MAX));
         assert_eq!(s.run.as_ref().unwrap().step, t.hops.len());
+    }
+
+    #[test]
+    fn forward_and_back_move_by_step_or_hop_and_pause() {
+        let mut s = State::new();
+        // Nothing to step without a trace.
+        s.apply(Action::Forward);
+        s.apply(Action::TogglePlay);
+        assert!(s.run.is_none());
+        let t = send(&mut s, "pod/client", "svc/web:80");
+        let g = crate::ui::steps::groups(&t.hops);
+        assert!(s.run.as_ref().unwrap().playing);
+        s.apply(Action::Forward);
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.playing), (g[0].end, false));
+        s.apply(Action::Forward);
+        s.apply(Action::Forward);
+        assert_eq!(s.run.as_ref().unwrap().step, g[2].end);
+        s.apply(Action::Back);
+        assert_eq!(s.run.as_ref().unwrap().step, g[1].end);
+        s.apply(Action::SetEveryHop(true));
+        s.apply(Action::Back);
+        assert_eq!(s.run.as_ref().unwrap().step, g[1].end - 1);
+        s.apply(Action::Forward);
+        s.apply(Action::Forward);
+        assert_eq!(s.run.as_ref().unwrap().step, g[1].end + 1);
+        // Space's toggle: play, pause.
+        s.apply(Action::TogglePlay);
+        assert!(s.run.as_ref().unwrap().playing);
+        s.apply(Action::TogglePlay);
+        assert!(!s.run.as_ref().unwrap().playing);
+        // Playing from the end starts again.
+        s.apply(Action::StepTo(usize::MAX));
+        s.apply(Action::TogglePlay);
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.playing), (0, true));
+        // The mode and the speed outlive a new trace.
+        s.apply(Action::SetSpeed(Speed::Fast));
+        s.apply(Action::Send);
+        assert!(s.every_hop);
+        assert_eq!(s.speed, Speed::Fast);
+        assert!(Speed::Fast.tick_ms(true) < Speed::Normal.tick_ms(true));
+        assert!(Speed::Normal.tick_ms(true) < Speed::Slow.tick_ms(true));
+        assert!(Speed::Normal.tick_ms(true) < Speed::Normal.tick_ms(false));
+        for v in Speed::ALL {
+            assert_eq!(Speed::from_code(v.code()), Some(v));
+        }
+        assert_eq!(Speed::from_code("warp"), None);
     }
 
     #[test]

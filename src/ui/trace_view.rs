@@ -3,9 +3,11 @@
 //! "send N" beside the exact probabilities.
 
 use super::i18n::{t, Lang, Text};
-use super::state::{Action, Choice, Label, Outcome, Run, Spread, SpreadRow, TraceSpec};
+use super::state::{Action, Choice, Label, Outcome, Run, Speed, Spread, SpreadRow, TraceSpec};
+use super::steps;
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::model::Protocol;
+use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -21,6 +23,11 @@ pub struct TracePanelProps {
     pub ondispatch: Callback<Action>,
     #[prop_or_default]
     pub lang: Lang,
+    /// Every hop (true) or device-level steps (false).
+    #[prop_or_default]
+    pub every_hop: bool,
+    #[prop_or_default]
+    pub speed: Speed,
 }
 
 const SEND_A_PACKET: Text = t("Send a packet", "패킷 보내기");
@@ -51,13 +58,118 @@ const SENDING: Text = t(
 );
 const PLAYBACK: Text = t("Playback", "재생");
 const TO_START: Text = t("To the start", "처음으로");
-const BACK: Text = t("Back one hop", "한 홉 뒤로");
+const TO_START_TITLE: Text = t("To the start: nothing sent yet", "처음으로: 아직 보내기 전");
+const BACK: Text = t("Back one step", "한 단계 뒤로");
+const BACK_TITLE: Text = t("Back one step (← or k)", "한 단계 뒤로 (← 또는 k)");
 const PAUSE: Text = t("Pause", "일시 정지");
+const PAUSE_TITLE: Text = t(
+    "Pause (Space on the player)",
+    "일시 정지 (재생기에서 스페이스)",
+);
 const PLAY: Text = t("Play", "재생");
-const FORWARD: Text = t("Forward one hop", "한 홉 앞으로");
+const PLAY_TITLE: Text = t("Play (Space on the player)", "재생 (재생기에서 스페이스)");
+const FORWARD: Text = t("Forward one step", "한 단계 앞으로");
+const FORWARD_TITLE: Text = t("Forward one step (→ or j)", "한 단계 앞으로 (→ 또는 j)");
 const TO_END: Text = t("To the end", "끝으로");
+const TO_END_TITLE: Text = t(
+    "To the end: the whole trace and the verdict",
+    "끝으로: 트레이스 전체와 결과",
+);
 const HOP: Text = t("hop ", "홉 ");
+const STEP: Text = t("step ", "단계 ");
 const OF: Text = t(" of ", "/");
+const SPEED: Text = t("Speed", "속도");
+const SPEED_TITLE: Text = t("How fast Play moves", "재생 속도");
+const EVERY_HOP: Text = t("Every hop", "모든 홉");
+const EVERY_HOP_TITLE: Text = t(
+    "Show each hop (routing, netfilter, conntrack) instead of one step per device",
+    "장치마다 한 단계 대신 홉(라우팅, netfilter, conntrack)을 하나씩 보기",
+);
+const STEPS: Text = t("Steps", "단계");
+const HOPS_IN: Text = t(
+    " hops: routing, rules, conntrack",
+    "개 홉: 라우팅, 규칙, conntrack",
+);
+const ONE_HOP: Text = t("1 hop", "홉 1개");
+const NOW: Text = t("Now: ", "지금: ");
+
+fn speed_name(v: Speed) -> Text {
+    match v {
+        Speed::Slow => t("Slow", "느리게"),
+        Speed::Normal => t("Normal", "보통"),
+        Speed::Fast => t("Fast", "빠르게"),
+    }
+}
+
+/// The word beside the hop where a leg ended (not colour alone).
+fn end_word(v: Verdict, leg: Leg) -> Text {
+    match (v, leg) {
+        (Verdict::Delivered, Leg::Request) => t("delivered", "전달됨"),
+        (Verdict::Delivered, Leg::Reply) => t("answer delivered", "응답 전달됨"),
+        (Verdict::Dropped, _) => t("dropped here", "여기서 드롭됨"),
+        (Verdict::Rejected, _) => t("rejected here", "여기서 거부됨"),
+        (Verdict::Refused, _) => t("refused here", "여기서 연결 거부됨"),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn save_pref(key: &str, value: &str) {
+    let _ = super::storage::save_pref(key, value);
+}
+#[cfg(not(target_arch = "wasm32"))]
+fn save_pref(_: &str, _: &str) {}
+
+/// An element's top and bottom on screen (`getBoundingClientRect`, read
+/// through JS: no extra web-sys feature).
+fn rect(el: &web_sys::Element) -> Option<(f64, f64)> {
+    use js_sys::{Function, Reflect};
+    let f: Function = Reflect::get(el, &"getBoundingClientRect".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let r = f.call0(el).ok()?;
+    let n = |k: &str| Reflect::get(&r, &k.into()).ok()?.as_f64();
+    Some((n("top")?, n("bottom")?))
+}
+
+/// Scrolls the hop list (only it, never the page) so that the current
+/// step is inside the part of the list on screen.
+fn keep_in_view(list: &web_sys::Element) {
+    let Some(cur) = list
+        .query_selector("[aria-current=\"step\"]")
+        .ok()
+        .flatten()
+    else {
+        return;
+    };
+    if list.scroll_height() <= list.client_height() {
+        return; // not a scroll box (a phone's layout): the page holds it
+    }
+    let win_h = web_sys::window()
+        .and_then(|w| w.inner_height().ok())
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::MAX);
+    let (Some(c), Some(e)) = (rect(list), rect(&cur)) else {
+        return;
+    };
+    // The band of the list that is on screen; the whole list when too
+    // little of it is.
+    let (mut top, mut bottom) = (c.0.max(0.0), c.1.min(win_h));
+    let height = e.1 - e.0;
+    if bottom - top < height.min(160.0) {
+        (top, bottom) = c;
+    }
+    let margin = 6.0;
+    let delta = if e.0 < top + margin || height > bottom - top - 2.0 * margin {
+        e.0 - top - margin
+    } else if e.1 > bottom - margin {
+        e.1 - bottom + margin
+    } else {
+        return;
+    };
+    list.set_scroll_top(list.scroll_top() + delta.round() as i32);
+}
+
 const HOPS: Text = t("Hops", "홉");
 const CONNTRACK: Text = t(
     "Conntrack entries this connection left",
@@ -101,6 +213,20 @@ fn options(id: &'static str, choices: &[Choice], lang: Lang) -> Html {
 pub fn trace_panel(p: &TracePanelProps) -> Html {
     let n = use_state(|| 1000u32);
     let lang = p.lang;
+    let list = use_node_ref();
+    {
+        let list = list.clone();
+        let key = (
+            p.run.as_ref().map(|r| r.step),
+            p.every_hop,
+            p.run.as_ref().map(Run::hops),
+        );
+        use_effect_with(key, move |_| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                keep_in_view(&el);
+            }
+        });
+    }
     let spec = p.spec.clone();
     let set = {
         let d = p.ondispatch.clone();
@@ -166,7 +292,7 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                         title={ANOTHER_TITLE.get(lang)}>{ ANOTHER.get(lang) }</button>
                 </div>
             </form>
-            { p.run.as_ref().map(|r| run_view(r, &p.ondispatch, lang)).unwrap_or_default() }
+            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list })).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();
                 let n = *n;
@@ -236,7 +362,17 @@ pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
     s + "."
 }
 
-fn run_view(r: &Run, d: &Callback<Action>, lang: Lang) -> Html {
+/// What the run's view needs besides the run.
+struct View<'a> {
+    d: &'a Callback<Action>,
+    lang: Lang,
+    every_hop: bool,
+    speed: Speed,
+    list: &'a NodeRef,
+}
+
+fn run_view(r: &Run, v: &View) -> Html {
+    let (d, lang) = (v.d, v.lang);
     let t = match &r.trace {
         Ok(t) => t,
         Err(e) => {
@@ -250,32 +386,116 @@ fn run_view(r: &Run, d: &Callback<Action>, lang: Lang) -> Html {
         Callback::from(move |_: MouseEvent| d.emit(a.clone()))
     };
     let (class, sentence) = if !r.at_end() {
-        ("banner pending", SENDING.get(lang).to_string())
+        (classes!("banner", "pending"), SENDING.get(lang).to_string())
     } else if t.succeeded() {
-        ("banner good", verdict_sentence(t, lang))
+        (
+            classes!("banner", "good", "delivered"),
+            verdict_sentence(t, lang),
+        )
     } else {
-        ("banner bad", verdict_sentence(t, lang))
+        (
+            classes!("banner", "bad", verdict_word(t.verdict)),
+            verdict_sentence(t, lang),
+        )
     };
+    let groups = steps::groups(&t.hops);
+    let cur = steps::current(&groups, step);
+    let ends = steps::ends(t);
+    let end_at = |i: usize| ends.iter().find(|(j, _)| *j == i).map(|(_, v)| *v);
     let reply_start = t.hops.iter().position(|h| h.leg == Leg::Reply);
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = Speed::from_code(&input_value(&e)) {
+                save_pref("speed", s.code());
+                d.emit(Action::SetSpeed(s));
+            }
+        })
+    };
+    let on_every = {
+        let d = d.clone();
+        let every = v.every_hop;
+        Callback::from(move |_: Event| {
+            save_pref("every-hop", if every { "0" } else { "1" });
+            d.emit(Action::SetEveryHop(!every))
+        })
+    };
+    let on_player_key = {
+        let d = d.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            // Yew delegates events: the target is the player itself when
+            // it has the focus (a button's Space stays the button's).
+            let on_player = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| el.class_name().split_whitespace().any(|c| c == "player"));
+            if on_player && e.key() == " " {
+                e.prevent_default();
+                d.emit(Action::TogglePlay);
+            }
+        })
+    };
+    let (count_word, count_at, count_of) = if v.every_hop {
+        (HOP, step, n)
+    } else {
+        (STEP, cur.map_or(0, |c| c + 1), groups.len())
+    };
+    let hop_ctx = |i: usize, current: bool| HopCtx {
+        i,
+        step,
+        current,
+        reply_start: reply_start == Some(i),
+        end: end_at(i).filter(|_| i < step),
+        d,
+        lang,
+    };
     html! {
         <>
             <p class={class} id="verdict" role="status" aria-live="polite"
                data-verdict={if r.at_end() { verdict_word(t.verdict) } else { "pending" }}>{ sentence }</p>
-            <div class="player" role="group" aria-label={PLAYBACK.get(lang)}>
-                <button type="button" onclick={go(Action::StepTo(0))} disabled={step == 0} aria-label={TO_START.get(lang)}>{ "⇤" }</button>
-                <button type="button" onclick={go(Action::StepTo(step.saturating_sub(1)))} disabled={step == 0} aria-label={BACK.get(lang)}>{ "←" }</button>
+            <div class="player-bar">
+            <div class="player" role="group" aria-label={PLAYBACK.get(lang)} tabindex="0" onkeydown={on_player_key}>
+                <button type="button" onclick={go(Action::StepTo(0))} disabled={step == 0}
+                    aria-label={TO_START.get(lang)} title={TO_START_TITLE.get(lang)}>{ "⇤" }</button>
+                <button type="button" onclick={go(Action::Back)} disabled={step == 0}
+                    aria-label={BACK.get(lang)} title={BACK_TITLE.get(lang)}>{ "←" }</button>
                 if r.playing {
-                    <button type="button" onclick={go(Action::Pause)} aria-label={PAUSE.get(lang)}>{ "❚❚" }</button>
+                    <button type="button" onclick={go(Action::Pause)} aria-label={PAUSE.get(lang)}
+                        title={PAUSE_TITLE.get(lang)}>{ "❚❚" }</button>
                 } else {
-                    <button type="button" onclick={go(Action::Play)} aria-label={PLAY.get(lang)}>{ "▶" }</button>
+                    <button type="button" onclick={go(Action::Play)} aria-label={PLAY.get(lang)}
+                        title={PLAY_TITLE.get(lang)}>{ "▶" }</button>
                 }
-                <button type="button" onclick={go(Action::StepTo(step + 1))} disabled={step >= n} aria-label={FORWARD.get(lang)}>{ "→" }</button>
-                <button type="button" onclick={go(Action::StepTo(n))} disabled={step >= n} aria-label={TO_END.get(lang)}>{ "⇥" }</button>
-                <span class="count">{ HOP.get(lang) }{ step }{ OF.get(lang) }{ n }</span>
+                <button type="button" onclick={go(Action::Forward)} disabled={step >= n}
+                    aria-label={FORWARD.get(lang)} title={FORWARD_TITLE.get(lang)}>{ "→" }</button>
+                <button type="button" onclick={go(Action::StepTo(n))} disabled={step >= n}
+                    aria-label={TO_END.get(lang)} title={TO_END_TITLE.get(lang)}>{ "⇥" }</button>
+                <span class="count" id="step-count">{ count_word.get(lang) }{ count_at }{ OF.get(lang) }{ count_of }</span>
+                <span class="player-opts">
+                    <label title={SPEED_TITLE.get(lang)}>{ SPEED.get(lang) }
+                        <select id="speed" onchange={on_speed}>
+                            { for Speed::ALL.iter().map(|s| html! {
+                                <option value={s.code()} selected={*s == v.speed}>{ speed_name(*s).get(lang) }</option>
+                            }) }
+                        </select></label>
+                    <label title={EVERY_HOP_TITLE.get(lang)}>
+                        <input type="checkbox" id="every-hop" checked={v.every_hop} onchange={on_every} />
+                        { EVERY_HOP.get(lang) }</label>
+                </span>
             </div>
-            <ol class="hops" aria-label={HOPS.get(lang)}>
-                { for t.hops.iter().enumerate().map(|(i, h)| hop_view(i, h, step, reply_start == Some(i), d, lang)) }
-            </ol>
+            { now_view(t, &groups, cur, step, v.every_hop, lang) }
+            </div>
+            <div class="hop-list" id="hop-list" ref={v.list.clone()}>
+                if v.every_hop {
+                    <ol class="hops" aria-label={HOPS.get(lang)}>
+                        { for t.hops.iter().enumerate().map(|(i, h)| hop_view(h, &hop_ctx(i, i + 1 == step))) }
+                    </ol>
+                } else {
+                    <ol class="steps" aria-label={STEPS.get(lang)}>
+                        { for groups.iter().enumerate().map(|(k, g)| step_view(t, g, k, cur == Some(k), &hop_ctx, lang)) }
+                    </ol>
+                }
+            </div>
             if r.at_end() && !t.conntrack.is_empty() {
                 <details class="conntrack" open=true>
                     <summary>{ CONNTRACK.get(lang) }</summary>
@@ -289,14 +509,124 @@ fn run_view(r: &Run, d: &Callback<Action>, lang: Lang) -> Html {
     }
 }
 
-fn hop_view(
-    i: usize,
-    h: &Hop,
+/// The address a step rewrote, as `dst A → B` (or `src`), from the
+/// engine's before and after.
+fn rewrite_line(h: &Hop) -> Html {
+    let mut parts = Vec::new();
+    if h.before.dst != h.after.dst {
+        parts.push(("dst", h.before.dst, h.after.dst));
+    }
+    if h.before.src != h.after.src {
+        parts.push(("src", h.before.src, h.after.src));
+    }
+    html! {
+        <span class="rewrite"><span class="tag">{ "NAT" }</span>
+            { for parts.iter().map(|(w, a, b)| html! {
+                <>{ *w }{ " " }<code>{ a.to_string() }</code>{ " → " }<code>{ b.to_string() }</code>{ " " }</>
+            }) }
+        </span>
+    }
+}
+
+/// One line under the player naming where the packet is now (the list may
+/// be out of view on a phone).
+fn now_view(
+    t: &Trace,
+    groups: &[Range<usize>],
+    cur: Option<usize>,
     step: usize,
-    reply_start: bool,
-    d: &Callback<Action>,
+    every_hop: bool,
     lang: Lang,
 ) -> Html {
+    let Some(k) = cur else {
+        // Holds its place (the page would move when it appears).
+        return html! { <p class="now" id="now"></p> };
+    };
+    let g = &groups[k];
+    let last = if every_hop { step - 1 } else { g.end - 1 };
+    let h = &t.hops[last];
+    let nat = if every_hop {
+        steps::rewrites(h).then_some(last)
+    } else {
+        steps::rewrite(&t.hops, g)
+    };
+    html! {
+        <p class="now" id="now" data-device={h.device.clone()}>
+            <span class="muted">{ NOW.get(lang) }</span>
+            <span class="dev">{ &h.device }</span>{ " · " }
+            { nat.map(|i| html! { <>{ rewrite_line(&t.hops[i]) }{ " · " }</> }).unwrap_or_default() }
+            <span class="note">{ h.note_in(lang) }</span>
+        </p>
+    }
+}
+
+/// One device-level step: the device, what happened there in a line, and
+/// its hops behind a disclosure.
+fn step_view<'a>(
+    t: &Trace,
+    g: &Range<usize>,
+    k: usize,
+    current: bool,
+    hop_ctx: &impl Fn(usize, bool) -> HopCtx<'a>,
+    lang: Lang,
+) -> Html {
+    let first = &t.hops[g.start];
+    let last = &t.hops[g.end - 1];
+    let step = hop_ctx(0, false).step;
+    let state = if current {
+        "current"
+    } else if g.end <= step {
+        "done"
+    } else {
+        "later"
+    };
+    let nat = steps::rewrite(&t.hops, g);
+    let end = (g.start..g.end).find_map(|i| hop_ctx(i, false).end.map(|v| (v, t.hops[i].leg)));
+    let jump = {
+        let d = hop_ctx(0, false).d.clone();
+        let to = g.end;
+        Callback::from(move |_: MouseEvent| d.emit(Action::StepTo(to)))
+    };
+    let reply_start = g.clone().any(|i| hop_ctx(i, false).reply_start);
+    let count = g.len();
+    html! {
+        <li class={classes!("step", state, (first.leg == Leg::Reply).then_some("reply"), nat.is_some().then_some("nat"),
+                end.map(|(v, _)| ["end", steps::verdict_class(v)]))}
+            data-device={first.device.clone()} aria-current={current.then_some("step")}>
+            if reply_start { <p class="leg">{ THE_ANSWER.get(lang) }</p> }
+            <button type="button" class="hop-head" onclick={jump}>
+                <span class="num">{ k + 1 }</span>
+                <span class="dev">{ &first.device }</span>
+            </button>
+            if let Some((v, leg)) = end {
+                { " " }<span class={classes!("mark", steps::verdict_class(v))}>{ end_word(v, leg).get(lang) }</span>
+            }
+            if let Some(i) = nat { <p class="summary">{ rewrite_line(&t.hops[i]) }</p> }
+            <p class="note">{ last.note_in(lang) }</p>
+            <details class="step-hops">
+                <summary>{ if count == 1 { ONE_HOP.get(lang).to_string() } else { format!("{count}{}", HOPS_IN.get(lang)) } }</summary>
+                <ol class="hops">
+                    { for g.clone().map(|i| hop_view(&t.hops[i], &hop_ctx(i, false))) }
+                </ol>
+            </details>
+        </li>
+    }
+}
+
+struct HopCtx<'a> {
+    i: usize,
+    step: usize,
+    /// Carries `aria-current` (every-hop mode's current hop).
+    current: bool,
+    reply_start: bool,
+    /// The leg ended here, and the packet got this far.
+    end: Option<Verdict>,
+    d: &'a Callback<Action>,
+    lang: Lang,
+}
+
+fn hop_view(h: &Hop, c: &HopCtx) -> Html {
+    let (i, step, lang) = (c.i, c.step, c.lang);
     let state = if i < step {
         "done"
     } else if i == step {
@@ -304,18 +634,23 @@ fn hop_view(
     } else {
         "later"
     };
-    let nat = h.before.src != h.after.src || h.before.dst != h.after.dst;
+    let nat = steps::rewrites(h);
     let jump = {
-        let d = d.clone();
+        let d = c.d.clone();
         Callback::from(move |_: MouseEvent| d.emit(Action::StepTo(i + 1)))
     };
     html! {
-        <li class={classes!("hop", state, (h.leg == Leg::Reply).then_some("reply"), nat.then_some("nat"))}
-            data-device={h.device.clone()} aria-current={(i + 1 == step).then_some("step")}>
-            if reply_start { <p class="leg">{ THE_ANSWER.get(lang) }</p> }
+        <li class={classes!("hop", state, (h.leg == Leg::Reply).then_some("reply"), nat.then_some("nat"),
+                c.end.map(|v| ["end", steps::verdict_class(v)]))}
+            data-device={h.device.clone()} aria-current={c.current.then_some("step")}>
+            if c.reply_start { <p class="leg">{ THE_ANSWER.get(lang) }</p> }
             <button type="button" class="hop-head" onclick={jump}>
+                <span class="num">{ i + 1 }</span>
                 <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ &h.at }</span>
             </button>
+            if let Some(v) = c.end {
+                { " " }<span class={classes!("mark", steps::verdict_class(v))}>{ end_word(v, h.leg).get(lang) }</span>
+            }
             <p class="note">{ h.note_in(lang) }</p>
             <p class="decision"><code>{ h.decision_in(lang) }</code></p>
             if nat {

@@ -22,9 +22,6 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// How long one hop is shown while playing.
-const HOP_MS: u32 = 450;
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Trace,
@@ -171,27 +168,49 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
     };
-    let tab = use_state(|| Tab::Trace);
 
-    // The player's clock.
+    // The player's clock, at the chosen speed (one device-level step, or
+    // one hop, per tick).
     let playing = state.run.as_ref().is_some_and(|r| r.playing);
+    let tick_ms = state.speed.tick_ms(state.every_hop);
     {
         let state = state.clone();
-        use_effect_with(playing, move |playing| {
+        use_effect_with((playing, tick_ms), move |&(playing, ms)| {
             let timer = playing.then(|| {
                 if reduced_motion() {
                     state.dispatch(Action::StepTo(usize::MAX));
                 }
-                gloo::timers::callback::Interval::new(HOP_MS, move || state.dispatch(Action::Tick))
+                gloo::timers::callback::Interval::new(ms, move || state.dispatch(Action::Tick))
             });
             move || drop(timer)
         });
     }
-
-    // Undo and redo from the keyboard (outside text fields, which have
-    // their own).
+    // The player's saved preferences.
     {
         let d = dispatch.clone();
+        use_effect_with((), move |_| {
+            if let Ok(Some(v)) = super::storage::load_pref("speed") {
+                if let Some(v) = state::Speed::from_code(&v) {
+                    d.emit(Action::SetSpeed(v));
+                }
+            }
+            if let Ok(Some(v)) = super::storage::load_pref("every-hop") {
+                d.emit(Action::SetEveryHop(v == "1"));
+            }
+        });
+    }
+    // The player's keys work while the trace is shown (read by the
+    // listener below, made once).
+    let tab = use_state(|| Tab::Trace);
+    let player_keys = use_mut_ref(|| false);
+    *player_keys.borrow_mut() = *tab == Tab::Trace && state.run.is_some();
+
+    // Undo and redo from the keyboard (outside text fields, which have
+    // their own); the player's steps (left and right arrows, k and j) when
+    // no control took the key.
+    {
+        let d = dispatch.clone();
+        let player_keys = player_keys.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo::events::EventListener::new_with_options(
@@ -208,7 +227,20 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                             .is_some_and(|el| {
                                 matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                             });
-                        if in_field || !(e.ctrl_key() || e.meta_key()) {
+                        if in_field || e.default_prevented() {
+                            return;
+                        }
+                        if !(e.ctrl_key() || e.meta_key() || e.alt_key()) {
+                            if !*player_keys.borrow() {
+                                return;
+                            }
+                            let action = match e.key().as_str() {
+                                "ArrowRight" | "j" => Action::Forward,
+                                "ArrowLeft" | "k" => Action::Back,
+                                _ => return,
+                            };
+                            e.prevent_default();
+                            d.emit(action);
                             return;
                         }
                         let key = e.key().to_ascii_lowercase();
@@ -455,7 +487,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                     { match *tab {
                         Tab::Trace => html! { <TracePanel spec={state.spec.clone()} run={state.run.clone()}
                             spread={state.spread.clone()} sources={sources.clone()} destinations={destinations.clone()}
-                            ondispatch={dispatch.clone()} {lang} /> },
+                            ondispatch={dispatch.clone()} {lang} every_hop={state.every_hop} speed={state.speed} /> },
                         Tab::Rules => html! { <RulesPanel scenario={state.scenario.clone()} node={state.selected_node.clone()}
                             trace={trace.clone()} ondispatch={dispatch.clone()} {lang} /> },
                         Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
