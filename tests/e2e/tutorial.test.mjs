@@ -101,7 +101,7 @@ for (const size of SIZES) {
     // The editor opens on the section the task needs, and only that one.
     assert.equal(await page.getAttribute('#tab-edit', 'aria-selected'), 'true');
     const section = page.locator('details.editor-section[data-kind="Route"]');
-    assert.equal(await section.getAttribute('open'), '');
+    assert.notEqual(await section.getAttribute('open'), null, 'the section is open');
     assert.deepEqual(await page.$$eval('details.editor-section[open]', (d) => d.map((e) => e.dataset.kind)), ['Route']);
     const form = section.locator('form[aria-label="Add a Route"]');
     const wide = size.width >= 1366;
