@@ -272,6 +272,7 @@ async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
             scenario: s,
             ondispatch,
             lang: Lang::En,
+            open: None,
         },
     )
     .render();

@@ -419,7 +419,7 @@ pub fn what_you_saw<'a>(l: &Lesson, t: &'a Trace) -> Vec<Saw<'a>> {
                 Mattered::Unnat => on(Leg::Reply).find(|(_, h)| h.after.src != h.before.src),
                 Mattered::Route => on(Leg::Request)
                     .find(|(_, h)| h.device.starts_with("router/") && h.at == "routing"),
-                Mattered::End if t.verdict != Verdict::Delivered => on(Leg::Request).last(),
+                Mattered::End if t.verdict != Verdict::Delivered => on(Leg::Request).next_back(),
                 Mattered::End => None,
             };
             found.map(|(index, hop)| Saw { what, index, hop })
