@@ -2,7 +2,7 @@
 # Installs whatever building (and, with `test`, testing) needs and is
 # missing, from the package registries only: rustup's wasm target, Trunk and
 # wasm-bindgen-cli from crates.io, binaryen and playwright-core from npm,
-# chromium and chromium-driver from Debian. Idempotent: quick when everything
+# chromium, chromium-driver and fonts-noto-cjk from Debian. Idempotent: quick when everything
 # is present.
 #
 #   scripts/setup.sh build   # what `scripts/run.sh` needs
@@ -77,6 +77,15 @@ if [ "$what" = test ]; then
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium
+  fi
+  # A Korean font (Noto Sans CJK KR) for the Korean screenshots: without
+  # one, Hangul renders as boxes.
+  if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    say "installing Debian's fonts-noto-cjk"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends fonts-noto-cjk
   fi
   # Debian's chromedriver (the same build as chromium) for the wasm-bindgen
   # browser tests (tests/web.rs); never a downloaded driver.

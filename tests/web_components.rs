@@ -379,6 +379,7 @@ async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
             scenario: s,
             ondispatch,
             lang: Lang::En,
+            open: None,
         },
     )
     .render();
@@ -430,8 +431,7 @@ async fn a_lesson_shows_its_task_and_checks_the_live_state() {
     use k8s_netlab::ui::lessons::{lesson, LESSONS};
     use k8s_netlab::ui::tutorial::{LessonPanel, LessonPanelProps};
     let (i, l) = lesson("external-clusterip").unwrap();
-    let mut s = State::new();
-    s.apply(Action::LoadPreset(l.preset.into()));
+    let mut s = k8s_netlab::ui::lessons::start(l);
     let (onreset, resets) = recorder::<()>();
     let el = root();
     let props = |state: State, lang: Lang, onreset: Callback<()>| LessonPanelProps {
@@ -483,6 +483,11 @@ async fn a_lesson_shows_its_task_and_checks_the_live_state() {
     assert_eq!(check.get_attribute("data-done").as_deref(), Some("true"));
     assert!(check.text_content().unwrap().contains(l.done.ko));
     assert!(el.text_content().unwrap().contains(l.title.ko));
+    // What mattered: where the packet ended, in the engine's words.
+    let saw = one(&el, ".lesson-saw li");
+    assert_eq!(saw.get_attribute("data-mattered").as_deref(), Some("end"));
+    assert!(saw.text_content().unwrap().contains("router/"));
+    assert!(el.query_selector(".lesson-done-before").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]

@@ -95,9 +95,14 @@ struct LessonPageProps {
 #[function_component(LessonPage)]
 fn lesson_page(p: &LessonPageProps) -> Html {
     let lang = use_lang();
-    let state = use_reducer(State::new);
+    let found = lessons::lesson(&p.id);
+    // The lesson's step, its request filled in and nothing traced: the
+    // learner sends.
+    let state = use_reducer(move || found.map_or_else(State::new, |(_, l)| lessons::start(l)));
     let done = use_state(lessons_done);
-    let Some((index, lesson)) = lessons::lesson(&p.id) else {
+    // "Done before" is progress from an earlier visit, as the page opened.
+    let done_at_open = use_state(lessons_done);
+    let Some((index, lesson)) = found else {
         let l = *lang;
         return html! {
             <>
@@ -110,12 +115,6 @@ fn lesson_page(p: &LessonPageProps) -> Html {
             </>
         };
     };
-    {
-        let d = state.dispatcher();
-        use_effect_with(lesson.id, move |_| {
-            d.dispatch(Action::LoadPreset(lesson.preset.into()))
-        });
-    }
     // Progress: a passed check is remembered.
     let passed = (lesson.check)(&state);
     {
@@ -131,16 +130,20 @@ fn lesson_page(p: &LessonPageProps) -> Html {
     }
     let onreset = {
         let d = state.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::LoadPreset(lesson.preset.into())))
+        Callback::from(move |_| d.dispatch(lessons::begin(lesson)))
     };
     let lang_value = *lang;
+    let open_section = lesson.change.and_then(|c| c.section());
     html! {
-        <div lang={lang_value.code()}>
+        <div class="lesson-shell" lang={lang_value.code()}>
             <TutorialBar lang={lang_value} onlang={Callback::from(move |l| lang.set(l))} />
             <div class="lesson-page">
                 <LessonPanel {index} state={Rc::new((*state).clone())} lang={lang_value}
-                    done_before={done.iter().any(|d| d == lesson.id)} {onreset} />
-                <Workbench {state} chrome={Chrome { toolbar: false, edit: true }} lang={lang_value} />
+                    done_before={done_at_open.iter().any(|d| d == lesson.id)} {onreset} />
+                <div class="lesson-play">
+                    <Workbench {state} chrome={Chrome { toolbar: false, edit: true }} lang={lang_value}
+                        {open_section} />
+                </div>
             </div>
         </div>
     }

@@ -120,7 +120,7 @@ impl Kind {
     }
 
     /// The kind in a heading: "Add a Route", "라우트 추가".
-    fn word(self) -> Text {
+    pub fn word(self) -> Text {
         match self {
             Kind::Node => t("Node", "노드"),
             Kind::Pod => t("Pod", "파드"),
@@ -157,20 +157,20 @@ pub const DEPLOYMENT: Paths = Paths {
     ports: "spec.template.spec.containers[0].ports",
 };
 
-const NAME: &str = "metadata.name";
+pub const NAME: &str = "metadata.name";
 const NAMESPACE: &str = "metadata.namespace";
 const REPLICAS: &str = "spec.replicas";
 const TYPE: &str = "spec.type";
 const SELECTOR: &str = "spec.selector";
 const CLUSTER_IP: &str = "spec.clusterIP";
-const ETP: &str = "spec.externalTrafficPolicy";
+pub const ETP: &str = "spec.externalTrafficPolicy";
 const ITP: &str = "spec.internalTrafficPolicy";
 const AFFINITY: &str = "spec.sessionAffinity";
 const TIMEOUT: &str = "spec.sessionAffinityConfig.clientIP.timeoutSeconds";
 const SOURCE_RANGES: &str = "spec.loadBalancerSourceRanges";
 const EXTERNAL_IPS: &str = "spec.externalIPs";
-const DESTINATION: &str = "spec.destination";
-const NEXT_HOP: &str = "spec.nextHop";
+pub const DESTINATION: &str = "spec.destination";
+pub const NEXT_HOP: &str = "spec.nextHop";
 /// The route form's IP next hop (used when no node is picked).
 const NEXT_HOP_IP: &str = "nextHopIP";
 
@@ -787,6 +787,10 @@ pub struct EditorProps {
     pub ondispatch: Callback<Action>,
     #[prop_or_default]
     pub lang: Lang,
+    /// The section to open (and scroll to) first, the only one open; by
+    /// default Services is open.
+    #[prop_or_default]
+    pub open: Option<Kind>,
 }
 
 impl PartialEq for EditorProps {
@@ -794,6 +798,7 @@ impl PartialEq for EditorProps {
         Rc::ptr_eq(&self.scenario, &other.scenario)
             && self.ondispatch == other.ondispatch
             && self.lang == other.lang
+            && self.open == other.open
     }
 }
 
@@ -811,21 +816,21 @@ const REPLICAS_OF: Text = t(" replicas of ", "개 복제본, 레이블 ");
 const VIA: Text = t(" via ", " 경유 ");
 const REMOVE_VM: Text = t("Remove (VM goes away)", "삭제 (VM이 사라짐)");
 const REMOVE: Text = t("Remove", "삭제");
-const EDIT: Text = t("Edit", "편집");
+pub const EDIT: Text = t("Edit", "편집");
 const CLOSE: Text = t("Close", "닫기");
 const NOTE: Text = t("Note: ", "참고: ");
 const ADD_A: Text = t("Add a ", "");
-const ADD_A_END: Text = t("", " 추가");
-const ADD: Text = t("Add ", "");
+pub const ADD_A_END: Text = t("", " 추가");
+pub const ADD: Text = t("Add ", "");
 const EDIT_HEAD: Text = t("Edit ", "");
 const EDIT_HEAD_END: Text = t("", " 편집");
 const CANCEL: Text = t("Cancel", "취소");
-const APPLY_CHANGES: Text = t("Apply changes", "변경 적용");
+pub const APPLY_CHANGES: Text = t("Apply changes", "변경 적용");
 const PORT_N: Text = t("Port ", "포트 ");
 const REMOVE_PORT: Text = t("Remove port ", "포트 삭제 ");
 const PORTS: Text = t("Ports", "포트");
 const ADD_PORT: Text = t("Add a port", "포트 추가");
-const NAME_L: Text = t("Name", "이름");
+pub const NAME_L: Text = t("Name", "이름");
 const NAMESPACE_L: Text = t("Namespace", "네임스페이스");
 const LABELS_L: Text = t("Labels (k=v, k2=v2)", "레이블 (k=v, k2=v2)");
 const LABELS_DEPLOY: Text = t(
@@ -859,7 +864,7 @@ const SELECTOR_L: Text = t(
     "Selector (k=v; blank = no selector)",
     "셀렉터 (k=v; 비우면 셀렉터 없음)",
 );
-const ETP_L: Text = t("External traffic policy", "외부 트래픽 정책");
+pub const ETP_L: Text = t("External traffic policy", "외부 트래픽 정책");
 const ITP_L: Text = t("Internal traffic policy", "내부 트래픽 정책");
 const AFFINITY_L: Text = t("Session affinity", "세션 어피니티");
 const TIMEOUT_L: Text = t(
@@ -877,15 +882,19 @@ const SOURCE_RANGES_L: Text = t(
 const EXTERNAL_IPS_L: Text = t("External IPs (comma separated)", "외부 IP (쉼표로 구분)");
 const NEXT_HOP_IP_L: Text = t("Next hop IP address", "다음 홉 IP 주소");
 const AN_IP: Text = t("an IP address (below)", "IP 주소 (아래)");
-const DESTINATION_L: Text = t("Destination (CIDR)", "목적지 (CIDR)");
-const NEXT_HOP_L: Text = t("Next hop", "다음 홉");
+pub const DESTINATION_L: Text = t("Destination (CIDR)", "목적지 (CIDR)");
+pub const NEXT_HOP_L: Text = t("Next hop", "다음 홉");
 
 /// The editing panel: one section per kind of object.
 #[function_component(EditorPanel)]
 pub fn editor_panel(p: &EditorProps) -> Html {
     let lang = p.lang;
     let section = |kind: Kind| {
-        html! { <Section scenario={p.scenario.clone()} ondispatch={p.ondispatch.clone()} {kind} {lang} /> }
+        let (open, focus) = match p.open {
+            Some(k) => (k == kind, k == kind),
+            None => (kind == Kind::Service, false),
+        };
+        html! { <Section scenario={p.scenario.clone()} ondispatch={p.ondispatch.clone()} {kind} {lang} {open} {focus} /> }
     };
     html! {
         <section class="editor" aria-labelledby="editor-title">
@@ -1066,7 +1075,8 @@ fn items(kind: Kind, s: &Scenario, lang: Lang) -> Vec<Item> {
     }
 }
 
-fn title(kind: Kind) -> Text {
+/// A section's heading (lessons name it in their tasks).
+pub fn section_title(kind: Kind) -> Text {
     match kind {
         Kind::Node => t("Nodes", "노드"),
         Kind::Pod => t("Pods", "파드"),
@@ -1082,6 +1092,10 @@ struct SectionProps {
     ondispatch: Callback<Action>,
     kind: Kind,
     lang: Lang,
+    /// Open at first.
+    open: bool,
+    /// Scrolled to the top of its scrolling panel when it appears.
+    focus: bool,
 }
 
 impl PartialEq for SectionProps {
@@ -1090,6 +1104,43 @@ impl PartialEq for SectionProps {
             && self.ondispatch == other.ondispatch
             && self.kind == other.kind
             && self.lang == other.lang
+            && self.open == other.open
+            && self.focus == other.focus
+    }
+}
+
+/// Scrolls the nearest scrolling ancestor of `el` (never the page) so
+/// that `el` is at its top.
+fn scroll_into_panel(el: &web_sys::HtmlElement) {
+    use wasm_bindgen::JsCast;
+    // The distance from the page's top, as laid out (scrolling aside).
+    let page_top = |e: &web_sys::HtmlElement| {
+        let mut top = 0;
+        let mut at = Some(e.clone());
+        while let Some(x) = at {
+            top += x.offset_top();
+            at = x.offset_parent().and_then(|p| p.dyn_into().ok());
+        }
+        top
+    };
+    let mut at = el.parent_element();
+    while let Some(p) = at {
+        if matches!(p.tag_name().as_str(), "BODY" | "HTML") {
+            return;
+        }
+        if p.scroll_height() > p.client_height() {
+            if let Some(h) = p.dyn_ref::<web_sys::HtmlElement>() {
+                let want = (page_top(el) - page_top(h) - 8).max(0);
+                let was = p.scroll_top();
+                p.set_scroll_top(want);
+                // Only a scrolling box moves; one that merely overflows
+                // does not, and the search goes on.
+                if p.scroll_top() != was || was == want {
+                    return;
+                }
+            }
+        }
+        at = p.parent_element();
     }
 }
 
@@ -1099,6 +1150,18 @@ impl PartialEq for SectionProps {
 fn section(p: &SectionProps) -> Html {
     let (kind, lang) = (p.kind, p.lang);
     let editing = use_state(|| None::<Key>);
+    let details = use_node_ref();
+    {
+        let details = details.clone();
+        use_effect_with(p.focus, move |focus| {
+            if let Some(el) = focus
+                .then(|| details.cast::<web_sys::HtmlElement>())
+                .flatten()
+            {
+                scroll_into_panel(&el);
+            }
+        });
+    }
     // Not memoized: a section renders again only when its props or its
     // open form change.
     let list = items(kind, &p.scenario, lang);
@@ -1167,8 +1230,8 @@ fn section(p: &SectionProps) -> Html {
         }
     });
     html! {
-        <details class="editor-section" open={kind == Kind::Service}>
-            <summary>{ title(kind).get(lang) }{ " (" }{ list.iter().filter(|i| i.removable).count() }{ ")" }</summary>
+        <details class="editor-section" ref={details} open={p.open} data-kind={kind.name()}>
+            <summary>{ section_title(kind).get(lang) }{ " (" }{ list.iter().filter(|i| i.removable).count() }{ ")" }</summary>
             <ul class="items">{ for rows }</ul>
             { form(None, (*fresh).clone()) }
         </details>

@@ -5,11 +5,12 @@
 //! A check wants a trace the learner sent (`Run::sent`) and watched to
 //! its verdict, so a lesson is never passed by loading it.
 
-use super::i18n::Text;
-use super::state::{entry_node, State};
+use super::editor::{self, Kind};
+use super::i18n::{Lang, Text};
+use super::state::{entry_node, Action, ScenarioTitle, State};
 use crate::engine::packet::Packet;
 use crate::engine::request::Request;
-use crate::engine::trace::{Trace, Verdict};
+use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::model::{NextHop, Node, Scenario, Service, TrafficPolicy};
 
 /// One lesson.
@@ -23,10 +24,57 @@ pub struct Lesson {
     pub preset: &'static str,
     /// What the learner does in the playground.
     pub task: Text,
+    /// The change the task asks for in the editor, if any: its values
+    /// are named in the task (the tests make it through the editor's own
+    /// forms), and the page opens the editor on its section.
+    pub change: Option<Change>,
     /// What the check says once it passes.
     pub done: Text,
     /// True once the task is done and its result shown.
     pub check: fn(&State) -> bool,
+    /// The hops that mattered, named under a passed check ("what you just
+    /// saw"), found in the trace's own fields by [`what_you_saw`].
+    pub saw: &'static [Mattered],
+}
+
+/// A change a task asks for, as the editor makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Fill in a section's "Add a ..." form: (field path, its label, value).
+    Add(Kind, &'static [Field]),
+    /// Edit one object of a section (`namespace/name`) and apply.
+    Edit(Kind, &'static str, &'static [Field]),
+    /// Remove a node (its Remove button under the drawing).
+    RemoveNode(&'static str),
+}
+
+/// A form field a task names: its draft key, its label, the value to give.
+pub type Field = (&'static str, Text, &'static str);
+
+impl Change {
+    /// The editor's section the change is made in (the lesson page opens
+    /// the Edit tab on it); a node is removed under the drawing.
+    pub fn section(self) -> Option<Kind> {
+        match self {
+            Change::Add(k, _) | Change::Edit(k, _, _) => Some(k),
+            Change::RemoveNode(_) => None,
+        }
+    }
+}
+
+/// A kind of hop a lesson is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mattered {
+    /// The request's destination rewritten (DNAT).
+    Dnat,
+    /// The request's source rewritten (masquerade).
+    Snat,
+    /// The reply's source turned back by conntrack.
+    Unnat,
+    /// The router's routing decision on the request's way.
+    Route,
+    /// The hop where a request that was not delivered ended.
+    End,
 }
 
 const fn t(en: &'static str, ko: &'static str) -> Text {
@@ -60,14 +108,16 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "clusterip",
         task: t(
-            "Send a packet from pod/client to svc/web:80 and follow it hop by hop: find the DNAT on node-1, and where the reply's address is turned back.",
-            "pod/client에서 svc/web:80으로 패킷을 보내고 홉을 하나씩 따라가 보세요. node-1에서 일어나는 DNAT와, 응답의 주소가 되돌려지는 지점을 찾아보세요.",
+            "Press Send: From pod/client To svc/web:80 is filled in. Then follow the packet hop by hop: find the DNAT on node-1, and where the reply's address is turned back.",
+            "보내기를 누르세요. 출발지 pod/client, 목적지 svc/web:80이 채워져 있습니다. 그다음 패킷을 홉마다 따라가며 node-1에서 일어나는 DNAT와, 응답의 주소가 되돌려지는 지점을 찾아보세요.",
         ),
+        change: None,
         done: t(
             "Delivered to a backend pod, and the answer reached the client from the ClusterIP.",
             "백엔드 파드에 전달되었고, 응답은 ClusterIP에서 온 것으로 클라이언트에 도착했습니다.",
         ),
         check: check_clusterip,
+        saw: &[Mattered::Dnat, Mattered::Unnat],
     },
     Lesson {
         id: "external-clusterip",
@@ -77,8 +127,8 @@ pub const LESSONS: &[Lesson] = &[
         ),
         body: &[
             t(
-                "The DNAT you just saw happens in netfilter on a node. A packet has to reach a node before any rule can rewrite it.",
-                "앞에서 본 DNAT는 노드의 netfilter에서 일어납니다. 규칙이 패킷을 바꾸려면 먼저 패킷이 노드에 도착해야 합니다.",
+                "A ClusterIP works because netfilter on a node rewrites it to a pod's address (DNAT). A packet has to reach a node before any rule can rewrite it.",
+                "ClusterIP가 동작하는 것은 노드의 netfilter가 그 주소를 파드의 주소로 바꾸기(DNAT) 때문입니다. 규칙이 패킷을 바꾸려면 먼저 패킷이 노드에 도착해야 합니다.",
             ),
             t(
                 "Inside the cluster that comes for free: a pod's packets always leave through its own node. A client on the internet has no such node. Its packet goes to the VPC router, which knows the node network and each node's pod range, but nothing about the service range 10.3.240.0/20.",
@@ -91,22 +141,24 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "external-clusterip",
         task: t(
-            "Send a packet from the internet to the ClusterIP, svc/web:80, and read why it was dropped.",
-            "인터넷에서 ClusterIP(svc/web:80)로 패킷을 보내고, 왜 버려졌는지 읽어 보세요.",
+            "Press Send: From internet To the ClusterIP, svc/web:80, is filled in. Then read where the packet was dropped, and why.",
+            "보내기를 누르세요. 출발지 internet, 목적지 ClusterIP(svc/web:80)가 채워져 있습니다. 그다음 패킷이 어디서 왜 버려졌는지 읽어 보세요.",
         ),
+        change: None,
         done: t(
             "Dropped: nothing outside the nodes routes the service range.",
             "버려졌습니다. 노드 바깥에는 서비스 대역으로 가는 경로가 없습니다.",
         ),
         check: check_external_clusterip,
+        saw: &[Mattered::End],
     },
     Lesson {
         id: "static-route",
         title: t("A static route to one node", "노드 하나로 가는 정적 경로"),
         body: &[
             t(
-                "The first idea is to teach the router: a static route that sends the whole service range to one node. That node receives the packet, its netfilter rewrites it as before, and a pod answers.",
-                "가장 먼저 떠오르는 방법은 라우터에 길을 알려 주는 것입니다. 서비스 대역 전체를 노드 하나로 보내는 정적 경로를 추가하면, 그 노드가 패킷을 받아 앞에서처럼 netfilter로 목적지를 바꾸고 파드가 응답합니다.",
+                "From the internet, a packet to a ClusterIP (here 10.3.241.152, in the service range 10.3.240.0/20) dies at the VPC router, which has no route for the service range. The first idea is to teach the router: a static route that sends the whole service range to one node. That node receives the packet, its netfilter rewrites the destination to a pod (DNAT), and the pod answers.",
+                "인터넷에서 ClusterIP(여기서는 서비스 대역 10.3.240.0/20에 속한 10.3.241.152)로 가는 패킷은 VPC 라우터에서 버려집니다. 라우터에 서비스 대역으로 가는 경로가 없기 때문입니다. 가장 먼저 떠오르는 방법은 라우터에 길을 알려 주는 것입니다. 서비스 대역 전체를 노드 하나로 보내는 정적 경로를 추가하면, 그 노드가 패킷을 받아 netfilter로 목적지를 파드로 바꾸고(DNAT) 파드가 응답합니다.",
             ),
             t(
                 "It works, and the address can even get a friendly DNS name. But look at where the traffic enters: every external connection goes through that one node, whichever pod serves it in the end.",
@@ -119,14 +171,23 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "external-clusterip",
         task: t(
-            "In the editor's Static routes, add a route for 10.3.240.0/20 with node-2 as the next hop, then send from the internet to svc/web:80 again.",
-            "편집기의 Static routes에서 10.3.240.0/20의 다음 홉을 node-2로 하는 경로를 추가한 뒤, 인터넷에서 svc/web:80으로 다시 보내 보세요.",
+            "In the Edit tab's Static routes, fill in Add a Route: Name services-via-node-2, Destination (CIDR) 10.3.240.0/20, Next hop node-2, and press Add Route: the route appears in the VPC router's table. Then, in the Trace tab, press Send (From internet To svc/web:80).",
+            "편집 탭의 정적 라우팅에서 라우트 추가 양식을 채우세요. 이름 services-via-node-2, 목적지 (CIDR) 10.3.240.0/20, 다음 홉 node-2를 넣고 라우트 추가를 누르면 VPC 라우터의 표에 경로가 나타납니다. 그다음 트레이스 탭에서 보내기를 누르세요(출발지 internet, 목적지 svc/web:80).",
         ),
+        change: Some(Change::Add(
+            Kind::Route,
+            &[
+                (editor::NAME, editor::NAME_L, "services-via-node-2"),
+                (editor::DESTINATION, editor::DESTINATION_L, "10.3.240.0/20"),
+                (editor::NEXT_HOP, editor::NEXT_HOP_L, "node-2"),
+            ],
+        )),
         done: t(
             "Delivered, entering through the node the route points at.",
             "전달되었습니다. 경로가 가리키는 노드를 거쳐 들어왔습니다.",
         ),
         check: check_static_route,
+        saw: &[Mattered::Route, Mattered::Dnat],
     },
     Lesson {
         id: "node-removed",
@@ -137,8 +198,8 @@ pub const LESSONS: &[Lesson] = &[
                 "노드는 영구적인 존재가 아닙니다. 클라우드는 고장 난 VM을 새 VM으로 바꾸고, 오토스케일러는 노드를 늘렸다 줄이며, 업그레이드는 노드를 비우고 새로 만듭니다. 이름도 주소도 바뀝니다.",
             ),
             t(
-                "The static route knows none of this. When its node goes away, the router still sends the service range there, and every external connection is lost while the other nodes and pods are perfectly healthy.",
-                "정적 경로는 이런 변화를 모릅니다. 경로가 가리키던 노드가 사라져도 라우터는 여전히 서비스 대역을 그쪽으로 보내고, 다른 노드와 파드가 멀쩡한데도 외부 연결은 모두 실패합니다.",
+                "A static route that sends the service range to one node (here node-2) knows none of this. When its node goes away, the router still sends the service range there, and every external connection is lost while the other nodes and pods are perfectly healthy.",
+                "서비스 대역을 노드 하나(여기서는 node-2)로 보내는 정적 경로는 이런 변화를 모릅니다. 경로가 가리키던 노드가 사라져도 라우터는 여전히 서비스 대역을 그쪽으로 보내고, 다른 노드와 파드가 멀쩡한데도 외부 연결은 모두 실패합니다.",
             ),
             t(
                 "And as long as the node lives, it carries the whole load alone. Keeping routers outside the cluster in step with it is not Kubernetes' job; what is needed is something that spreads clients over whichever nodes exist.",
@@ -147,14 +208,16 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "static-route",
         task: t(
-            "Remove node-2, the node the route points at (Remove in the editor's node list), then send from the internet to svc/web:80 again.",
-            "경로가 가리키는 노드 node-2를 제거한 뒤(편집기 노드 목록의 Remove), 인터넷에서 svc/web:80으로 다시 보내 보세요.",
+            "Remove node-2, the node the route points at: press Remove beside node-2 under the drawing. Then press Send (From internet To svc/web:80).",
+            "경로가 가리키는 노드 node-2를 제거하세요. 그림 아래 node-2 옆의 삭제를 누르면 됩니다. 그다음 보내기를 누르세요(출발지 internet, 목적지 svc/web:80).",
         ),
+        change: Some(Change::RemoveNode("node-2")),
         done: t(
             "Dropped: the route points at a node that no longer exists.",
             "버려졌습니다. 경로가 더 이상 존재하지 않는 노드를 가리킵니다.",
         ),
         check: check_node_removed,
+        saw: &[Mattered::End],
     },
     Lesson {
         id: "load-balancer",
@@ -178,14 +241,16 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "load-balancer",
         task: t(
-            "Send from the internet to 198.51.100.10:80, then send many connections at once (Send 1000) and see which nodes they enter.",
-            "인터넷에서 198.51.100.10:80으로 보낸 다음, 여러 연결을 한 번에 보내(Send 1000) 어느 노드로 들어오는지 확인해 보세요.",
+            "Press Send: From internet To the load balancer, 198.51.100.10:80, is filled in. Then press Send 1000 below it to send many connections at once, and see which nodes they enter.",
+            "보내기를 누르세요. 출발지 internet, 목적지 로드 밸런서(198.51.100.10:80)가 채워져 있습니다. 그다음 아래의 1000개 보내기를 눌러 여러 연결을 한 번에 보내고, 어느 노드로 들어오는지 확인해 보세요.",
         ),
+        change: None,
         done: t(
             "Delivered through the load balancer, and the connections entered more than one node.",
             "로드 밸런서를 거쳐 전달되었고, 연결이 여러 노드로 나뉘어 들어왔습니다.",
         ),
         check: check_load_balancer,
+        saw: &[Mattered::Dnat],
     },
     Lesson {
         id: "nodeport-wrong-port",
@@ -195,8 +260,8 @@ pub const LESSONS: &[Lesson] = &[
         ),
         body: &[
             t(
-                "For (c), the obvious attempt is to send to a node's own address with the Service's port, such as 10.100.0.3:80. Here a host on the node network, 10.100.0.10, plays the load balancer.",
-                "(c)를 위해 가장 먼저 시도해 볼 만한 것은 노드 자신의 주소에 서비스 포트를 붙여 보내는 것입니다. 10.100.0.3:80처럼요. 여기서는 노드 네트워크의 호스트 10.100.0.10이 로드 밸런서 역할을 합니다.",
+                "A load balancer outside the cluster sends to the nodes' addresses. A node then has to hand that traffic to the Service. The obvious attempt is to send to a node's own address with the Service's port, such as 10.100.0.3:80. Here a host on the node network, 10.100.0.10, plays the load balancer.",
+                "클러스터 밖의 로드 밸런서는 노드의 주소로 보냅니다. 그러면 노드가 그 트래픽을 서비스로 넘겨야 합니다. 가장 먼저 시도해 볼 만한 것은 노드 자신의 주소에 서비스 포트를 붙여 보내는 것입니다. 10.100.0.3:80처럼요. 여기서는 노드 네트워크의 호스트 10.100.0.10이 로드 밸런서 역할을 합니다.",
             ),
             t(
                 "It fails. kube-proxy's rules pick out packets addressed to a Service; a node's address with port 80 matches none of them. The packet is simply delivered to the node itself, where no process listens on port 80, and the node refuses the connection.",
@@ -209,14 +274,16 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "nodeport-wrong-port",
         task: t(
-            "Send from 10.100.0.10 to 10.100.0.3:80 and see which device answers, and how.",
-            "10.100.0.10에서 10.100.0.3:80으로 보내고, 어느 장비가 어떻게 응답하는지 확인해 보세요.",
+            "Press Send: From 10.100.0.10 To 10.100.0.3:80 is filled in. Then see which device answers, and how.",
+            "보내기를 누르세요. 출발지 10.100.0.10, 목적지 10.100.0.3:80이 채워져 있습니다. 그다음 어느 장비가 어떻게 응답하는지 확인해 보세요.",
         ),
+        change: None,
         done: t(
             "Refused: the packet reached the node itself, and nothing listens on that port.",
             "거부되었습니다. 패킷이 노드 자신에게 도착했지만 그 포트에서 기다리는 프로세스가 없습니다.",
         ),
         check: check_nodeport_wrong_port,
+        saw: &[Mattered::End],
     },
     Lesson {
         id: "nodeport",
@@ -226,8 +293,8 @@ pub const LESSONS: &[Lesson] = &[
         ),
         body: &[
             t(
-                "That bridge is the NodePort. For a Service of type NodePort, kube-proxy reserves a port from 30000-32767 (here 30080) on every node's address. Traffic to any node on that port is forwarded to the Service, and the ClusterIP keeps working as before.",
-                "그 다리가 NodePort입니다. NodePort 타입 서비스를 만들면 kube-proxy가 30000-32767 범위의 포트 하나(여기서는 30080)를 모든 노드의 주소에 엽니다. 어느 노드든 이 포트로 들어온 트래픽은 서비스로 전달되고, ClusterIP도 이전처럼 동작합니다.",
+                "A node's address and a Service's address are two worlds: a packet to a node with the Service's port is simply refused. The bridge between them is the NodePort. For a Service of type NodePort, kube-proxy reserves a port from 30000-32767 (here 30080) on every node's address. Traffic to any node on that port is forwarded to the Service, and the ClusterIP keeps working as before.",
+                "노드 주소와 서비스 주소는 서로 다른 세계입니다. 노드 주소에 서비스 포트로 보낸 패킷은 그냥 거부됩니다. 둘을 잇는 다리가 NodePort입니다. NodePort 타입 서비스를 만들면 kube-proxy가 30000-32767 범위의 포트 하나(여기서는 30080)를 모든 노드의 주소에 엽니다. 어느 노드든 이 포트로 들어온 트래픽은 서비스로 전달되고, ClusterIP도 이전처럼 동작합니다.",
             ),
             t(
                 "The chosen pod may run on another node, so the entry node also rewrites the source to its own address (masquerade). The pod answers that node, the reply leaves the way it came in, and conntrack reverses both rewrites.",
@@ -240,14 +307,16 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "nodeport",
         task: t(
-            "Send from 10.100.0.10 to 10.100.0.3:30080 and compare the source the pod sees with the client's address.",
-            "10.100.0.10에서 10.100.0.3:30080으로 보내고, 파드가 보는 출발지 주소를 클라이언트 주소와 비교해 보세요.",
+            "Press Send: From 10.100.0.10 To node-2's NodePort, 10.100.0.3:30080, is filled in. Then compare the source the pod sees with the client's address.",
+            "보내기를 누르세요. 출발지 10.100.0.10, 목적지 node-2의 NodePort(10.100.0.3:30080)가 채워져 있습니다. 그다음 파드가 보는 출발지 주소를 클라이언트 주소와 비교해 보세요.",
         ),
+        change: None,
         done: t(
             "Delivered to a pod, which saw a node's address as the source, not the client's.",
             "파드에 전달되었습니다. 파드가 본 출발지는 클라이언트가 아니라 노드의 주소였습니다.",
         ),
         check: check_nodeport,
+        saw: &[Mattered::Dnat, Mattered::Snat],
     },
     Lesson {
         id: "lb-traffic-policy",
@@ -275,20 +344,157 @@ pub const LESSONS: &[Lesson] = &[
         ],
         preset: "lb-traffic-policy",
         task: t(
-            "Set the Service's externalTrafficPolicy to Local, send from the internet to 198.51.100.10:80, and look at the source address the pod sees.",
-            "서비스의 externalTrafficPolicy를 Local로 바꾸고 인터넷에서 198.51.100.10:80으로 보낸 뒤, 파드가 보는 출발지 주소를 확인해 보세요.",
+            "In the Edit tab's Services, press Edit beside default/web, set External traffic policy to Local and press Apply changes. Then, in the Trace tab, press Send (From internet To 198.51.100.10:80) and look at the source address the pod sees.",
+            "편집 탭의 서비스에서 default/web 옆의 편집을 누르고, 외부 트래픽 정책을 Local로 바꾼 뒤 변경 적용을 누르세요. 그다음 트레이스 탭에서 보내기를 누르고(출발지 internet, 목적지 198.51.100.10:80) 파드가 보는 출발지 주소를 확인해 보세요.",
         ),
+        change: Some(Change::Edit(
+            Kind::Service,
+            "default/web",
+            &[(editor::ETP, editor::ETP_L, "Local")],
+        )),
         done: t(
             "Delivered with the client's own address, through a node that runs a ready pod.",
             "클라이언트 주소 그대로 전달되었습니다. 준비된 파드가 있는 노드를 거쳤습니다.",
         ),
         check: check_lb_traffic_policy,
+        saw: &[Mattered::Dnat],
     },
 ];
+
+/// What starts a lesson (and starts it over): its preset's scenario,
+/// the request filled in, nothing traced, under the lesson's title.
+pub fn begin(l: &'static Lesson) -> Action {
+    Action::Begin {
+        preset: l.preset.into(),
+        title: ScenarioTitle::Lesson(l.id),
+    }
+}
+
+/// A lesson's state when its page opens (nothing to undo).
+pub fn start(l: &'static Lesson) -> State {
+    State::begin(l.preset, ScenarioTitle::Lesson(l.id))
+}
 
 /// The lesson with this id, and its place in [`LESSONS`].
 pub fn lesson(id: &str) -> Option<(usize, &'static Lesson)> {
     LESSONS.iter().enumerate().find(|(_, l)| l.id == id)
+}
+
+/// "Lesson 3. A static route to one node": a lesson's title with its
+/// number (`index` is its place in [`LESSONS`]), as the preset menu, the
+/// scenario's heading and the lesson page say it.
+pub fn numbered(index: usize, title: Text, lang: Lang) -> String {
+    format!(
+        "{} {}. {}",
+        LESSON_WORD.get(lang),
+        index + 1,
+        title.get(lang)
+    )
+}
+
+const LESSON_WORD: Text = Text {
+    en: "Lesson",
+    ko: "레슨",
+};
+
+/// A hop that mattered, and its place in the trace (0-based).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Saw<'a> {
+    pub what: Mattered,
+    pub index: usize,
+    pub hop: &'a Hop,
+}
+
+/// The hops a lesson is about, found in a trace's fields (where an address
+/// changed, the router's hop, where the packet ended); those the trace
+/// does not have are left out.
+pub fn what_you_saw<'a>(l: &Lesson, t: &'a Trace) -> Vec<Saw<'a>> {
+    let on = |leg: Leg| t.hops.iter().enumerate().filter(move |(_, h)| h.leg == leg);
+    l.saw
+        .iter()
+        .filter_map(|&what| {
+            let found = match what {
+                Mattered::Dnat => on(Leg::Request).find(|(_, h)| h.after.dst != h.before.dst),
+                Mattered::Snat => on(Leg::Request).find(|(_, h)| h.after.src != h.before.src),
+                Mattered::Unnat => on(Leg::Reply).find(|(_, h)| h.after.src != h.before.src),
+                Mattered::Route => on(Leg::Request)
+                    .find(|(_, h)| h.device.starts_with("router/") && h.at == "routing"),
+                Mattered::End if t.verdict != Verdict::Delivered => on(Leg::Request).next_back(),
+                Mattered::End => None,
+            };
+            found.map(|(index, hop)| Saw { what, index, hop })
+        })
+        .collect()
+}
+
+const SAW_DNAT: Text = Text {
+    en: "Destination rewritten (DNAT)",
+    ko: "목적지 변환(DNAT)",
+};
+const SAW_SNAT: Text = Text {
+    en: "Source rewritten (masquerade)",
+    ko: "출발지 변환(masquerade)",
+};
+const SAW_UNNAT: Text = Text {
+    en: "The reply's source turned back (conntrack)",
+    ko: "응답의 출발지 복원(conntrack)",
+};
+const SAW_ROUTE: Text = Text {
+    en: "The router's route",
+    ko: "라우터의 경로",
+};
+const SAW_END: Text = Text {
+    en: "Where it ended",
+    ko: "끝난 곳",
+};
+const HOP_WORD: Text = Text {
+    en: "hop",
+    ko: "홉",
+};
+
+impl Saw<'_> {
+    /// What it was, in a few words.
+    pub fn head(&self, lang: Lang) -> &'static str {
+        match self.what {
+            Mattered::Dnat => SAW_DNAT,
+            Mattered::Snat => SAW_SNAT,
+            Mattered::Unnat => SAW_UNNAT,
+            Mattered::Route => SAW_ROUTE,
+            Mattered::End => SAW_END,
+        }
+        .get(lang)
+    }
+
+    /// Where: `hop 7, node/node-1, nat OUTPUT`.
+    pub fn place(&self, lang: Lang) -> String {
+        format!(
+            "{} {}, {}, {}",
+            HOP_WORD.get(lang),
+            self.index + 1,
+            self.hop.device,
+            self.hop.at
+        )
+    }
+
+    /// What changed or decided: the addresses before and after and the
+    /// chain of the rule that did it, or the route, or the engine's
+    /// sentence for the hop where it ended.
+    pub fn detail(&self, lang: Lang) -> String {
+        let h = self.hop;
+        let chain = h
+            .rules
+            .last()
+            .map(|r| format!(" ({} {})", r.table, r.chain))
+            .unwrap_or_default();
+        match self.what {
+            Mattered::Dnat => format!("{} \u{2192} {}{chain}", h.before.dst, h.after.dst),
+            Mattered::Snat | Mattered::Unnat => {
+                format!("{} \u{2192} {}{chain}", h.before.src, h.after.src)
+            }
+            Mattered::Route => h.decision_in(lang),
+            Mattered::End => h.note_in(lang),
+        }
+    }
 }
 
 // ------------------------------------------------------------ checks
@@ -445,12 +651,11 @@ mod tests {
     use crate::model::edit::{Edit, Key};
     use crate::model::k8s::Object;
     use crate::model::presets;
-    use crate::ui::state::{Action, TraceSpec};
+    use crate::ui::state::TraceSpec;
     use std::collections::BTreeSet;
 
-    fn start(l: &Lesson) -> State {
-        let mut s = State::new();
-        s.apply(Action::LoadPreset(l.preset.into()));
+    fn start(l: &'static Lesson) -> State {
+        let s = super::start(l);
         assert!(s.notice.is_none(), "{}: {:?}", l.id, s.notice);
         assert!(!(l.check)(&s), "{}: passed on loading its preset", l.id);
         s
@@ -538,8 +743,8 @@ mod tests {
     fn external_clusterip_is_dropped() {
         let l = the("external-clusterip");
         let mut s = start(l);
-        // The preset's request is already shown, but was not sent.
-        assert_eq!(s.trace().unwrap().verdict, Verdict::Dropped);
+        // The preset's request is filled in, not traced.
+        assert!(s.run.is_none());
         set_spec(&mut s, "internet", "svc/web:80");
         send_and_watch(&mut s, l);
         assert!((l.check)(&s));
@@ -750,5 +955,255 @@ mod tests {
             }
             assert!(!l.body.is_empty(), "{}", l.id);
         }
+    }
+
+    /// A lesson opens in its step's state with the preset's request in
+    /// the request fields and nothing traced: the verdict is not shown
+    /// before the learner sends.
+    #[test]
+    fn every_lesson_opens_untraced_with_its_request_filled_in() {
+        for (i, l) in LESSONS.iter().enumerate() {
+            let s = start(l);
+            assert!(s.run.is_none(), "{}: traced on opening", l.id);
+            assert!(s.spread.is_none(), "{}", l.id);
+            let p = presets::preset(l.preset).unwrap();
+            assert_eq!(s.spec, TraceSpec::of_preset(p), "{}", l.id);
+            assert_eq!(*s.scenario, crate::model::load(p.yaml).unwrap().scenario);
+            assert!(!s.can_undo(), "{}", l.id);
+            assert_eq!(s.title, ScenarioTitle::Lesson(l.id));
+            assert_eq!(
+                s.title.text(Lang::En),
+                format!("Lesson {}. {}", i + 1, l.title.en)
+            );
+            assert!(s.title.text(Lang::Ko).starts_with("레슨 "));
+            // Starting over from anywhere gives the same start, one undo
+            // away from the work.
+            let mut t = s.clone();
+            t.apply(Action::Send);
+            t.apply(Action::Edit(Edit::RenameNode {
+                from: "node-1".into(),
+                to: "node-x".into(),
+            }));
+            assert_eq!(
+                t.title.text(Lang::En),
+                format!("Lesson {}. {} (edited)", i + 1, l.title.en)
+            );
+            t.apply(begin(l));
+            assert!(t.run.is_none() && t.scenario == s.scenario && t.spec == s.spec);
+            assert_eq!(t.title, s.title);
+            assert!(t.can_undo());
+        }
+    }
+
+    fn has(task: Text, words: Text, what: &str, id: &str) {
+        assert!(
+            task.en.contains(words.en),
+            "{id}: task lacks {what} {:?}",
+            words.en
+        );
+        assert!(
+            task.ko.contains(words.ko),
+            "{id}: 과제에 {what} {:?} 없음",
+            words.ko
+        );
+    }
+
+    /// Every task names what the learner types and presses, in the
+    /// interface's own words in both languages (the editor's labels), with
+    /// every value a form needs.
+    #[test]
+    fn every_task_names_its_fields_in_the_interfaces_words() {
+        const SEND: Text = t("Send", "보내기");
+        for l in LESSONS {
+            let p = presets::preset(l.preset).unwrap();
+            has(l.task, t(p.to, p.to), "the destination", l.id);
+            has(l.task, SEND, "the button", l.id);
+            let Some(change) = l.change else { continue };
+            if let Some(kind) = change.section() {
+                has(l.task, editor::section_title(kind), "the section", l.id);
+                has(l.task, editor::EDIT, "the Edit tab", l.id);
+            }
+            match change {
+                Change::Add(kind, fields) => {
+                    let add = |lang| {
+                        [
+                            editor::ADD.get(lang),
+                            kind.word().get(lang),
+                            editor::ADD_A_END.get(lang),
+                        ]
+                        .concat()
+                    };
+                    assert!(l.task.en.contains(&add(Lang::En)), "{}", l.id);
+                    assert!(l.task.ko.contains(&add(Lang::Ko)), "{}", l.id);
+                    for &(_, label, value) in fields {
+                        has(l.task, label, "a field", l.id);
+                        has(l.task, t(value, value), "a value", l.id);
+                    }
+                }
+                Change::Edit(_, object, fields) => {
+                    has(l.task, t(object, object), "the object", l.id);
+                    has(l.task, editor::APPLY_CHANGES, "the button", l.id);
+                    for &(_, label, value) in fields {
+                        has(l.task, label, "a field", l.id);
+                        has(l.task, t(value, value), "a value", l.id);
+                    }
+                }
+                Change::RemoveNode(node) => {
+                    has(l.task, t(node, node), "the node", l.id);
+                    has(l.task, t("Remove", "삭제"), "the button", l.id);
+                }
+            }
+        }
+        // The Korean task says the Korean editor's words, not the English.
+        let l = the("static-route");
+        assert!(l.task.ko.contains("정적 라우팅"));
+        assert!(!l.task.ko.contains("Static routes"));
+    }
+
+    /// Makes a lesson's change as the editor does: its forms' drafts with
+    /// the task's values, built and checked by the editor's own code.
+    fn make(s: &mut State, change: Change) {
+        let edits = match change {
+            Change::RemoveNode(n) => vec![Edit::RemoveNode(n.into())],
+            Change::Add(kind, fields) => {
+                let d = fields
+                    .iter()
+                    .fold(editor::new_draft(kind, &s.scenario), |d, &(k, _, v)| {
+                        d.with(k, v)
+                    });
+                let c = editor::check(&s.scenario, editor::build(kind, &d, None, None));
+                assert!(c.ok(), "{:?}", c.errors);
+                c.edits
+            }
+            Change::Edit(kind, object, fields) => {
+                let (ns, name) = object.split_once('/').unwrap();
+                let key = Key::new(kind.name(), Some(ns), name);
+                let base = s
+                    .scenario
+                    .to_objects()
+                    .into_iter()
+                    .find(|o| Key::of(o) == key)
+                    .unwrap();
+                let d = fields
+                    .iter()
+                    .fold(editor::object_draft(&base).unwrap(), |d, &(k, _, v)| {
+                        d.with(k, v)
+                    });
+                let c = editor::check(
+                    &s.scenario,
+                    editor::build(kind, &d, Some(&key), Some(&base)),
+                );
+                assert!(c.ok(), "{:?}", c.errors);
+                c.edits
+            }
+        };
+        for e in edits {
+            s.apply(Action::Edit(e));
+            assert!(
+                s.notice.is_none() || change.section().is_none(),
+                "{:?}",
+                s.notice
+            );
+        }
+    }
+
+    /// Doing exactly what each task says passes its check, and "what you
+    /// just saw" names hops of that trace that really are what it says.
+    #[test]
+    fn doing_the_task_as_written_passes_and_names_the_hop_that_mattered() {
+        for l in LESSONS {
+            let mut s = start(l);
+            if let Some(c) = l.change {
+                make(&mut s, c);
+                assert!(s.run.is_none(), "{}: an edit traced by itself", l.id);
+            }
+            send_and_watch(&mut s, l);
+            if l.id == "load-balancer" {
+                assert!(!(l.check)(&s));
+                s.apply(Action::SendN(1000));
+            }
+            assert!(
+                (l.check)(&s),
+                "{}: {:?}",
+                l.id,
+                s.trace().map(|t| t.verdict)
+            );
+            let t = s.trace().unwrap();
+            let saw = what_you_saw(l, t);
+            assert!(!saw.is_empty(), "{}: nothing named", l.id);
+            for x in &saw {
+                assert_eq!(t.hops[x.index], *x.hop);
+                let h = x.hop;
+                match x.what {
+                    Mattered::Dnat => {
+                        assert_eq!(h.leg, Leg::Request);
+                        assert_eq!(h.before.dst, t.hops[0].before.dst, "{}", l.id);
+                        assert_ne!(h.after.dst, h.before.dst);
+                        assert!(h.device.starts_with("node/"), "{}: {}", l.id, h.device);
+                        assert!(x.detail(Lang::En).contains(&h.after.dst.to_string()));
+                        assert!(
+                            x.detail(Lang::En).contains("KUBE-"),
+                            "{}",
+                            x.detail(Lang::En)
+                        );
+                    }
+                    Mattered::Snat => {
+                        assert_eq!(h.after.src, t.server_sees.unwrap().src, "{}", l.id);
+                    }
+                    Mattered::Unnat => {
+                        assert_eq!(h.leg, Leg::Reply);
+                        assert_eq!(
+                            h.after.src,
+                            t.reply.as_ref().unwrap().client_sees.as_ref().unwrap().src
+                        );
+                    }
+                    Mattered::Route => {
+                        assert!(h.device.starts_with("router/"));
+                        assert!(
+                            x.detail(Lang::En).contains("10.3.240.0/20"),
+                            "{}",
+                            x.detail(Lang::En)
+                        );
+                    }
+                    Mattered::End => {
+                        assert_ne!(t.verdict, Verdict::Delivered);
+                        assert_eq!(x.detail(Lang::En), h.note);
+                        assert_ne!(x.detail(Lang::Ko), h.note);
+                    }
+                }
+                assert!(x.place(Lang::En).contains(&h.device));
+                assert!(x.place(Lang::Ko).starts_with("홉 "));
+            }
+            let kinds: Vec<_> = saw.iter().map(|x| x.what).collect();
+            let want: &[Mattered] = match l.id {
+                "clusterip" => &[Mattered::Dnat, Mattered::Unnat],
+                "external-clusterip" | "node-removed" | "nodeport-wrong-port" => &[Mattered::End],
+                "static-route" => &[Mattered::Route, Mattered::Dnat],
+                "nodeport" => &[Mattered::Dnat, Mattered::Snat],
+                _ => &[Mattered::Dnat],
+            };
+            assert_eq!(kinds, want, "{}", l.id);
+        }
+        // Where they are: the DNAT on the client's node, the drop at the
+        // router, the refusal at the node addressed.
+        let at = |id: &str| {
+            let l = the(id);
+            let mut s = start(l);
+            if let Some(c) = l.change {
+                make(&mut s, c);
+            }
+            s.apply(Action::Send);
+            s.apply(Action::StepTo(usize::MAX));
+            let t = s.trace().unwrap().clone();
+            what_you_saw(l, &t)
+                .iter()
+                .map(|x| x.hop.device.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(at("clusterip")[0], "node/node-1");
+        assert!(at("external-clusterip")[0].starts_with("router/"));
+        assert_eq!(at("static-route")[1], "node/node-2");
+        assert!(at("node-removed")[0].starts_with("router/"));
+        assert_eq!(at("nodeport-wrong-port")[0], "node/node-2");
     }
 }

@@ -258,6 +258,13 @@ impl Message {
 pub enum ScenarioTitle {
     /// A preset, by id.
     Preset(&'static str),
+    /// A lesson's starting scenario, by lesson id.
+    Lesson(&'static str),
+    /// A preset changed since it was loaded.
+    EditedPreset(&'static str),
+    /// A lesson's scenario changed since it started.
+    EditedLesson(&'static str),
+    /// Something imported, opened or restored, changed since.
     Edited,
     Imported,
     Opened,
@@ -265,14 +272,42 @@ pub enum ScenarioTitle {
     Saved,
 }
 
+const EDITED_MARK: Text = t(" (edited)", " (편집함)");
+
 impl ScenarioTitle {
-    pub fn text(self, lang: Lang) -> &'static str {
+    /// The same scenario after a change: a preset or a lesson keeps its
+    /// name, with an edited mark.
+    pub fn edited(self) -> ScenarioTitle {
         match self {
-            ScenarioTitle::Preset(id) => crate::ui::i18n::preset_title(id, lang),
-            ScenarioTitle::Edited => t("Edited", "편집함").get(lang),
-            ScenarioTitle::Imported => t("Imported", "가져옴").get(lang),
-            ScenarioTitle::Opened => t("Opened", "링크에서 엶").get(lang),
-            ScenarioTitle::Saved => t("Your saved work", "저장된 작업").get(lang),
+            ScenarioTitle::Preset(id) | ScenarioTitle::EditedPreset(id) => {
+                ScenarioTitle::EditedPreset(id)
+            }
+            ScenarioTitle::Lesson(id) | ScenarioTitle::EditedLesson(id) => {
+                ScenarioTitle::EditedLesson(id)
+            }
+            _ => ScenarioTitle::Edited,
+        }
+    }
+
+    pub fn text(self, lang: Lang) -> String {
+        let lesson = |id: &str| {
+            crate::ui::lessons::lesson(id).map_or_else(
+                || id.to_string(),
+                |(i, l)| crate::ui::lessons::numbered(i, l.title, lang),
+            )
+        };
+        let edited = EDITED_MARK.get(lang);
+        match self {
+            ScenarioTitle::Preset(id) => crate::ui::i18n::preset_title(id, lang).to_string(),
+            ScenarioTitle::Lesson(id) => lesson(id),
+            ScenarioTitle::EditedPreset(id) => {
+                [crate::ui::i18n::preset_title(id, lang), edited].concat()
+            }
+            ScenarioTitle::EditedLesson(id) => [lesson(id).as_str(), edited].concat(),
+            ScenarioTitle::Edited => t("Edited", "편집함").get(lang).to_string(),
+            ScenarioTitle::Imported => t("Imported", "가져옴").get(lang).to_string(),
+            ScenarioTitle::Opened => t("Opened", "링크에서 엶").get(lang).to_string(),
+            ScenarioTitle::Saved => t("Your saved work", "저장된 작업").get(lang).to_string(),
         }
     }
 }
@@ -413,6 +448,12 @@ pub enum Action {
     },
     ToggleExpanded(String),
     Dismiss,
+    /// Loads a preset's scenario with its request filled in but nothing
+    /// traced (a lesson asks before it answers), under `title`.
+    Begin {
+        preset: String,
+        title: ScenarioTitle,
+    },
 }
 
 impl Default for State {
@@ -443,6 +484,19 @@ impl State {
             every_hop: false,
             speed: Speed::Normal,
         }
+    }
+
+    /// A fresh state on a preset's scenario, its request filled in,
+    /// nothing traced and nothing to undo (see [`Action::Begin`]).
+    pub fn begin(preset: &str, title: ScenarioTitle) -> State {
+        let mut s = State::new();
+        s.apply(Action::Begin {
+            preset: preset.into(),
+            title,
+        });
+        s.undo.clear();
+        s.revision = 0;
+        s
     }
 
     pub fn can_undo(&self) -> bool {
@@ -492,26 +546,19 @@ impl State {
                         }
                         _ => None,
                     };
-                    self.replace(applied.scenario, ScenarioTitle::Edited, ghosts);
+                    self.replace(applied.scenario, self.title.edited(), ghosts);
                     self.notice = notice;
                 }
                 Err(errors) => {
                     self.notice = Some(Notice::error(Message::EditRefused, errors.0));
                 }
             },
-            Action::LoadPreset(id) => match presets::preset(&id) {
-                Some(p) => match model::load(p.yaml) {
-                    Ok(l) => {
-                        self.spec = TraceSpec::of_preset(p);
-                        self.replace(l.scenario, ScenarioTitle::Preset(p.id), Vec::new());
-                        self.retrace(false);
-                    }
-                    Err(e) => self.notice = Some(Notice::error(Message::PresetFailed, e.0)),
-                },
-                None => {
-                    self.notice = Some(Notice::error(Message::NoPreset(format!("{id:?}")), vec![]))
-                }
-            },
+            Action::LoadPreset(id) => {
+                self.load_preset(&id, None);
+            }
+            Action::Begin { preset, title } => {
+                self.load_preset(&preset, Some(title));
+            }
             Action::Import(text) => match model::load(&text) {
                 Ok(l) => {
                     self.replace(l.scenario, ScenarioTitle::Imported, Vec::new());
@@ -637,6 +684,32 @@ impl State {
                 self.notice = None;
                 self.share_link = None;
             }
+        }
+    }
+
+    /// Loads a preset with its request: traced and shown at once, or,
+    /// under a title of its own (a lesson's), not traced at all.
+    fn load_preset(&mut self, id: &str, untraced: Option<ScenarioTitle>) {
+        let Some(p) = presets::preset(id) else {
+            self.notice = Some(Notice::error(Message::NoPreset(format!("{id:?}")), vec![]));
+            return;
+        };
+        match model::load(p.yaml) {
+            Ok(l) => {
+                self.spec = TraceSpec::of_preset(p);
+                if untraced.is_some() {
+                    self.run = None;
+                }
+                self.replace(
+                    l.scenario,
+                    untraced.unwrap_or(ScenarioTitle::Preset(p.id)),
+                    Vec::new(),
+                );
+                if untraced.is_none() {
+                    self.retrace(false);
+                }
+            }
+            Err(e) => self.notice = Some(Notice::error(Message::PresetFailed, e.0)),
         }
     }
 
@@ -1418,6 +1491,69 @@ mod tests {
         for pick in ["pod/web-1", "node/node-2", "198.51.100.10"] {
             Request::parse(&s, "internet", &d(pick).unwrap(), Protocol::Tcp).unwrap();
         }
+    }
+
+    #[test]
+    fn an_edited_scenario_keeps_its_name() {
+        let mut s = State::new();
+        s.apply(Action::LoadPreset("nodeport".into()));
+        let rename = |s: &mut State, from: &str, to: &str| {
+            s.apply(Action::Edit(Edit::RenameNode {
+                from: from.into(),
+                to: to.into(),
+            }))
+        };
+        rename(&mut s, "node-3", "node-9");
+        assert_eq!(s.title, ScenarioTitle::EditedPreset("nodeport"));
+        assert_eq!(
+            s.title.text(Lang::En),
+            "NodePort bridges the node network and the Service (edited)"
+        );
+        assert_eq!(
+            s.title.text(Lang::Ko),
+            "NodePort가 노드 네트워크와 서비스를 잇는다 (편집함)"
+        );
+        rename(&mut s, "node-9", "node-8");
+        assert_eq!(
+            s.title,
+            ScenarioTitle::EditedPreset("nodeport"),
+            "marked once"
+        );
+        s.apply(Action::Undo);
+        s.apply(Action::Undo);
+        assert_eq!(s.title, ScenarioTitle::Preset("nodeport"));
+        // Imported work, edited, says so.
+        s.apply(Action::Import(
+            presets::preset("nodeport").unwrap().yaml.into(),
+        ));
+        rename(&mut s, "node-3", "node-9");
+        assert_eq!(s.title.text(Lang::En), "Edited");
+        // A refused edit changes nothing, the name included.
+        s.apply(Action::LoadPreset("clusterip".into()));
+        rename(&mut s, "nobody", "x");
+        assert_eq!(s.title, ScenarioTitle::Preset("clusterip"));
+    }
+
+    #[test]
+    fn begin_fills_in_the_request_and_traces_nothing() {
+        let s = State::begin("static-route", ScenarioTitle::Lesson("node-removed"));
+        assert!(s.run.is_none() && s.notice.is_none() && !s.can_undo());
+        assert_eq!(
+            s.spec,
+            TraceSpec::of_preset(presets::preset("static-route").unwrap())
+        );
+        assert_eq!(s.title.text(Lang::En), "Lesson 4. Nodes come and go");
+        // An edit before any send traces nothing either.
+        let mut s = s;
+        s.apply(Action::Edit(Edit::RemoveNode("node-2".into())));
+        assert!(s.run.is_none());
+        let mut t = State::new();
+        t.apply(Action::Begin {
+            preset: "nope".into(),
+            title: ScenarioTitle::Lesson("x"),
+        });
+        assert!(t.notice.is_some());
+        assert_eq!(t.title, ScenarioTitle::Preset("clusterip"), "unchanged");
     }
 
     #[test]

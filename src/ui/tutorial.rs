@@ -5,7 +5,7 @@
 //! page runs under a strict CSP.
 
 use super::i18n::{t, Lang, Text};
-use super::lessons::LESSONS;
+use super::lessons::{what_you_saw, Mattered, LESSONS};
 use super::state::State;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,6 +13,12 @@ use yew::prelude::*;
 const LESSON: Text = t("Lesson", "레슨");
 const OF: Text = t("of", "/");
 const DONE_BEFORE: Text = t("Done before", "완료한 레슨");
+const DONE_BEFORE_TITLE: Text = t(
+    "You completed this lesson on an earlier visit",
+    "이전에 방문했을 때 완료한 레슨입니다",
+);
+const BACKGROUND: Text = t("Background", "배경");
+const YOU_SAW: Text = t("What you just saw", "방금 본 것");
 const YOUR_TASK: Text = t("Your task", "해 볼 일");
 const NOT_YET: Text = t(
     "Not done yet: do the task, then watch the trace to its verdict.",
@@ -41,7 +47,8 @@ pub struct LessonPanelProps {
     /// The live playground's state.
     pub state: Rc<State>,
     pub lang: Lang,
-    /// From saved progress.
+    /// Completed on an earlier visit (saved progress as the page opened:
+    /// a first completion is not "done before").
     pub done_before: bool,
     /// Loads the lesson's preset again.
     pub onreset: Callback<()>,
@@ -85,37 +92,61 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
         let cb = p.onreset.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let saw = passed
+        .then(|| p.state.trace().map(|t| what_you_saw(l, t)))
+        .flatten()
+        .unwrap_or_default();
     html! {
         <article class="lesson" lang={lang.code()} aria-labelledby="lesson-title">
-            <p class="lesson-count">
-                { count }
-                if p.done_before {
-                    <span class="lesson-done-before">{ DONE_BEFORE.get(lang) }</span>
-                }
-            </p>
-            <h2 id="lesson-title">{ l.title.get(lang) }</h2>
-            { for l.body.iter().map(|b| html! { <p>{ b.get(lang) }</p> }) }
-            <div class="lesson-task">
+            <div class="lesson-head">
+                <p class="lesson-count">
+                    { count }
+                    if p.done_before {
+                        <span class="lesson-done-before" title={DONE_BEFORE_TITLE.get(lang)}>{ DONE_BEFORE.get(lang) }</span>
+                    }
+                </p>
+                <h2 id="lesson-title">{ l.title.get(lang) }</h2>
+            </div>
+            // Scrolls by itself on wide screens, so that the task and the
+            // check stay in view beside the playground.
+            <section class="lesson-body" tabindex="0" aria-label={BACKGROUND.get(lang)}>
+                { for l.body.iter().map(|b| html! { <p>{ b.get(lang) }</p> }) }
+            </section>
+            <div class="lesson-task" id="lesson-task">
                 <h3>{ YOUR_TASK.get(lang) }</h3>
                 <p>{ l.task.get(lang) }</p>
             </div>
-            <p id="lesson-check" role="status" aria-live="polite"
+            <div id="lesson-check" role="status" aria-live="polite"
                 class={classes!("lesson-check", passed.then_some("done"))}
                 data-done={if passed { "true" } else { "false" }}>
                 if passed {
-                    <strong>{ PASSED.get(lang) }</strong>{ l.done.get(lang) }
+                    <p><strong>{ PASSED.get(lang) }</strong>{ l.done.get(lang) }</p>
+                    if !saw.is_empty() {
+                        <div class="lesson-saw">
+                            <h3>{ YOU_SAW.get(lang) }</h3>
+                            <ul>
+                                { for saw.iter().map(|x| html! {
+                                    <li data-mattered={format!("{:?}", x.what).to_lowercase()}>
+                                        <strong>{ x.head(lang) }</strong>{ ": " }
+                                        <span class={classes!((x.what != Mattered::End).then_some("mono"))}>{ x.detail(lang) }</span>
+                                        <span class="lesson-saw-place">{ " · " }{ x.place(lang) }</span>
+                                    </li>
+                                }) }
+                            </ul>
+                        </div>
+                    }
                 } else {
-                    { NOT_YET.get(lang) }
+                    <p>{ NOT_YET.get(lang) }</p>
                 }
-            </p>
-            <div class="lesson-actions">
+            </div>
+            <div class="lesson-foot">
                 <button type="button" id="lesson-reset" title={START_OVER_TITLE.get(lang)}
                     onclick={reset}>{ START_OVER.get(lang) }</button>
+                <nav class="lesson-nav" aria-label={LESSONS_NAV.get(lang)}>
+                    { link("lesson-prev", "prev", PREVIOUS, p.index.checked_sub(1)) }
+                    { link("lesson-next", "next", NEXT, Some(p.index + 1)) }
+                </nav>
             </div>
-            <nav class="lesson-nav" aria-label={LESSONS_NAV.get(lang)}>
-                { link("lesson-prev", "prev", PREVIOUS, p.index.checked_sub(1)) }
-                { link("lesson-next", "next", NEXT, Some(p.index + 1)) }
-            </nav>
         </article>
     }
 }

@@ -3,10 +3,11 @@
 //! which panels a page shows), with the effects every page needs: the
 //! player's clock and keyboard shortcuts. Browser-only.
 
-use super::editor::EditorPanel;
+use super::editor::{EditorPanel, Kind as EditKind};
 use super::i18n::{preset_title, t, Lang, Text};
 use super::keep;
 use super::layout::{self, GhostNode, LayoutOptions};
+use super::lessons;
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
 use super::story;
@@ -110,6 +111,9 @@ pub struct WorkbenchProps {
     /// The header's language switch (with the toolbar).
     #[prop_or_default]
     pub onlang: Callback<Lang>,
+    /// Opens on the Edit tab with this section open (a lesson's task).
+    #[prop_or_default]
+    pub open_section: Option<EditKind>,
 }
 
 const TAGLINE: Text = t(
@@ -117,8 +121,7 @@ const TAGLINE: Text = t(
     "트래픽이 파드에 닿는 길: 라우팅, netfilter, conntrack을 홉 단위로.",
 );
 const SCENARIO: Text = t("Scenario", "시나리오");
-const STORY_STEP: Text = t("Story step ", "이야기 단계 ");
-const LOAD_PRESET: Text = t("Load a preset…", "프리셋 불러오기…");
+const LOAD_PRESET: Text = t("Load a lesson's scenario…", "레슨의 시나리오 불러오기…");
 const UNDO: Text = t("Undo", "실행 취소");
 const UNDO_TITLE: Text = t("Undo (Ctrl+Z)", "실행 취소 (Ctrl+Z)");
 const REDO: Text = t("Redo", "다시 실행");
@@ -201,7 +204,10 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     }
     // The player's keys work while the trace is shown (read by the
     // listener below, made once).
-    let tab = use_state(|| Tab::Trace);
+    let tab = use_state(|| match p.open_section {
+        Some(_) if chrome.edit => Tab::Edit,
+        _ => Tab::Trace,
+    });
     let player_keys = use_mut_ref(|| false);
     *player_keys.borrow_mut() = *tab == Tab::Trace && state.run.is_some();
 
@@ -416,11 +422,16 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                     <p class="tagline">{ w(TAGLINE) }</p>
                 </div>
                 <nav class="toolbar" aria-label={w(SCENARIO)}>
-                    <label class="preset">{ w(STORY_STEP) }
+                    <label class="preset"><span class="visually-hidden">{ w(SCENARIO) }</span>
                         <select id="preset" onchange={on_preset}>
                             <option value="" selected=true>{ w(LOAD_PRESET) }</option>
+                            // One numbering with the tutorial: a preset is
+                            // the scenario of the lesson of the same id.
                             { for presets::PRESETS.iter().map(|p| html! {
-                                <option value={p.id}>{ p.step }{ ". " }{ preset_title(p.id, lang) }</option>
+                                <option value={p.id}>{ match lessons::lesson(p.id) {
+                                    Some((i, l)) => lessons::numbered(i, l.title, lang),
+                                    None => preset_title(p.id, lang).to_string(),
+                                } }</option>
                             }) }
                         </select></label>
                     <button type="button" id="undo" onclick={act(Action::Undo)} disabled={!state.can_undo()}
@@ -490,7 +501,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                             ondispatch={dispatch.clone()} {lang} every_hop={state.every_hop} speed={state.speed} /> },
                         Tab::Rules => html! { <RulesPanel scenario={state.scenario.clone()} node={state.selected_node.clone()}
                             trace={trace.clone()} ondispatch={dispatch.clone()} {lang} /> },
-                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
+                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang}
+                            open={p.open_section} /> },
                         Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
                     } }
                     </div>

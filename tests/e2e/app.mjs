@@ -21,7 +21,8 @@ export function watch(page, origin) {
 export async function addRoute(page, name, destination, node) {
   await page.click('#tab-edit');
   const section = page.locator('details.editor-section', { has: page.locator('summary', { hasText: 'Static routes' }) });
-  await section.locator('summary').click();
+  // A lesson opens the section itself: open it only when closed.
+  if (await section.getAttribute('open') === null) await section.locator('summary').click();
   const form = section.locator('form[aria-label="Add a Route"]');
   await form.getByLabel('Name').fill(name);
   await form.getByLabel('Destination (CIDR)').fill(destination);

@@ -120,3 +120,54 @@ test('an embed with lang=ko speaks Korean, without it English', async () => {
   assert.deepEqual(watch.errors, []);
   await page.close();
 });
+
+// The Korean fonts used for a node: Chromium's own answer (CDP), so a test
+// sees real Hangul glyphs, not boxes from a missing font.
+async function platformFonts(page, sel) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: sel });
+  const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  await cdp.detach();
+  return fonts;
+}
+
+test('a lesson in Korean: a real Korean font, whole words, the editor\'s own words', async () => {
+  for (const size of [{ width: 1366, height: 800 }, { width: 390, height: 844 }]) {
+    const { page, watch } = await app.page(size);
+    await page.goto(app.server.url + '?lesson=static-route', { waitUntil: 'load' });
+    await page.waitForSelector('#lesson-check');
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'ko');
+    const task = await text(page, '#lesson-task p');
+    assert.match(task, /정적 라우팅/);
+    assert.doesNotMatch(task, /Static routes/);
+    assert.match(await text(page, 'details.editor-section[data-kind="Route"] summary'), /정적 라우팅/);
+    for (const label of ['이름', '목적지 (CIDR)', '다음 홉', '라우트 추가']) assert.ok(task.includes(label), label);
+    // Words kept whole; long tokens may still wrap.
+    const style = await page.$eval('#lesson-task p', (e) => {
+      const c = getComputedStyle(e);
+      return { wordBreak: c.wordBreak, overflowWrap: c.overflowWrap, font: c.fontFamily };
+    });
+    assert.equal(style.wordBreak, 'keep-all');
+    assert.equal(style.overflowWrap, 'anywhere');
+    assert.match(style.font, /^"Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", "Nanum Gothic"/);
+    const fonts = await platformFonts(page, '#lesson-task p');
+    assert.ok(fonts.some((f) => /Noto Sans CJK|Noto Sans KR|Nanum|Malgun|Apple SD/.test(f.familyName) && f.glyphCount > 20),
+      `Hangul drawn by a Korean font: ${JSON.stringify(fonts)}`);
+    // The English page's language button too.
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: `target/e2e/lesson-3-open-${size.width}-ko-${scheme}.png` });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    const button = await platformFonts(page, '#lang-switch');
+    assert.ok(button.some((f) => /CJK|KR|Nanum|Malgun|Gothic/.test(f.familyName)), JSON.stringify(button));
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  }
+});
