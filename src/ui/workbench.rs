@@ -7,6 +7,7 @@ use super::editor::EditorPanel;
 use super::i18n::{preset_title, t, Lang, Text};
 use super::keep;
 use super::layout::{self, GhostNode, LayoutOptions};
+use super::problems::ProblemList;
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
 use super::topology::TopologyView;
@@ -113,6 +114,10 @@ pub struct WorkbenchProps {
     /// The header's language switch (with the toolbar).
     #[prop_or_default]
     pub onlang: Callback<Lang>,
+    /// Keep the YAML tab's unapplied draft across reloads (the
+    /// playground); the page then opens on the YAML tab when one is kept.
+    #[prop_or_default]
+    pub keep_draft: bool,
 }
 
 const TAGLINE: Text = t(
@@ -171,7 +176,14 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
     };
-    let tab = use_state(|| Tab::Trace);
+    let keep_draft = p.keep_draft;
+    let tab = use_state(|| {
+        if keep_draft && super::storage::has_draft() {
+            Tab::Yaml
+        } else {
+            Tab::Trace
+        }
+    });
 
     // The player's clock.
     let playing = state.run.as_ref().is_some_and(|r| r.playing);
@@ -396,7 +408,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                 <div class={classes!("notice", (n.kind == NoticeKind::Error).then_some("bad"))} role="alert" id="notice">
                     <p>{ n.text.text(lang) }</p>
                     if !n.problems.is_empty() {
-                        <ul>{ for n.problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
+                        <ProblemList {lang} items={n.problems.iter().map(ToString::to_string).collect::<Vec<_>>()} />
                     }
                     <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
@@ -446,7 +458,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         Tab::Rules => html! { <RulesPanel scenario={state.scenario.clone()} node={state.selected_node.clone()}
                             trace={trace.clone()} ondispatch={dispatch.clone()} {lang} /> },
                         Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
-                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
+                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} {keep_draft} /> },
                     } }
                     </div>
                 </aside>
