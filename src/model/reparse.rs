@@ -7,8 +7,9 @@
 //! The text is cut before each line that is a document marker (`---` at
 //! the start of a line, then a space, a tab or the line's end: YAML never
 //! lets such a line be content), each piece is parsed on its own and its
-//! values kept by its text; the next call parses only pieces it has not
-//! seen, then numbers the documents, unpacks and resolves everything as
+//! values kept; the next call reuses the pieces the new text begins and
+//! ends with (compared as text, no hashing) and parses the run between
+//! them, then numbers the documents, unpacks and resolves everything as
 //! `load` does. A text with directives (`%YAML`, `%TAG`: they reach across
 //! a marker) or in JSON is loaded whole.
 //!
@@ -22,12 +23,11 @@ use super::error::{Errors, Problem, Sink};
 use super::parse::{read_values, unpack, Located};
 use super::{finish, load, Loaded};
 use serde_json::Value;
-use std::collections::HashMap;
 
-/// The parsed documents of the last text, by piece.
+/// The last text's pieces and their parsed documents.
 #[derive(Debug, Default)]
 pub struct Reparser {
-    pieces: HashMap<String, Result<Vec<Value>, Problem>>,
+    last: Vec<(String, Result<Vec<Value>, Problem>)>,
 }
 
 /// How much of the last call was parsed again.
@@ -94,37 +94,51 @@ impl Reparser {
         self.load_counted(text).0
     }
 
-    /// [`Reparser::load`], and how much it parsed.
+    /// [`Reparser::load`], and how much it parsed. The pieces the last
+    /// text began and ended with are reused (an edit changes a run of
+    /// pieces in between: typing, a paste, a deletion); the rest is
+    /// parsed.
     pub fn load_counted(&mut self, text: &str) -> (Result<Loaded, Errors>, Reuse) {
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with(['{', '[']) || text.lines().any(|l| l.starts_with('%')) {
-            self.pieces.clear();
+            self.last.clear();
             return (load(text), Reuse::default());
         }
         let cut = pieces(text);
-        let mut reuse = Reuse {
+        let mut last = std::mem::take(&mut self.last);
+        let same = |a: &(usize, &str), b: &(String, _)| a.1 == b.0;
+        let head = cut
+            .iter()
+            .zip(&last)
+            .take_while(|(a, b)| same(a, b))
+            .count();
+        let most = cut.len().min(last.len()) - head;
+        let tail = cut
+            .iter()
+            .rev()
+            .zip(last.iter().rev())
+            .take(most)
+            .take_while(|(a, b)| same(a, b))
+            .count();
+        let reused_tail = last.split_off(last.len() - tail);
+        last.truncate(head);
+        let mut kept = last;
+        let reuse = Reuse {
             pieces: cut.len(),
-            parsed: 0,
+            parsed: cut.len() - head - tail,
         };
-        let mut kept = HashMap::with_capacity(cut.len());
+        for (_, piece) in &cut[head..cut.len() - tail] {
+            kept.push((piece.to_string(), read_values(piece)));
+        }
+        kept.extend(reused_tail);
+
         let mut sink = Sink::default();
         let mut objects: Vec<Located> = Vec::new();
         let mut documents = 0;
         let mut failed = None;
-        for (lines, piece) in cut {
-            let (key, parsed) = match self
-                .pieces
-                .remove_entry(piece)
-                .or_else(|| kept.remove_entry(piece))
-            {
-                Some(entry) => entry,
-                None => {
-                    reuse.parsed += 1;
-                    (piece.to_string(), read_values(piece))
-                }
-            };
-            match &parsed {
-                Ok(values) if failed.is_none() => {
+        for ((lines, _), (_, parsed)) in cut.iter().zip(&kept) {
+            match parsed {
+                Ok(values) => {
                     for v in values {
                         documents += 1;
                         if !v.is_null() {
@@ -132,14 +146,13 @@ impl Reparser {
                         }
                     }
                 }
-                Ok(_) => {}
                 Err(p) => {
-                    failed.get_or_insert_with(|| placed(p.clone(), lines, documents));
+                    failed = Some(placed(p.clone(), *lines, documents));
+                    break;
                 }
             }
-            kept.insert(key, parsed);
         }
-        self.pieces = kept;
+        self.last = kept;
         let result = match failed {
             Some(p) => Err(Errors(vec![p])),
             None => finish(objects, sink),

@@ -410,14 +410,14 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                     if !n.problems.is_empty() {
                         <ProblemList {lang} items={n.problems.iter().map(ToString::to_string).collect::<Vec<_>>()} />
                     }
-                    <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
+                    <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
             if let Some(url) = &state.share_link {
                 <div class="notice" id="share-box">
                     <label>{ w(SHARE_BOX) }
                         <input id="share-url" readonly=true value={url.clone()} /></label>
-                    <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
+                    <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
             if state.pending.is_some() {

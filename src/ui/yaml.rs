@@ -395,7 +395,7 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
             if let Some((bad, text)) = kept_note {
                 <div class={classes!("notice", "draft-note", bad.then_some("bad"))} id="yaml-draft-note" role="status">
                     <p>{ text }</p>
-                    <button type="button" onclick={dismiss} aria-label={t("Dismiss", "닫기").get(lang)}>{ "×" }</button>
+                    <button type="button" class="dismiss" onclick={dismiss} aria-label={t("Dismiss", "닫기").get(lang)}>{ "×" }</button>
                 </div>
             }
             <div class="buttons">
@@ -413,7 +413,7 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
                 (Check::Checked(_), _) => html! { <p class="ok small" id="yaml-status" role="status">{ VALID.get(lang) }</p> },
                 _ => html! {},
             } }
-            <textarea id="yaml-text" ref={area} spellcheck="false" autocomplete="off" aria-label={YAML_LABEL.get(lang)}
+            <textarea id="yaml-text" ref={area} spellcheck="false" autocomplete="off" wrap="off" aria-label={YAML_LABEL.get(lang)}
                 aria-invalid={(problems_bad(&check)).to_string()} oninput={on_input} rows="24" />
         </section>
     }
