@@ -2,10 +2,12 @@
 // index.html into its own file, so that the page runs under a strict
 // Content-Security-Policy with no inline script (see index.html's meta tag).
 // Fails the build when the script is not found, rather than shipping a page
-// the policy would block.
+// the policy would block. Then writes the precompressed .gz and .br files
+// (scripts/precompress.mjs): last, so that they are of the final files.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { precompress } from './precompress.mjs';
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error('csp-hook: TRUNK_STAGING_DIR is not set (run by trunk)');
@@ -26,3 +28,5 @@ const out = html.replace(found[0][0],
 if (/<script(?![^>]*\bsrc=)[^>]*>/.test(out)) throw new Error('csp-hook: an inline script is left');
 fs.writeFileSync(htmlPath, out);
 console.log(`csp-hook: start-up script moved to ${name}`);
+const packed = precompress(dir);
+console.log(`csp-hook: wrote .gz and .br beside ${packed.length} files`);

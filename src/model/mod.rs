@@ -14,6 +14,7 @@ pub mod k8s;
 mod ops;
 mod parse;
 pub mod presets;
+pub mod reparse;
 mod resolve;
 mod scenario;
 pub(crate) mod sort;
@@ -24,6 +25,7 @@ mod yaml_write;
 pub use error::{Errors, Problem};
 pub use ops::Removal;
 pub use parse::{to_yaml, Located};
+pub use reparse::Reparser;
 pub use resolve::{MAX_REPLICAS, SERVICE_NAME_LABEL};
 pub use scenario::*;
 

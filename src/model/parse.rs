@@ -142,7 +142,7 @@ fn scalar_to_value(s: &Scalar) -> Value {
     }
 }
 
-fn unpack(doc: Value, document: usize, out: &mut Vec<Located>, sink: &mut Sink) {
+pub(super) fn unpack(doc: Value, document: usize, out: &mut Vec<Located>, sink: &mut Sink) {
     let place = format!("document {document}");
     let Value::Object(map) = &doc else {
         sink.error(

@@ -216,5 +216,5 @@ fn playground_page() -> Html {
 
     let lang_value = *lang;
     let onlang = Callback::from(move |l| lang.set(l));
-    html! { <Workbench {state} chrome={Chrome::FULL} lang={lang_value} {onlang} /> }
+    html! { <Workbench {state} chrome={Chrome::FULL} lang={lang_value} {onlang} keep_draft=true /> }
 }

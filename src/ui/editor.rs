@@ -15,6 +15,7 @@ use crate::model::edit::{self, Edit, Key};
 use crate::model::k8s::{self, IntOrString, Object};
 use crate::model::{Labels, Problem, Scenario};
 use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::problems::ProblemList;
 use crate::ui::state::Action;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -1346,9 +1347,7 @@ fn draft_form(p: &FormProps) -> Html {
     html! {
         <form class="editor-form" aria-label={heading.clone()} {onsubmit} novalidate=true>
             <h3>{ heading }</h3>
-            <ul class="problems" aria-live="polite">
-                { for top.into_iter().map(|t| html! { <li>{ t }</li> }) }
-            </ul>
+            <ProblemList class="problems" live="polite" items={top} lang={p.lang} />
             { fields }
             <div class="actions">
                 <button type="submit" disabled={!result.ok()}>

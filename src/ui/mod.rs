@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod keep;
 pub mod layout;
 pub mod lessons;
+pub mod problems;
 pub mod route;
 pub mod rules;
 pub mod share;

@@ -3,7 +3,10 @@
 //! The workspace is one key, [`WORKSPACE_KEY`], holding the share
 //! payload's JSON object ([`crate::ui::share::json_text`]) with a format
 //! version: `{"v": 1, "yaml": "...", "trace": {...}}` (`trace` absent when
-//! none). Small preferences are strings under [`PREF_PREFIX`]`NAME`.
+//! none). The YAML tab's unapplied draft sits beside it under
+//! [`DRAFT_KEY`], framed the same way without a trace (`{"v": 1, "yaml":
+//! "..."}`), until it is applied or reverted. Small preferences are strings
+//! under [`PREF_PREFIX`]`NAME`.
 //!
 //! Local storage can be missing (a sandboxed iframe, storage blocked),
 //! throw (private browsing, the quota) or hold something unreadable: every
@@ -16,6 +19,9 @@ use serde_json::Value;
 
 /// The local storage key of the workspace.
 pub const WORKSPACE_KEY: &str = "k8s-netlab/v1/workspace";
+
+/// The local storage key of the YAML tab's unapplied draft.
+pub const DRAFT_KEY: &str = "k8s-netlab/v1/yaml-draft";
 
 /// The prefix of preference keys.
 pub const PREF_PREFIX: &str = "k8s-netlab/v1/pref/";
@@ -30,32 +36,62 @@ pub fn to_json(shared: &Shared) -> String {
 
 /// A workspace from its stored text; the error says what is wrong.
 pub fn from_json(text: &str) -> Result<Shared, String> {
+    read(text, "workspace")
+}
+
+/// The stored text of an unapplied YAML draft.
+pub fn draft_to_json(yaml: &str) -> String {
+    to_json(&Shared {
+        yaml: yaml.to_string(),
+        trace: None,
+    })
+}
+
+/// A YAML draft from its stored text; the error says what is wrong.
+pub fn draft_from_json(text: &str) -> Result<String, String> {
+    read(text, "YAML draft").map(|s| s.yaml)
+}
+
+/// `bytes` for a person: "850 KB", "2.1 MB".
+pub fn size_words(bytes: usize) -> String {
+    if bytes < 1_000_000 {
+        format!("{} KB", bytes.div_ceil(1000))
+    } else {
+        let tenths = bytes.div_ceil(100_000);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+/// The versioned JSON of a workspace or a draft (`what`, in the errors).
+fn read(text: &str, what: &str) -> Result<Shared, String> {
     let value: Value =
-        serde_json::from_str(text).map_err(|e| format!("the saved workspace is not JSON ({e})"))?;
+        serde_json::from_str(text).map_err(|e| format!("the saved {what} is not JSON ({e})"))?;
     // No `{v}` of a JSON value here: its Display is serde_json's whole
     // serializer in the wasm.
     match value.get("v").map(Value::as_u64) {
         Some(Some(v)) if v == u64::from(VERSION) => {}
         Some(Some(v)) => {
             return Err(format!(
-                "the saved workspace has format {v}, which this version of k8s-netlab cannot read (it reads {VERSION})"
+                "the saved {what} has format {v}, which this version of k8s-netlab cannot read (it reads {VERSION})"
             ))
         }
-        Some(None) => return Err("the saved workspace has a bad format version (`v`)".into()),
-        None => return Err("the saved workspace has no format version (`v`)".into()),
+        Some(None) => return Err(format!("the saved {what} has a bad format version (`v`)")),
+        None => return Err(format!("the saved {what} has no format version (`v`)")),
     }
     share::from_json(&value).map_err(|e| match e {
-        share::ShareError::MissingField(f) => format!("the saved workspace has no `{f}`"),
+        share::ShareError::MissingField(f) => format!("the saved {what} has no `{f}`"),
         share::ShareError::BadField { field, expected } => {
-            format!("the saved workspace has a bad `{field}`: expected {expected}")
+            format!("the saved {what} has a bad `{field}`: expected {expected}")
         }
-        other => format!("the saved workspace is unreadable: {other}"),
+        other => format!("the saved {what} is unreadable: {other}"),
     })
 }
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
-    use super::{from_json, to_json, PREF_PREFIX, WORKSPACE_KEY};
+    use super::{
+        draft_from_json, draft_to_json, from_json, to_json, DRAFT_KEY, PREF_PREFIX, WORKSPACE_KEY,
+    };
     use crate::ui::share::{js_message, Shared};
     use web_sys::Storage;
 
@@ -103,6 +139,38 @@ mod browser {
             .map_err(|e| format!("could not clear local storage: {}", js_message(&e)))
     }
 
+    /// The YAML tab's unapplied draft, `Ok(None)` when there is none.
+    pub fn load_draft() -> Result<Option<String>, String> {
+        get(DRAFT_KEY)?.map(|t| draft_from_json(&t)).transpose()
+    }
+
+    /// Whether an unapplied draft is kept (without reading it).
+    pub fn has_draft() -> bool {
+        storage()
+            .ok()
+            .and_then(|s| s.get_item(DRAFT_KEY).ok().flatten())
+            .is_some()
+    }
+
+    /// Keeps the YAML tab's draft, replacing the kept one. When it does
+    /// not fit, the older draft is dropped too (restoring it later would
+    /// bring back text the user has since changed) and the workspace is
+    /// left as it is.
+    pub fn save_draft(yaml: &str) -> Result<(), String> {
+        let result = set(DRAFT_KEY, &draft_to_json(yaml));
+        if result.is_err() {
+            let _ = clear_draft();
+        }
+        result
+    }
+
+    /// Drops the kept draft (applied or reverted).
+    pub fn clear_draft() -> Result<(), String> {
+        storage()?
+            .remove_item(DRAFT_KEY)
+            .map_err(|e| format!("could not clear local storage: {}", js_message(&e)))
+    }
+
     /// A preference (`theme`, ...), `Ok(None)` when unset.
     pub fn load_pref(key: &str) -> Result<Option<String>, String> {
         get(&format!("{PREF_PREFIX}{key}"))
@@ -115,7 +183,9 @@ mod browser {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use browser::{clear, load, load_pref, save, save_pref};
+pub use browser::{
+    clear, clear_draft, has_draft, load, load_draft, load_pref, save, save_draft, save_pref,
+};
 
 #[cfg(test)]
 mod tests {
@@ -146,6 +216,52 @@ mod tests {
         };
         assert_eq!(to_json(&none), r#"{"v":1,"yaml":""}"#);
         assert_eq!(from_json(&to_json(&none)), Ok(none));
+    }
+
+    #[test]
+    fn a_draft_round_trips_in_its_own_frame() {
+        let yaml = "kind: Service\nmetadata: {name: \"x\"}\n\tbad: [\n# 한국어 ✓\n";
+        let text = draft_to_json(yaml);
+        assert_eq!(
+            text,
+            r#"{"v":1,"yaml":"kind: Service\nmetadata: {name: \"x\"}\n\tbad: [\n# 한국어 ✓\n"}"#
+        );
+        assert_eq!(draft_from_json(&text).as_deref(), Ok(yaml));
+        assert_eq!(draft_from_json(&draft_to_json("")).as_deref(), Ok(""));
+        // A big draft survives whole.
+        let big = "- a: \"b\\c\"\n".repeat(200_000);
+        assert_eq!(draft_from_json(&draft_to_json(&big)), Ok(big));
+        assert_ne!(DRAFT_KEY, WORKSPACE_KEY);
+        assert!(DRAFT_KEY.starts_with("k8s-netlab/v1/"));
+    }
+
+    #[test]
+    fn a_bad_draft_says_so_as_a_draft() {
+        assert!(draft_from_json("{")
+            .unwrap_err()
+            .starts_with("the saved YAML draft is not JSON"));
+        assert_eq!(
+            draft_from_json(r#"{"v": 2, "yaml": ""}"#).unwrap_err(),
+            "the saved YAML draft has format 2, which this version of k8s-netlab cannot read (it reads 1)"
+        );
+        assert_eq!(
+            draft_from_json(r#"{"v": 1}"#).unwrap_err(),
+            "the saved YAML draft has no `yaml`"
+        );
+        assert_eq!(
+            draft_from_json(r#"{"yaml": "a"}"#).unwrap_err(),
+            "the saved YAML draft has no format version (`v`)"
+        );
+    }
+
+    #[test]
+    fn sizes_in_words() {
+        assert_eq!(size_words(0), "0 KB");
+        assert_eq!(size_words(1), "1 KB");
+        assert_eq!(size_words(850_000), "850 KB");
+        assert_eq!(size_words(1_000_000), "1.0 MB");
+        assert_eq!(size_words(2_000_057), "2.1 MB");
+        assert_eq!(size_words(5_200_000), "5.2 MB");
     }
 
     #[test]

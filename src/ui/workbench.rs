@@ -8,6 +8,7 @@ use super::i18n::{preset_title, t, Lang, Text};
 use super::keep;
 use super::layout::{self, GhostNode, LayoutOptions};
 use super::lessons;
+use super::problems::ProblemList;
 use super::rules::RulesPanel;
 use super::state::{self, Action, NoticeKind, State};
 use super::story;
@@ -114,6 +115,10 @@ pub struct WorkbenchProps {
     /// Opens on the Edit tab with this section open (a lesson's task).
     #[prop_or_default]
     pub open_section: Option<EditKind>,
+    /// Keep the YAML tab's unapplied draft across reloads (the
+    /// playground); the page then opens on the YAML tab when one is kept.
+    #[prop_or_default]
+    pub keep_draft: bool,
 }
 
 const TAGLINE: Text = t(
@@ -204,8 +209,10 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     }
     // The player's keys work while the trace is shown (read by the
     // listener below, made once).
+    let keep_draft = p.keep_draft;
     let tab = use_state(|| match p.open_section {
         Some(_) if chrome.edit => Tab::Edit,
+        _ if keep_draft && super::storage::has_draft() => Tab::Yaml,
         _ => Tab::Trace,
     });
     let player_keys = use_mut_ref(|| false);
@@ -452,16 +459,16 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                 <div class={classes!("notice", (n.kind == NoticeKind::Error).then_some("bad"))} role="alert" id="notice">
                     <p>{ n.text.text(lang) }</p>
                     if !n.problems.is_empty() {
-                        <ul>{ for n.problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
+                        <ProblemList {lang} items={n.problems.iter().map(ToString::to_string).collect::<Vec<_>>()} />
                     }
-                    <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
+                    <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
             if let Some(url) = &state.share_link {
                 <div class="notice" id="share-box">
                     <label>{ w(SHARE_BOX) }
                         <input id="share-url" readonly=true value={url.clone()} /></label>
-                    <button type="button" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
+                    <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
             if state.pending.is_some() {
@@ -503,7 +510,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                             trace={trace.clone()} ondispatch={dispatch.clone()} {lang} /> },
                         Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang}
                             open={p.open_section} /> },
-                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> },
+                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} {keep_draft} /> },
                     } }
                     </div>
                 </aside>

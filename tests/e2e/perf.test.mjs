@@ -3,7 +3,11 @@
 // undoing it, each of which re-runs the open trace and redraws the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { start, send } from './app.mjs';
+import { launch } from './browser.mjs';
 
 test('edit -> re-trace -> paint on the story cluster (figures)', async () => {
   const app = await start();
@@ -70,5 +74,66 @@ test('edit -> re-trace -> paint on the story cluster (figures)', async () => {
     await page.close();
   } finally {
     await app.stop();
+  }
+});
+
+// dist/ served as a host with precompressed files does it: FILE.br or
+// FILE.gz (written by the build, scripts/precompress.mjs) when the browser
+// accepts that encoding and `encoding` allows it; otherwise the file as is.
+async function serveCompressed(encoding) {
+  const root = path.resolve('dist');
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.join(root, rel);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) return res.writeHead(404).end();
+    const headers = { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' };
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    let body = file;
+    for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      if (encoding.includes(enc) && accepts.includes(enc) && fs.existsSync(file + ext)) {
+        body = file + ext;
+        headers['content-encoding'] = enc;
+        break;
+      }
+    }
+    res.writeHead(200, headers);
+    fs.createReadStream(body).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+test('first paint under Fast 3G and a 4x slower CPU, raw, gzip and brotli (figures)', async () => {
+  assert.ok(fs.existsSync('dist/index.html.gz'), 'the build writes .gz files (scripts/precompress.mjs)');
+  const browser = await launch();
+  try {
+    for (const encoding of [[], ['gzip'], ['br', 'gzip']]) {
+      const server = await serveCompressed(encoding);
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: 1366, height: 800 });
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9,
+      });
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      let bytes = 0;
+      cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; });
+      await page.goto(server.url, { waitUntil: 'commit' });
+      await page.waitForSelector('#trace-h', { timeout: 60000 });
+      await page.waitForSelector('svg.topology');
+      const t = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r({
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+        app: performance.now(),
+      }), 0))));
+      const name = encoding.length ? encoding.join('+') : 'uncompressed';
+      console.log(`perf: first paint, Fast 3G + 4x CPU, ${name}: skeleton (first contentful paint) ${Math.round(t.fcp)} ms; playground drawn ${Math.round(t.app)} ms; ${bytes} bytes over the wire`);
+      await page.close();
+      server.close();
+    }
+  } finally {
+    await browser.close();
   }
 });
