@@ -86,7 +86,9 @@ fn check_xml(s: &str) -> Result<String, String> {
         let tag = &rest[1..end];
         rest = &rest[end + 1..];
         if let Some(name) = tag.strip_prefix('/') {
-            let open = stack.pop().ok_or(format!("</{name}> without an opening tag"))?;
+            let open = stack
+                .pop()
+                .ok_or(format!("</{name}> without an opening tag"))?;
             if open != name.trim() {
                 return Err(format!("<{open}> closed by </{name}>"));
             }
@@ -94,14 +96,13 @@ fn check_xml(s: &str) -> Result<String, String> {
         }
         let self_closing = tag.ends_with('/');
         let tag = tag.trim_end_matches('/');
-        let name: String = tag
-            .chars()
-            .take_while(|c| !c.is_whitespace())
-            .collect();
+        let name: String = tag.chars().take_while(|c| !c.is_whitespace()).collect();
         // Attributes: name="value" pairs.
         let mut attrs = tag[name.len()..].trim();
         while !attrs.is_empty() {
-            let eq = attrs.find('=').ok_or(format!("attribute without value in <{name}>"))?;
+            let eq = attrs
+                .find('=')
+                .ok_or(format!("attribute without value in <{name}>"))?;
             let q = attrs[eq + 1..].chars().next().ok_or("attribute value")?;
             if q != '"' && q != '\'' {
                 return Err(format!("unquoted attribute in <{name}>"));
@@ -137,7 +138,11 @@ fn the_checker_catches_bad_xml() {
 
 fn attr<'a>(svg: &'a str, name: &str) -> &'a str {
     let open = &svg[..svg.find('>').unwrap()];
-    let at = open.find(&format!(" {name}=\"")).unwrap_or_else(|| panic!("{name} in {open}")) + name.len() + 3;
+    let at = open
+        .find(&format!(" {name}=\""))
+        .unwrap_or_else(|| panic!("{name} in {open}"))
+        + name.len()
+        + 3;
     &open[at..at + open[at..].find('"').unwrap()]
 }
 
@@ -154,7 +159,14 @@ fn a_scenario_as_a_standalone_svg() {
     assert!(vb[2] > 300 && vb[3] > 200, "{vb:?}");
     assert_eq!(attr(&svg, "width"), vb[2].to_string());
     assert_eq!(attr(&svg, "height"), vb[3].to_string());
-    for name in ["node-1", "node-2", "node-3", "10.100.0.3", "web-", "VPC router"] {
+    for name in [
+        "node-1",
+        "node-2",
+        "node-3",
+        "10.100.0.3",
+        "web-",
+        "VPC router",
+    ] {
         assert!(svg.contains(name), "{name}");
     }
     // The style is inlined: the theme's variables and the drawing's rules.
@@ -206,7 +218,10 @@ fn themes_and_languages() {
     assert_ne!(var(&light, "--panel"), var(&dark, "--panel"));
     let ko = draw(&[file, "--lang", "ko"]);
     assert_eq!(check_xml(&ko), Ok("svg".to_string()));
-    assert!(ko.contains("노드") && ko.contains("인터넷"), "Korean labels");
+    assert!(
+        ko.contains("노드") && ko.contains("인터넷"),
+        "Korean labels"
+    );
     assert!(!light.contains("노드"));
 }
 
@@ -223,15 +238,38 @@ fn bad_input_exits_2_with_a_message() {
     let cases: &[(&[&str], &str)] = &[
         (&["draw", "no/such/file.yaml"], "no/such/file.yaml"),
         (
-            &["draw", "static/scenarios/nodeport.yaml", "--remove-node", "node-9"],
+            &[
+                "draw",
+                "static/scenarios/nodeport.yaml",
+                "--remove-node",
+                "node-9",
+            ],
             "node-9",
         ),
         (
-            &["draw", "static/scenarios/nodeport.yaml", "--from", "pod/nobody", "--to", "svc/web:80"],
+            &[
+                "draw",
+                "static/scenarios/nodeport.yaml",
+                "--from",
+                "pod/nobody",
+                "--to",
+                "svc/web:80",
+            ],
             "nobody",
         ),
-        (&["draw", "static/scenarios/nodeport.yaml", "--from", "internet"], "--to"),
-        (&["draw", "static/scenarios/nodeport.yaml", "--theme", "sepia"], "sepia"),
+        (
+            &[
+                "draw",
+                "static/scenarios/nodeport.yaml",
+                "--from",
+                "internet",
+            ],
+            "--to",
+        ),
+        (
+            &["draw", "static/scenarios/nodeport.yaml", "--theme", "sepia"],
+            "sepia",
+        ),
     ];
     for (args, says) in cases {
         let out = netlab(args);

@@ -364,15 +364,7 @@ mod cli {
                 remove_node,
                 theme,
                 lang,
-            } => draw(
-                &file,
-                from.zip(to),
-                proto,
-                seed,
-                &remove_node,
-                theme,
-                lang,
-            ),
+            } => draw(&file, from.zip(to), proto, seed, &remove_node, theme, lang),
             Command::Export { file } => match read_and_load(&file) {
                 Ok(loaded) => {
                     print_warnings(&file, &loaded);
@@ -494,7 +486,9 @@ mod cli {
         let picture = Picture {
             scenario: world.scenario(),
             ghosts,
-            host: request.as_ref().and_then(|(from, _)| from.trim().parse().ok()),
+            host: request
+                .as_ref()
+                .and_then(|(from, _)| from.trim().parse().ok()),
             trace: trace.as_ref(),
             theme: match theme {
                 ThemeArg::Light => Theme::Light,

@@ -246,13 +246,17 @@ pub fn theme_vars(css: &str, theme: Theme) -> Vec<(String, String)> {
 
 fn is_dark_media(prelude: &str) -> bool {
     prelude.starts_with("@media")
-        && prelude.replace(' ', "").contains("prefers-color-scheme:dark")
+        && prelude
+            .replace(' ', "")
+            .contains("prefers-color-scheme:dark")
 }
 
 /// The rules of the stylesheet's topology section, minified a little:
 /// without its variables (`:root`) and its media blocks.
 fn section_rules(css: &str) -> String {
-    let start = css.find(SECTION_START).expect("style.css: topology section");
+    let start = css
+        .find(SECTION_START)
+        .expect("style.css: topology section");
     let end = css[start..]
         .find(SECTION_END)
         .expect("style.css: end of the topology section")
@@ -320,6 +324,41 @@ mod tests {
         assert!(s.contains(&format!("--fg:{}", get(&dark, "--fg"))), "{s}");
         assert!(s.contains(".topology .trail{"), "{s}");
         assert!(!s.contains("@media"));
+    }
+
+    /// The embeds' forced themes (`:root.theme-dark`, and `.theme-light`
+    /// on a dark system) repeat the `:root` values: the same set, the
+    /// same values.
+    #[test]
+    fn forced_themes_match() {
+        let all = blocks(STYLE_CSS);
+        let find = |sel: &str| -> Vec<(String, String)> {
+            for (prelude, body) in &all {
+                if prelude == sel {
+                    return declarations(body);
+                }
+                if is_dark_media(prelude) {
+                    for (inner, b) in blocks(body) {
+                        if inner == sel {
+                            return declarations(&b);
+                        }
+                    }
+                }
+            }
+            panic!("style.css: no {sel} block")
+        };
+        let sorted = |mut v: Vec<(String, String)>| {
+            v.sort();
+            v
+        };
+        assert_eq!(
+            sorted(find(":root.theme-dark")),
+            sorted(theme_vars(STYLE_CSS, Theme::Dark))
+        );
+        assert_eq!(
+            sorted(find(":root.theme-light")),
+            sorted(theme_vars(STYLE_CSS, Theme::Light))
+        );
     }
 
     #[test]
