@@ -33,7 +33,7 @@
   var POSTERS = ['clusterip', 'external-clusterip', 'static-route', 'node-removed', 'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy'];
   // The default height: the drawing's usual aspect ratio at the widget's
   // width, plus the verdict and the current hop under it.
-  var RATIO = 0.56, BELOW = 230, MIN = 300;
+  var RATIO = 0.56, BELOW = 300, MIN = 320;
   var WORDS = {
     en: { load: 'Load the live widget', loading: 'Loading the live widget…', picture: 'k8s-netlab: ', none: 'the default cluster' },
     ko: { load: '살아 있는 위젯 불러오기', loading: '위젯을 불러오는 중…', picture: 'k8s-netlab: ', none: '기본 클러스터' }

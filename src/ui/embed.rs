@@ -101,29 +101,34 @@ pub struct EmbedProps {
 }
 
 /// Sends the document's height to the embedding page (and whether it is
-/// the compact view, which fits the height the page reserved).
-fn post_height(last: &mut i32, origin: Option<&str>) {
-    let Some(w) = web_sys::window() else { return };
-    let Some(h) = w
-        .document()
-        .and_then(|d| d.document_element())
-        .map(|e| e.scroll_height())
-    else {
+/// the compact view, which fits the height the page reserved) when either
+/// changed.
+fn post_height(last: &mut (i32, bool), origin: Option<&str>) {
+    let Some(d) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    if h == *last {
+    let Some(h) = d.document_element().map(|e| e.scroll_height()) else {
+        return;
+    };
+    let compact = d.query_selector(".embed.compact").ok().flatten().is_some();
+    if (h, compact) == *last {
         return;
     }
-    *last = h;
-    let compact = w
-        .document()
-        .and_then(|d| d.query_selector(".embed.compact").ok().flatten())
-        .is_some();
+    *last = (h, compact);
     let msg = js_sys::Object::new();
     set(&msg, "type", "netlab:size");
     set(&msg, "height", h);
     set(&msg, "compact", compact);
     post(&msg, origin);
+}
+
+/// Tells the embedding page the widget takes commands.
+fn post_ready(origin: &Option<String>) {
+    if origin.is_some() {
+        let m = js_sys::Object::new();
+        set(&m, "type", "netlab:ready");
+        post(&m, origin.as_deref());
+    }
 }
 
 /// Fetches a scenario file (same origin only: the page's CSP).
@@ -166,7 +171,8 @@ fn when_visible(f: impl FnOnce() + 'static) -> Option<Closure<dyn FnMut(js_sys::
         }
     });
     let args = js_sys::Array::of1(cb.as_ref());
-    let observer = js_sys::Reflect::construct(ctor.unchecked_ref(), &args).ok()?;
+    let ctor: &js_sys::Function = ctor.unchecked_ref();
+    let observer = js_sys::Reflect::construct(ctor, &args).ok()?;
     let observe: js_sys::Function = get(&observer, "observe").dyn_into().ok()?;
     let _ = observe.call1(&observer, &root);
     Some(cb)
@@ -199,16 +205,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
         let visible = visible.clone();
         use_effect_with((), move |_| {
             let d = state.dispatcher();
-            let ready = {
-                let origin = o.origin.clone();
-                move || {
-                    if origin.is_some() {
-                        let m = js_sys::Object::new();
-                        set(&m, "type", "netlab:ready");
-                        post(&m, origin.as_deref());
-                    }
-                }
-            };
+            let origin = o.origin.clone();
             let trace = o.trace.clone();
             let show = move |d: &UseReducerDispatcher<State>| {
                 if let Some((from, to)) = &trace {
@@ -223,8 +220,9 @@ pub fn embed_page(p: &EmbedProps) -> Html {
                 if !visible.get() {
                     d.dispatch(Action::Pause);
                 }
-                ready();
+                post_ready(&origin);
             };
+            let origin = o.origin.clone();
             match o.source {
                 Source::Default => show(&d),
                 Source::Preset(id) => {
@@ -243,7 +241,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
                                 error: true,
                                 text: Message::WidgetLink(e.to_string()),
                             });
-                            ready();
+                            post_ready(&origin);
                         }
                     }
                 }),
@@ -258,7 +256,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
                                 error: true,
                                 text: Message::WidgetLoad(e),
                             });
-                            ready();
+                            post_ready(&origin);
                         }
                     }
                 }),
@@ -355,7 +353,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
     {
         let origin = origin.clone();
         use_effect_with((), move |_| {
-            let mut last = -1;
+            let mut last = (-1, false);
             post_height(&mut last, origin.as_deref());
             let timer = gloo::timers::callback::Interval::new(250, move || {
                 post_height(&mut last, origin.as_deref())
@@ -375,7 +373,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
         <div class={classes!("embed", (!*more).then_some("compact"))} lang={lang.code()}>
             <Workbench state={state} {chrome} {lang} />
             <div class="embed-bar">
-                <button type="button" class="embed-more" aria-expanded={more.to_string()}
+                <button type="button" class="embed-more" aria-expanded={(*more).to_string()}
                     onclick={toggle}>{ if *more { LESS.get(lang) } else { MORE.get(lang) } }</button>
             </div>
         </div>

@@ -297,7 +297,7 @@ test('the control API: send resolves with the verdict; step; load; click to load
     assert.match(ok.delivered_to, /^pod\//);
     // step(n) shows hop n.
     await page.evaluate(() => netlab.widget('#w-nodeport').step(2));
-    await frame.locator('.player .count', { hasText: /\b2\b/ }).waitFor();
+    await frame.locator('.player .count', { hasText: /^hop 2 of / }).waitFor();
     // load() another preset; an on('verdict') hook hears its trace.
     const heard = page.evaluate(() => new Promise((r) => netlab.widget('#w-nodeport').on('verdict', r).load({ preset: 'clusterip' })));
     assert.equal((await heard).verdict, 'delivered');
