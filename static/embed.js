@@ -136,6 +136,7 @@
       picture.src = url;
       picture.alt = title(el);
       picture.decoding = 'async';
+      picture.loading = 'lazy';
       picture.style.objectFit = 'contain';
       picture.style.objectPosition = 'center top';
     } else {
@@ -176,7 +177,17 @@
     w.poster = poster;
     w.line = line;
     if (!click) {
-      if (seen) seen.observe(el); else load(w);
+      // The live widget waits for its poster: the picture comes first.
+      var observe = function () {
+        if (w.observed) return;
+        w.observed = true;
+        if (seen) seen.observe(el); else load(w);
+      };
+      if (url) {
+        picture.addEventListener('load', observe);
+        picture.addEventListener('error', observe);
+        setTimeout(observe, 1500);
+      } else observe();
     }
     return w;
   }
@@ -258,7 +269,8 @@
       for (var j = 0; j < q.length; j++) w.frame.contentWindow.postMessage(q[j], origin);
       emit(w, 'ready', {});
     } else if (d.type === 'netlab:verdict') {
-      var v = { verdict: d.verdict, delivered_to: d.delivered_to, reason: d.reason, from: d.from, to: d.to, hops: d.hops };
+      var v = {};
+      for (var k in d) if (k !== 'type' && k !== 'id') v[k] = d[k];
       if (d.id) {
         w.waiting = w.waiting.filter(function (p) {
           if (p.id !== d.id) return true;
@@ -323,8 +335,26 @@
   }
 
   window.netlab = { scan: scan, widget: widget };
-  // The elements above the script get their posters at once; the rest
-  // when the page is parsed.
+  // The elements above the script get their posters at once; the rest as
+  // the parser adds them (loaded from <head>, before the page's first
+  // paint: no layout shift), and at the end of parsing.
   scan();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan);
+  if (document.readyState === 'loading') {
+    var parsing = typeof MutationObserver === 'function'
+      ? new MutationObserver(function (records) {
+        for (var i = 0; i < records.length; i++) {
+          var added = records[i].addedNodes;
+          for (var j = 0; j < added.length; j++) {
+            var n = added[j];
+            if (n.nodeType === 1 && n.hasAttribute('data-netlab')) setup(n);
+          }
+        }
+      })
+      : null;
+    if (parsing) parsing.observe(document.documentElement, { childList: true, subtree: true });
+    document.addEventListener('DOMContentLoaded', function () {
+      if (parsing) parsing.disconnect();
+      scan();
+    });
+  }
 })();
