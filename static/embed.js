@@ -1,18 +1,27 @@
 /*
  * k8s-netlab embeds: <script src="https://HOST/PATH/embed.js"></script> turns
- * every <div data-netlab="..."> of the page into a live widget (an iframe of
- * the embed view), lazily when it scrolls into view, sized to its content.
+ * every <div data-netlab="..."> of the page into a widget. At once it
+ * reserves the widget's height (no layout shift) and shows a poster, a
+ * static picture of the drawing (posters/ID-THEME.svg for presets, a light
+ * skeleton otherwise); the live widget (an iframe of the embed view)
+ * replaces it when it scrolls into view, or on click/Enter with
+ * data-load="click". See docs/embedding.md.
  *
  *   data-netlab    a preset id (clusterip, nodeport, ...), a share link or
  *                  its fragment (s=1....), a scenario URL on the widget's
  *                  own site, or empty for the default scenario
  *   data-trace     a request to show traced: "SRC -> DST" (netlab's forms)
  *   data-editable  present (or "true"): the editing panels are shown
- *   data-height    the initial height in pixels (default 480)
+ *   data-height    the widget's height in pixels (default: from its width)
  *   data-lang      en or ko (default: the reader's browser)
+ *   data-theme     light, dark or auto (default: auto, the page's
+ *                  prefers-color-scheme)
+ *   data-load      "visible" (default) or "click"
  *
- * It adds no CSS to the page and one global, `netlab` ({ scan }), to embed
- * elements added later. Messages are accepted only from its own frames.
+ * It adds no stylesheet to the page and one global, `netlab`:
+ * netlab.scan() for elements added later, netlab.widget(el) for the
+ * control API (load, send, step, on). Messages go only to, and are taken
+ * only from, its own frames on its own origin.
  */
 (function () {
   'use strict';
@@ -20,10 +29,43 @@
   var script = document.currentScript;
   var base = new URL('.', script ? script.src : location.href);
   var origin = base.origin;
-  var frames = [];
+  // Presets with posters (static/posters/); tests/posters.rs keeps this in step.
+  var POSTERS = ['clusterip', 'external-clusterip', 'static-route', 'node-removed', 'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy'];
+  // The default height: the drawing's usual aspect ratio at the widget's
+  // width, plus the verdict and the current hop under it.
+  var RATIO = 0.56, BELOW = 300, MIN = 320;
+  var WORDS = {
+    en: { load: 'Load the live widget', loading: 'Loading the live widget…', picture: 'k8s-netlab: ', none: 'the default cluster' },
+    ko: { load: '살아 있는 위젯 불러오기', loading: '위젯을 불러오는 중…', picture: 'k8s-netlab: ', none: '기본 클러스터' }
+  };
+  var dark = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  var widgets = [];
+  var seq = 0;
 
-  function src(el) {
-    var v = (el.getAttribute('data-netlab') || '').trim();
+  function attr(el, name) { return (el.getAttribute(name) || '').trim(); }
+
+  function lang(el) {
+    var l = attr(el, 'data-lang') || navigator.language || 'en';
+    return l.toLowerCase().indexOf('ko') === 0 ? 'ko' : 'en';
+  }
+
+  function theme(el) {
+    var t = attr(el, 'data-theme');
+    if (t === 'light' || t === 'dark') return t;
+    return dark && dark.matches ? 'dark' : 'light';
+  }
+
+  // The preset a widget shows, when it is one ('' is the default scenario,
+  // the first preset).
+  function preset(el) {
+    var v = attr(el, 'data-netlab');
+    if (!v) return POSTERS[0];
+    return POSTERS.indexOf(v) >= 0 ? v : null;
+  }
+
+  function src(w) {
+    var el = w.el;
+    var v = attr(el, 'data-netlab');
     var q = new URLSearchParams();
     q.set('embed', '1');
     var hash = '';
@@ -38,58 +80,281 @@
     if (trace) q.set('trace', trace);
     var editable = el.getAttribute('data-editable');
     if (editable !== null && editable !== 'false' && editable !== '0') q.set('editable', '1');
-    var lang = el.getAttribute('data-lang');
-    if (lang) q.set('lang', lang);
+    var l = attr(el, 'data-lang');
+    if (l) q.set('lang', l);
+    q.set('theme', theme(el));
+    // Where the widget may send its events.
+    q.set('origin', location.origin);
     return new URL('index.html?' + q.toString() + hash, base).href;
   }
 
-  function load(el) {
-    if (el.netlabFrame) return;
+  function height(el) {
+    var h = parseInt(el.getAttribute('data-height'), 10);
+    if (h > 0) return h;
+    var width = el.clientWidth || 640;
+    return Math.max(MIN, Math.round(width * RATIO + BELOW));
+  }
+
+  function posterUrl(w) {
+    var id = preset(w.el);
+    if (!id) return null;
+    var l = lang(w.el) === 'ko' ? '-ko' : '';
+    return new URL('posters/' + id + l + '-' + theme(w.el) + '.svg', base).href;
+  }
+
+  function title(el) {
+    return el.getAttribute('title') || WORDS[lang(el)].picture + (attr(el, 'data-netlab') || WORDS[lang(el)].none);
+  }
+
+  // The reserved box and the poster in it.
+  function setup(el) {
+    if (el.netlab) return el.netlab;
+    var w = { el: el, frame: null, ready: false, queue: [], handlers: {}, waiting: [] };
+    el.netlab = w;
+    widgets.push(w);
+    var words = WORDS[lang(el)];
+    var click = attr(el, 'data-load') === 'click';
+    var box = document.createElement('div');
+    box.className = 'netlab-box';
+    box.style.position = 'relative';
+    box.style.overflow = 'hidden';
+    w.reserved = height(el);
+    box.style.height = w.reserved + 'px';
+    var poster = document.createElement('div');
+    poster.className = 'netlab-poster';
+    poster.style.position = 'absolute';
+    poster.style.inset = '0';
+    poster.style.display = 'flex';
+    poster.style.flexDirection = 'column';
+    poster.style.background = theme(el) === 'dark' ? '#1b1f26' : '#ffffff';
+    poster.style.color = theme(el) === 'dark' ? '#a0a9b4' : '#596270';
+    poster.style.font = '14px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans KR", sans-serif';
+    var url = posterUrl(w);
+    var picture;
+    if (url) {
+      picture = document.createElement('img');
+      picture.src = url;
+      picture.alt = title(el);
+      picture.decoding = 'async';
+      picture.loading = 'lazy';
+      picture.style.objectFit = 'contain';
+      picture.style.objectPosition = 'center top';
+    } else {
+      // A light skeleton: the shape of a drawing, no content.
+      picture = document.createElement('div');
+      picture.setAttribute('role', 'img');
+      picture.setAttribute('aria-label', title(el));
+      picture.style.margin = '0.5rem';
+      picture.style.borderRadius = '10px';
+      picture.style.background = 'rgba(127, 127, 127, 0.12)';
+    }
+    picture.className = 'netlab-picture';
+    picture.style.display = 'block';
+    picture.style.flex = '1 1 auto';
+    picture.style.minHeight = '0';
+    picture.style.width = url ? '100%' : 'auto';
+    poster.appendChild(picture);
+    var line = document.createElement(click ? 'button' : 'p');
+    line.textContent = click ? '▶ ' + words.load : words.loading;
+    line.style.margin = '0.5rem auto';
+    line.style.font = 'inherit';
+    line.style.color = 'inherit';
+    if (click) {
+      line.type = 'button';
+      line.style.padding = '0.4rem 0.9rem';
+      line.style.borderRadius = '6px';
+      line.style.border = '1px solid currentColor';
+      line.style.background = 'transparent';
+      line.style.cursor = 'pointer';
+      line.addEventListener('click', function () { load(w); });
+      picture.style.cursor = 'pointer';
+      picture.addEventListener('click', function () { load(w); });
+    }
+    poster.appendChild(line);
+    box.appendChild(poster);
+    el.appendChild(box);
+    w.box = box;
+    w.poster = poster;
+    w.line = line;
+    if (!click) {
+      // The live widget waits for its poster: the picture comes first.
+      var observe = function () {
+        if (w.observed) return;
+        w.observed = true;
+        if (seen) seen.observe(el); else load(w);
+      };
+      if (url) {
+        picture.addEventListener('load', observe);
+        picture.addEventListener('error', observe);
+        setTimeout(observe, 1500);
+      } else observe();
+    }
+    return w;
+  }
+
+  function load(w) {
+    if (w.frame) return;
     var f = document.createElement('iframe');
-    f.src = src(el);
-    f.title = el.getAttribute('title') || 'k8s-netlab: ' + (el.getAttribute('data-netlab') || 'the default cluster');
-    f.loading = 'lazy';
+    f.src = src(w);
+    f.title = title(w.el);
     f.setAttribute('referrerpolicy', 'no-referrer');
-    f.width = '100%';
-    f.height = String(parseInt(el.getAttribute('data-height'), 10) || 480);
+    f.style.position = 'absolute';
+    f.style.inset = '0';
     f.style.border = '0';
     f.style.width = '100%';
+    f.style.height = '100%';
     f.style.display = 'block';
-    el.netlabFrame = f;
-    el.appendChild(f);
-    frames.push(f);
+    // Hidden behind the poster until the widget says it is ready.
+    f.style.opacity = '0';
+    w.frame = f;
+    if (w.line.tagName === 'BUTTON') {
+      w.line.disabled = true;
+      w.line.textContent = WORDS[lang(w.el)].loading;
+    }
+    w.box.appendChild(f);
+    // If the widget never says so (an old or broken build), show it anyway.
+    w.timer = setTimeout(function () { reveal(w); }, 20000);
+  }
+
+  function reveal(w) {
+    clearTimeout(w.timer);
+    if (!w.frame || w.frame.style.opacity === '1') return;
+    w.frame.style.opacity = '1';
+    if (w.poster && w.poster.parentNode) w.poster.parentNode.removeChild(w.poster);
+  }
+
+  function post(w, msg) {
+    if (w.ready) w.frame.contentWindow.postMessage(msg, origin);
+    else { w.queue.push(msg); load(w); }
+  }
+
+  function emit(w, type, data) {
+    var hs = w.handlers[type] || [];
+    for (var i = 0; i < hs.length; i++) {
+      try { hs[i](data); } catch (err) { setTimeout(function () { throw err; }); }
+    }
   }
 
   var seen = typeof IntersectionObserver === 'function'
     ? new IntersectionObserver(function (entries) {
       entries.forEach(function (e) {
-        if (e.isIntersecting) { seen.unobserve(e.target); load(e.target); }
+        if (e.isIntersecting) { seen.unobserve(e.target); load(e.target.netlab); }
       });
-    }, { rootMargin: '200px' })
+    }, { rootMargin: '100px' })
     : null;
 
   function scan() {
     var els = document.querySelectorAll('[data-netlab]');
-    for (var i = 0; i < els.length; i++) {
-      var el = els[i];
-      if (el.netlabSeen) continue;
-      el.netlabSeen = true;
-      if (seen) seen.observe(el); else load(el);
-    }
+    for (var i = 0; i < els.length; i++) setup(els[i]);
   }
 
   window.addEventListener('message', function (e) {
-    if (e.origin !== origin || !e.data || e.data.type !== 'netlab:size') return;
-    for (var i = 0; i < frames.length; i++) {
-      if (frames[i].contentWindow === e.source) {
-        var h = Math.max(120, Math.min(4000, Math.ceil(Number(e.data.height) || 0)));
-        frames[i].height = String(h);
-        return;
+    if (e.origin !== origin || !e.data || typeof e.data.type !== 'string') return;
+    var w = null;
+    for (var i = 0; i < widgets.length; i++) {
+      if (widgets[i].frame && widgets[i].frame.contentWindow === e.source) { w = widgets[i]; break; }
+    }
+    if (!w) return;
+    var d = e.data;
+    if (d.type === 'netlab:size') {
+      // The compact widget fits the reserved height; opened up ("all hops
+      // and rules") it may be taller.
+      var h = d.compact ? w.reserved : Math.max(w.reserved, Math.min(4000, Math.ceil(Number(d.height) || 0)));
+      w.box.style.height = h + 'px';
+    } else if (d.type === 'netlab:ready') {
+      w.ready = true;
+      reveal(w);
+      var q = w.queue;
+      w.queue = [];
+      for (var j = 0; j < q.length; j++) w.frame.contentWindow.postMessage(q[j], origin);
+      emit(w, 'ready', {});
+    } else if (d.type === 'netlab:verdict') {
+      var v = {};
+      for (var k in d) if (k !== 'type' && k !== 'id') v[k] = d[k];
+      if (d.id) {
+        w.waiting = w.waiting.filter(function (p) {
+          if (p.id !== d.id) return true;
+          p.resolve(v);
+          return false;
+        });
       }
+      emit(w, 'verdict', v);
     }
   });
 
-  window.netlab = { scan: scan };
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan);
-  else scan();
+  // data-theme="auto" follows the page's colour scheme as it changes.
+  if (dark && dark.addEventListener) {
+    dark.addEventListener('change', function () {
+      widgets.forEach(function (w) {
+        var t = attr(w.el, 'data-theme');
+        if (t === 'light' || t === 'dark') return;
+        if (w.ready) post(w, { type: 'netlab:theme', theme: theme(w.el) });
+        var img = w.poster && w.poster.querySelector('img');
+        if (img) img.src = posterUrl(w);
+      });
+    });
+  }
+
+  // The control API for one widget (an element or a selector).
+  function widget(el) {
+    if (typeof el === 'string') el = document.querySelector(el);
+    if (!el || !el.hasAttribute('data-netlab')) throw new Error('netlab.widget: not a data-netlab element');
+    var w = setup(el);
+    var api = {
+      element: el,
+      // load({preset: 'nodeport'}) or load({scenario: 'YAML or JSON text'})
+      load: function (what) {
+        var m = { type: 'netlab:load' };
+        if (typeof what === 'string') m.preset = what;
+        else { m.preset = what && what.preset; m.scenario = what && what.scenario; }
+        post(w, m);
+        return api;
+      },
+      // Sends a request; resolves with its verdict.
+      send: function (from, to) {
+        var id = 'r' + (++seq);
+        return new Promise(function (resolve) {
+          w.waiting.push({ id: id, resolve: resolve });
+          post(w, { type: 'netlab:send', id: id, from: String(from), to: String(to) });
+        });
+      },
+      // Shows hop `to` (0: none, a large number: all), or the next one.
+      step: function (to) {
+        post(w, to === undefined ? { type: 'netlab:step' } : { type: 'netlab:step', to: to });
+        return api;
+      },
+      // on('ready' | 'verdict', fn)
+      on: function (type, fn) {
+        (w.handlers[type] = w.handlers[type] || []).push(fn);
+        return api;
+      },
+      // Loads the live widget now.
+      show: function () { load(w); return api; }
+    };
+    return api;
+  }
+
+  window.netlab = { scan: scan, widget: widget };
+  // The elements above the script get their posters at once; the rest as
+  // the parser adds them (loaded from <head>, before the page's first
+  // paint: no layout shift), and at the end of parsing.
+  scan();
+  if (document.readyState === 'loading') {
+    var parsing = typeof MutationObserver === 'function'
+      ? new MutationObserver(function (records) {
+        for (var i = 0; i < records.length; i++) {
+          var added = records[i].addedNodes;
+          for (var j = 0; j < added.length; j++) {
+            var n = added[j];
+            if (n.nodeType === 1 && n.hasAttribute('data-netlab')) setup(n);
+          }
+        }
+      })
+      : null;
+    if (parsing) parsing.observe(document.documentElement, { childList: true, subtree: true });
+    document.addEventListener('DOMContentLoaded', function () {
+      if (parsing) parsing.disconnect();
+      scan();
+    });
+  }
 })();

@@ -70,6 +70,33 @@ mod cli {
             /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
             file: String,
         },
+        /// The playground's drawing of the scenario as a standalone SVG on
+        /// stdout; with --from and --to, the trace's path through it.
+        /// Exit 0, or 2 on bad input.
+        Draw {
+            /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
+            file: String,
+            /// The request's source (with --to): as in `trace`.
+            #[arg(long, requires = "to")]
+            from: Option<String>,
+            /// The request's destination (with --from): as in `trace`.
+            #[arg(long, requires = "from")]
+            to: Option<String>,
+            #[arg(long, value_enum, default_value_t = Proto::Tcp)]
+            proto: Proto,
+            /// Seed of the random choices, as in `trace`.
+            #[arg(long, default_value_t = 1)]
+            seed: u64,
+            /// Remove this node first (repeatable); it is drawn as terminated.
+            #[arg(long = "remove-node")]
+            remove_node: Vec<String>,
+            /// The colours: the playground's light or dark theme.
+            #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
+            theme: ThemeArg,
+            /// The language of the drawing's labels.
+            #[arg(long, value_enum, default_value_t = LangArg::En)]
+            lang: LangArg,
+        },
         /// Linux, root: build each scenario for real in network namespaces
         /// (nodes, pods, router, internet, load balancers, kube-proxy's rules)
         /// and compare the kernel's behaviour with the engine's predictions.
@@ -148,6 +175,18 @@ mod cli {
         /// Remove this node first (repeatable): its pods, routes and pool places go.
         #[arg(long = "remove-node")]
         remove_node: Vec<String>,
+    }
+
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum ThemeArg {
+        Light,
+        Dark,
+    }
+
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum LangArg {
+        En,
+        Ko,
     }
 
     #[derive(Clone, Copy, clap::ValueEnum)]
@@ -316,6 +355,16 @@ mod cli {
                     }
                 }
             }
+            Command::Draw {
+                file,
+                from,
+                to,
+                proto,
+                seed,
+                remove_node,
+                theme,
+                lang,
+            } => draw(&file, from.zip(to), proto, seed, &remove_node, theme, lang),
             Command::Export { file } => match read_and_load(&file) {
                 Ok(loaded) => {
                     print_warnings(&file, &loaded);
@@ -377,6 +426,81 @@ mod cli {
                 ExitCode::SUCCESS
             }
         }
+    }
+
+    /// `netlab draw`: the same component the playground draws, as SVG.
+    fn draw(
+        file: &str,
+        request: Option<(String, String)>,
+        proto: Proto,
+        seed: u64,
+        remove: &[String],
+        theme: ThemeArg,
+        lang: LangArg,
+    ) -> ExitCode {
+        use k8s_netlab::ui::draw::{self, Picture, Theme};
+        use k8s_netlab::ui::layout::GhostNode;
+        let loaded = match read_and_load(file) {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        print_warnings(file, &loaded);
+        let mut world = World::new(loaded.scenario);
+        let mut ghosts = Vec::new();
+        for n in remove {
+            let Some(index) = world.scenario().nodes.iter().position(|x| x.name == *n) else {
+                eprintln!("error: --remove-node {n}: there is no such node");
+                return ExitCode::from(2);
+            };
+            let internal_ip = world.scenario().nodes[index].internal_ip;
+            world.remove_node(n);
+            ghosts.push(GhostNode {
+                name: n.clone(),
+                internal_ip,
+                index,
+            });
+        }
+        let proto = match proto {
+            Proto::Tcp => Protocol::Tcp,
+            Proto::Udp => Protocol::Udp,
+        };
+        let trace = match &request {
+            None => None,
+            Some((from, to)) => {
+                let r = match Request::parse(world.scenario(), from, to, proto) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                match world.trace(&r, &mut SeededChooser::from_seed(seed)) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+        };
+        let picture = Picture {
+            scenario: world.scenario(),
+            ghosts,
+            host: request
+                .as_ref()
+                .and_then(|(from, _)| from.trim().parse().ok()),
+            trace: trace.as_ref(),
+            theme: match theme {
+                ThemeArg::Light => Theme::Light,
+                ThemeArg::Dark => Theme::Dark,
+            },
+            lang: match lang {
+                LangArg::En => k8s_netlab::lang::Lang::En,
+                LangArg::Ko => k8s_netlab::lang::Lang::Ko,
+            },
+        };
+        print!("{}", draw::svg(&picture));
+        ExitCode::SUCCESS
     }
 
     fn read(file: &str) -> Result<String, String> {

@@ -3,6 +3,8 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod draw;
 pub mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;

@@ -29,6 +29,42 @@ pub struct EmbedOptions {
     pub editable: bool,
     /// `en` or `ko`; `None` follows the browser.
     pub lang: Option<String>,
+    /// The colours (embed.js resolves `auto` from the host page's
+    /// `prefers-color-scheme`); `None` follows the widget's own.
+    pub theme: Option<Theme>,
+    /// The embedding page's origin (`https://docs.example`): the only
+    /// one the widget takes commands from and sends its events to.
+    pub origin: Option<String>,
+}
+
+/// A widget's forced colour theme (a class on the page's root element).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn class(self) -> &'static str {
+        match self {
+            Theme::Light => "theme-light",
+            Theme::Dark => "theme-dark",
+        }
+    }
+}
+
+/// An origin as `location.origin` gives it: a scheme, `://`, a host and
+/// perhaps a port; nothing else.
+pub fn origin(s: &str) -> Option<String> {
+    let s = s.trim();
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))?;
+    let ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| s.to_string())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +116,12 @@ pub fn page(params: &[(String, String)], fragment: &str) -> Page {
             trace: get("trace").and_then(parse_trace),
             editable: get("editable").is_some_and(truthy),
             lang: get("lang").map(str::to_string).filter(|l| !l.is_empty()),
+            theme: match get("theme").map(str::trim) {
+                Some("dark") => Some(Theme::Dark),
+                Some("light") => Some(Theme::Light),
+                _ => None,
+            },
+            origin: get("origin").and_then(origin),
         });
     }
     if let Some(id) = get("lesson").filter(|l| !l.is_empty()) {
@@ -139,6 +181,8 @@ mod tests {
         );
         assert!(!o.editable);
         assert_eq!(o.lang, None);
+        assert_eq!(o.theme, None);
+        assert_eq!(o.origin, None);
         let o = e(
             &[("embed", "1"), ("editable", "true"), ("lang", "ko")],
             "s=1.xyz",
@@ -147,6 +191,35 @@ mod tests {
         assert!(o.editable);
         assert_eq!(o.lang.as_deref(), Some("ko"));
         assert!(!e(&[("embed", ""), ("editable", "0")], "").editable);
+        let o = e(
+            &[
+                ("embed", "1"),
+                ("theme", "dark"),
+                ("origin", "https://docs.example:8443"),
+            ],
+            "",
+        );
+        assert_eq!(o.theme, Some(Theme::Dark));
+        assert_eq!(o.origin.as_deref(), Some("https://docs.example:8443"));
+        assert_eq!(
+            e(&[("embed", ""), ("theme", "light")], "").theme,
+            Some(Theme::Light)
+        );
+        assert_eq!(e(&[("embed", ""), ("theme", "sepia")], "").theme, None);
+        for bad in [
+            "*",
+            "null",
+            "javascript:alert(1)",
+            "https://a/b",
+            "https://",
+            "ftp://x",
+        ] {
+            assert_eq!(
+                e(&[("embed", ""), ("origin", bad)], "").origin,
+                None,
+                "{bad}"
+            );
+        }
         assert_eq!(e(&[("embed", "")], "").source, Source::Default);
         assert_eq!(
             e(&[("embed", ""), ("src", "scenarios/x.yaml")], "").source,

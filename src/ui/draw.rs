@@ -1,0 +1,372 @@
+//! The playground's drawing as a standalone SVG file (`netlab draw`, the
+//! embeds' posters): the same [`TopologyView`] component the page shows,
+//! rendered to a string by yew's server-side renderer (native only), with
+//! the stylesheet's colours for one theme inlined in a `<style>`.
+//!
+//! There is one source of colours: the variables and rules come from
+//! `static/style.css` (its `:root` blocks, light and
+//! `prefers-color-scheme: dark`, and its marked `topology` section), read
+//! at compile time.
+
+use super::i18n::Lang;
+use super::layout::{self, GhostNode, Layout, LayoutOptions};
+use super::topology::{TopologyProps, TopologyView};
+use crate::engine::topology::Topology;
+use crate::engine::trace::{Leg, Trace};
+use crate::model::Scenario;
+use std::net::Ipv4Addr;
+use std::rc::Rc;
+use yew::{Callback, LocalServerRenderer};
+
+/// The site's stylesheet.
+pub const STYLE_CSS: &str = include_str!("../../static/style.css");
+
+const SECTION_START: &str = "/* topology:";
+const SECTION_END: &str = "/* end topology */";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// What to draw: a scenario (after any node removals), the nodes just
+/// removed, and optionally a trace to show whole.
+pub struct Picture<'a> {
+    pub scenario: &'a Scenario,
+    /// Nodes removed, drawn as terminated (as the playground does).
+    pub ghosts: Vec<GhostNode>,
+    /// A source address on the node network (the trace's source when it
+    /// is an IP): drawn as a host, as the playground does.
+    pub host: Option<Ipv4Addr>,
+    pub trace: Option<&'a Trace>,
+    pub theme: Theme,
+    pub lang: Lang,
+}
+
+/// The drawing's layout, with the playground's options.
+pub fn layout_of(p: &Picture) -> Layout {
+    let topo = Topology::build(p.scenario, &p.host.iter().copied().collect::<Vec<_>>());
+    layout::layout(
+        &topo,
+        p.scenario,
+        &LayoutOptions {
+            ghosts: p.ghosts.clone(),
+            lang: p.lang,
+            ..LayoutOptions::default()
+        },
+    )
+}
+
+/// The standalone SVG document.
+pub fn svg(p: &Picture) -> String {
+    let layout = Rc::new(layout_of(p));
+    // The trace at its end, as the playground shows it after "To the end".
+    let (path, packet, reply, highlight) = match p.trace {
+        Some(t) => {
+            let path = layout.trail(t.hops.iter().map(|h| (h.device.as_str(), h.at.as_str())));
+            let packet = path.last().copied();
+            let reply = t.hops.last().is_some_and(|h| h.leg == Leg::Reply);
+            let highlight = t
+                .hops
+                .first()
+                .map(|h| h.device.clone())
+                .into_iter()
+                .chain(t.delivered_to.clone())
+                .collect();
+            (path, packet, reply, highlight)
+        }
+        None => (Vec::new(), None, false, Vec::new()),
+    };
+    let onpick = Callback::noop();
+    let ontoggle = Callback::noop();
+    let lang = p.lang;
+    let props = yew::props!(TopologyProps {
+        layout,
+        path,
+        packet,
+        reply,
+        highlight,
+        onpick,
+        ontoggle,
+        lang,
+    });
+    let body = block_on(
+        LocalServerRenderer::<TopologyView>::with_props(props)
+            .hydratable(false)
+            .render(),
+    );
+    standalone(&body, p.theme)
+}
+
+/// Makes the component's `<svg>` a document: the SVG namespace, the
+/// theme's style and a backdrop in the panel's colour (so a dark drawing
+/// stays legible on a light page).
+fn standalone(body: &str, theme: Theme) -> String {
+    let body = body.trim();
+    let open_end = body
+        .find('>')
+        .filter(|_| body.starts_with("<svg "))
+        .expect("TopologyView renders one <svg> element");
+    let (open, rest) = body.split_at(open_end);
+    let mut out = String::with_capacity(body.len() + 4096);
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    out.push_str(&open[4..]);
+    out.push_str(&format!(" data-theme=\"{}\">", theme.name()));
+    out.push_str("<style>");
+    out.push_str(&style(theme));
+    out.push_str("</style><rect class=\"backdrop\" width=\"100%\" height=\"100%\"></rect>");
+    out.push_str(&rest[1..]);
+    out.push('\n');
+    out
+}
+
+/// The drawing's CSS for one theme: the variables its rules use, with
+/// that theme's values, and the rules of the stylesheet's topology
+/// section.
+pub fn style(theme: Theme) -> String {
+    let mut rules = section_rules(STYLE_CSS);
+    rules.push_str(".topology rect.backdrop{fill:var(--panel);stroke:none}\n");
+    let mut vars: Vec<(String, String)> = theme_vars(STYLE_CSS, theme)
+        .into_iter()
+        .filter(|(name, _)| rules.contains(&format!("var({name})")))
+        .collect();
+    vars.sort();
+    let mut s = String::from("svg{");
+    for (name, value) in vars {
+        s.push_str(&name);
+        s.push(':');
+        s.push_str(&value);
+        s.push(';');
+    }
+    s.push_str("}\n");
+    s + &rules
+}
+
+/// Removes `/* ... */` comments.
+fn strip_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find("/*") {
+        out.push_str(&rest[..i]);
+        match rest[i + 2..].find("*/") {
+            Some(j) => rest = &rest[i + 2 + j + 2..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The top-level blocks of a stylesheet (comments removed): each rule or
+/// at-rule's prelude and the text between its braces.
+pub fn blocks(css: &str) -> Vec<(String, String)> {
+    let css = strip_comments(css);
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let (mut start, mut open) = (0usize, 0usize);
+    for (i, c) in css.char_indices() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push((
+                        css[start..open].trim().to_string(),
+                        css[open + 1..i].to_string(),
+                    ));
+                    start = i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The `--name: value` declarations of a block's body.
+fn declarations(body: &str) -> Vec<(String, String)> {
+    body.split(';')
+        .filter_map(|d| d.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(k, _)| k.starts_with("--"))
+        .collect()
+}
+
+/// Every custom property the stylesheet sets on `:root`, with the values
+/// of `theme` (dark: the light values overridden by those of the
+/// `prefers-color-scheme: dark` blocks).
+pub fn theme_vars(css: &str, theme: Theme) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let set = |vars: &mut Vec<(String, String)>, (k, v): (String, String)| match vars
+        .iter_mut()
+        .find(|(name, _)| *name == k)
+    {
+        Some(slot) => slot.1 = v,
+        None => vars.push((k, v)),
+    };
+    let all = blocks(css);
+    for (prelude, body) in &all {
+        if prelude == ":root" {
+            for d in declarations(body) {
+                set(&mut vars, d);
+            }
+        }
+    }
+    if theme == Theme::Dark {
+        for (prelude, body) in &all {
+            if is_dark_media(prelude) {
+                for (inner, b) in blocks(body) {
+                    if inner == ":root" {
+                        for d in declarations(&b) {
+                            set(&mut vars, d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    vars
+}
+
+fn is_dark_media(prelude: &str) -> bool {
+    prelude.starts_with("@media")
+        && prelude
+            .replace(' ', "")
+            .contains("prefers-color-scheme:dark")
+}
+
+/// The rules of the stylesheet's topology section, minified a little:
+/// without its variables (`:root`) and its media blocks.
+fn section_rules(css: &str) -> String {
+    let start = css
+        .find(SECTION_START)
+        .expect("style.css: topology section");
+    let end = css[start..]
+        .find(SECTION_END)
+        .expect("style.css: end of the topology section")
+        + start;
+    let section = &css[start..end];
+    let mut out = String::new();
+    for (prelude, body) in blocks(section) {
+        if prelude == ":root" || prelude.starts_with('@') {
+            continue;
+        }
+        let body: Vec<&str> = body
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .collect();
+        out.push_str(&prelude);
+        out.push('{');
+        out.push_str(&body.join(";"));
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// Runs a future that never waits on anything outside itself (the
+/// server renderer of components without effects) to completion on this
+/// thread.
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        match f.as_mut().poll(&mut cx) {
+            Poll::Ready(v) => return v,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn themes_come_from_the_stylesheet() {
+        let light = theme_vars(STYLE_CSS, Theme::Light);
+        let dark = theme_vars(STYLE_CSS, Theme::Dark);
+        let get = |v: &[(String, String)], k: &str| {
+            v.iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, x)| x.clone())
+                .unwrap_or_default()
+        };
+        assert!(!get(&light, "--topo-request").is_empty());
+        assert_ne!(get(&light, "--topo-request"), get(&dark, "--topo-request"));
+        assert_ne!(get(&light, "--fg"), get(&dark, "--fg"));
+        let s = style(Theme::Dark);
+        assert!(s.contains(&format!("--fg:{}", get(&dark, "--fg"))), "{s}");
+        assert!(s.contains(".topology .trail{"), "{s}");
+        assert!(!s.contains("@media"));
+    }
+
+    /// The embeds' forced themes (`:root.theme-dark`, and `.theme-light`
+    /// on a dark system) repeat the `:root` values: the same set, the
+    /// same values.
+    #[test]
+    fn forced_themes_match() {
+        let all = blocks(STYLE_CSS);
+        let find = |sel: &str| -> Vec<(String, String)> {
+            for (prelude, body) in &all {
+                if prelude == sel {
+                    return declarations(body);
+                }
+                if is_dark_media(prelude) {
+                    for (inner, b) in blocks(body) {
+                        if inner == sel {
+                            return declarations(&b);
+                        }
+                    }
+                }
+            }
+            panic!("style.css: no {sel} block")
+        };
+        let sorted = |mut v: Vec<(String, String)>| {
+            v.sort();
+            v
+        };
+        assert_eq!(
+            sorted(find(":root.theme-dark")),
+            sorted(theme_vars(STYLE_CSS, Theme::Dark))
+        );
+        assert_eq!(
+            sorted(find(":root.theme-light")),
+            sorted(theme_vars(STYLE_CSS, Theme::Light))
+        );
+    }
+
+    #[test]
+    fn css_blocks() {
+        let b = blocks("/* x { */ a { b: c; } @media q { :root { --x: 1; } } d{}");
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[0].0, "a");
+        assert_eq!(b[1].0, "@media q");
+        assert_eq!(blocks(&b[1].1)[0].0, ":root");
+    }
+}
