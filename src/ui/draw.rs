@@ -9,10 +9,9 @@
 //! at compile time.
 
 use super::i18n::Lang;
-use super::layout::{self, GhostNode, Layout, LayoutOptions};
+use super::layout::{GhostNode, Layout, LayoutOptions};
 use super::topology::{TopologyProps, TopologyView};
-use crate::engine::topology::Topology;
-use crate::engine::trace::{Leg, Trace};
+use crate::engine::trace::Trace;
 use crate::model::Scenario;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
@@ -56,11 +55,11 @@ pub struct Picture<'a> {
 
 /// The drawing's layout, with the playground's options.
 pub fn layout_of(p: &Picture) -> Layout {
-    let topo = Topology::build(p.scenario, &p.host.iter().copied().collect::<Vec<_>>());
-    layout::layout(
-        &topo,
+    super::story::drawing(
         p.scenario,
-        &LayoutOptions {
+        p.host,
+        p.trace,
+        LayoutOptions {
             ghosts: p.ghosts.clone(),
             lang: p.lang,
             ..LayoutOptions::default()
@@ -71,31 +70,18 @@ pub fn layout_of(p: &Picture) -> Layout {
 /// The standalone SVG document.
 pub fn svg(p: &Picture) -> String {
     let layout = Rc::new(layout_of(p));
-    // The trace at its end, as the playground shows it after "To the end".
-    let (path, packet, reply, highlight) = match p.trace {
-        Some(t) => {
-            let path = layout.trail(t.hops.iter().map(|h| (h.device.as_str(), h.at.as_str())));
-            let packet = path.last().copied();
-            let reply = t.hops.last().is_some_and(|h| h.leg == Leg::Reply);
-            let highlight = t
-                .hops
-                .first()
-                .map(|h| h.device.clone())
-                .into_iter()
-                .chain(t.delivered_to.clone())
-                .collect();
-            (path, packet, reply, highlight)
-        }
-        None => (Vec::new(), None, false, Vec::new()),
-    };
+    // The trace at its end, as the playground shows it after "To the end":
+    // its path by outcome, the callouts and the words.
+    let trace = p.trace.map(|t| Rc::new(t.clone()));
+    let step = p.trace.map_or(0, |t| t.hops.len());
+    let highlight = p.trace.map(super::story::highlight).unwrap_or_default();
     let onpick = Callback::noop();
     let ontoggle = Callback::noop();
     let lang = p.lang;
     let props = yew::props!(TopologyProps {
         layout,
-        path,
-        packet,
-        reply,
+        trace,
+        step,
         highlight,
         onpick,
         ontoggle,

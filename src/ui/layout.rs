@@ -339,7 +339,8 @@ impl Layout {
     /// Where to draw a packet at a trace hop (`Hop::device`, `Hop::at`):
     /// a node's `eth0 in`/`eth0 out` at its eth0, `cbr0 ...` at cbr0,
     /// netfilter hooks, conntrack, routing and sockets at its netfilter
-    /// block; the router's `eth0` at its bottom, `ext0` at its top; the
+    /// block; the router's `ext0` at its top, the rest (`eth0`, its
+    /// routing) at its bottom; the
     /// internet, load balancers and hosts where they meet their network
     /// (the bottom edge); pods at their centre; a pod hidden behind
     /// "+N more" at that item.
@@ -365,7 +366,10 @@ impl Layout {
                     .or(Some((cx, cy)))
             }
             Kind::Router if at.starts_with("ext0") => Some((cx, b.y)),
-            Kind::Router if at.starts_with("eth0") => Some((cx, b.y + b.h)),
+            // Its routing decision too: a packet that comes in and goes out
+            // on eth0 touches the router's edge instead of crossing its
+            // routing table's rows.
+            Kind::Router if !at.starts_with("ext0") => Some((cx, b.y + b.h)),
             Kind::Internet | Kind::Lb | Kind::Host => Some((cx, b.y + b.h)),
             _ => Some((cx, cy)),
         }

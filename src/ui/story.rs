@@ -222,6 +222,43 @@ fn nat_by(h: &Hop, lang: Lang) -> String {
     }
 }
 
+/// The drawing of `scenario` with room for `trace`'s story: the one
+/// place where the playground, the embeds and `netlab draw` lay it out
+/// (`opts` carries the page's own choices: width, expanded nodes, ghosts,
+/// language). A bare-IP source `host` is drawn as a host on the node
+/// network, as the engine's request treats it.
+pub fn drawing(
+    scenario: &crate::model::Scenario,
+    host: Option<std::net::Ipv4Addr>,
+    trace: Option<&Trace>,
+    opts: super::layout::LayoutOptions,
+) -> Layout {
+    let topo = Topology::build(scenario, &host.iter().copied().collect::<Vec<_>>());
+    let (room, on_path) =
+        trace.map_or_else(Default::default, |t| (room(&topo, t), path_nodes(&topo, t)));
+    super::layout::layout(
+        &topo,
+        scenario,
+        &super::layout::LayoutOptions {
+            room,
+            on_path,
+            ..opts
+        },
+    )
+}
+
+/// The devices a trace's drawing emphasises: where it started and the
+/// pod or node that received it.
+pub fn highlight(trace: &Trace) -> Vec<String> {
+    trace
+        .hops
+        .first()
+        .map(|h| h.device.clone())
+        .into_iter()
+        .chain(trace.delivered_to.clone())
+        .collect()
+}
+
 /// Callout lines each node needs room for, by device id (two per NAT
 /// hop at that node): the layout reserves them below its netfilter box.
 pub fn room(topo: &Topology, tr: &Trace) -> BTreeMap<String, usize> {

@@ -231,7 +231,8 @@ pub fn topology_view(p: &TopologyProps) -> Html {
         html! { <g class="story">{ for words }{ for leaders }{ for callouts }{ for marker }</g> }
     });
 
-    let legend = (!l.legend.is_empty()).then(|| {
+    // The legend explains a path's colours: only once there is a path.
+    let legend = (!l.legend.is_empty() && (p.trace.is_some() || !p.path.is_empty())).then(|| {
         let items = Outcome::ALL.iter().zip(&l.legend).map(|(o, &(x, y))| {
             html! {
                 <g class={classes!("entry", o.class())}>

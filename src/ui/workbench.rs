@@ -6,7 +6,7 @@
 use super::editor::{EditorPanel, Kind as EditKind};
 use super::i18n::{preset_title, t, Lang, Text};
 use super::keep;
-use super::layout::{self, GhostNode, LayoutOptions};
+use super::layout::{GhostNode, LayoutOptions};
 use super::lessons;
 use super::problems::ProblemList;
 use super::rules::RulesPanel;
@@ -15,7 +15,6 @@ use super::story;
 use super::topology::{ZoomView, MIN_LAYOUT_W};
 use super::trace_view::TracePanel;
 use super::yaml::YamlPanel;
-use crate::engine::topology::Topology;
 use crate::model::edit::Edit;
 use crate::model::{presets, Scenario, ServiceType, TargetPort};
 use std::net::Ipv4Addr;
@@ -302,14 +301,11 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
             max_width,
         ),
         |(s, ghosts, expanded, host, lang, trace, max_width)| {
-            let topo = Topology::build(s, &host.iter().copied().collect::<Vec<_>>());
-            let (room, on_path) = trace.as_ref().map_or_else(Default::default, |t| {
-                (story::room(&topo, t), story::path_nodes(&topo, t))
-            });
-            Rc::new(layout::layout(
-                &topo,
+            Rc::new(story::drawing(
                 s,
-                &LayoutOptions {
+                *host,
+                trace.as_deref(),
+                LayoutOptions {
                     expanded: crate::model::sort::collect_by_insert(expanded.iter().cloned()),
                     ghosts: ghosts
                         .iter()
@@ -321,8 +317,6 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         .collect(),
                     lang: *lang,
                     max_width: *max_width as f32,
-                    room,
-                    on_path,
                     ..LayoutOptions::default()
                 },
             ))
@@ -330,16 +324,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     );
     let step = state.run.as_ref().map_or(0, |r| r.step);
     let shown_trace = trace.clone();
-    let highlight: Vec<String> = trace
-        .iter()
-        .flat_map(|t| {
-            t.hops
-                .first()
-                .map(|h| h.device.clone())
-                .into_iter()
-                .chain(t.delivered_to.clone())
-        })
-        .collect();
+    let highlight: Vec<String> = trace.as_deref().map(story::highlight).unwrap_or_default();
     let onpick = {
         let d = dispatch.clone();
         use_callback(*pick_source, move |pick: String, source| {
