@@ -233,7 +233,7 @@ async fn the_trace_panel_lists_hops_in_order_and_steps_back() {
         Some("step")
     );
     assert_eq!(all(&el, "[aria-current]").len(), 1);
-    assert_eq!(all(&el, ".step .mark.delivered").len(), 2);
+    assert_eq!(all(&el, "li.step > .mark.delivered").len(), 2);
     // Every player button says what it does, and how from the keyboard.
     for b in all(&el, ".player button") {
         assert!(b.get_attribute("title").is_some_and(|t| !t.is_empty()));
