@@ -141,7 +141,7 @@ fn lesson_page(p: &LessonPageProps) -> Html {
                 <LessonPanel {index} state={Rc::new((*state).clone())} lang={lang_value}
                     done_before={done_at_open.iter().any(|d| d == lesson.id)} {onreset} />
                 <div class="lesson-play">
-                    <Workbench {state} chrome={Chrome { toolbar: false, edit: true }} lang={lang_value}
+                    <Workbench {state} chrome={Chrome { toolbar: false, edit: true, contain: false }} lang={lang_value}
                         {open_section} />
                 </div>
             </div>

@@ -205,6 +205,10 @@ pub fn embed_page(p: &EmbedProps) -> Html {
         let visible = visible.clone();
         use_effect_with((), move |_| {
             let d = state.dispatcher();
+            // The compact view shows the current hop, and the API's `step`
+            // counts hops: every hop, whatever the playground's preference
+            // (this runs after the workbench has read it).
+            d.dispatch(Action::SetEveryHop(true));
             let origin = o.origin.clone();
             let trace = o.trace.clone();
             let show = move |d: &UseReducerDispatcher<State>| {
@@ -364,6 +368,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
     let chrome = Chrome {
         toolbar: false,
         edit: p.options.editable,
+        contain: true,
     };
     let toggle = {
         let more = more.clone();

@@ -390,6 +390,9 @@ pub struct Geo {
     pub w: f32,
     pub max_h: f32,
     pub view: Option<ViewBox>,
+    /// Fitted whole into the element, whose size the page sets (the
+    /// SVG's `preserveAspectRatio` centres it): an embed's compact view.
+    pub contain: bool,
 }
 
 impl Geo {
@@ -406,6 +409,9 @@ impl Geo {
     /// The fitted view: from the top, the whole width (centred when
     /// narrower than the element) or as much as fits at [`MIN_SCALE`].
     pub fn fitted(&self) -> ViewBox {
+        if self.contain {
+            return (0.0, 0.0, self.lw, self.lh);
+        }
         let s = self.fit_scale();
         let (vw, vh) = (self.w / s, self.h() / s);
         let x = if vw > self.lw {
@@ -486,6 +492,9 @@ pub struct ZoomProps {
     /// wrap its rows to it).
     #[prop_or_default]
     pub onwidth: Callback<f32>,
+    /// Fit the whole drawing into the element (see [`Geo::contain`]).
+    #[prop_or_default]
+    pub contain: bool,
 }
 
 const ZOOM_IN: Text = t("Zoom in (+)", "확대 (+)");
@@ -545,6 +554,7 @@ pub fn zoom_view(p: &ZoomProps) -> Html {
         g.lh = p.layout.height;
         g.w = if *width > 0.0 { *width } else { p.layout.width };
         g.max_h = max_h;
+        g.contain = p.contain;
         if changed && g.view.is_some_and(|v| v.2 > g.lw * 4.0) {
             g.view = None;
         }
@@ -742,7 +752,20 @@ mod tests {
             w,
             max_h: 600.0,
             view: None,
+            contain: false,
         }
+    }
+
+    #[test]
+    fn a_contained_drawing_is_shown_whole_and_hides_nothing() {
+        let mut g = geo(1400.0, 900.0, 674.0);
+        assert!(
+            g.hidden().1,
+            "fitted to the width at 0.85, the right is hidden"
+        );
+        g.contain = true;
+        assert_eq!(g.current(), (0.0, 0.0, 1400.0, 900.0));
+        assert_eq!(g.hidden(), (false, false, false, false));
     }
 
     #[test]

@@ -48,12 +48,16 @@ pub struct Chrome {
     pub toolbar: bool,
     /// The Edit and YAML panels (otherwise Trace and Rules only).
     pub edit: bool,
+    /// The drawing is fitted whole into the frame the page gives it (an
+    /// embed's compact view), rather than fitted to the width and panned.
+    pub contain: bool,
 }
 
 impl Chrome {
     pub const FULL: Chrome = Chrome {
         toolbar: true,
         edit: true,
+        contain: false,
     };
 }
 
@@ -285,7 +289,10 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         let width = width.clone();
         use_callback((), move |w: f32, _| width.set((w / 10.0).round() * 10.0))
     };
-    let max_width = if *width > 0.0 {
+    let max_width = if chrome.contain {
+        // Fitted whole into a wide frame: the default width's columns.
+        LayoutOptions::default().max_width as u32
+    } else if *width > 0.0 {
         (*width).max(MIN_LAYOUT_W) as u32
     } else {
         LayoutOptions::default().max_width as u32
@@ -471,7 +478,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         { pick_mode(true, SOURCE) }{ pick_mode(false, DESTINATION) }
                     </div>
                     <div class="drawing-wrap" id="cluster">
-                        <ZoomView layout={(*drawing).clone()} trace={shown_trace} {step}
+                        <ZoomView contain={chrome.contain} layout={(*drawing).clone()} trace={shown_trace} {step}
                             selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
                     </div>
                     if chrome.edit { { node_actions(&state.scenario, &dispatch, lang) } }

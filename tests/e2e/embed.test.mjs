@@ -146,6 +146,7 @@ function assertFits(m, viewportHeight, label) {
   console.log(`${label}: widget ${Math.round(m.width)}x${Math.round(m.height)} px (limit ${Math.round(1.2 * viewportHeight)}), drawing ${Math.round(m.svg.w)}x${Math.round(m.svg.h)} in ${Math.round(m.wrap.w)}x${Math.round(m.wrap.h)}`);
   assert.ok(m.height <= 1.2 * viewportHeight, `${label}: at most 1.2 screens tall`);
   assert.ok(m.svg.w <= m.wrap.w + 0.5 && m.svg.h <= m.wrap.h + 0.5, `${label}: the drawing fits its frame`);
+  assert.ok(m.svg.w > 200 && m.svg.h > 150, `${label}: the drawing is drawn (${m.svg.w}x${m.svg.h})`);
   assert.ok(m.svg.right <= m.view.w + 0.5 && m.svg.bottom <= m.view.h + 0.5, `${label}: nothing clipped`);
   assert.ok(m.verdictBottom !== null && m.verdictBottom <= m.view.h + 0.5, `${label}: the verdict is in view`);
 }

@@ -114,7 +114,7 @@ test('an embed with lang=ko speaks Korean, without it English', async () => {
   await page.screenshot({ path: 'target/e2e/embed-ko.png', fullPage: true });
 
   await page.goto(app.server.url + '?embed=1&preset=nodeport', { waitUntil: 'load' });
-  await page.waitForSelector('#trace-h');
+  await page.waitForSelector('#trace-h', { state: 'attached' });
   assert.equal(await text(page, '#trace-h'), 'Send a packet');
   assert.equal(await docLang(page), 'en');
   assert.deepEqual(watch.errors, []);
