@@ -392,10 +392,7 @@ pub fn numbered(index: usize, title: Text, lang: Lang) -> String {
     )
 }
 
-const LESSON_WORD: Text = Text {
-    en: "Lesson",
-    ko: "레슨",
-};
+const LESSON_WORD: Text = t("Lesson", "레슨");
 
 /// A hop that mattered, and its place in the trace (0-based).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -427,30 +424,15 @@ pub fn what_you_saw<'a>(l: &Lesson, t: &'a Trace) -> Vec<Saw<'a>> {
         .collect()
 }
 
-const SAW_DNAT: Text = Text {
-    en: "Destination rewritten (DNAT)",
-    ko: "목적지 변환(DNAT)",
-};
-const SAW_SNAT: Text = Text {
-    en: "Source rewritten (masquerade)",
-    ko: "출발지 변환(masquerade)",
-};
-const SAW_UNNAT: Text = Text {
-    en: "The reply's source turned back (conntrack)",
-    ko: "응답의 출발지 복원(conntrack)",
-};
-const SAW_ROUTE: Text = Text {
-    en: "The router's route",
-    ko: "라우터의 경로",
-};
-const SAW_END: Text = Text {
-    en: "Where it ended",
-    ko: "끝난 곳",
-};
-const HOP_WORD: Text = Text {
-    en: "hop",
-    ko: "홉",
-};
+const SAW_DNAT: Text = t("Destination rewritten (DNAT)", "목적지 변환(DNAT)");
+const SAW_SNAT: Text = t("Source rewritten (masquerade)", "출발지 변환(masquerade)");
+const SAW_UNNAT: Text = t(
+    "The reply's source turned back (conntrack)",
+    "응답의 출발지 복원(conntrack)",
+);
+const SAW_ROUTE: Text = t("The router's route", "라우터의 경로");
+const SAW_END: Text = t("Where it ended", "끝난 곳");
+const HOP_WORD: Text = t("hop", "홉");
 
 impl Saw<'_> {
     /// What it was, in a few words.
