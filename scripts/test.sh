@@ -6,10 +6,16 @@
 # ships, checks its size and tests it in Debian's chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step prints its title and, when the next one starts, how long it took
+# (CI's budget is a total; this says where it goes).
+step_name="" step_start=$SECONDS
+step_done() { [ -z "$step_name" ] || printf '== %s: %d s\n' "$step_name" $((SECONDS - step_start)); }
+step() { step_done; step_name="$*" step_start=$SECONDS; printf '\n== %s\n' "$*"; }
+trap 'step_done; printf "== total: %d s\n" "$SECONDS"' EXIT
+
+step "setup (installs what is missing)"
 scripts/setup.sh test
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
-
-step() { printf '\n== %s\n' "$*"; }
 
 step "format"
 cargo fmt --check
