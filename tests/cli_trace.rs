@@ -1,5 +1,4 @@
-//! `netlab trace`, `paths` and `rules` as a contract (DESIGN.md, "The
-//! command line"): exit codes, the JSON fields, the ruleset text, the
+//! `netlab trace`, `paths` and `rules` as a contract (docs/cli.md): exit codes, the JSON fields, the ruleset text, the
 //! messages for bad input; and snapshots of whole traces of the story.
 
 use k8s_netlab::kube_proxy::iptables;

@@ -1,5 +1,5 @@
 //! `netlab`: the engine on the command line. The interface is a contract
-//! (DESIGN.md, "The command line"): exit 0 on success, 2 on bad input.
+//! (docs/cli.md): exit 0 on success, 2 on bad input.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
