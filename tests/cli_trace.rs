@@ -1,5 +1,6 @@
-//! `netlab trace`, `paths` and `rules` as a contract (docs/cli.md): exit codes, the JSON fields, the ruleset text, the
-//! messages for bad input; and snapshots of whole traces of the story.
+//! `netlab trace`, `paths` and `rules` as a contract (docs/cli.md): exit
+//! codes, the JSON fields, the ruleset text, the messages for bad input;
+//! and snapshots of whole traces of the story.
 
 use k8s_netlab::kube_proxy::iptables;
 use k8s_netlab::model::{self, presets};
