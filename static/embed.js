@@ -135,8 +135,17 @@
       picture = document.createElement('img');
       picture.src = url;
       picture.alt = title(el);
+      // A poster in the first screen is fetched at once and first (the
+      // page's <link rel="preload"> of it, docs/embedding.md, is then
+      // reused); the others when they come near the screen.
+      var top = el.getBoundingClientRect().top;
+      if (top < (window.innerHeight || 800) + 200) {
+        picture.loading = 'eager';
+        picture.setAttribute('fetchpriority', 'high');
+      } else picture.loading = 'lazy';
       picture.decoding = 'async';
-      picture.loading = 'lazy';
+      // The page can time it: PerformanceElementTiming names it.
+      picture.setAttribute('elementtiming', 'netlab-poster');
       picture.style.objectFit = 'contain';
       picture.style.objectPosition = 'center top';
     } else {

@@ -14,7 +14,11 @@ test('the default story cluster is shown, with no console errors', async () => {
     const page = await browser.context.newPage();
     const { errors, offOrigin } = watch(page, server.origin);
     await page.goto(server.url, { waitUntil: 'load' });
-    await page.waitForSelector('svg.topology g.node', { timeout: 20000 });
+    // The live app (index.html's prerendered first screen has the same
+    // drawing, but no ids: #trace-h is the app's).
+    await page.waitForSelector('#trace-h', { timeout: 20000 });
+    await page.waitForSelector('svg.topology g.node');
+    assert.equal(await page.locator('#first-screen').count(), 0, 'the app replaced the first screen');
 
     // The drawing: internet, the VPC router, three nodes with eth0,
     // netfilter and cbr0, and the pods on their nodes.
