@@ -139,13 +139,11 @@
       // page's <link rel="preload"> of it, docs/embedding.md, is then
       // reused); the others when they come near the screen.
       var top = el.getBoundingClientRect().top;
-      if (top < (window.innerHeight || 800) + 200) {
+      if (top < (window.innerHeight || 800)) {
         picture.loading = 'eager';
         picture.setAttribute('fetchpriority', 'high');
       } else picture.loading = 'lazy';
       picture.decoding = 'async';
-      // The page can time it: PerformanceElementTiming names it.
-      picture.setAttribute('elementtiming', 'netlab-poster');
       picture.style.objectFit = 'contain';
       picture.style.objectPosition = 'center top';
     } else {
