@@ -31,7 +31,7 @@ test('a first visit sees the first screen, inert, until the app replaces it', ()
   await page.waitForFunction(() => window.__fs.screen !== null);
   const before = await page.evaluate(() => ({
     fs: window.__fs,
-    inert: document.getElementById('first-screen').inert,
+    inert: document.querySelector('#first-screen .first-screen-app').inert,
     skeleton: getComputedStyle(document.getElementById('skeleton')).display,
     title: document.querySelector('#first-screen .scenario-title')?.textContent,
     from: document.querySelector('#first-screen form.request input')?.value,
