@@ -172,10 +172,13 @@ test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x sl
   const best = Math.min(...visits.map((v) => v.painted));
   console.log(`poster visible: ${ms(best)} ms after navigation, best of 3 cold visits (goal < 500${best < 500 ? '' : ': NOT MET'})`);
   // The goal itself is asserted on a quiet host (NETLAB_PERF_GOALS=1): on
-  // a shared machine the 4x-throttled main thread (parsing, embed.js, the
-  // SVG image's own document) moves it by hundreds of ms between runs. What
-  // the page controls is asserted above: no round trip of its own, a small
-  // poster.
+  // a shared machine the 4x-throttled main thread moves it by hundreds of
+  // ms between runs. A DevTools trace of one visit (2 busy cores): the
+  // poster is on hand ~450-600 ms after navigation; then the page's layout
+  // ~100-150 ms, embed.js setting up three widgets ~45 ms, the SVG
+  // poster's own layout and paint ~125 ms, and Playwright's injected
+  // script ~120 ms (not on a real reader's page). What the page controls
+  // is asserted above: no round trip of its own, a small poster.
   if (process.env.NETLAB_PERF_GOALS) assert.ok(best < 500, `the poster is painted within 0.5 s of navigation: ${best} ms`);
 
   const page = await browser.context.newPage();
