@@ -2,7 +2,8 @@
 // that serve them (nginx gzip_static / brotli_static, Caddy's
 // precompressed, most CDNs): FILE.gz (gzip level 9) and FILE.br (brotli,
 // quality 11, text mode for text), next to each .wasm, .js, .css, .html
-// and .svg. Node's zlib has both; no package needed.
+// and .svg, in the directory and its subdirectories (the embeds' posters).
+// Node's zlib has both; no package needed.
 //
 // Run by scripts/csp-hook.mjs at the end of Trunk's post_build stage (after
 // it has rewritten index.html), or by hand: `node scripts/precompress.mjs DIR`.
@@ -12,11 +13,15 @@ import zlib from 'node:zlib';
 
 const EXTENSIONS = ['.wasm', '.js', '.css', '.html', '.svg'];
 
-export function precompress(dir) {
-  const written = [];
-  for (const name of fs.readdirSync(dir).sort()) {
-    const file = path.join(dir, name);
-    if (!EXTENSIONS.includes(path.extname(name)) || !fs.statSync(file).isFile()) continue;
+export function precompress(dir, written = [], prefix = '') {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const file = path.join(dir, entry.name);
+    const name = prefix + entry.name;
+    if (entry.isDirectory()) {
+      precompress(file, written, name + '/');
+      continue;
+    }
+    if (!EXTENSIONS.includes(path.extname(name)) || !entry.isFile()) continue;
     const data = fs.readFileSync(file);
     const gz = zlib.gzipSync(data, { level: 9 });
     const br = zlib.brotliCompressSync(data, {

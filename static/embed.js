@@ -88,11 +88,20 @@
     return new URL('index.html?' + q.toString() + hash, base).href;
   }
 
+  // The reserved height, as CSS. From the width without reading it: the
+  // element becomes a size container and the height is in its units
+  // (cqi), so setting up a widget while the page is parsed forces no
+  // layout (each read of a width would: tens of ms on a slow phone).
+  var CQ = !!(window.CSS && CSS.supports && CSS.supports('height', 'max(1px, calc(1cqi + 1px))'));
   function height(el) {
     var h = parseInt(el.getAttribute('data-height'), 10);
-    if (h > 0) return h;
+    if (h > 0) return h + 'px';
+    if (CQ) {
+      el.style.containerType = 'inline-size';
+      return 'max(' + MIN + 'px, calc(' + (RATIO * 100) + 'cqi + ' + BELOW + 'px))';
+    }
     var width = el.clientWidth || 640;
-    return Math.max(MIN, Math.round(width * RATIO + BELOW));
+    return Math.max(MIN, Math.round(width * RATIO + BELOW)) + 'px';
   }
 
   function posterUrl(w) {
@@ -119,7 +128,7 @@
     box.style.position = 'relative';
     box.style.overflow = 'hidden';
     w.reserved = height(el);
-    box.style.height = w.reserved + 'px';
+    box.style.height = w.reserved;
     var poster = document.createElement('div');
     poster.className = 'netlab-poster';
     poster.style.position = 'absolute';
@@ -135,8 +144,15 @@
       picture = document.createElement('img');
       picture.src = url;
       picture.alt = title(el);
+      // The page's first widget's poster is fetched at once and first
+      // (the page's <link rel="preload"> of it, docs/embedding.md, is then
+      // reused); the others when they come near the screen (no layout is
+      // read to tell where a widget is: see height()).
+      if (widgets.length === 1) {
+        picture.loading = 'eager';
+        picture.setAttribute('fetchpriority', 'high');
+      } else picture.loading = 'lazy';
       picture.decoding = 'async';
-      picture.loading = 'lazy';
       picture.style.objectFit = 'contain';
       picture.style.objectPosition = 'center top';
     } else {
@@ -259,8 +275,8 @@
     if (d.type === 'netlab:size') {
       // The compact widget fits the reserved height; opened up ("all hops
       // and rules") it may be taller.
-      var h = d.compact ? w.reserved : Math.max(w.reserved, Math.min(4000, Math.ceil(Number(d.height) || 0)));
-      w.box.style.height = h + 'px';
+      var h = Math.min(4000, Math.ceil(Number(d.height) || 0));
+      w.box.style.height = d.compact || !h ? w.reserved : 'max(' + w.reserved + ', ' + h + 'px)';
     } else if (d.type === 'netlab:ready') {
       w.ready = true;
       reveal(w);

@@ -1,5 +1,10 @@
 // A tiny static server for dist/, on 127.0.0.1 only, mounted under a
 // sub-path so that every test also proves the build works away from "/".
+// It serves the build's precompressed copies as a host configured for them
+// does (nginx gzip_static/brotli_static, Caddy's precompressed): FILE.br or
+// FILE.gz (scripts/precompress.mjs) when the browser accepts that encoding
+// and `encodings` allows it, else the file as is (`encodings: []`: an
+// uncompressed host).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +20,7 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-export async function serve(dir, mount = '/some/where/') {
+export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'gzip'], headers = {} } = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -29,12 +34,22 @@ export async function serve(dir, mount = '/some/where/') {
       res.writeHead(403).end();
       return;
     }
-    fs.readFile(file, (err, data) => {
+    const head = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding', ...headers };
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    let body = file;
+    for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      if (encodings.includes(enc) && accepts.includes(enc) && fs.existsSync(file + ext)) {
+        body = file + ext;
+        head['content-encoding'] = enc;
+        break;
+      }
+    }
+    fs.readFile(body, (err, data) => {
       if (err) {
         res.writeHead(404).end('not found');
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, head);
       res.end(data);
     });
   });
