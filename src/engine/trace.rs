@@ -1395,6 +1395,15 @@ impl World {
         if d.owns(p.dst_ip()) {
             if let Some(e) = pending {
                 self.state(&node).conntrack.confirm(e);
+            } else if let Lookup::Known(i, dir) = lookup {
+                // Over lo, as at POSTROUTING: the source side of the
+                // entry's translation, and a refused connection's RST
+                // ends its entry.
+                let ct = &mut self.state(&node).conntrack;
+                p.src = ct.entries()[i].src_for(dir);
+                if dir == Direction::Reply {
+                    ct.reply_seen(i, &p);
+                }
             }
             Self::hop(
                 t,

@@ -55,6 +55,9 @@ pub struct Predicted {
     pub probability: f64,
     /// Normalised conntrack entries per node.
     pub conntrack: BTreeMap<String, BTreeSet<String>>,
+    /// The entries of each engine outcome merged into this one (outcomes
+    /// of one class), when there are several.
+    pub alternatives: Vec<BTreeMap<String, BTreeSet<String>>>,
     /// The engine's words for it.
     pub verdict: String,
 }
@@ -98,6 +101,7 @@ pub fn predicted(o: &Outcome) -> Predicted {
         class,
         probability: o.probability,
         conntrack,
+        alternatives: vec![],
         verdict,
     }
 }
@@ -110,6 +114,10 @@ pub fn predictions(outcomes: &[Outcome]) -> Vec<Predicted> {
     for p in outcomes.iter().map(predicted) {
         match out.iter_mut().find(|q| q.class == p.class) {
             Some(q) => {
+                if q.alternatives.is_empty() {
+                    q.alternatives.push(q.conntrack.clone());
+                }
+                q.alternatives.push(p.conntrack.clone());
                 q.probability += p.probability;
                 for (n, es) in p.conntrack {
                     q.conntrack.entry(n).or_default().extend(es);
@@ -356,6 +364,18 @@ pub fn compare(
         if seen[i] == 0 {
             continue;
         }
+        // Outcomes the client cannot tell apart (two backends that both
+        // drop the connection) show as one: the entries of any of them do.
+        if p.alternatives.len() > 1
+            && p.alternatives.iter().any(|alt| {
+                alt.iter().all(|(n, es)| {
+                    es.iter()
+                        .all(|e| kernel.get(n).is_some_and(|k| k.contains(e)))
+                })
+            })
+        {
+            continue;
+        }
         for (n, es) in &p.conntrack {
             for e in es {
                 if !kernel.get(n).is_some_and(|k| k.contains(e)) {
@@ -397,6 +417,7 @@ mod tests {
             class: Class::Refused,
             probability,
             conntrack: BTreeMap::new(),
+            alternatives: vec![],
             verdict: String::new(),
         };
         assert_eq!(attempts_for(&[p(1.0)]), 3);

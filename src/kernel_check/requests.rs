@@ -39,6 +39,7 @@ pub fn host_address(s: &Scenario, taken: &[Ipv4Addr]) -> Option<Ipv4Addr> {
     net.hosts().skip(9).find(|ip| {
         *ip != s.cluster.vpc_gateway()
             && !s.nodes.iter().any(|n| n.internal_ip == *ip)
+            && !s.pods.iter().any(|p| p.ip == Some(*ip))
             && !taken.contains(ip)
     })
 }

@@ -57,6 +57,7 @@ impl Scenario {
                 service_cidr: Some(c.service_cidr.to_string()),
                 node_port_range: Some(c.node_port_range.to_string()),
                 load_balancer_style: Some(c.load_balancer_style.as_str().into()),
+                pod_addressing: c.pods_on_node_network.then(|| "nodeNetwork".into()),
             },
         }));
         if let Some(p) = &self.proxy {
@@ -248,6 +249,7 @@ fn service(s: &Service) -> k8s::Service {
                         .map(|ip| k8s::LoadBalancerIngress {
                             ip: Some(ip.to_string()),
                             hostname: None,
+                            ip_mode: None,
                         })
                         .collect()
                 } else {

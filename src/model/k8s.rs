@@ -499,11 +499,15 @@ pub struct LoadBalancerIngress {
     pub ip: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+    /// `VIP` (the default) or `Proxy` (KEP-1860).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_mode: Option<String>,
 }
 
 object_fields!(LoadBalancerIngress {
     ip: "ip" omit_empty,
     hostname: "hostname" omit_empty,
+    ip_mode: "ipMode" omit_empty,
 });
 
 // ---------------------------------------------------------------- EndpointSlice
@@ -665,6 +669,10 @@ pub struct ClusterSpec {
     pub node_port_range: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_balancer_style: Option<String>,
+    /// `nodePodCIDR` (the default: each node's pods in its pod CIDR) or
+    /// `nodeNetwork` (pods take node-network addresses, AWS VPC CNI style).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_addressing: Option<String>,
 }
 
 object_fields!(ClusterSpec {
@@ -674,6 +682,7 @@ object_fields!(ClusterSpec {
     service_cidr: "serviceCIDR" omit_empty,
     node_port_range: "nodePortRange" omit_empty,
     load_balancer_style: "loadBalancerStyle" omit_empty,
+    pod_addressing: "podAddressing" omit_empty,
 });
 
 /// `apiVersion: netlab/v1`, `kind: Route`: a static route on the VPC router.
