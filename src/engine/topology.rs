@@ -126,11 +126,24 @@ impl Device {
         self.interfaces.iter().find(|i| i.name == name)
     }
 
-    /// The interface's primary address (what MASQUERADE picks).
+    /// The interface's primary address.
     pub fn primary_addr(&self, iface: &str) -> Option<Ipv4Addr> {
         self.interface(iface)
             .and_then(|i| i.addrs.first())
             .map(|a| a.addr())
+    }
+
+    /// The source address the kernel picks for a packet leaving by
+    /// `iface` (what MASQUERADE and a local socket take): the interface's
+    /// primary address, or, on an interface without one, the device's
+    /// first address on another (`inet_select_addr`).
+    pub fn source_addr(&self, iface: &str) -> Option<Ipv4Addr> {
+        self.primary_addr(iface).or_else(|| {
+            self.interfaces
+                .iter()
+                .find_map(|i| i.addrs.first())
+                .map(|a| a.addr())
+        })
     }
 
     pub fn listens(&self, proto: Protocol, port: u16) -> Option<&Socket> {
@@ -491,17 +504,19 @@ impl Topology {
             let on_node_network = c.pods_on_node_network;
             let node_pods = pods_by_node.get(n.name.as_str());
             // The pods' gateway: the bridge's address in the node's pod
-            // CIDR, or the VPC CNI's link-local one with a route per pod.
-            let (bridge_addr, pod_len) = if on_node_network {
+            // CIDR; or, as the VPC CNI sets pods up, the link-local
+            // 169.254.1.1 that the node's side answers ARP for without
+            // holding it, and a route per pod.
+            let (bridge_addrs, gateway, pod_len) = if on_node_network {
                 for ip in node_pods.into_iter().flatten().filter_map(|p| p.ip) {
                     routes.add(Route::link(
                         Ipv4Net::from(ip),
                         "cbr0",
-                        Some(NODE_NETWORK_POD_GATEWAY),
+                        None,
                         "the pod's address, to its veth",
                     ));
                 }
-                (Ipv4Net::from(NODE_NETWORK_POD_GATEWAY), 32)
+                (vec![], NODE_NETWORK_POD_GATEWAY, 32)
             } else {
                 routes.add(Route::link(
                     n.pod_cidr,
@@ -509,9 +524,12 @@ impl Topology {
                     Some(n.bridge_ip()),
                     "connected (pod bridge)",
                 ));
-                (with_len(n.bridge_ip(), n.pod_cidr), n.pod_cidr.prefix_len())
+                (
+                    vec![with_len(n.bridge_ip(), n.pod_cidr)],
+                    n.bridge_ip(),
+                    n.pod_cidr.prefix_len(),
+                )
             };
-            let gateway = bridge_addr.addr();
             let proxy_arp: Vec<Ipv4Addr> = if on_node_network {
                 node_pods
                     .into_iter()
@@ -553,9 +571,13 @@ impl Topology {
                         },
                         Interface {
                             name: "cbr0".into(),
-                            addrs: vec![bridge_addr],
+                            addrs: bridge_addrs,
                             segment: Some(bridge),
-                            proxy_arp: vec![],
+                            proxy_arp: if on_node_network {
+                                vec![NODE_NETWORK_POD_GATEWAY]
+                            } else {
+                                vec![]
+                            },
                         },
                     ],
                     routes,

@@ -1235,7 +1235,7 @@ impl World {
                 Some(NatAction::Masquerade { .. }) => self
                     .topology
                     .device_by_id(dev_id)
-                    .and_then(|d| d.primary_addr(out_iface)),
+                    .and_then(|d| d.source_addr(out_iface)),
                 _ => None,
             };
             if let Some(ip) = snat_to {
@@ -1425,7 +1425,7 @@ impl World {
         if packet.src.ip().is_unspecified() {
             let src = route
                 .src
-                .or_else(|| d.primary_addr(&route.dev))
+                .or_else(|| d.source_addr(&route.dev))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED);
             p.src = SocketAddrV4::new(src, p.src.port());
         }

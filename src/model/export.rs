@@ -76,7 +76,8 @@ impl Scenario {
             out.push(Object::Node(k8s::Node {
                 metadata: meta(&n.name, None, &n.labels),
                 spec: k8s::NodeSpec {
-                    pod_cidr: Some(n.pod_cidr.to_string()),
+                    // Pods on the node network: no pod CIDR per node.
+                    pod_cidr: (!c.pods_on_node_network).then(|| n.pod_cidr.to_string()),
                     pod_cidrs: vec![],
                 },
                 status: k8s::NodeStatus {

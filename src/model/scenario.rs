@@ -81,7 +81,7 @@ impl ClusterConfig {
 
 /// The pods' gateway on a node whose pods take node-network addresses:
 /// the link-local address the AWS VPC CNI gives every pod as its default
-/// gateway (the node's side of each veth answers for it).
+/// gateway (the node's side answers ARP for it without holding it).
 pub const NODE_NETWORK_POD_GATEWAY: Ipv4Addr = Ipv4Addr::new(169, 254, 1, 1);
 
 /// The first host address of a network (a bridge's or router's address).
