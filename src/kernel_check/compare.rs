@@ -412,6 +412,79 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_a_client_cannot_tell_apart_need_the_entries_of_one_of_them() {
+        use crate::kernel_check::probe::Attempt;
+        let entry =
+            |backend: &str| format!("tcp 10.0.1.2 -> 10.96.0.1:443 | {backend}:443 -> 10.0.1.2");
+        let one = |backend: &str| {
+            let mut ct = BTreeMap::new();
+            ct.insert("node-1".to_string(), BTreeSet::from([entry(backend)]));
+            ct
+        };
+        // Two backends that both drop the connection: one class, merged.
+        let mut merged = Predicted {
+            class: Class::Dropped,
+            probability: 1.0,
+            conntrack: BTreeMap::new(),
+            alternatives: vec![one("172.16.0.2"), one("172.16.0.3")],
+            verdict: String::new(),
+        };
+        for alt in merged.alternatives.clone() {
+            for (n, es) in alt {
+                merged.conntrack.entry(n).or_default().extend(es);
+            }
+        }
+        let kernel = |backends: &[&str]| {
+            let mut k = BTreeMap::new();
+            k.insert(
+                "node-1".to_string(),
+                backends
+                    .iter()
+                    .map(|b| {
+                        format!("tcp      6 119 SYN_SENT src=10.0.1.2 dst=10.96.0.1 sport=40000 dport=443 [UNREPLIED] src={b} dst=10.0.1.2 sport=443 dport=40000 mark=0 use=1")
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            k
+        };
+        let attempts = [Attempt::Timeout, Attempt::Timeout];
+        let preds = [merged];
+        // Both attempts went to one backend: as predicted.
+        assert!(compare(
+            &preds,
+            &attempts,
+            &kernel(&["172.16.0.2"]),
+            Spread::Independent
+        )
+        .is_empty());
+        assert!(compare(
+            &preds,
+            &attempts,
+            &kernel(&["172.16.0.3", "172.16.0.2"]),
+            Spread::Independent
+        )
+        .is_empty());
+        // No entry at all: one is missing.
+        let m = compare(&preds, &attempts, &kernel(&[]), Spread::Independent);
+        assert!(
+            m.iter()
+                .any(|m| m.what.contains("a predicted entry is missing")),
+            "{m:?}"
+        );
+        // An entry the engine never predicts is still one.
+        let m = compare(
+            &preds,
+            &attempts,
+            &kernel(&["172.16.0.9"]),
+            Spread::Independent,
+        );
+        assert!(
+            m.iter().any(|m| m.what.contains("does not predict")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
     fn attempts_make_every_likely_outcome_show() {
         let p = |probability| Predicted {
             class: Class::Refused,

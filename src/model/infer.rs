@@ -321,7 +321,14 @@ pub(crate) fn infer(objects: &[Located]) -> Option<(k8s::Cluster, Vec<Problem>)>
             );
             note(
                 "spec.nodePortRange",
-                format!("{r}: the default range, widened to the NodePorts seen ({lo}-{hi})"),
+                format!(
+                    "{r}: the default range, widened to the NodePorts seen ({})",
+                    if lo == hi {
+                        lo.to_string()
+                    } else {
+                        format!("{lo}-{hi}")
+                    }
+                ),
             );
             spec.node_port_range = Some(r);
         }
@@ -369,6 +376,41 @@ mod tests {
             c(&["10.0.0.1", "200.0.0.1"], 24).as_deref(),
             Some("0.0.0.0/0")
         );
+    }
+
+    const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n    nodePort: 8080\n";
+
+    #[test]
+    fn the_node_port_range_widens_to_the_node_ports_seen() {
+        let l = crate::model::load(SVC).unwrap();
+        assert_eq!(l.scenario.cluster.node_port_range.to_string(), "8080-32767");
+        let notes: Vec<String> = l.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            notes,
+            ["Cluster (inferred): spec.nodePortRange: 8080-32767: the default range, widened to the NodePorts seen (8080)"]
+        );
+        // The story's plan holds a story-like scenario: nothing is said.
+        let l = crate::model::load(crate::model::DEFAULT_SCENARIO).unwrap();
+        assert!(l.notes.is_empty(), "{:?}", l.notes);
+    }
+
+    #[test]
+    fn a_load_balancer_address_may_not_be_the_internet_s_own() {
+        for (ip, who) in [
+            ("203.0.113.10", "the internet client"),
+            ("203.0.113.1", "the VPC router"),
+            ("203.0.113.254", "the internet's gateway"),
+        ] {
+            let text = format!("{SVC}status:\n  loadBalancer:\n    ingress:\n    - ip: {ip}\n");
+            let e = crate::model::load(&text).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("Service default/s: status.loadBalancer.ingress: {ip} is already {who}'s address")
+            );
+        }
+        // Any other address of that network is the load balancer's.
+        let text = format!("{SVC}status:\n  loadBalancer:\n    ingress:\n    - ip: 203.0.113.50\n");
+        assert!(crate::model::load(&text).is_ok());
     }
 
     #[test]
