@@ -303,3 +303,15 @@ fn an_explicit_cluster_wins_and_conflicts_name_object_and_field() {
         .all(|n| n.object != "Cluster (inferred)"));
     assert!(loaded.scenario.cluster.pods_on_node_network);
 }
+
+#[test]
+fn a_load_balancer_address_is_not_a_client() {
+    let s = load("kubeadm.yaml").scenario;
+    let e = Request::parse(&s, "1.2.3.4", "192.168.56.11:31380", Protocol::Tcp).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "source 1.2.3.4: that is Service shop/api's load balancer or external IP; pick another client address"
+    );
+    // Another public address is an internet client.
+    assert!(Request::parse(&s, "1.2.3.5", "1.2.3.4:80", Protocol::Tcp).is_ok());
+}
