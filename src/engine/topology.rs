@@ -8,10 +8,13 @@
 //! ```
 //!
 //! The internet reaches the VPC's private ranges through the VPC router
-//! (as over a VPN or peering: the story's external client); the router
-//! routes what the VPC knows (the node network, each node's pod CIDR,
-//! static Routes, load balancer IPs) and answers `unreachable` for any
-//! other private address.
+//! (as over a VPN or peering: the story's external client), and every
+//! load balancer and external IP wherever it is (the cloud announces
+//! them); the router routes what the VPC knows (the node network, each
+//! node's pod CIDR, static Routes, load balancer IPs, external IPs to a
+//! node) and answers `unreachable` for any other private address. Pods
+//! on the node network (AWS VPC CNI) need no route: their node answers
+//! ARP for them on the node network (`Interface::proxy_arp`).
 
 use super::route::{Route, RouteKind, RoutingTable};
 use crate::model::{
