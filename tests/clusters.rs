@@ -315,3 +315,44 @@ fn a_load_balancer_address_is_not_a_client() {
     // Another public address is an internet client.
     assert!(Request::parse(&s, "1.2.3.5", "1.2.3.4:80", Protocol::Tcp).is_ok());
 }
+
+/// `allocateLoadBalancerNodePorts: false`: the load balancer's port has no
+/// NodePort (kube-proxy writes none; pass-through still works).
+#[test]
+fn a_load_balancer_without_node_ports() {
+    let text = text("kind.yaml")
+        .replace(
+            "allocateLoadBalancerNodePorts: true",
+            "allocateLoadBalancerNodePorts: false",
+        )
+        .replace("      nodePort: 31672\n", "");
+    let s = model::load(&text).unwrap().scenario;
+    let lb = s.service("default", "web-lb").unwrap();
+    assert!(!lb.allocate_load_balancer_node_ports);
+    assert_eq!(lb.ports[0].node_port, None);
+    let again = model::load(&s.to_yaml()).unwrap().scenario;
+    assert_eq!(again, s);
+    let world = World::new(s.clone());
+    let ends = |from: &str, to: &str| -> BTreeSet<String> {
+        let req = Request::parse(&s, from, to, Protocol::Tcp).unwrap();
+        paths(&world, &req)
+            .unwrap()
+            .iter()
+            .map(|o| format!("{:?}", o.trace.verdict))
+            .collect()
+    };
+    assert_eq!(
+        ends("internet", "172.18.255.200:80"),
+        BTreeSet::from(["Delivered".to_string()])
+    );
+    assert_eq!(
+        ends("172.18.0.100", "172.18.0.3:31672"),
+        BTreeSet::from(["Refused".to_string()])
+    );
+    // Only a LoadBalancer may say it.
+    let e = model::load(&text.replace("type: LoadBalancer", "type: NodePort")).unwrap_err();
+    assert!(
+        e.to_string().contains("Service default/web-lb: spec.allocateLoadBalancerNodePorts: may only be set for a LoadBalancer Service"),
+        "{e}"
+    );
+}

@@ -447,6 +447,7 @@ fn scenario_objects(seed: u64) -> Vec<Object> {
                 } else {
                     (has_node_ports && g.chance(50)).then(|| "Cluster".into())
                 },
+                allocate_load_balancer_node_ports: None,
                 internal_traffic_policy: g
                     .chance(30)
                     .then(|| g.pick(&["Cluster", "Local"]).to_string()),

@@ -241,6 +241,8 @@ fn service(s: &Service) -> k8s::Service {
                 .map(|r| r.to_string())
                 .collect(),
             load_balancer_ip: s.load_balancer_ip.map(|i| i.to_string()),
+            allocate_load_balancer_node_ports: (!s.allocate_load_balancer_node_ports)
+                .then_some(false),
         },
         status: k8s::ServiceStatus {
             load_balancer: k8s::LoadBalancerStatus {

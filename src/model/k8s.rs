@@ -313,6 +313,8 @@ pub struct ServiceSpec {
     pub load_balancer_source_ranges: Vec<String>,
     #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
     pub load_balancer_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocate_load_balancer_node_ports: Option<bool>,
 }
 
 object_fields!(ServiceSpec {
@@ -329,6 +331,7 @@ object_fields!(ServiceSpec {
     external_ips: "externalIPs" omit_empty,
     load_balancer_source_ranges: "loadBalancerSourceRanges" omit_empty,
     load_balancer_ip: "loadBalancerIP" omit_empty,
+    allocate_load_balancer_node_ports: "allocateLoadBalancerNodePorts" omit_empty,
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -1079,7 +1079,17 @@ impl Resolver<'_> {
                 load_balancer_source_ranges: Vec::new(),
                 load_balancer_ip: None,
                 load_balancer_ingress: Vec::new(),
+                allocate_load_balancer_node_ports: true,
             };
+            match sp.allocate_load_balancer_node_ports {
+                Some(_) if kind != ServiceType::LoadBalancer => self.err(
+                    &label,
+                    "spec.allocateLoadBalancerNodePorts",
+                    "may only be set for a LoadBalancer Service",
+                ),
+                Some(false) => svc.allocate_load_balancer_node_ports = false,
+                _ => {}
+            }
             if let Some(sel) = &sp.selector {
                 self.labels(&label, "spec.selector", sel);
             }
@@ -1254,7 +1264,9 @@ impl Resolver<'_> {
                         }
                     }
                     _ => {
-                        if kind.has_node_ports() {
+                        // A LoadBalancer may go without NodePorts (its load
+                        // balancer reaches the pods some other way).
+                        if kind.has_node_ports() && svc.allocate_load_balancer_node_ports {
                             wants_node_port.push(svc.ports.len());
                         }
                     }

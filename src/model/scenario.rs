@@ -394,6 +394,9 @@ pub struct Service {
     pub load_balancer_ip: Option<Ipv4Addr>,
     /// `status.loadBalancer.ingress[].ip`: the load balancer's addresses.
     pub load_balancer_ingress: Vec<Ipv4Addr>,
+    /// `spec.allocateLoadBalancerNodePorts` (a LoadBalancer's ports get
+    /// NodePorts unless it is false).
+    pub allocate_load_balancer_node_ports: bool,
 }
 
 impl Service {
