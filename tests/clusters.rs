@@ -356,3 +356,20 @@ fn a_load_balancer_without_node_ports() {
         "{e}"
     );
 }
+
+/// EKS in a VPC of 10.0.0.0/16 (inside the story's pod network): its pods
+/// are still on the node network, its Services in EKS's other default.
+#[test]
+fn eks_in_a_ten_dot_vpc() {
+    let text = text("eks-vpc-cni.yaml")
+        .replace("192.168.", "10.0.")
+        .replace("10.100.0.", "172.20.0.")
+        .replace("10.100.91.", "172.20.91.");
+    let loaded = model::load(&text).unwrap_or_else(|e| panic!("{e}"));
+    let c = &loaded.scenario.cluster;
+    assert!(c.pods_on_node_network);
+    assert_eq!(
+        (c.node_cidr.to_string(), c.service_cidr.to_string()),
+        ("10.0.0.0/17".to_string(), "172.20.0.0/16".to_string())
+    );
+}

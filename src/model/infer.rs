@@ -193,7 +193,6 @@ pub(crate) fn infer(objects: &[Located]) -> Option<(k8s::Cluster, Vec<Problem>)>
         && s.proxy_cluster_cidr.is_none()
         && !s.node_ips.is_empty()
         && !s.pod_ips.is_empty()
-        && !s.pod_ips.iter().all(|ip| fits_host(defaults::POD_CIDR, ip))
         && covering(&beside, 32).is_some_and(|n| n.prefix_len() >= 16);
 
     // Node network.
