@@ -86,6 +86,7 @@ fn generate(s: &Size) -> Vec<Object> {
             service_cidr: Some("10.96.0.0/16".into()),
             node_port_range: Some("30000-32767".into()),
             load_balancer_style: None,
+            pod_addressing: None,
         },
     }));
     for n in 0..s.nodes {

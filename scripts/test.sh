@@ -32,11 +32,13 @@ step "browser unit tests (wasm-bindgen-test in Debian's headless chromium)"
 scripts/web-test.sh
 
 step "kernel check: the engine against Linux in network namespaces"
-# Every preset, every engine test scenario, and KERNEL_CHECK_RANDOM
-# (default 50) seeded random scenarios. It needs root and network namespaces; without them it fails
+# Every preset, every engine test scenario, the real clusters' captures
+# (tests/data/clusters: inferred networks, public LB addresses, pods on the
+# node network), and KERNEL_CHECK_RANDOM (default 50) seeded random scenarios. It needs root and network namespaces; without them it fails
 # loudly (exit 3) rather than passing.
 cargo build --locked --bin netlab
 kernel_check=(target/debug/netlab kernel-check static/scenarios/*.yaml tests/data/engine/*.yaml
+  tests/data/clusters/*
   --random "${KERNEL_CHECK_RANDOM:-50}" --seed "${KERNEL_CHECK_SEED:-1}")
 if [ "$(id -u)" -eq 0 ]; then
   "${kernel_check[@]}"

@@ -70,7 +70,7 @@ spec:
   type: NodePort
   ports:
   - port: 80
-    nodePort: 8080
+    nodePort: 99999
 ---
 apiVersion: v1
 kind: Pod
@@ -94,14 +94,57 @@ fn a_valid_file_exits_0_with_a_summary() {
 }
 
 #[test]
-fn kubectl_output_checks_with_warnings_on_stderr() {
+fn kubectl_output_checks_with_notes_on_stderr() {
     let file = root().join("tests/data/kubectl/gke-story.yaml");
     let out = netlab().arg("check").arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("warning: Pod kube-system/kube-proxy-node-1: spec.hostNetwork"),
+        stderr.contains("Pod kube-system/kube-proxy-node-1: spec.hostNetwork"),
         "{stderr}"
+    );
+    assert!(stderr.lines().all(|l| l.starts_with("note: ")), "{stderr}");
+}
+
+/// A real cluster's output: what was inferred is said on stderr, one
+/// `note:` line each, and `export` writes the inferred Cluster out.
+#[test]
+fn a_pasted_cluster_is_inferred_said_and_exported() {
+    let file = root().join("tests/data/clusters/kind.yaml");
+    let out = netlab().arg("check").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note: ")).collect();
+    for want in [
+        "spec.nodeCIDR: 172.18.0.0/24",
+        "spec.podCIDR: 10.244.0.0/16",
+        "spec.serviceCIDR: 10.96.0.0/12",
+    ] {
+        assert_eq!(
+            notes.iter().filter(|l| l.contains(want)).count(),
+            1,
+            "{want} once in:\n{stderr}"
+        );
+    }
+    let out = netlab().arg("export").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    for want in [
+        "kind: Cluster",
+        "nodeCIDR: 172.18.0.0/24",
+        "podCIDR: 10.244.0.0/16",
+        "serviceCIDR: 10.96.0.0/12",
+    ] {
+        assert!(yaml.contains(want), "missing {want:?} in the export");
+    }
+    // The export loads with nothing left to infer.
+    let scratch = Scratch::new("exported.yaml", &yaml);
+    let out = netlab().arg("check").arg(&scratch.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("note:"),
+        "{}",
+        text(&out.stderr)
     );
 }
 
@@ -112,7 +155,7 @@ fn an_invalid_file_exits_2_naming_object_and_field() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     for want in [
-        "error: Service default/web: spec.ports[0].nodePort: 8080 is outside the NodePort range 30000-32767",
+        "error: Service default/web: spec.ports[0].nodePort: 99999 is out of range 1-65535",
         "error: Pod default/client: spec.nodeName: unknown node \"node-9\"",
         "2 error(s)",
     ] {

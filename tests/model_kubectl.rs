@@ -59,9 +59,10 @@ fn gke_list_with_every_endpoint_slice() {
     let s = &loaded.scenario;
 
     // The only thing left out is the host-network kube-proxy pod, said so.
-    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let notes: Vec<String> = loaded.notes.iter().map(ToString::to_string).collect();
     assert_eq!(
-        warnings,
+        notes,
         vec!["Pod kube-system/kube-proxy-node-1: spec.hostNetwork: host-network pods are not modelled; ignored"]
     );
 
@@ -235,6 +236,7 @@ fn kubectl_json_loads_like_its_yaml() {
     let json = load("gke-story.json");
     assert_eq!(json.scenario, yaml.scenario);
     assert_eq!(json.warnings, yaml.warnings);
+    assert_eq!(json.notes, yaml.notes);
 }
 
 #[test]
@@ -309,7 +311,7 @@ fn endpoints_are_derived_from_selectors_and_readiness_when_no_slice_is_given() {
 }
 
 #[test]
-fn another_address_plan_needs_a_cluster_document() {
+fn another_address_plan_is_inferred_or_given_by_a_cluster_document() {
     let text = data("kind.yaml");
     let loaded = model::load(&text).unwrap_or_else(|e| panic!("{e}"));
     let s = &loaded.scenario;
@@ -349,10 +351,39 @@ fn another_address_plan_needs_a_cluster_document() {
         vec![ip("10.244.1.2"), ip("10.244.2.2")]
     );
 
-    // Without the Cluster document the story's plan applies, and the
-    // addresses that do not fit it are named.
+    // Without the Cluster document the plan is inferred from the objects,
+    // each inference said once as a note; the scenario is otherwise the same.
     let (_, list) = text.split_once("\n---\n").unwrap();
-    let errors = model::load(list).unwrap_err();
+    let inferred = model::load(list).unwrap_or_else(|e| panic!("{e}"));
+    let c = &inferred.scenario.cluster;
+    assert_eq!(
+        (c.node_cidr, c.pod_cidr, c.service_cidr),
+        (
+            net("172.18.0.0/24"),
+            net("10.244.0.0/16"),
+            net("10.96.0.0/12")
+        )
+    );
+    assert_eq!(inferred.scenario.nodes, s.nodes);
+    assert_eq!(inferred.scenario.services, s.services);
+    let notes: Vec<String> = inferred.notes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        notes,
+        vec![
+            "Cluster (inferred): spec.nodeCIDR: 172.18.0.0/24: the smallest network (at least a /24) holding the nodes' InternalIPs (172.18.0.2-172.18.0.4)",
+            "Cluster (inferred): spec.podCIDR: 10.244.0.0/16, kind's, flannel's and AKS's default: it holds the nodes' podCIDRs (3 nodes)",
+            "Cluster (inferred): spec.serviceCIDR: 10.96.0.0/12, kubeadm's and kind's default: it holds every ClusterIP (10.96.0.1-10.96.113.40)",
+        ]
+    );
+    // The inferred plan is written out, and loads back with no note.
+    let again = model::load(&inferred.scenario.to_yaml()).unwrap();
+    assert_eq!(again.scenario, inferred.scenario);
+    assert!(again.notes.is_empty());
+
+    // An explicit Cluster wins: with the story's plan, the addresses that
+    // do not fit it are named.
+    let story = "apiVersion: netlab/v1\nkind: Cluster\nmetadata:\n  name: story\nspec: {}\n---\n";
+    let errors = model::load(&format!("{story}{list}")).unwrap_err();
     let shown = errors.to_string();
     for want in [
         "Node kind-control-plane: status.addresses[0].address: 172.18.0.2 is outside the node network 10.100.0.0/24",

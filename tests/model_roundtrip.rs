@@ -135,15 +135,14 @@ fn scenario_objects(seed: u64) -> Vec<Object> {
                 load_balancer_style: g
                     .chance(50)
                     .then(|| g.pick(&["passThrough", "nodePort"]).to_string()),
+                pod_addressing: None,
             },
         }));
     }
     if g.chance(25) {
         out.push(Object::KubeProxyConfiguration(
             k8s::KubeProxyConfiguration {
-                mode: g
-                    .chance(50)
-                    .then(|| g.pick(&["iptables", "nftables", "ipvs"]).to_string()),
+                mode: g.chance(50).then(|| g.pick(&["iptables", ""]).to_string()),
                 cluster_cidr: g.chance(50).then(|| pc.to_string()),
                 iptables: g.chance(50).then(|| k8s::KubeProxyIptables {
                     masquerade_all: Some(g.chance(50)),
@@ -416,6 +415,7 @@ fn scenario_objects(seed: u64) -> Vec<Object> {
             vec![k8s::LoadBalancerIngress {
                 ip: Some(format!("198.51.100.{}", 50 + m)),
                 hostname: None,
+                ip_mode: None,
             }]
         } else {
             Vec::new()
@@ -447,6 +447,7 @@ fn scenario_objects(seed: u64) -> Vec<Object> {
                 } else {
                     (has_node_ports && g.chance(50)).then(|| "Cluster".into())
                 },
+                allocate_load_balancer_node_ports: None,
                 internal_traffic_policy: g
                     .chance(30)
                     .then(|| g.pick(&["Cluster", "Local"]).to_string()),

@@ -204,10 +204,26 @@ iptables:
   masqueradeBit: 40
 ",
         expected: &[
-            "KubeProxyConfiguration in document 6: mode: unknown mode \"userspace\"",
+            "KubeProxyConfiguration in document 6: mode: userspace: this mode was removed in Kubernetes v1.26; only iptables is modelled",
             "KubeProxyConfiguration in document 6: clusterCIDR: \"10.0.0.0/33\" is not a CIDR",
             "KubeProxyConfiguration in document 6: iptables.masqueradeBit: 40 must be between 0 and 31",
         ],
+    },
+    // A mode is simulated as itself or refused, never replaced.
+    Case {
+        name: "kube-proxy nftables mode",
+        snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n",
+        expected: &["KubeProxyConfiguration in document 6: mode: nftables: only kube-proxy's iptables mode is modelled for now; set mode: iptables (or \"\") to simulate the iptables rules"],
+    },
+    Case {
+        name: "kube-proxy ipvs mode",
+        snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n",
+        expected: &["KubeProxyConfiguration in document 6: mode: ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables (modelled here) or nftables"],
+    },
+    Case {
+        name: "kube-proxy kernelspace mode",
+        snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: kernelspace\n",
+        expected: &["KubeProxyConfiguration in document 6: mode: kernelspace: Windows' mode (HNS) is not modelled; only iptables is"],
     },
     // ---------------------------------------------------------------- Node
     Case {
@@ -221,8 +237,8 @@ iptables:
         expected: &["Node node-9: spec.podCIDRs[0]: \"10.0.9.5/24\" is not a network address (did you mean 10.0.9.0/24?)"],
     },
     Case {
-        name: "node pod CIDR outside the pod network",
-        snippet: "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-9\nspec:\n  podCIDR: 10.8.0.0/24\n",
+        name: "node pod CIDR outside the pod network of a Cluster given",
+        snippet: "apiVersion: netlab/v1\nkind: Cluster\nmetadata:\n  name: story\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-9\nspec:\n  podCIDR: 10.8.0.0/24\n",
         expected: &["Node node-9: spec.podCIDR: 10.8.0.0/24 is outside the cluster's pod network 10.0.0.0/14"],
     },
     Case {
@@ -600,8 +616,8 @@ spec:
         expected: &["Service default/s: spec.ports: a Service needs at least one port"],
     },
     Case {
-        name: "NodePort outside the range",
-        snippet: "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 8080\n",
+        name: "NodePort outside the range of a Cluster given",
+        snippet: "apiVersion: netlab/v1\nkind: Cluster\nmetadata:\n  name: story\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 8080\n",
         expected: &["Service default/s: spec.ports[0].nodePort: 8080 is outside the NodePort range 30000-32767"],
     },
     Case {
@@ -758,8 +774,13 @@ spec:
         ],
     },
     Case {
-        name: "health check NodePort",
+        name: "health check NodePort (a Cluster given)",
         snippet: "\
+apiVersion: netlab/v1
+kind: Cluster
+metadata:
+  name: story
+---
 apiVersion: v1
 kind: Service
 metadata:

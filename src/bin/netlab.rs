@@ -530,9 +530,13 @@ mod cli {
         })
     }
 
+    /// Warnings, then what the loader inferred (`note:` lines), on stderr.
     fn print_warnings(file: &str, loaded: &Loaded) {
         for w in &loaded.warnings {
             eprintln!("{file}: warning: {w}");
+        }
+        for n in &loaded.notes {
+            eprintln!("note: {file}: {n}");
         }
     }
 

@@ -112,6 +112,17 @@ fn parse_source(s: &Scenario, from: &str) -> Result<Source, RequestError> {
             name: p.name.clone(),
         });
     }
+    // A load balancer's or an external IP is the cloud's, not a client's.
+    if let Some(svc) = s.services.iter().find(|svc| {
+        svc.external_ips.contains(&ip)
+            || (svc.kind == crate::model::ServiceType::LoadBalancer
+                && svc.load_balancer_ingress.contains(&ip))
+    }) {
+        return Err(RequestError(format!(
+            "source {ip}: that is Service {}'s load balancer or external IP; pick another client address",
+            svc.key()
+        )));
+    }
     let c = &s.cluster;
     if c.node_cidr.contains(&ip) {
         if ip == c.vpc_gateway() || ip == c.node_cidr.network() || ip == c.node_cidr.broadcast() {

@@ -8,13 +8,18 @@
 //! ```
 //!
 //! The internet reaches the VPC's private ranges through the VPC router
-//! (as over a VPN or peering: the story's external client); the router
-//! routes what the VPC knows (the node network, each node's pod CIDR,
-//! static Routes, load balancer IPs) and answers `unreachable` for any
-//! other private address.
+//! (as over a VPN or peering: the story's external client), and every
+//! load balancer and external IP wherever it is (the cloud announces
+//! them); the router routes what the VPC knows (the node network, each
+//! node's pod CIDR, static Routes, load balancer IPs, external IPs to a
+//! node) and answers `unreachable` for any other private address. Pods
+//! on the node network (AWS VPC CNI) need no route: their node answers
+//! ARP for them on the node network (`Interface::proxy_arp`).
 
 use super::route::{Route, RouteKind, RoutingTable};
-use crate::model::{defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy};
+use crate::model::{
+    defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy, NODE_NETWORK_POD_GATEWAY,
+};
 use ipnet::Ipv4Net;
 use petgraph::graph::{NodeIndex, UnGraph};
 use std::collections::{BTreeMap, HashMap};
@@ -26,9 +31,9 @@ pub const OUTSIDE_NET: Ipv4Net = match Ipv4Net::new(Ipv4Addr::new(203, 0, 113, 0
     Err(_) => panic!("bad constant"),
 };
 /// The VPC router's address on the outside network.
-pub const ROUTER_OUTSIDE_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 1);
+pub const ROUTER_OUTSIDE_IP: Ipv4Addr = defaults::ROUTER_OUTSIDE_IP;
 /// The internet's router towards the VPC.
-pub const INTERNET_GATEWAY_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 254);
+pub const INTERNET_GATEWAY_IP: Ipv4Addr = defaults::INTERNET_GATEWAY_IP;
 /// kubelet's port: every node listens on it.
 pub const KUBELET_PORT: u16 = 10250;
 /// kube-proxy's healthz port.
@@ -82,6 +87,9 @@ pub struct Interface {
     /// Addresses with their prefix (`10.0.1.1/24`).
     pub addrs: Vec<Ipv4Net>,
     pub segment: Option<NodeIndex>,
+    /// Addresses it answers ARP for on others' behalf (proxy ARP: a node
+    /// for its pods when they take node-network addresses).
+    pub proxy_arp: Vec<Ipv4Addr>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,11 +129,24 @@ impl Device {
         self.interfaces.iter().find(|i| i.name == name)
     }
 
-    /// The interface's primary address (what MASQUERADE picks).
+    /// The interface's primary address.
     pub fn primary_addr(&self, iface: &str) -> Option<Ipv4Addr> {
         self.interface(iface)
             .and_then(|i| i.addrs.first())
             .map(|a| a.addr())
+    }
+
+    /// The source address the kernel picks for a packet leaving by
+    /// `iface` (what MASQUERADE and a local socket take): the interface's
+    /// primary address, or, on an interface without one, the device's
+    /// first address on another (`inet_select_addr`).
+    pub fn source_addr(&self, iface: &str) -> Option<Ipv4Addr> {
+        self.primary_addr(iface).or_else(|| {
+            self.interfaces
+                .iter()
+                .find_map(|i| i.addrs.first())
+                .map(|a| a.addr())
+        })
     }
 
     pub fn listens(&self, proto: Protocol, port: u16) -> Option<&Socket> {
@@ -202,6 +223,41 @@ impl Topology {
             "eth0",
             "load balancer IPs the cloud announces",
         ));
+        // Load balancer and external IPs anywhere else (a real cluster's
+        // public addresses, or ones inside the outside network itself): the
+        // cloud announces them, so the internet routes them to the VPC.
+        let node_ips: Vec<Ipv4Addr> = s.nodes.iter().map(|n| n.internal_ip).collect();
+        let announced = |ip: &Ipv4Addr| {
+            PRIVATE_RANGES
+                .iter()
+                .chain([&defaults::LOAD_BALANCER_POOL])
+                .any(|r| r.contains(ip))
+        };
+        for svc in &s.services {
+            let lb = if svc.kind == ServiceType::LoadBalancer {
+                &svc.load_balancer_ingress[..]
+            } else {
+                &[]
+            };
+            for (ip, origin) in lb
+                .iter()
+                .map(|ip| (ip, "a load balancer IP the cloud announces"))
+                .chain(
+                    svc.external_ips
+                        .iter()
+                        .map(|ip| (ip, "an external IP routed to the VPC")),
+                )
+            {
+                if !announced(ip) && !node_ips.contains(ip) {
+                    inet_routes.add(Route::via(
+                        Ipv4Net::from(*ip),
+                        ROUTER_OUTSIDE_IP,
+                        "eth0",
+                        origin,
+                    ));
+                }
+            }
+        }
         t.add_device(
             Device {
                 id: "internet".into(),
@@ -210,6 +266,7 @@ impl Topology {
                     name: "eth0".into(),
                     addrs: inet_addrs,
                     segment: Some(outside),
+                    proxy_arp: vec![],
                 }],
                 routes: inet_routes,
                 forwards: false,
@@ -227,7 +284,9 @@ impl Topology {
             Some(ROUTER_OUTSIDE_IP),
             "connected",
         ));
-        for n in &s.nodes {
+        // Pods on the node network need no route: their node answers
+        // for them (proxy ARP).
+        for n in s.nodes.iter().filter(|_| !c.pods_on_node_network) {
             rr.add(Route::via(
                 n.pod_cidr,
                 n.internal_ip,
@@ -257,6 +316,12 @@ impl Topology {
             .iter()
             .map(|n| n.internal_ip)
             .chain(extra.iter().copied())
+            .chain(
+                s.pods
+                    .iter()
+                    .filter(|_| c.pods_on_node_network)
+                    .filter_map(|p| p.ip),
+            )
             .collect();
         let mut next_lb = u32::from(c.node_cidr.broadcast());
         let lbs: Vec<_> = s
@@ -287,6 +352,22 @@ impl Topology {
                 ));
             }
         }
+        // External IPs: the cluster's admin routes them to a node (the
+        // first Ready one).
+        if let Some(n) = s.nodes.iter().find(|n| n.ready) {
+            for svc in &s.services {
+                for ip in &svc.external_ips {
+                    if !node_ips.contains(ip) {
+                        rr.add(Route::via(
+                            Ipv4Net::from(*ip),
+                            n.internal_ip,
+                            "eth0",
+                            "external IP, routed to a node",
+                        ));
+                    }
+                }
+            }
+        }
         for p in PRIVATE_RANGES {
             rr.add(Route {
                 dest: p,
@@ -311,11 +392,13 @@ impl Topology {
                         name: "eth0".into(),
                         addrs: vec![with_len(gw, c.node_cidr)],
                         segment: Some(vpc),
+                        proxy_arp: vec![],
                     },
                     Interface {
                         name: "ext0".into(),
                         addrs: vec![with_len(ROUTER_OUTSIDE_IP, OUTSIDE_NET)],
                         segment: Some(outside),
+                        proxy_arp: vec![],
                     },
                 ],
                 routes: rr,
@@ -352,6 +435,7 @@ impl Topology {
                         name: "eth0".into(),
                         addrs,
                         segment: Some(vpc),
+                        proxy_arp: vec![],
                     }],
                     routes,
                     forwards: false,
@@ -382,6 +466,7 @@ impl Topology {
                         name: "eth0".into(),
                         addrs: vec![with_len(*ip, c.node_cidr)],
                         segment: Some(vpc),
+                        proxy_arp: vec![],
                     }],
                     routes,
                     forwards: false,
@@ -419,12 +504,44 @@ impl Topology {
                 Some(n.internal_ip),
                 "connected",
             ));
-            routes.add(Route::link(
-                n.pod_cidr,
-                "cbr0",
-                Some(n.bridge_ip()),
-                "connected (pod bridge)",
-            ));
+            let on_node_network = c.pods_on_node_network;
+            let node_pods = pods_by_node.get(n.name.as_str());
+            // The pods' gateway: the bridge's address in the node's pod
+            // CIDR; or, as the VPC CNI sets pods up, the link-local
+            // 169.254.1.1 that the node's side answers ARP for without
+            // holding it, and a route per pod.
+            let (bridge_addrs, gateway, pod_len) = if on_node_network {
+                for ip in node_pods.into_iter().flatten().filter_map(|p| p.ip) {
+                    routes.add(Route::link(
+                        Ipv4Net::from(ip),
+                        "cbr0",
+                        None,
+                        "the pod's address, to its veth",
+                    ));
+                }
+                (vec![], NODE_NETWORK_POD_GATEWAY, 32)
+            } else {
+                routes.add(Route::link(
+                    n.pod_cidr,
+                    "cbr0",
+                    Some(n.bridge_ip()),
+                    "connected (pod bridge)",
+                ));
+                (
+                    vec![with_len(n.bridge_ip(), n.pod_cidr)],
+                    n.bridge_ip(),
+                    n.pod_cidr.prefix_len(),
+                )
+            };
+            let proxy_arp: Vec<Ipv4Addr> = if on_node_network {
+                node_pods
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p.ip)
+                    .collect()
+            } else {
+                vec![]
+            };
             let mut sockets = vec![
                 Socket {
                     proto: Protocol::Tcp,
@@ -453,11 +570,17 @@ impl Topology {
                             name: "eth0".into(),
                             addrs: vec![with_len(n.internal_ip, c.node_cidr)],
                             segment: Some(vpc),
+                            proxy_arp,
                         },
                         Interface {
                             name: "cbr0".into(),
-                            addrs: vec![with_len(n.bridge_ip(), n.pod_cidr)],
+                            addrs: bridge_addrs,
                             segment: Some(bridge),
+                            proxy_arp: if on_node_network {
+                                vec![NODE_NETWORK_POD_GATEWAY]
+                            } else {
+                                vec![]
+                            },
                         },
                     ],
                     routes,
@@ -466,16 +589,18 @@ impl Topology {
                 },
                 &[("eth0", vpc), ("cbr0", bridge)],
             );
-            for p in pods_by_node.get(n.name.as_str()).into_iter().flatten() {
+            for p in node_pods.into_iter().flatten() {
                 let Some(ip) = p.ip else { continue };
                 let mut routes = RoutingTable::default();
                 routes.add(Route::via(
                     "0.0.0.0/0".parse().expect("default"),
-                    n.bridge_ip(),
+                    gateway,
                     "eth0",
                     "default",
                 ));
-                routes.add(Route::link(n.pod_cidr, "eth0", Some(ip), "connected"));
+                if !on_node_network {
+                    routes.add(Route::link(n.pod_cidr, "eth0", Some(ip), "connected"));
+                }
                 t.add_device(
                     Device {
                         id: format!("pod/{}", pod_ref(&p.namespace, &p.name)),
@@ -486,8 +611,9 @@ impl Topology {
                         },
                         interfaces: vec![Interface {
                             name: "eth0".into(),
-                            addrs: vec![with_len(ip, n.pod_cidr)],
+                            addrs: vec![Ipv4Net::new(ip, pod_len).expect("valid prefix")],
                             segment: Some(bridge),
+                            proxy_arp: vec![],
                         }],
                         routes,
                         forwards: false,
@@ -535,6 +661,26 @@ impl Topology {
                 };
                 for a in &i.addrs {
                     map.entry((segment, a.addr()))
+                        .or_insert_with(|| (other, e.weight().clone()));
+                }
+            }
+        }
+        // Proxy ARP answers only for addresses no one on the segment owns.
+        for segment in self.graph.node_indices() {
+            for e in self.graph.edges(segment) {
+                let other = if e.source() == segment {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                let Vertex::Device(d) = &self.graph[other] else {
+                    continue;
+                };
+                let Some(i) = d.interface(e.weight()) else {
+                    continue;
+                };
+                for ip in &i.proxy_arp {
+                    map.entry((segment, *ip))
                         .or_insert_with(|| (other, e.weight().clone()));
                 }
             }

@@ -1235,7 +1235,7 @@ impl World {
                 Some(NatAction::Masquerade { .. }) => self
                     .topology
                     .device_by_id(dev_id)
-                    .and_then(|d| d.primary_addr(out_iface)),
+                    .and_then(|d| d.source_addr(out_iface)),
                 _ => None,
             };
             if let Some(ip) = snat_to {
@@ -1395,6 +1395,15 @@ impl World {
         if d.owns(p.dst_ip()) {
             if let Some(e) = pending {
                 self.state(&node).conntrack.confirm(e);
+            } else if let Lookup::Known(i, dir) = lookup {
+                // Over lo, as at POSTROUTING: the source side of the
+                // entry's translation, and a refused connection's RST
+                // ends its entry.
+                let ct = &mut self.state(&node).conntrack;
+                p.src = ct.entries()[i].src_for(dir);
+                if dir == Direction::Reply {
+                    ct.reply_seen(i, &p);
+                }
             }
             Self::hop(
                 t,
@@ -1416,7 +1425,7 @@ impl World {
         if packet.src.ip().is_unspecified() {
             let src = route
                 .src
-                .or_else(|| d.primary_addr(&route.dev))
+                .or_else(|| d.source_addr(&route.dev))
                 .unwrap_or(Ipv4Addr::UNSPECIFIED);
             p.src = SocketAddrV4::new(src, p.src.port());
         }

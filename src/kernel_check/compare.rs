@@ -55,6 +55,9 @@ pub struct Predicted {
     pub probability: f64,
     /// Normalised conntrack entries per node.
     pub conntrack: BTreeMap<String, BTreeSet<String>>,
+    /// The entries of each engine outcome merged into this one (outcomes
+    /// of one class), when there are several.
+    pub alternatives: Vec<BTreeMap<String, BTreeSet<String>>>,
     /// The engine's words for it.
     pub verdict: String,
 }
@@ -98,6 +101,7 @@ pub fn predicted(o: &Outcome) -> Predicted {
         class,
         probability: o.probability,
         conntrack,
+        alternatives: vec![],
         verdict,
     }
 }
@@ -110,6 +114,10 @@ pub fn predictions(outcomes: &[Outcome]) -> Vec<Predicted> {
     for p in outcomes.iter().map(predicted) {
         match out.iter_mut().find(|q| q.class == p.class) {
             Some(q) => {
+                if q.alternatives.is_empty() {
+                    q.alternatives.push(q.conntrack.clone());
+                }
+                q.alternatives.push(p.conntrack.clone());
                 q.probability += p.probability;
                 for (n, es) in p.conntrack {
                     q.conntrack.entry(n).or_default().extend(es);
@@ -356,6 +364,18 @@ pub fn compare(
         if seen[i] == 0 {
             continue;
         }
+        // Outcomes the client cannot tell apart (two backends that both
+        // drop the connection) show as one: the entries of any of them do.
+        if p.alternatives.len() > 1
+            && p.alternatives.iter().any(|alt| {
+                alt.iter().all(|(n, es)| {
+                    es.iter()
+                        .all(|e| kernel.get(n).is_some_and(|k| k.contains(e)))
+                })
+            })
+        {
+            continue;
+        }
         for (n, es) in &p.conntrack {
             for e in es {
                 if !kernel.get(n).is_some_and(|k| k.contains(e)) {
@@ -392,11 +412,85 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_a_client_cannot_tell_apart_need_the_entries_of_one_of_them() {
+        use crate::kernel_check::probe::Attempt;
+        let entry =
+            |backend: &str| format!("tcp 10.0.1.2 -> 10.96.0.1:443 | {backend}:443 -> 10.0.1.2");
+        let one = |backend: &str| {
+            let mut ct = BTreeMap::new();
+            ct.insert("node-1".to_string(), BTreeSet::from([entry(backend)]));
+            ct
+        };
+        // Two backends that both drop the connection: one class, merged.
+        let mut merged = Predicted {
+            class: Class::Dropped,
+            probability: 1.0,
+            conntrack: BTreeMap::new(),
+            alternatives: vec![one("172.16.0.2"), one("172.16.0.3")],
+            verdict: String::new(),
+        };
+        for alt in merged.alternatives.clone() {
+            for (n, es) in alt {
+                merged.conntrack.entry(n).or_default().extend(es);
+            }
+        }
+        let kernel = |backends: &[&str]| {
+            let mut k = BTreeMap::new();
+            k.insert(
+                "node-1".to_string(),
+                backends
+                    .iter()
+                    .map(|b| {
+                        format!("tcp      6 119 SYN_SENT src=10.0.1.2 dst=10.96.0.1 sport=40000 dport=443 [UNREPLIED] src={b} dst=10.0.1.2 sport=443 dport=40000 mark=0 use=1")
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            k
+        };
+        let attempts = [Attempt::Timeout, Attempt::Timeout];
+        let preds = [merged];
+        // Both attempts went to one backend: as predicted.
+        assert!(compare(
+            &preds,
+            &attempts,
+            &kernel(&["172.16.0.2"]),
+            Spread::Independent
+        )
+        .is_empty());
+        assert!(compare(
+            &preds,
+            &attempts,
+            &kernel(&["172.16.0.3", "172.16.0.2"]),
+            Spread::Independent
+        )
+        .is_empty());
+        // No entry at all: one is missing.
+        let m = compare(&preds, &attempts, &kernel(&[]), Spread::Independent);
+        assert!(
+            m.iter()
+                .any(|m| m.what.contains("a predicted entry is missing")),
+            "{m:?}"
+        );
+        // An entry the engine never predicts is still one.
+        let m = compare(
+            &preds,
+            &attempts,
+            &kernel(&["172.16.0.9"]),
+            Spread::Independent,
+        );
+        assert!(
+            m.iter().any(|m| m.what.contains("does not predict")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
     fn attempts_make_every_likely_outcome_show() {
         let p = |probability| Predicted {
             class: Class::Refused,
             probability,
             conntrack: BTreeMap::new(),
+            alternatives: vec![],
             verdict: String::new(),
         };
         assert_eq!(attempts_for(&[p(1.0)]), 3);

@@ -233,6 +233,24 @@ impl Lab {
         }
         sys::ip_batch(&sw, &sw_lines)?;
 
+        // Proxy ARP where the engine has it (a node answering for its
+        // pods' node-network addresses), answered at once.
+        for d in &order {
+            for iface in d.interfaces.iter().filter(|i| !i.proxy_arp.is_empty()) {
+                sys::run_in(
+                    &lab.ns[&d.id],
+                    "sysctl",
+                    &[
+                        "-q",
+                        "-w",
+                        &format!("net.ipv4.conf.{}.proxy_arp=1", iface.name),
+                        &format!("net.ipv4.neigh.{}.proxy_delay=0", iface.name),
+                    ],
+                    None,
+                )?;
+            }
+        }
+
         // Routes: the engine's tables (the first of equal destinations
         // wins, as in the engine); connected ones exist already.
         for d in &order {

@@ -172,7 +172,13 @@ pub fn attempt(udp: bool, to: SocketAddrV4, timeout: Duration) -> Attempt {
         }
         let _ = sock.set_read_timeout(Some(timeout));
         if let Err(e) = sock.send(b"?") {
-            return classify(&e);
+            // A rule of the sender's own OUTPUT that stops the datagram
+            // fails the send (EPERM); a REJECT's ICMP answer still reaches
+            // the socket, which the receive below reports (refused), and a
+            // DROP's silence times out.
+            if e.kind() != ErrorKind::PermissionDenied {
+                return classify(&e);
+            }
         }
         let mut buf = [0u8; 512];
         match sock.recv_from(&mut buf) {

@@ -1,8 +1,8 @@
 //! The requests a scenario is checked with, in the CLI's words (`pod/a`,
 //! `svc/web:80`, `10.100.0.3:30080`): pod -> ClusterIP, node -> ClusterIP,
 //! hairpin (an endpoint to its own Service), pod -> pod, a node-network
-//! host -> every node's NodePorts and port 80, the internet -> load
-//! balancer IPs, NodePorts and ClusterIPs. Services without endpoints get
+//! host -> every node's NodePorts, port 80 and load balancer IPs, the
+//! internet -> load balancer IPs, NodePorts and ClusterIPs. Services without endpoints get
 //! the same requests (and so their REJECT/DROP rules are checked).
 
 use crate::model::{Protocol, Scenario, ServiceType};
@@ -39,6 +39,7 @@ pub fn host_address(s: &Scenario, taken: &[Ipv4Addr]) -> Option<Ipv4Addr> {
     net.hosts().skip(9).find(|ip| {
         *ip != s.cluster.vpc_gateway()
             && !s.nodes.iter().any(|n| n.internal_ip == *ip)
+            && !s.pods.iter().any(|p| p.ip == Some(*ip))
             && !taken.contains(ip)
     })
 }
@@ -112,6 +113,14 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
                         format!("{vip}:{}", port.port),
                         port.protocol,
                     );
+                    // A VM beside the nodes reaches it as the cloud routes it.
+                    if i == 0 {
+                        add(
+                            host.to_string(),
+                            format!("{vip}:{}", port.port),
+                            port.protocol,
+                        );
+                    }
                 }
             }
             for ip in &svc.external_ips {

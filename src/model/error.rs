@@ -62,11 +62,17 @@ impl std::error::Error for Errors {}
 pub(crate) struct Sink {
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    /// What the loader inferred or chose for the user (said once).
+    pub notes: Vec<Problem>,
 }
 
 impl Sink {
     pub fn error(&mut self, object: &str, field: impl Into<String>, message: impl Into<String>) {
         self.errors.push(Problem::new(object, field, message));
+    }
+
+    pub fn note(&mut self, object: &str, field: impl Into<String>, message: impl Into<String>) {
+        self.notes.push(Problem::new(object, field, message));
     }
 
     pub fn warn(&mut self, object: &str, field: impl Into<String>, message: impl Into<String>) {

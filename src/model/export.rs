@@ -57,6 +57,7 @@ impl Scenario {
                 service_cidr: Some(c.service_cidr.to_string()),
                 node_port_range: Some(c.node_port_range.to_string()),
                 load_balancer_style: Some(c.load_balancer_style.as_str().into()),
+                pod_addressing: c.pods_on_node_network.then(|| "nodeNetwork".into()),
             },
         }));
         if let Some(p) = &self.proxy {
@@ -75,7 +76,8 @@ impl Scenario {
             out.push(Object::Node(k8s::Node {
                 metadata: meta(&n.name, None, &n.labels),
                 spec: k8s::NodeSpec {
-                    pod_cidr: Some(n.pod_cidr.to_string()),
+                    // Pods on the node network: no pod CIDR per node.
+                    pod_cidr: (!c.pods_on_node_network).then(|| n.pod_cidr.to_string()),
                     pod_cidrs: vec![],
                 },
                 status: k8s::NodeStatus {
@@ -239,6 +241,8 @@ fn service(s: &Service) -> k8s::Service {
                 .map(|r| r.to_string())
                 .collect(),
             load_balancer_ip: s.load_balancer_ip.map(|i| i.to_string()),
+            allocate_load_balancer_node_ports: (!s.allocate_load_balancer_node_ports)
+                .then_some(false),
         },
         status: k8s::ServiceStatus {
             load_balancer: k8s::LoadBalancerStatus {
@@ -248,6 +252,7 @@ fn service(s: &Service) -> k8s::Service {
                         .map(|ip| k8s::LoadBalancerIngress {
                             ip: Some(ip.to_string()),
                             hostname: None,
+                            ip_mode: None,
                         })
                         .collect()
                 } else {

@@ -313,6 +313,8 @@ pub struct ServiceSpec {
     pub load_balancer_source_ranges: Vec<String>,
     #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
     pub load_balancer_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocate_load_balancer_node_ports: Option<bool>,
 }
 
 object_fields!(ServiceSpec {
@@ -329,6 +331,7 @@ object_fields!(ServiceSpec {
     external_ips: "externalIPs" omit_empty,
     load_balancer_source_ranges: "loadBalancerSourceRanges" omit_empty,
     load_balancer_ip: "loadBalancerIP" omit_empty,
+    allocate_load_balancer_node_ports: "allocateLoadBalancerNodePorts" omit_empty,
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -499,11 +502,15 @@ pub struct LoadBalancerIngress {
     pub ip: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+    /// `VIP` (the default) or `Proxy` (KEP-1860).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_mode: Option<String>,
 }
 
 object_fields!(LoadBalancerIngress {
     ip: "ip" omit_empty,
     hostname: "hostname" omit_empty,
+    ip_mode: "ipMode" omit_empty,
 });
 
 // ---------------------------------------------------------------- EndpointSlice
@@ -665,6 +672,10 @@ pub struct ClusterSpec {
     pub node_port_range: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_balancer_style: Option<String>,
+    /// `nodePodCIDR` (the default: each node's pods in its pod CIDR) or
+    /// `nodeNetwork` (pods take node-network addresses, AWS VPC CNI style).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_addressing: Option<String>,
 }
 
 object_fields!(ClusterSpec {
@@ -674,6 +685,7 @@ object_fields!(ClusterSpec {
     service_cidr: "serviceCIDR" omit_empty,
     node_port_range: "nodePortRange" omit_empty,
     load_balancer_style: "loadBalancerStyle" omit_empty,
+    pod_addressing: "podAddressing" omit_empty,
 });
 
 /// `apiVersion: netlab/v1`, `kind: Route`: a static route on the VPC router.

@@ -9,6 +9,7 @@ pub mod edit;
 mod endpoints;
 mod error;
 mod export;
+pub mod infer;
 mod ipam;
 pub mod k8s;
 mod ops;
@@ -29,11 +30,15 @@ pub use reparse::Reparser;
 pub use resolve::{MAX_REPLICAS, SERVICE_NAME_LABEL};
 pub use scenario::*;
 
-/// A scenario that loaded, with what was ignored or looks wrong.
+/// A scenario that loaded, with what was ignored or looks wrong
+/// (`warnings`) and what the loader inferred or chose for it (`notes`:
+/// the networks of a pasted real cluster, addresses allocated for
+/// hostname-only load balancers), each said once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub scenario: Scenario,
     pub warnings: Vec<Problem>,
+    pub notes: Vec<Problem>,
 }
 
 /// Parses and resolves a scenario (multi-document YAML, or JSON, of
@@ -64,6 +69,7 @@ fn finish(objects: Vec<Located>, mut sink: error::Sink) -> Result<Loaded, Errors
         Ok(Loaded {
             scenario,
             warnings: sink.warnings,
+            notes: sink.notes,
         })
     } else {
         Err(Errors(sink.errors))

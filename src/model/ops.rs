@@ -143,12 +143,21 @@ impl Scenario {
     /// The lowest free pod address on a node (host-local IPAM).
     fn free_pod_ip(&self, node: &str) -> Option<Ipv4Addr> {
         let n = self.node(node)?;
+        let shared = self.cluster.pods_on_node_network;
         let mut pool = IpPool::new(n.pod_cidr);
-        pool.reserve(n.bridge_ip());
+        if shared {
+            // One pool for every node's pods: the node network's.
+            pool.reserve(self.cluster.vpc_gateway());
+            for n in &self.nodes {
+                pool.reserve(n.internal_ip);
+            }
+        } else {
+            pool.reserve(n.bridge_ip());
+        }
         for p in self
             .pods
             .iter()
-            .filter(|p| p.node_name.as_deref() == Some(node))
+            .filter(|p| shared || p.node_name.as_deref() == Some(node))
         {
             if let Some(ip) = p.ip {
                 pool.reserve(ip);

@@ -42,6 +42,7 @@ pub(crate) fn resolve(objects: Vec<Located>, sink: &mut Sink) -> Scenario {
     let mut deployments = Vec::new();
     let mut services = Vec::new();
     let mut slices = Vec::new();
+    let inferred = super::infer::infer(&objects);
     for Located { document, object } in objects {
         match object {
             Object::Cluster(o) => clusters.push((document, o)),
@@ -54,7 +55,26 @@ pub(crate) fn resolve(objects: Vec<Located>, sink: &mut Sink) -> Scenario {
             Object::EndpointSlice(o) => slices.push(o),
         }
     }
-    r.cluster(clusters);
+    // An inferred plan is used only when it holds together; else the
+    // story's applies and the objects that do not fit it are named (a
+    // stray address in a story-like scenario is an error, not a new plan).
+    let inferred = inferred.and_then(|(c, notes)| {
+        let mut scratch = Sink::default();
+        let mut trial = Resolver {
+            sink: &mut scratch,
+            scenario: Scenario::default(),
+        };
+        trial.cluster_spec(super::infer::LABEL, &c.spec);
+        let cfg = trial.scenario.cluster;
+        scratch.errors.is_empty().then_some((cfg, notes))
+    });
+    match inferred {
+        Some((cfg, notes)) => {
+            r.sink.notes.extend(notes);
+            r.scenario.cluster = cfg;
+        }
+        None => r.cluster(clusters),
+    }
     r.proxy(proxies);
     r.nodes(nodes);
     r.routes(routes);
@@ -129,8 +149,22 @@ impl Resolver<'_> {
             "Cluster {}",
             c.metadata.name.as_deref().unwrap_or("cluster")
         );
-        let s = &c.spec;
+        self.cluster_spec(&label, &c.spec);
+    }
+
+    /// A Cluster's spec, given or inferred (`label` names it in messages).
+    fn cluster_spec(&mut self, label: &str, s: &k8s::ClusterSpec) {
+        let label = label.to_string();
         let mut cfg = ClusterConfig::default();
+        match s.pod_addressing.as_deref() {
+            None | Some("") | Some("nodePodCIDR") => {}
+            Some("nodeNetwork") => cfg.pods_on_node_network = true,
+            Some(other) => self.err(
+                &label,
+                "spec.podAddressing",
+                format!("unknown value {other:?} (nodePodCIDR or nodeNetwork)"),
+            ),
+        }
         let cidr_field = |r: &mut Self, v: &Option<String>, field: &str, into: &mut Ipv4Net| {
             if let Some(v) = v {
                 match syntax::cidr(v) {
@@ -147,6 +181,20 @@ impl Resolver<'_> {
             "spec.serviceCIDR",
             &mut cfg.service_cidr,
         );
+        if cfg.pods_on_node_network {
+            // The pods' network is the node network.
+            if s.pod_cidr.is_some() && cfg.pod_cidr != cfg.node_cidr {
+                self.err(
+                    &label,
+                    "spec.podCIDR",
+                    format!(
+                        "{} must be spec.nodeCIDR {} (or be left out) with podAddressing nodeNetwork",
+                        cfg.pod_cidr, cfg.node_cidr
+                    ),
+                );
+            }
+            cfg.pod_cidr = cfg.node_cidr;
+        }
         if cfg.node_cidr.prefix_len() > 29 {
             self.err(
                 &label,
@@ -197,6 +245,9 @@ impl Resolver<'_> {
             ("spec.podCIDR", cfg.pod_cidr),
             ("spec.serviceCIDR", cfg.service_cidr),
         ] {
+            if field == "spec.podCIDR" && cfg.pods_on_node_network {
+                continue;
+            }
             if overlaps(cfg.node_cidr, net) {
                 self.err(
                     &label,
@@ -247,14 +298,33 @@ impl Resolver<'_> {
         }
         let label = format!("KubeProxyConfiguration in document {doc}");
         let mut cfg = ProxyConfig::default_for(&self.scenario.cluster);
+        // A mode is simulated as itself or refused, never replaced.
         match p.mode.as_deref() {
-            None | Some("") | Some("iptables") => {}
-            Some("nftables") => cfg.mode = ProxyMode::Nftables,
-            Some("ipvs") => cfg.mode = ProxyMode::Ipvs,
+            None | Some("") | Some("iptables") => cfg.mode = ProxyMode::Iptables,
+            Some("nftables") => self.err(
+                &label,
+                "mode",
+                "nftables: only kube-proxy's iptables mode is modelled for now; set mode: iptables (or \"\") to simulate the iptables rules",
+            ),
+            Some("ipvs") => self.err(
+                &label,
+                "mode",
+                "ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables (modelled here) or nftables",
+            ),
+            Some("kernelspace") => self.err(
+                &label,
+                "mode",
+                "kernelspace: Windows' mode (HNS) is not modelled; only iptables is",
+            ),
+            Some("userspace") => self.err(
+                &label,
+                "mode",
+                "userspace: this mode was removed in Kubernetes v1.26; only iptables is modelled",
+            ),
             Some(other) => self.err(
                 &label,
                 "mode",
-                format!("unknown mode {other:?} (iptables, nftables or ipvs)"),
+                format!("unknown mode {other:?} (iptables; nftables and ipvs are not modelled)"),
             ),
         }
         if p.cluster_cidr.as_deref() == Some("") {
@@ -358,8 +428,18 @@ impl Resolver<'_> {
                 (None, Some(c)) => (Some(c.clone()), "spec.podCIDRs[0]"),
                 _ => (None, ""),
             };
-            let wants_cidr = cidr_text.is_none();
-            if let Some(c) = cidr_text {
+            let wants_cidr = cidr_text.is_none() && !cluster.pods_on_node_network;
+            if cluster.pods_on_node_network {
+                // Pods take node-network addresses: no pod CIDR per node.
+                if cidr_text.is_some() {
+                    self.err(
+                        &label,
+                        cidr_field,
+                        "a node has no pod CIDR when the Cluster's podAddressing is nodeNetwork",
+                    );
+                }
+                node.pod_cidr = cluster.node_cidr;
+            } else if let Some(c) = cidr_text {
                 match syntax::cidr(&c) {
                     Err(e) => self.err(&label, cidr_field, e),
                     Ok(net) if !cluster.pod_cidr.contains(&net) => self.err(
@@ -560,17 +640,40 @@ impl Resolver<'_> {
     fn pods(&mut self, pods: Vec<k8s::Pod>, deployments: Vec<k8s::Deployment>) {
         let node_names: Vec<String> = self.scenario.nodes.iter().map(|n| n.name.clone()).collect();
         // Each node's pod addresses, found through `node_at` (name -> index;
-        // the map type is `load`'s, one B-tree instance for both).
-        let mut pools: Vec<IpPool> = self
-            .scenario
-            .nodes
-            .iter()
-            .map(|n| {
-                let mut p = IpPool::new(n.pod_cidr);
-                p.reserve(n.bridge_ip());
-                p
-            })
-            .collect();
+        // the map type is `load`'s, one B-tree instance for both). With
+        // pods on the node network, one pool of its free addresses.
+        let shared = self.scenario.cluster.pods_on_node_network;
+        let mut pools: Vec<IpPool> = if shared {
+            let c = &self.scenario.cluster;
+            let mut p = IpPool::new(c.node_cidr);
+            p.reserve(c.vpc_gateway());
+            for n in &self.scenario.nodes {
+                p.reserve(n.internal_ip);
+            }
+            vec![p]
+        } else {
+            self.scenario
+                .nodes
+                .iter()
+                .map(|n| {
+                    let mut p = IpPool::new(n.pod_cidr);
+                    p.reserve(n.bridge_ip());
+                    p
+                })
+                .collect()
+        };
+        let pool_of = |i: usize| if shared { 0 } else { i };
+        // Node addresses by their text, for messages (pods on the node network).
+        let node_ips: BTreeMap<String, String> = if shared {
+            collect_by_insert(
+                self.scenario
+                    .nodes
+                    .iter()
+                    .map(|n| (n.internal_ip.to_string(), n.name.clone())),
+            )
+        } else {
+            BTreeMap::new()
+        };
         let node_at: BTreeMap<String, usize> = collect_by_insert(
             self.scenario
                 .nodes
@@ -606,7 +709,7 @@ impl Resolver<'_> {
                 continue;
             }
             if p.spec.host_network {
-                self.sink.warn(
+                self.sink.note(
                     &label,
                     "spec.hostNetwork",
                     "host-network pods are not modelled; ignored",
@@ -656,14 +759,27 @@ impl Resolver<'_> {
             match (&p.status.pod_ip, &node_name) {
                 (Some(ip), Some(node)) if !ip.is_empty() => {
                     let field = "status.podIP";
-                    let pool = &mut pools[*node_at.get(node).expect("pool per node")];
+                    let pool = &mut pools[pool_of(*node_at.get(node).expect("pool per node"))];
                     let node_cidr = pool.net();
                     match syntax::ipv4(ip) {
                         Err(e) => self.err(&label, field, e),
+                        Ok(ip) if shared && !syntax::is_host_of(node_cidr, ip) => self.err(
+                            &label,
+                            field,
+                            format!("{ip} is outside the node network {node_cidr}, where pods take their addresses (podAddressing nodeNetwork)"),
+                        ),
                         Ok(ip) if !syntax::is_host_of(node_cidr, ip) => self.err(
                             &label,
                             field,
                             format!("{ip} is outside node {node}'s pod CIDR {node_cidr}"),
+                        ),
+                        Ok(ip) if shared && ip == crate::model::scenario::first_host(node_cidr) => {
+                            self.err(&label, field, format!("{ip} is the VPC router's address"))
+                        }
+                        Ok(ip) if shared && node_ips.contains_key(&ip.to_string()) => self.err(
+                            &label,
+                            field,
+                            format!("{ip} is Node {}'s address", node_ips[&ip.to_string()]),
                         ),
                         Ok(ip) if ip == crate::model::scenario::first_host(node_cidr) => self.err(
                             &label,
@@ -708,7 +824,10 @@ impl Resolver<'_> {
                 .node_name
                 .clone()
                 .expect("needs_ip only for scheduled pods");
-            match node_at.get(&node).and_then(|&i| pools[i].next_free()) {
+            match node_at
+                .get(&node)
+                .and_then(|&i| pools[pool_of(i)].next_free())
+            {
                 Some(ip) => pod.ip = Some(ip),
                 None => {
                     let label = format!("Pod {}/{}", pod.namespace, pod.name);
@@ -722,7 +841,10 @@ impl Resolver<'_> {
         }
         for mut pod in generated {
             if let Some(node) = pod.node_name.clone() {
-                match node_at.get(&node).and_then(|&i| pools[i].next_free()) {
+                match node_at
+                    .get(&node)
+                    .and_then(|&i| pools[pool_of(i)].next_free())
+                {
                     Some(ip) => pod.ip = Some(ip),
                     None => {
                         let label = format!(
@@ -905,6 +1027,8 @@ impl Resolver<'_> {
         // (Keyed by the port's text: one map type with Labels.)
         let mut port_owner: BTreeMap<String, String> = BTreeMap::new();
         let mut pending: Vec<(Service, bool, Vec<usize>, bool, bool)> = Vec::new();
+        // Per pending Service, its hostname-only ingress entries (field, hostname).
+        let mut lb_hostnames: Vec<Vec<(String, String)>> = Vec::new();
 
         for s in services {
             let name = name_or_empty(&s.metadata);
@@ -955,7 +1079,17 @@ impl Resolver<'_> {
                 load_balancer_source_ranges: Vec::new(),
                 load_balancer_ip: None,
                 load_balancer_ingress: Vec::new(),
+                allocate_load_balancer_node_ports: true,
             };
+            match sp.allocate_load_balancer_node_ports {
+                Some(_) if kind != ServiceType::LoadBalancer => self.err(
+                    &label,
+                    "spec.allocateLoadBalancerNodePorts",
+                    "may only be set for a LoadBalancer Service",
+                ),
+                Some(false) => svc.allocate_load_balancer_node_ports = false,
+                _ => {}
+            }
             if let Some(sel) = &sp.selector {
                 self.labels(&label, "spec.selector", sel);
             }
@@ -1130,7 +1264,9 @@ impl Resolver<'_> {
                         }
                     }
                     _ => {
-                        if kind.has_node_ports() {
+                        // A LoadBalancer may go without NodePorts (its load
+                        // balancer reaches the pods some other way).
+                        if kind.has_node_ports() && svc.allocate_load_balancer_node_ports {
                             wants_node_port.push(svc.ports.len());
                         }
                     }
@@ -1279,22 +1415,49 @@ impl Resolver<'_> {
                     Err(e) => self.err(&label, "spec.loadBalancerIP", e),
                 }
             }
+            // Hostname-only entries (AWS ELB style): an address is
+            // allocated for the load balancer when it has none.
+            let mut hostnames = Vec::new();
             for (i, ing) in s.status.load_balancer.ingress.iter().enumerate() {
-                match ing.ip.as_deref() {
+                let f = format!("status.loadBalancer.ingress[{i}]");
+                match ing.ip.as_deref().filter(|ip| !ip.is_empty()) {
                     Some(ip) => match syntax::ipv4(ip) {
                         Ok(ip) => {
                             lb_pool.reserve(ip);
                             svc.load_balancer_ingress.push(ip);
                         }
-                        Err(e) => {
-                            self.err(&label, format!("status.loadBalancer.ingress[{i}].ip"), e)
-                        }
+                        Err(e) => self.err(&label, format!("{f}.ip"), e),
                     },
-                    None => self.sink.warn(
+                    None => match ing.hostname.as_deref().filter(|h| !h.is_empty()) {
+                        Some(h) => hostnames.push((f.clone(), h.to_string())),
+                        None => self.sink.warn(
+                            &label,
+                            f.clone(),
+                            "has neither ip nor hostname; ignored",
+                        ),
+                    },
+                }
+                match ing.ip_mode.as_deref() {
+                    None | Some("") | Some("VIP") => {}
+                    Some("Proxy") => self.sink.warn(
                         &label,
-                        format!("status.loadBalancer.ingress[{i}]"),
-                        "hostname-only ingress is not modelled; ignored",
+                        format!("{f}.ipMode"),
+                        "Proxy is not modelled: simulated as VIP (kube-proxy still writes this address's rules; with Proxy it leaves the address to the load balancer)",
                     ),
+                    Some(other) => self.err(
+                        &label,
+                        format!("{f}.ipMode"),
+                        format!("unknown value {other:?} (VIP or Proxy)"),
+                    ),
+                }
+            }
+            if kind == ServiceType::LoadBalancer && !svc.load_balancer_ingress.is_empty() {
+                for (f, h) in hostnames.drain(..) {
+                    self.sink.note(
+                        &label,
+                        f,
+                        format!("hostname {h} is not modelled: the load balancer is reached at its IP addresses"),
+                    );
                 }
             }
             if kind != ServiceType::LoadBalancer && !svc.load_balancer_ingress.is_empty() {
@@ -1310,10 +1473,22 @@ impl Resolver<'_> {
             }
             let wants_lb =
                 kind == ServiceType::LoadBalancer && svc.load_balancer_ingress.is_empty();
+            if kind != ServiceType::LoadBalancer {
+                hostnames.clear();
+            }
             pending.push((svc, wants_ip, wants_node_port, wants_hc_port, wants_lb));
+            lb_hostnames.push(hostnames);
         }
 
-        for (mut svc, wants_ip, wants_node_port, wants_hc_port, wants_lb) in pending {
+        let externals_node = self
+            .scenario
+            .nodes
+            .iter()
+            .find(|n| n.ready)
+            .map(|n| n.name.clone());
+        for ((mut svc, wants_ip, wants_node_port, wants_hc_port, wants_lb), hostnames) in
+            pending.into_iter().zip(lb_hostnames)
+        {
             let label = format!("Service {}", svc.key());
             if wants_ip {
                 match ips.allocate_service_ip(&svc.key()) {
@@ -1349,7 +1524,16 @@ impl Resolver<'_> {
             if wants_lb {
                 let ip = svc.load_balancer_ip.or_else(|| lb_pool.next_free());
                 match ip {
-                    Some(ip) => svc.load_balancer_ingress.push(ip),
+                    Some(ip) => {
+                        svc.load_balancer_ingress.push(ip);
+                        for (f, h) in &hostnames {
+                            self.sink.note(
+                                &label,
+                                f.as_str(),
+                                format!("hostname {h} only (an AWS ELB's DNS name): the load balancer is given {ip}, which the internet routes to it"),
+                            );
+                        }
+                    }
                     None => self.err(
                         &label,
                         "status.loadBalancer.ingress",
@@ -1358,6 +1542,18 @@ impl Resolver<'_> {
                             defaults::LOAD_BALANCER_POOL
                         ),
                     ),
+                }
+            }
+            if let Some(node) = &externals_node {
+                for (i, ip) in svc.external_ips.iter().enumerate() {
+                    if self.scenario.nodes.iter().any(|n| n.internal_ip == *ip) {
+                        continue;
+                    }
+                    self.sink.note(
+                        &label,
+                        format!("spec.externalIPs[{i}]"),
+                        format!("{ip} is routed to node {node} by the VPC router (Kubernetes leaves routing external IPs to the cluster's admin)"),
+                    );
                 }
             }
             self.scenario.services.push(svc);
@@ -1377,16 +1573,40 @@ impl Resolver<'_> {
         for n in &self.scenario.nodes {
             seen.insert(n.internal_ip.to_string(), format!("Node {}", n.name));
         }
+        for (ip, who) in [
+            (defaults::INTERNET_CLIENT, "the internet client"),
+            (defaults::ROUTER_OUTSIDE_IP, "the VPC router"),
+            (defaults::INTERNET_GATEWAY_IP, "the internet's gateway"),
+        ] {
+            seen.insert(ip.to_string(), who.into());
+        }
+        if self.scenario.cluster.pods_on_node_network {
+            for p in &self.scenario.pods {
+                if let Some(ip) = p.ip {
+                    seen.insert(ip.to_string(), format!("Pod {}/{}", p.namespace, p.name));
+                }
+            }
+        }
         let mut clashes = Vec::new();
         for s in &self.scenario.services {
-            for ip in &s.load_balancer_ingress {
-                if let Some(o) = seen.get(&ip.to_string()) {
-                    clashes.push((
-                        format!("Service {}", s.key()),
-                        "status.loadBalancer.ingress".to_string(),
-                        *ip,
-                        o.clone(),
-                    ));
+            for (field, ips) in [
+                ("status.loadBalancer.ingress", &s.load_balancer_ingress),
+                ("spec.externalIPs", &s.external_ips),
+            ] {
+                for ip in ips {
+                    // An external IP may be a node's own address (bare metal).
+                    let own = |o: &String| o.starts_with("Node ") || o.starts_with("Pod ");
+                    if let Some(o) = seen
+                        .get(&ip.to_string())
+                        .filter(|o| field.starts_with("status") || !own(o))
+                    {
+                        clashes.push((
+                            format!("Service {}", s.key()),
+                            field.to_string(),
+                            *ip,
+                            o.clone(),
+                        ));
+                    }
                 }
             }
         }

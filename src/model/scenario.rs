@@ -24,6 +24,10 @@ pub mod defaults {
     pub const LOAD_BALANCER_POOL: Ipv4Net = cidr(198, 51, 100, 0, 24);
     /// The internet client of the CLI's `internet` source (TEST-NET-3).
     pub const INTERNET_CLIENT: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 10);
+    /// The VPC router's address on the network to the internet.
+    pub const ROUTER_OUTSIDE_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 1);
+    /// The internet's router towards the VPC.
+    pub const INTERNET_GATEWAY_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 254);
     pub const SESSION_AFFINITY_TIMEOUT: u32 = 10800;
     pub const MASQUERADE_BIT: u8 = 14;
     pub const NAMESPACE: &str = "default";
@@ -45,6 +49,10 @@ pub struct ClusterConfig {
     pub service_cidr: Ipv4Net,
     pub node_port_range: PortRange,
     pub load_balancer_style: LoadBalancerStyle,
+    /// Pods take addresses of the node network (`podAddressing:
+    /// nodeNetwork`, as the AWS VPC CNI gives them) instead of a pod CIDR
+    /// per node; `pod_cidr` is then the node network.
+    pub pods_on_node_network: bool,
 }
 
 impl Default for ClusterConfig {
@@ -59,6 +67,7 @@ impl Default for ClusterConfig {
                 last: defaults::NODE_PORT_LAST,
             },
             load_balancer_style: LoadBalancerStyle::PassThrough,
+            pods_on_node_network: false,
         }
     }
 }
@@ -69,6 +78,11 @@ impl ClusterConfig {
         first_host(self.node_cidr)
     }
 }
+
+/// The pods' gateway on a node whose pods take node-network addresses:
+/// the link-local address the AWS VPC CNI gives every pod as its default
+/// gateway (the node's side answers ARP for it without holding it).
+pub const NODE_NETWORK_POD_GATEWAY: Ipv4Addr = Ipv4Addr::new(169, 254, 1, 1);
 
 /// The first host address of a network (a bridge's or router's address).
 pub fn first_host(net: Ipv4Net) -> Ipv4Addr {
@@ -380,6 +394,9 @@ pub struct Service {
     pub load_balancer_ip: Option<Ipv4Addr>,
     /// `status.loadBalancer.ingress[].ip`: the load balancer's addresses.
     pub load_balancer_ingress: Vec<Ipv4Addr>,
+    /// `spec.allocateLoadBalancerNodePorts` (a LoadBalancer's ports get
+    /// NodePorts unless it is false).
+    pub allocate_load_balancer_node_ports: bool,
 }
 
 impl Service {

@@ -526,7 +526,16 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                 name,
                 id: &d.id,
                 eth0: addr(d, "eth0").map_or(String::new(), |(a, _)| a.to_string()),
-                cbr0: addr(d, "cbr0").map_or(String::new(), |(a, p)| format!("{a}/{p}")),
+                // Pods on the node network: their gateway, answered for
+                // by the node (proxy ARP), not an address of its own.
+                cbr0: addr(d, "cbr0").map_or_else(
+                    || {
+                        d.interface("cbr0")
+                            .and_then(|i| i.proxy_arp.first())
+                            .map_or(String::new(), |a| format!("({a})"))
+                    },
+                    |(a, p)| format!("{a}/{p}"),
+                ),
                 pods: Vec::new(),
             }),
             DeviceKind::Pod { node, .. } => pods.entry(node.as_str()).or_default().push(d),
@@ -1275,6 +1284,24 @@ mod tests {
             s.nodes.push(n);
         }
         s
+    }
+
+    #[test]
+    fn pods_on_the_node_network_are_drawn_with_their_gateway() {
+        let s = crate::model::load(include_str!("../../tests/data/clusters/eks-vpc-cni.yaml"))
+            .unwrap()
+            .scenario;
+        let t = Topology::build(&s, &[]);
+        let l = layout(&t, &s, &LayoutOptions::default());
+        check_boxes(&l);
+        check_devices(&t, &l);
+        let titles: Vec<&str> = l
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Cbr0)
+            .map(|b| b.title.as_str())
+            .collect();
+        assert_eq!(titles, ["cbr0 (169.254.1.1)"; 3]);
     }
 
     #[test]

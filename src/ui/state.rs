@@ -167,8 +167,11 @@ pub enum Message {
     PresetFailed,
     /// No preset has this id.
     NoPreset(String),
-    /// Imported, with the warnings that follow.
+    /// Imported, with the warnings that follow (then the notes).
     ImportWarnings,
+    /// Imported, with the notes that follow: what the loader inferred
+    /// (a pasted cluster's networks) or left out.
+    ImportNotes,
     /// An import failed (its problems follow).
     ImportFailed,
     /// A share link's or saved scenario did not load.
@@ -195,6 +198,10 @@ const EDIT_REFUSED: Text = t("That change was not made:", "변경하지 않았�
 const PRESET_FAILED: Text = t("The preset did not load:", "프리셋을 불러오지 못했습니다:");
 const NO_PRESET: Text = t("There is no preset ", "없는 프리셋입니다: ");
 const IMPORT_WARNINGS: Text = t("Imported, with warnings:", "가져왔습니다. 경고:");
+const IMPORT_NOTES: Text = t(
+    "Imported. Inferred or left out:",
+    "가져왔습니다. 추론하거나 제외한 것:",
+);
 const IMPORT_FAILED: Text = t(
     "Nothing was imported; the scenario is unchanged:",
     "가져오지 않았습니다. 시나리오는 그대로입니다:",
@@ -238,6 +245,7 @@ impl Message {
             Message::PresetFailed => (PRESET_FAILED, "", None),
             Message::NoPreset(id) => (NO_PRESET, id, Some(STOP)),
             Message::ImportWarnings => (IMPORT_WARNINGS, "", None),
+            Message::ImportNotes => (IMPORT_NOTES, "", None),
             Message::ImportFailed => (IMPORT_FAILED, "", None),
             Message::OpenFailed => (OPEN_FAILED, "", None),
             Message::Replaced(pods) => (REPLACED, pods, Some(STOP)),
@@ -562,12 +570,18 @@ impl State {
             Action::Import(text) => match model::load(&text) {
                 Ok(l) => {
                     self.replace(l.scenario, ScenarioTitle::Imported, Vec::new());
-                    self.notice = (!l.warnings.is_empty())
-                        .then(|| Notice::info(Message::ImportWarnings))
-                        .map(|n| Notice {
-                            problems: l.warnings,
-                            ..n
-                        });
+                    // Warnings first, then the notes (each said once).
+                    let message = if l.warnings.is_empty() {
+                        Message::ImportNotes
+                    } else {
+                        Message::ImportWarnings
+                    };
+                    let mut problems = l.warnings;
+                    problems.extend(l.notes);
+                    self.notice = (!problems.is_empty()).then(|| Notice {
+                        problems,
+                        ..Notice::info(message)
+                    });
                 }
                 Err(e) => self.notice = Some(Notice::error(Message::ImportFailed, e.0)),
             },
@@ -1272,6 +1286,40 @@ mod tests {
     }
 
     #[test]
+    fn a_pasted_cluster_imports_with_its_notes_and_a_refused_mode_loses_nothing() {
+        let kind = include_str!("../../tests/data/clusters/kind.yaml");
+        let mut s = State::new();
+        s.apply(Action::Import(kind.into()));
+        assert_eq!(s.scenario.cluster.node_cidr.to_string(), "172.18.0.0/24");
+        let n = s.notice.clone().expect("the notes are shown");
+        assert_eq!(n.kind, NoticeKind::Info);
+        assert_eq!(n.text, Message::ImportNotes);
+        let fields: Vec<&str> = n.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "spec.nodeCIDR",
+                "spec.podCIDR",
+                "spec.serviceCIDR",
+                "spec.hostNetwork"
+            ]
+        );
+        s.apply(Action::Dismiss);
+        assert!(s.notice.is_none());
+        // kube-proxy's nftables mode is refused, naming the field; the
+        // imported cluster stays.
+        let before = s.scenario.clone();
+        s.apply(Action::Import(format!(
+            "{kind}---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n"
+        )));
+        assert_eq!(s.scenario, before);
+        let n = s.notice.clone().unwrap();
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert_eq!(n.problems.len(), 1);
+        assert_eq!(n.problems[0].field, "mode");
+    }
+
+    #[test]
     fn a_bad_import_names_the_problem_and_keeps_the_scenario() {
         let mut s = State::new();
         let before = s.scenario.clone();
@@ -1582,6 +1630,7 @@ mod tests {
             Message::PresetFailed,
             Message::NoPreset(d()),
             Message::ImportWarnings,
+            Message::ImportNotes,
             Message::ImportFailed,
             Message::OpenFailed,
             Message::Replaced(d()),
@@ -1604,6 +1653,7 @@ mod tests {
                 Message::EditRefused
                     | Message::PresetFailed
                     | Message::ImportWarnings
+                    | Message::ImportNotes
                     | Message::ImportFailed
                     | Message::OpenFailed
             );
