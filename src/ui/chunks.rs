@@ -22,8 +22,10 @@
 //! has shrunk to one part, keeping the caret.
 
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{
     ClipboardEvent, Element, HtmlElement, HtmlTextAreaElement, InputEvent, KeyboardEvent,
@@ -143,6 +145,8 @@ pub struct Editor {
     label: String,
     invalid: bool,
     listeners: Vec<EventListener>,
+    /// Itself, for what runs later.
+    me: Weak<RefCell<Editor>>,
 }
 
 pub type Shared = Rc<RefCell<Editor>>;
@@ -169,7 +173,9 @@ impl Editor {
             label: label.to_string(),
             invalid: false,
             listeners: Vec::new(),
+            me: Weak::new(),
         }));
+        ed.borrow_mut().me = Rc::downgrade(&ed);
         let weak = Rc::downgrade(&ed);
         let on = |name: &'static str, f: Handler| {
             let weak: Weak<RefCell<Editor>> = weak.clone();
@@ -355,6 +361,13 @@ impl Editor {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
+        // Emptied first: removing a focused textarea that holds megabytes
+        // makes chromium lay its text out (seconds), an empty one not.
+        for a in &self.areas {
+            if a.text_length() as usize > PART_MAX {
+                a.set_value("");
+            }
+        }
         self.root.set_text_content(None);
         self.areas.clear();
         self.all = false;
@@ -405,7 +418,10 @@ impl Editor {
                 .map(|a| a.text_length() as usize)
                 .collect();
             let (i, off) = locate(&lens, at);
-            self.place(i, off, true);
+            self.caret_to(i, off);
+            if self.parted {
+                self.reveal_later(i, off);
+            }
         }
     }
 
@@ -431,11 +447,25 @@ impl Editor {
     /// Focuses part `i` with the caret at `off`, and scrolls the box just
     /// enough to show the caret's line (`center`: in the middle).
     fn place(&mut self, i: usize, off: usize, center: bool) {
+        self.caret_to(i, off);
+        self.reveal(i, off, center);
+    }
+
+    /// Focuses part `i` with the caret at `off` (no layout needed).
+    fn caret_to(&self, i: usize, off: usize) {
         let Some(a) = self.areas.get(i) else { return };
         let opts = web_sys::FocusOptions::new();
         opts.set_prevent_scroll(true);
         let _ = a.focus_with_options(&opts);
         let _ = a.set_selection_range(off as u32, off as u32);
+    }
+
+    /// Scrolls the box to show the caret at `off` in part `i`. It reads
+    /// the layout: right after the parts are built, only once they have
+    /// been drawn (then the parts out of view are skipped,
+    /// `content-visibility: auto`; before, all 2 MB would be laid out).
+    fn reveal(&self, i: usize, off: usize, center: bool) {
+        let Some(a) = self.areas.get(i) else { return };
         if !self.parted {
             return;
         }
@@ -455,6 +485,24 @@ impl Editor {
             return;
         };
         self.root.set_scroll_top(want.max(0.0) as i32);
+    }
+
+    /// [`Editor::reveal`] after the next frame.
+    fn reveal_later(&self, i: usize, off: usize) {
+        let me = self.me.clone();
+        let after_frame = Closure::once_into_js(move || {
+            Timeout::new(0, move || {
+                if let Some(ed) = me.upgrade() {
+                    if let Ok(ed) = ed.try_borrow() {
+                        ed.reveal(i, off, true);
+                    }
+                }
+            })
+            .forget();
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(after_frame.unchecked_ref());
+        }
     }
 
     fn select_none(&mut self) {
