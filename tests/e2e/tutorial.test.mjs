@@ -88,6 +88,16 @@ for (const size of SIZES) {
       console.log(`lesson 1 at 390x844: task ${Math.round((await box(page, '#lesson-task')).y)} px, drawing ${Math.round(d.y)}-${Math.round(d.y + d.height)} px, Send bottom ${Math.round(send.y + send.height)} px`);
     }
     await shots(page, `1-open-${size.tag}-en`);
+    // In Korean (a real Korean font), the same first screen.
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'ko');
+    for (const sel of ['#lesson-task', 'form.request button[type=submit]']) {
+      assert.ok((await box(page, sel)).inside, `${sel} in the first screen, in Korean`);
+    }
+    assert.match(await page.textContent('#lesson-task'), /[\uac00-\ud7a3]/);
+    await shots(page, `1-open-${size.tag}-ko`);
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
 
     // Send (the fields are filled in) and watch to the verdict.
     await page.click('form.request button[type=submit]');
