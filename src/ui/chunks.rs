@@ -420,7 +420,7 @@ impl Editor {
             let (i, off) = locate(&lens, at);
             self.caret_to(i, off);
             if self.parted {
-                self.reveal_later(i, off);
+                self.reveal_later(Some((i, off)));
             }
         }
     }
@@ -487,14 +487,24 @@ impl Editor {
         self.root.set_scroll_top(want.max(0.0) as i32);
     }
 
-    /// [`Editor::reveal`] after the next frame.
-    fn reveal_later(&self, i: usize, off: usize) {
+    /// [`Editor::reveal`] after the next frame: the caret at `off` in part
+    /// `i`, centred, or (no place given) wherever it is then, only if out
+    /// of view (a part focused by the browser's find, say).
+    fn reveal_later(&self, at: Option<(usize, usize)>) {
         let me = self.me.clone();
         let after_frame = Closure::once_into_js(move || {
             Timeout::new(0, move || {
-                if let Some(ed) = me.upgrade() {
-                    if let Ok(ed) = ed.try_borrow() {
-                        ed.reveal(i, off, true);
+                let Some(ed) = me.upgrade() else { return };
+                let Ok(ed) = ed.try_borrow() else { return };
+                match at {
+                    Some((i, off)) => ed.reveal(i, off, true),
+                    None => {
+                        if let Some(c) = ed.caret() {
+                            let lens: Vec<usize> =
+                                ed.areas.iter().map(|a| a.text_length() as usize).collect();
+                            let (i, off) = locate(&lens, c);
+                            ed.reveal(i, off, false);
+                        }
                     }
                 }
             })
@@ -522,6 +532,9 @@ impl Editor {
             }
             self.areas[i].set_tab_index(0);
             self.active = i;
+        }
+        if self.parted {
+            self.reveal_later(None);
         }
     }
 

@@ -225,6 +225,24 @@ test('a 2 MB paste: each key press under 50 ms (printed, beside a bare textarea\
   assert.equal(korean.slice(0, at) + korean.slice(at + 4), typed, 'and nothing else changed');
   typed = korean;
 
+  // The browser's find (window.find here: the find bar cannot be driven
+  // headless) finds text in any part, and the box scrolls to it.
+  const found = await page.evaluate(async () => {
+    document.activeElement.blur();
+    const ok = window.find('name: pod-5000');
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+    const box = document.querySelector('#yaml-editor');
+    const a = document.activeElement;
+    if (a.tagName !== 'TEXTAREA') return { ok, active: a.tagName, sel: String(getSelection()) };
+    const line = a.value.slice(0, a.selectionStart).split('\n').length - 1;
+    const y = a.offsetTop + line * parseFloat(getComputedStyle(a).lineHeight);
+    return { ok, part: [...box.querySelectorAll('textarea')].indexOf(a), text: a.value.slice(a.selectionStart, a.selectionEnd),
+      y, top: box.scrollTop, bottom: box.scrollTop + box.clientHeight };
+  });
+  assert.ok(found.ok && found.part > 0, JSON.stringify(found));
+  assert.equal(found.text, 'name: pod-5000');
+  assert.ok(found.y >= found.top && found.y <= found.bottom, `the found line in view: ${JSON.stringify(found)}`);
+
   // Ctrl+A selects the whole text; copy takes it all; an arrow key ends it.
   await caretIn(page, 3, 0);
   await page.evaluate(() => {
