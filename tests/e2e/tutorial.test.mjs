@@ -40,6 +40,20 @@ async function shots(page, name) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+// The static route's row in the router's table: on screen, and inside the
+// drawing's frame (not scrolled away within it).
+async function routeShown(page, cidr) {
+  const r = await page.evaluate((cidr) => {
+    const t = [...document.querySelectorAll('svg.topology .route text')].find((e) => e.textContent.includes(cidr));
+    if (!t) return null;
+    const b = t.getBoundingClientRect();
+    const f = document.querySelector('.drawing-wrap').getBoundingClientRect();
+    return { top: b.top, bottom: b.bottom, frameTop: f.top, frameBottom: f.bottom, vh: innerHeight };
+  }, cidr);
+  assert.ok(r && r.top >= Math.max(0, r.frameTop) && r.bottom <= Math.min(r.vh, r.frameBottom),
+    `the new route ${cidr} seen in the drawing: ${JSON.stringify(r)}`);
+}
+
 const SIZES = [
   { width: 1366, height: 800, tag: '1366' },
   { width: 390, height: 844, tag: '390' },
@@ -164,6 +178,7 @@ for (const size of SIZES) {
     await page.waitForFunction((n) => document.querySelectorAll('svg.topology .route').length > n, before);
     assert.match(await page.textContent('svg.topology'), /10\.3\.240\.0\/20/);
     await drawingInView('after adding');
+    await routeShown(page, '10.3.240.0/20');
     assert.match(await page.textContent('#scenario-title'), /^Lesson 3\. .*\(edited\)$/);
     assert.equal(await page.getAttribute('#lesson-check', 'data-done'), 'false', 'not before sending');
     await shots(page, `3-route-${size.tag}-en`);
@@ -204,15 +219,8 @@ for (const size of SIZES) {
     await page.waitForFunction((n) => document.querySelectorAll('svg.topology .route').length > n, before);
     const d = await box(page, sel);
     assert.ok(d.inside, `the drawing in view after adding: ${JSON.stringify(d)}`);
-    if (wide) {
-      // The new route itself is on screen, in the router's table.
-      const r = await page.evaluate(() => {
-        const t = [...document.querySelectorAll('svg.topology .route text')].find((e) => /10\.3\.240\.0\/20/.test(e.textContent));
-        const b = t?.getBoundingClientRect();
-        return b && { top: b.top, bottom: b.bottom };
-      });
-      assert.ok(r && r.top >= 0 && r.bottom <= size.height, `the new route on screen: ${JSON.stringify(r)}`);
-    }
+    // The new route itself is seen, in the router's table.
+    await routeShown(page, '10.3.240.0/20');
     console.log(`playground ${size.tag}: page scrolled ${scrolled} px to the route form, the drawing at y=${Math.round(d.y)}-${Math.round(d.y + d.height)}`);
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
