@@ -3,6 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+pub mod chunks;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod draw;
 pub mod editor;

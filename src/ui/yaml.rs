@@ -13,16 +13,17 @@
 //! local storage at each check (`storage::DRAFT_KEY`) and restored after
 //! a reload, until it is applied or reverted.
 
+use super::chunks::{Editor, Shared};
 use super::i18n::{t, Lang, Text};
 use super::problems::ProblemList;
 use super::state::Action;
 use super::storage::size_words;
 use crate::model::{Problem, Reparser, Scenario};
 use gloo::timers::callback::Timeout;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -145,14 +146,16 @@ thread_local! {
     static RESTORED_ONCE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The textarea's text, if it is there.
-fn text_of(area: &NodeRef) -> Option<String> {
-    area.cast::<HtmlTextAreaElement>().map(|el| el.value())
+type Holder = Rc<RefCell<Option<Shared>>>;
+
+/// The text box's text, if it is there.
+fn text_of(ed: &Holder) -> Option<String> {
+    ed.borrow().as_ref().map(|e| e.borrow().text())
 }
 
-fn set_text(area: &NodeRef, text: &str) {
-    if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-        el.set_value(text);
+fn set_text(ed: &Holder, text: &str) {
+    if let Some(e) = ed.borrow().as_ref() {
+        e.borrow_mut().set_text(text);
     }
 }
 
@@ -161,7 +164,8 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
     let current = use_memo(p.scenario.clone(), |s| s.to_yaml());
     let lang = p.lang;
     let keep = p.keep_draft;
-    let area = use_node_ref();
+    let root = use_node_ref();
+    let area: Holder = (*use_state(Holder::default)).clone();
     let check = use_state_eq(|| Check::Clean);
     let kept = use_state_eq(|| Kept::Quiet);
     // Read by effects and timers, which outlive a render: whether the
@@ -198,7 +202,9 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
         let keep_text = keep_text.clone();
         Callback::from(move |()| {
             timer.borrow_mut().take();
-            let Some(text) = text_of(&area) else { return };
+            let Some(text) = area.borrow().as_ref().map(|e| e.borrow_mut().tidy_text()) else {
+                return;
+            };
             keep_text(&text);
             let problems = reparser
                 .borrow_mut()
@@ -218,6 +224,42 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
         }
     };
 
+    let applying = use_mut_ref(|| false);
+    let on_input = {
+        let dirty = dirty.clone();
+        let check = check.clone();
+        let schedule = schedule.clone();
+        let applying = applying.clone();
+        Callback::from(move |()| {
+            *applying.borrow_mut() = false;
+            *dirty.borrow_mut() = true;
+            check.set(Check::Pending);
+            schedule(CHECK_AFTER_MS);
+        })
+    };
+    // On mount: the text box (`chunks::Editor`, which reports each edit).
+    {
+        let (area, root, on_input) = (area.clone(), root.clone(), on_input.clone());
+        let label = YAML_LABEL.get(lang);
+        use_effect_with((), move |_| {
+            if let Some(el) = root.cast::<HtmlElement>() {
+                *area.borrow_mut() = Some(Editor::new(el, label, on_input));
+            }
+            move || drop(area.borrow_mut().take())
+        });
+    }
+    // Its name and validity follow the language and the check.
+    {
+        let area = area.clone();
+        let label = YAML_LABEL.get(lang);
+        use_effect_with((label, problems_bad(&check)), move |(label, bad)| {
+            if let Some(e) = area.borrow().as_ref() {
+                let mut e = e.borrow_mut();
+                e.set_label(label);
+                e.set_invalid(*bad);
+            }
+        });
+    }
     // On mount: a kept draft, if any, is restored (and checked at once).
     {
         let area = area.clone();
@@ -272,7 +314,6 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
     }
     // A new scenario: the applied draft arrived (it is dropped), or
     // something else changed it (a clean text shows it, a draft stays).
-    let applying = use_mut_ref(|| false);
     {
         let area = area.clone();
         let dirty = dirty.clone();
@@ -296,18 +337,6 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
         });
     }
 
-    let on_input = {
-        let dirty = dirty.clone();
-        let check = check.clone();
-        let schedule = schedule.clone();
-        let applying = applying.clone();
-        Callback::from(move |_: InputEvent| {
-            *applying.borrow_mut() = false;
-            *dirty.borrow_mut() = true;
-            check.set(Check::Pending);
-            schedule(CHECK_AFTER_MS);
-        })
-    };
     // Applied: the text is loaded as a file import is; the draft is
     // dropped when the new scenario arrives (above), and stays if the
     // import is refused.
@@ -413,8 +442,7 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
                 (Check::Checked(_), _) => html! { <p class="ok small" id="yaml-status" role="status">{ VALID.get(lang) }</p> },
                 _ => html! {},
             } }
-            <textarea id="yaml-text" ref={area} spellcheck="false" autocomplete="off" wrap="off" aria-label={YAML_LABEL.get(lang)}
-                aria-invalid={(problems_bad(&check)).to_string()} oninput={on_input} rows="24" />
+            <div id="yaml-editor" class="yaml-editor" ref={root} />
         </section>
     }
 }

@@ -40,6 +40,20 @@ async function shots(page, name) {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
+// The static route's row in the router's table: on screen, and inside the
+// drawing's frame (not scrolled away within it).
+async function routeShown(page, cidr) {
+  const r = await page.evaluate((cidr) => {
+    const t = [...document.querySelectorAll('svg.topology .route text')].find((e) => e.textContent.includes(cidr));
+    if (!t) return null;
+    const b = t.getBoundingClientRect();
+    const f = document.querySelector('.drawing-wrap').getBoundingClientRect();
+    return { top: b.top, bottom: b.bottom, frameTop: f.top, frameBottom: f.bottom, vh: innerHeight };
+  }, cidr);
+  assert.ok(r && r.top >= Math.max(0, r.frameTop) && r.bottom <= Math.min(r.vh, r.frameBottom),
+    `the new route ${cidr} seen in the drawing: ${JSON.stringify(r)}`);
+}
+
 const SIZES = [
   { width: 1366, height: 800, tag: '1366' },
   { width: 390, height: 844, tag: '390' },
@@ -68,8 +82,36 @@ for (const size of SIZES) {
       assert.ok(drawing.width >= 500, `a drawing of a useful size: ${drawing.width}`);
       const scroll = await page.evaluate(() => document.scrollingElement.scrollHeight - innerHeight);
       assert.ok(scroll <= 1, `the page does not scroll: ${scroll}`);
+    } else {
+      // A phone: the task, the drawing's top part and Send in the first
+      // screen, unscrolled; the background and the check below.
+      assert.equal(await page.evaluate(() => window.scrollY), 0);
+      for (const sel of ['#lesson-task', 'form.request button[type=submit]']) {
+        const b = await box(page, sel);
+        assert.ok(b.inside, `${sel} in the first screen: ${JSON.stringify(b)}`);
+      }
+      const d = await box(page, '.drawing-wrap');
+      const shown = Math.min(d.y + d.height, size.height) - Math.max(d.y, 0);
+      assert.ok(d.y >= 0 && shown >= 200, `the drawing's top ${Math.round(shown)} px in the first screen: ${JSON.stringify(d)}`);
+      const names = await page.$$eval('.drawing-wrap svg.topology text', (t) => t.filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight && r.right > 0 && r.left < innerWidth;
+      }).map((e) => e.textContent));
+      assert.ok(names.some((n) => /internet|VPC router|Service network/.test(n)), `devices drawn in the first screen: ${names.slice(0, 6)}`);
+      const send = await box(page, 'form.request button[type=submit]');
+      console.log(`lesson 1 at 390x844: task ${Math.round((await box(page, '#lesson-task')).y)} px, drawing ${Math.round(d.y)}-${Math.round(d.y + d.height)} px, Send bottom ${Math.round(send.y + send.height)} px`);
     }
     await shots(page, `1-open-${size.tag}-en`);
+    // In Korean (a real Korean font), the same first screen.
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'ko');
+    for (const sel of ['#lesson-task', 'form.request button[type=submit]']) {
+      assert.ok((await box(page, sel)).inside, `${sel} in the first screen, in Korean`);
+    }
+    assert.match(await page.textContent('#lesson-task'), /[\uac00-\ud7a3]/);
+    await shots(page, `1-open-${size.tag}-ko`);
+    await page.click('#lang-switch');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
 
     // Send (the fields are filled in) and watch to the verdict.
     await page.click('form.request button[type=submit]');
@@ -105,10 +147,12 @@ for (const size of SIZES) {
     assert.deepEqual(await page.$$eval('details.editor-section[open]', (d) => d.map((e) => e.dataset.kind)), ['Route']);
     const form = section.locator('form[aria-label="Add a Route"]');
     const wide = size.width >= 1366;
+    // Wide: the whole drawing in view. A phone: its frame (shorter while
+    // editing, stuck at the top of the screen) in view.
     const drawingInView = async (when) => {
-      if (!wide) return;
-      const d = await box(page, 'svg.topology');
+      const d = await box(page, wide ? 'svg.topology' : '.drawing-wrap');
       assert.ok(d.inside, `the drawing in view ${when}: ${JSON.stringify(d)}`);
+      if (!wide) assert.ok(d.height >= 150, `a drawing, not a sliver: ${d.height}`);
     };
     if (wide) {
       for (const sel of ['#lesson-task', 'svg.topology']) {
@@ -126,10 +170,15 @@ for (const size of SIZES) {
     await form.getByLabel('Next hop', { exact: true }).selectOption('node-2');
     await drawingInView('after the next hop');
     await form.locator('button[type=submit]').click();
+    if (!wide) {
+      const y = await page.evaluate(() => window.scrollY);
+      console.log(`lesson 3 at 390x844: the form scrolled the page ${y} px, the drawing stuck at the top`);
+    }
     // The new route appears in the router's table, in view.
     await page.waitForFunction((n) => document.querySelectorAll('svg.topology .route').length > n, before);
     assert.match(await page.textContent('svg.topology'), /10\.3\.240\.0\/20/);
     await drawingInView('after adding');
+    await routeShown(page, '10.3.240.0/20');
     assert.match(await page.textContent('#scenario-title'), /^Lesson 3\. .*\(edited\)$/);
     assert.equal(await page.getAttribute('#lesson-check', 'data-done'), 'false', 'not before sending');
     await shots(page, `3-route-${size.tag}-en`);
@@ -143,6 +192,40 @@ for (const size of SIZES) {
     assert.match(await page.textContent('.lesson-saw li[data-mattered="dnat"]'), /node\/node-2/);
     await drawingInView('at the end');
     await shots(page, `3-done-${size.tag}-en`);
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+}
+
+for (const size of SIZES) {
+  test(`${size.tag}: the playground, a static route made in the editor with the drawing in view`, async () => {
+    const { page, watch } = await app.page({ width: size.width, height: size.height });
+    await page.selectOption('#preset', 'external-clusterip');
+    await page.waitForFunction(() => document.querySelector('#preset').value === '');
+    const wide = size.width >= 1366;
+    const sel = wide ? 'svg.topology' : '.drawing-wrap';
+    const routes = () => page.$$eval('svg.topology .route', (e) => e.length);
+    const before = await routes();
+    await page.click('#tab-edit');
+    const section = page.locator('details.editor-section[data-kind="Route"]');
+    if (await section.getAttribute('open') === null) await section.locator('summary').click();
+    const form = section.locator('form[aria-label="Add a Route"]');
+    await form.getByLabel('Name').fill('services');
+    await form.getByLabel('Destination (CIDR)').fill('10.3.240.0/20');
+    await form.getByLabel('Next hop', { exact: true }).selectOption('node-2');
+    const scrolled = await page.evaluate(() => window.scrollY);
+    assert.ok((await box(page, sel)).inside, `the drawing in view with the form filled in (page scrolled ${scrolled} px)`);
+    await form.locator('button[type=submit]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('svg.topology .route').length > n, before);
+    const d = await box(page, sel);
+    assert.ok(d.inside, `the drawing in view after adding: ${JSON.stringify(d)}`);
+    // The new route itself is seen, in the router's table.
+    await routeShown(page, '10.3.240.0/20');
+    console.log(`playground ${size.tag}: page scrolled ${scrolled} px to the route form, the drawing at y=${Math.round(d.y)}-${Math.round(d.y + d.height)}`);
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: `target/e2e/playground-route-${size.tag}-${scheme}.png` });
+    }
     assert.deepEqual(watch.errors, []);
     await page.close();
   });

@@ -64,8 +64,9 @@ async function reload(page) {
 async function timeKeys(page, keys) {
   await page.evaluate(() => {
     window.__keyTimes = [];
-    const area = document.querySelector('#yaml-text');
-    area.addEventListener('keydown', () => {
+    if (window.__timing) return;
+    window.__timing = true;
+    document.addEventListener('keydown', () => {
       const t0 = performance.now();
       requestAnimationFrame(() => setTimeout(() => window.__keyTimes.push(performance.now() - t0), 0));
     }, { capture: true });
@@ -74,10 +75,27 @@ async function timeKeys(page, keys) {
     await page.keyboard.press(keys[i]);
     await page.waitForFunction((n) => window.__keyTimes.length >= n, i + 1);
   }
-  return page.evaluate(() => window.__keyTimes);
+  return page.evaluate(() => window.__keyTimes.slice());
 }
 
-test('a 2 MB paste: a key press costs no more than in a bare textarea (figures printed against the 50 ms goal); the draft survives a reload', async () => {
+// The whole text in the YAML tab: one textarea, or the parts of a big one.
+const textOf = (page) => page.evaluate(() => [...document.querySelectorAll('#yaml-editor textarea')].map((a) => a.value).join('\n'));
+const parts = (page) => page.$$eval('#yaml-editor textarea.yaml-part', (a) => a.length);
+// The focused part's index and caret.
+const focus = (page) => page.evaluate(() => {
+  const all = [...document.querySelectorAll('#yaml-editor textarea')];
+  const a = document.activeElement;
+  return { part: all.indexOf(a), at: a.selectionStart, end: a.selectionEnd };
+});
+// Puts the caret in part `i` at `at` (-1: its end; 'lastline': its last line's start).
+const caretIn = (page, i, at) => page.evaluate(([i, at]) => {
+  const a = document.querySelectorAll('#yaml-editor textarea')[i];
+  a.focus();
+  const o = at === -1 ? a.value.length : at === 'lastline' ? a.value.lastIndexOf('\n') + 1 : at;
+  a.setSelectionRange(o, o);
+}, [i, at]);
+
+test('a 2 MB paste: each key press under 50 ms (printed, beside a bare textarea\'s), the keys across parts, select all and copy, an input method; the draft survives a reload', async () => {
   const { page, watch } = await fresh({ width: 1366, height: 800 });
   const yaml = bigCluster(2_000_000);
   assert.ok(yaml.length >= 2_000_000, `${yaml.length} bytes`);
@@ -85,7 +103,8 @@ test('a 2 MB paste: a key press costs no more than in a bare textarea (figures p
   const before = await page.inputValue('#yaml-text');
   assert.match(before, /kind: Cluster/);
 
-  // The paste: one input event carrying 2 MB.
+  // The paste: one input event carrying 2 MB, into the one textarea; the
+  // text is then cut into parts.
   const paste = await page.evaluate(async (text) => {
     const area = document.querySelector('#yaml-text');
     area.focus();
@@ -102,17 +121,20 @@ test('a 2 MB paste: a key press costs no more than in a bare textarea (figures p
   }, yaml);
   assert.equal(paste.status, 'Checking when you pause typing…');
   assert.ok(paste.apply, 'nothing to apply before the check');
+  const n = await parts(page);
+  assert.ok(n >= 60, `${n} parts`);
+  assert.equal(await page.$('#yaml-text'), null, 'no one big textarea');
+  assert.equal(await textOf(page), yaml, 'the parts are the text');
 
   // Typing at the end: a comment line, 20 keys.
-  await page.evaluate(() => {
-    const area = document.querySelector('#yaml-text');
-    area.focus();
-    area.setSelectionRange(area.value.length, area.value.length);
-  });
+  await caretIn(page, n - 1, -1);
   const keys = ['Enter', '#', ' ', 'k', 'e', 'p', 't', ' ', 'a', 'c', 'r', 'o', 's', 's', ' ', 'r', 'e', 'l', 'o', 'a'];
   const times = await timeKeys(page, keys);
   assert.equal(times.length, 20);
   const k = stats(times);
+  // And 20 in the middle of the text.
+  await caretIn(page, Math.floor(n / 2), 'lastline');
+  const mid = stats(await timeKeys(page, ['#', ' ', 'm', 'i', 'd', 'd', 'l', 'e', ' ', 'o', 'f', ' ', 't', 'h', 'e', ' ', 't', 'e', 'x', 't']));
 
   // The one check after the pause: how long a 2 MB parse and validation
   // takes on its own (the page is busy for it, once, not per key).
@@ -125,14 +147,17 @@ test('a 2 MB paste: a key press costs no more than in a bare textarea (figures p
   });
   assert.equal(await page.textContent('#yaml-status'), 'Valid: Apply to use it.');
   assert.ok(!(await page.isDisabled('#yaml-apply')));
-  const typed = await page.inputValue('#yaml-text');
+  let typed = await textOf(page);
   assert.ok(typed.endsWith('\n# kept across reloa'), JSON.stringify(typed.slice(-30)));
+  assert.ok(typed.includes('\n# middle of the text'));
 
-  console.log(`yaml: 2 MB paste (${yaml.length} bytes) -> next painted frame ${f1(paste.ms)} ms`);
-  console.log(`yaml: key press -> next painted frame after the paste: median ${f1(k.median)} ms, p90 ${f1(k.p90)} ms, max ${f1(k.max)} ms (20 keys; goal < 50 ms median)`);
+  console.log(`yaml: 2 MB paste (${yaml.length} bytes, cut into ${n} parts) -> next painted frame ${f1(paste.ms)} ms`);
+  console.log(`yaml: key press -> next painted frame after the 2 MB paste, at the end: median ${f1(k.median)} ms, p90 ${f1(k.p90)} ms, max ${f1(k.max)} ms (20 keys; goal < 50 ms median)`);
+  console.log(`yaml: the same in the middle of the text: median ${f1(mid.median)} ms, p90 ${f1(mid.p90)} ms, max ${f1(mid.max)} ms (20 keys)`);
   console.log(`yaml: the check of 2 MB, ${400} ms after the last key: done ${f1(check)} ms after it was awaited (one parse and validation, not per key)`);
   // The same keys in a bare textarea holding the same text, in the same
-  // browser: what the browser's own text control costs, app or not.
+  // browser: what one text control holding 2 MB costs (for context: the
+  // machine is shared, and this is what the parts avoid).
   const bare = await app.browser.context.newPage();
   await bare.setViewportSize({ width: 1366, height: 800 });
   await bare.setContent('<textarea id="yaml-text" rows="24" cols="60" spellcheck="false" wrap="off"></textarea>');
@@ -145,23 +170,114 @@ test('a 2 MB paste: a key press costs no more than in a bare textarea (figures p
   const b = stats(await timeKeys(bare, keys));
   await bare.close();
   console.log(`yaml: the same 20 keys in a bare <textarea> with the same 2 MB (no app): median ${f1(b.median)} ms, max ${f1(b.max)} ms`);
-  // The issue's goal (< 50 ms) is NOT met: chromium's own textarea lays
-  // out 2 MB on every key (the bare figure above). What this asserts is
-  // that the app adds no work of its own per key (no parse, no re-render
-  // of the text): within 1.5x the bare textarea's median, plus 30 ms.
-  console.log(`yaml: goal < 50 ms median ${k.median < 50 ? 'met' : 'NOT MET'} (needs an editor that lays out only visible lines)`);
-  assert.ok(k.median <= b.median * 1.5 + 30,
-    `median key press -> paint ${f1(k.median)} ms vs a bare textarea's ${f1(b.median)} ms: the app adds work per key`);
+  console.log(`yaml: goal < 50 ms median: ${k.median < 50 && mid.median < 50 ? 'met' : 'NOT MET'} (app ${f1(k.median)} / ${f1(mid.median)} ms, bare textarea ${f1(b.median)} ms)`);
+  assert.ok(k.median < 50, `median key press -> paint at the end ${f1(k.median)} ms (bare textarea ${f1(b.median)} ms)`);
+  assert.ok(mid.median < 50, `median key press -> paint in the middle ${f1(mid.median)} ms`);
 
-  // The unapplied draft survives a reload: the YAML tab opens on it.
+  // The keys that cross a part's edge: down from a part's last line to the
+  // next part's first, up back, right at a part's end, left at a start.
+  const i = 5;
+  await caretIn(page, i, 'lastline');
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await focus(page), { part: i + 1, at: 0, end: 0 });
+  await page.keyboard.press('ArrowUp');
+  const up = await focus(page);
+  assert.equal(up.part, i);
+  assert.equal(up.at, (await page.evaluate((i) => { const v = document.querySelectorAll('#yaml-editor textarea')[i].value; return v.lastIndexOf('\n') + 1; }, i)));
+  await caretIn(page, i, -1);
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await focus(page), { part: i + 1, at: 0, end: 0 });
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await focus(page)).part, i);
+  // The editor box scrolls to the caret.
+  const shown = await page.evaluate(() => {
+    const box = document.querySelector('#yaml-editor');
+    const a = document.activeElement;
+    return { top: box.scrollTop, bottom: box.scrollTop + box.clientHeight, caret: a.offsetTop + a.offsetHeight };
+  });
+  assert.ok(shown.caret >= shown.top && shown.caret <= shown.bottom + 40, JSON.stringify(shown));
+  // Backspace at a part's start joins it to the one before; Enter splits the line again.
+  const edge = await page.evaluate((i) => [...document.querySelectorAll('#yaml-editor textarea')]
+    .slice(0, i + 1).reduce((sum, a) => sum + a.value.length + 1, 0) - 1, i);
+  assert.equal(typed[edge], '\n');
+  const parted = await parts(page);
+  await caretIn(page, i + 1, 0);
+  await page.keyboard.press('Backspace');
+  assert.equal(await parts(page), parted - 1);
+  assert.equal(await textOf(page), typed.slice(0, edge) + typed.slice(edge + 1), 'the newline between the parts is gone');
+  assert.equal((await focus(page)).part, i);
+  await page.keyboard.press('Enter');
+  assert.equal(await textOf(page), typed, 'Backspace then Enter: the same text');
+
+  // An input method composing Korean in a part.
+  await caretIn(page, i, 0);
+  await page.keyboard.press('#');
+  await page.keyboard.press(' ');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: 'ㅎ', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.imeSetComposition', { text: '하', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.imeSetComposition', { text: '한', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.insertText', { text: '한' });
+  await page.keyboard.press('Enter');
+  const korean = await textOf(page);
+  const at = korean.indexOf('# 한\n');
+  assert.ok(at > 0, 'the composed syllable is in the text');
+  assert.equal(korean.slice(0, at) + korean.slice(at + 4), typed, 'and nothing else changed');
+  typed = korean;
+
+  // The browser's find (window.find here: the find bar cannot be driven
+  // headless) finds text in any part, and the box scrolls to it.
+  const found = await page.evaluate(async () => {
+    document.activeElement.blur();
+    const ok = window.find('name: pod-5000');
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
+    const box = document.querySelector('#yaml-editor');
+    const a = document.activeElement;
+    if (a.tagName !== 'TEXTAREA') return { ok, active: a.tagName, sel: String(getSelection()) };
+    const line = a.value.slice(0, a.selectionStart).split('\n').length - 1;
+    const y = a.offsetTop + line * parseFloat(getComputedStyle(a).lineHeight);
+    return { ok, part: [...box.querySelectorAll('textarea')].indexOf(a), text: a.value.slice(a.selectionStart, a.selectionEnd),
+      y, top: box.scrollTop, bottom: box.scrollTop + box.clientHeight };
+  });
+  assert.ok(found.ok && found.part > 0, JSON.stringify(found));
+  assert.equal(found.text, 'name: pod-5000');
+  assert.ok(found.y >= found.top && found.y <= found.bottom, `the found line in view: ${JSON.stringify(found)}`);
+
+  // Ctrl+A selects the whole text; copy takes it all; an arrow key ends it.
+  await caretIn(page, 3, 0);
+  await page.evaluate(() => {
+    window.__copied = null;
+    window.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); });
+  });
+  await page.keyboard.press('Control+a');
+  assert.ok(await page.$('#yaml-editor.all'), 'every part shown selected');
+  await page.keyboard.press('Control+c');
+  if ((await page.evaluate(() => window.__copied)) === null) await page.evaluate(() => document.execCommand('copy'));
+  const copied = await page.evaluate(() => window.__copied);
+  assert.equal(copied?.length, typed.length, 'copy takes the whole text');
+  assert.equal(copied, typed);
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.$('#yaml-editor.all'), null);
+  await page.screenshot({ path: 'target/e2e/yaml-2mb-1366.png' });
+
+  // The unapplied draft survives a reload: the YAML tab opens on it, in parts.
+  await page.waitForSelector('#yaml-status.ok');
   await reload(page);
   await page.waitForSelector('#yaml-draft-note');
   assert.equal(await page.getAttribute('#tab-yaml', 'aria-selected'), 'true');
   assert.match(await page.textContent('#yaml-draft-note'), /Unapplied draft restored/);
   await page.waitForSelector('#yaml-status.ok');
-  assert.equal(await page.inputValue('#yaml-text'), typed, 'the restored draft is the typed text');
+  assert.equal(await textOf(page), typed, 'the restored draft is the typed text');
+  assert.ok((await parts(page)) >= 60);
 
-  // Reverting drops it: the scenario shows, and a reload opens the Trace tab.
+  // Select all and Delete: the whole text goes (one textarea again).
+  await caretIn(page, 2, 0);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  assert.equal(await textOf(page), '');
+  assert.ok(await page.$('#yaml-text'));
+
+  // Reverting drops the draft: the scenario shows, and a reload opens the Trace tab.
   await page.click('#yaml-revert');
   assert.equal(await page.inputValue('#yaml-text'), before);
   assert.equal(await page.$('#yaml-draft-note'), null);
@@ -170,6 +286,36 @@ test('a 2 MB paste: a key press costs no more than in a bare textarea (figures p
   assert.equal(await page.getAttribute('#tab-trace', 'aria-selected'), 'true');
   assert.deepEqual(watch.errors, []);
   await page.close();
+});
+
+test('a 2 MB paste on a phone (390x844): each key press under 50 ms; the parts in light and dark, English and Korean', async () => {
+  const yaml = bigCluster(2_000_000);
+  for (const [lang, scheme] of [['en', 'light'], ['ko', 'dark']]) {
+    const { page, watch } = await fresh({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: scheme });
+    if (lang === 'ko') {
+      await page.click('#lang-switch');
+      await page.waitForFunction(() => document.documentElement.lang === 'ko');
+    }
+    await page.click('#tab-yaml');
+    await paste(page, yaml);
+    const n = await parts(page);
+    assert.ok(n >= 60, `${n} parts`);
+    await caretIn(page, n - 1, -1);
+    const keys = ['Enter', '#', ' ', 'o', 'n', ' ', 'a', ' ', 'p', 'h', 'o', 'n', 'e', ' ', 't', 'o', 'o', ' ', 'o', 'k'];
+    const ts = await timeKeys(page, keys);
+    const k = stats(ts);
+    console.log(`yaml 390x844 (${lang}, ${scheme}): key press -> next painted frame after the 2 MB paste: median ${f1(k.median)} ms, p90 ${f1(k.p90)} ms, max ${f1(k.max)} ms (20 keys; goal < 50 ms)`);
+    assert.ok(k.median < 50, `median ${f1(k.median)} ms`);
+    assert.ok((await textOf(page)).endsWith('\n# on a phone too ok'));
+    await page.waitForSelector('#yaml-status.ok', { timeout: 30000 });
+    // The editor box on screen, with the caret's line in it.
+    await page.locator('#yaml-editor').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `target/e2e/yaml-2mb-390-${lang}-${scheme}.png` });
+    await page.click('#yaml-revert');
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  }
 });
 
 test('an invalid draft survives a reload, problems and all; applying a valid one drops it', async () => {
