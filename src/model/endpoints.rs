@@ -33,7 +33,7 @@ impl<'a> PodIndex<'a> {
     }
 
     /// The pods of `namespace` that `selector` selects, in scenario order.
-    fn selected<'s>(
+    pub(crate) fn selected<'s>(
         &'s self,
         namespace: &'s str,
         selector: &'s Labels,

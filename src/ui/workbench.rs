@@ -481,8 +481,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         <ZoomView contain={chrome.contain} layout={(*drawing).clone()} trace={shown_trace} {step}
                             selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
                     </div>
-                    if chrome.edit { { node_actions(&state.scenario, &dispatch, lang) } }
-                    { services_view(&state.scenario, lang) }
+                    if chrome.edit { <NodeActions scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> }
+                    <ServicesView scenario={state.scenario.clone()} {lang} />
                 </section>
                 <aside class="side">
                     <div class="tabs" role="tablist" aria-label={w(PANELS)} onkeydown={on_tab_key}>
@@ -511,11 +511,52 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     }
 }
 
+/// Items of the node and Service lists shown before an "and N more"
+/// button: a 1,000-node, 2,000-Service cluster would add some 13,000
+/// elements to the page, each laid out at every change.
+const LISTED: usize = 100;
+
+/// The lists under the drawing: the scenario (compared by pointer, so a
+/// player's step or a tab change re-renders neither list) and the
+/// language. `ondispatch` is left out of the comparison: it always
+/// reaches the same reducer.
+#[derive(Properties)]
+struct ListProps {
+    scenario: Rc<Scenario>,
+    lang: Lang,
+    #[prop_or_default]
+    ondispatch: Callback<Action>,
+}
+
+impl PartialEq for ListProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &o.scenario) && self.lang == o.lang
+    }
+}
+
+/// The first [`LISTED`] items, or all once its button is pressed; the
+/// button says how many are left out.
+fn listed<'a, T>(items: &'a [T], all: &UseStateHandle<bool>, lang: Lang) -> (&'a [T], Html) {
+    if **all || items.len() <= LISTED {
+        return (items, Html::default());
+    }
+    let all = all.clone();
+    let more = html! {
+        <li class="list-more"><button type="button" class="link" onclick={Callback::from(move |_: MouseEvent| all.set(true))}>
+            { super::problems::more_words(items.len() - LISTED, lang) }</button></li>
+    };
+    (&items[..LISTED], more)
+}
+
 /// The nodes with one-click removal (the VM goes away).
-fn node_actions(s: &Scenario, d: &Callback<Action>, lang: Lang) -> Html {
+#[function_component(NodeActions)]
+fn node_actions(p: &ListProps) -> Html {
+    let all = use_state(|| false);
+    let (lang, d) = (p.lang, &p.ondispatch);
+    let (nodes, more) = listed(&p.scenario.nodes, &all, lang);
     html! {
         <ul class="node-actions" aria-label={NODES.get(lang)}>
-            { for s.nodes.iter().map(|n| {
+            { for nodes.iter().map(|n| {
                 let d = d.clone();
                 let name = n.name.clone();
                 html! {
@@ -528,16 +569,21 @@ fn node_actions(s: &Scenario, d: &Callback<Action>, lang: Lang) -> Html {
                     </li>
                 }
             }) }
+            { more }
         </ul>
     }
 }
 
-fn services_view(s: &Scenario, lang: Lang) -> Html {
+#[function_component(ServicesView)]
+fn services_view(p: &ListProps) -> Html {
+    let all = use_state(|| false);
+    let lang = p.lang;
+    let (services, more) = listed(&p.scenario.services, &all, lang);
     html! {
         <section class="services" aria-labelledby="svc-h">
             <h3 id="svc-h">{ SERVICES.get(lang) }</h3>
             <ul>
-                { for s.services.iter().map(|svc| html! {
+                { for services.iter().map(|svc| html! {
                     <li class="service" data-service={svc.name.clone()}>
                         <span class="name">{ svc.key() }</span>
                         { " " }<span class="kind">{ svc.kind.as_str() }</span>
@@ -553,6 +599,7 @@ fn services_view(s: &Scenario, lang: Lang) -> Html {
                         { for svc.load_balancer_ingress.iter().map(|ip| html! { <span class="lb">{ format!(" LB {ip}") }</span> }) }
                     </li>
                 }) }
+                { more }
             </ul>
         </section>
     }
