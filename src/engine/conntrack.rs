@@ -7,7 +7,7 @@
 use super::packet::{Packet, TcpFlags};
 use crate::model::Protocol;
 use serde::Serialize;
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::fmt;
 use std::net::SocketAddrV4;
 

@@ -29,7 +29,8 @@ use crate::lang::Lang;
 use crate::model::{LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
 
@@ -307,7 +308,7 @@ impl World {
             extra: Vec::new(),
             nodes: BTreeMap::new(),
             classes: None,
-            by_class: HashMap::new(),
+            by_class: HashMap::default(),
             lb_flows: Vec::new(),
             now: 0,
             next_port: FIRST_CLIENT_PORT,
@@ -1642,7 +1643,7 @@ impl World {
     fn lb_pool(&self, svc: &crate::model::Service) -> Vec<(String, Ipv4Addr)> {
         let local_only = svc.external_traffic_policy == TrafficPolicy::Local;
         // Nodes with a ready endpoint (one pass over the slices).
-        let with_ready: std::collections::HashSet<&str> = if local_only {
+        let with_ready: crate::hash::HashSet<&str> = if local_only {
             self.scenario
                 .slices_of(svc)
                 .flat_map(|s| &s.endpoints)

@@ -25,7 +25,7 @@ use crate::model::sort;
 use crate::model::{Protocol, Scenario};
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 pub const KUBE_SERVICES: &str = "KUBE-SERVICES";
