@@ -14,10 +14,10 @@
 //! other private address.
 
 use super::route::{Route, RouteKind, RoutingTable};
+use crate::hash::HashMap;
 use crate::model::{defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
 use petgraph::graph::{NodeIndex, UnGraph};
-use crate::hash::HashMap;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 

@@ -18,10 +18,10 @@ pub mod ruleset;
 
 pub use ruleset::Ruleset;
 
+use crate::hash::HashMap;
 use crate::model::sort;
 use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
-use crate::hash::HashMap;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;

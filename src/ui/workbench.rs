@@ -481,8 +481,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         <ZoomView contain={chrome.contain} layout={(*drawing).clone()} trace={shown_trace} {step}
                             selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
                     </div>
-                    if chrome.edit { <NodeActions scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} /> }
-                    <ServicesView scenario={state.scenario.clone()} {lang} />
+                    if chrome.edit { <NodeActions scenario={state.scenario.clone()} revision={state.revision} ondispatch={dispatch.clone()} {lang} /> }
+                    <ServicesView scenario={state.scenario.clone()} revision={state.revision} {lang} />
                 </section>
                 <aside class="side">
                     <div class="tabs" role="tablist" aria-label={w(PANELS)} onkeydown={on_tab_key}>
@@ -516,13 +516,15 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
 /// elements to the page, each laid out at every change.
 const LISTED: usize = 100;
 
-/// The lists under the drawing: the scenario (compared by pointer, so a
-/// player's step or a tab change re-renders neither list) and the
+/// The lists under the drawing: the scenario, compared by the state's
+/// revision (bumped by every change of the scenario; a player's step or
+/// a tab change leaves it, and re-renders neither list), and the
 /// language. `ondispatch` is left out of the comparison: it always
 /// reaches the same reducer.
 #[derive(Properties)]
 struct ListProps {
     scenario: Rc<Scenario>,
+    revision: u64,
     lang: Lang,
     #[prop_or_default]
     ondispatch: Callback<Action>,
@@ -530,7 +532,7 @@ struct ListProps {
 
 impl PartialEq for ListProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &o.scenario) && self.lang == o.lang
+        self.revision == o.revision && self.lang == o.lang
     }
 }
 

@@ -35,12 +35,12 @@ pub use chooser::{
 pub use recent::{Recent, LIST_CAPACITY};
 
 use crate::engine::packet::Packet;
+use crate::hash::HashMap;
 use crate::kube_proxy::ruleset::{
     AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, CtState, MarkOp, Match, Policy, RecentMode,
     Rule, Ruleset, Table, TableName, Target,
 };
 use crate::model::Protocol;
-use crate::hash::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -711,7 +711,8 @@ impl IndexedRuleset {
             .tables
             .iter()
             .map(|t| {
-                let mut chains = HashMap::with_capacity_and_hasher(t.chains.len(), Default::default());
+                let mut chains =
+                    HashMap::with_capacity_and_hasher(t.chains.len(), Default::default());
                 for (i, c) in t.chains.iter().enumerate() {
                     chains.entry(c.name.clone()).or_insert(i);
                 }
