@@ -189,15 +189,16 @@ test('the 5,000-node threshold scenario loads without a crash, drawn aggregated 
     const replicas = (i) => (i < 20 ? 250 : Math.floor(rest / 9980) + (i - 20 < rest % 9980 ? 1 : 0));
     const yaml = clusterYaml({ nodes: 5000, services: 10000, replicas, types: true, nodeCIDR: '10.128.0.0/18', podCIDR: '10.0.0.0/11', serviceCIDR: '10.96.0.0/16' });
     const t = await pasteAndApply(page, yaml, 5000, 600000);
-    const size = await drawingSize(page);
-    const pods = await page.evaluate(() => document.querySelector('svg.topology').getAttribute('aria-label'));
     const t0 = Date.now();
     const v = await send(page, 'node/node-1', 'svc/app-0:80');
     const traced = Date.now() - t0;
     assert.equal(v.kind, 'delivered', v.text);
     assert.ok(!crashed);
-    assert.ok(size.groups > 0 && size.full <= 10, JSON.stringify(size));
-    console.log(`perf: 5,000 nodes / 150,000 pods / 10,000 Services (${(yaml.length / 1e6).toFixed(1)} MB): paste -> checked ${t.checked} ms; Apply -> drawn ${t.drawn.toFixed(0)} ms; first trace (builds a ruleset) ${traced} ms; drawn aggregated: ${size.elements} SVG elements, ${size.groups} group boxes, ${size.full} nodes in full (${pods})`);
+    // The trace's nodes in full, the other 4,998 or so in a few boxes.
+    const size = await drawingSize(page);
+    const pods = await page.evaluate(() => document.querySelector('svg.topology').getAttribute('aria-label'));
+    assert.ok(size.groups > 0 && size.groups <= 40 && size.full >= 1 && size.full <= 10, JSON.stringify(size));
+    console.log(`perf: 5,000 nodes / 150,000 pods / 10,000 Services (${(yaml.length / 1e6).toFixed(1)} MB): paste -> checked ${t.checked} ms; Apply -> drawn ${t.drawn.toFixed(0)} ms; send -> verdict (the first trace builds a ruleset of 10,000 Services) ${traced} ms; drawn aggregated: ${size.elements} SVG elements, ${size.groups} group boxes, ${size.full} nodes in full (${pods})`);
     assert.deepEqual(watch.errors, []);
     await page.close();
   } finally {
