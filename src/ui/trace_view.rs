@@ -207,24 +207,6 @@ fn input_value(e: &Event) -> String {
 /// [`OPTIONS`] of them (the browser would show no more than a screenful).
 pub const OPTIONS: usize = 200;
 
-#[derive(Properties)]
-struct OptionsProps {
-    id: &'static str,
-    choices: Rc<Vec<Choice>>,
-    typed: String,
-    lang: Lang,
-}
-
-// The choices by pointer: a player's step re-renders none of the options.
-impl PartialEq for OptionsProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.id == o.id
-            && Rc::ptr_eq(&self.choices, &o.choices)
-            && self.typed == o.typed
-            && self.lang == o.lang
-    }
-}
-
 /// The choices a menu offers for `typed` (see [`OPTIONS`]).
 pub fn offered<'a>(choices: &'a [Choice], typed: &'a str) -> impl Iterator<Item = &'a Choice> {
     let all = choices.len() <= OPTIONS;
@@ -235,12 +217,10 @@ pub fn offered<'a>(choices: &'a [Choice], typed: &'a str) -> impl Iterator<Item 
         .take(OPTIONS)
 }
 
-#[function_component(Options)]
-fn options(p: &OptionsProps) -> Html {
-    let lang = p.lang;
+fn options(id: &'static str, choices: &[Choice], typed: &str, lang: Lang) -> Html {
     html! {
-        <datalist id={p.id}>
-            { for offered(&p.choices, &p.typed).map(|c| html! { <option value={c.value.clone()}>{ label(&c.label, lang) }</option> }) }
+        <datalist {id}>
+            { for offered(choices, typed).map(|c| html! { <option value={c.value.clone()}>{ label(&c.label, lang) }</option> }) }
         </datalist>
     }
 }
@@ -320,8 +300,8 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
                     </select></label>
-                <Options id="sources" choices={p.sources.clone()} typed={spec.from.clone()} {lang} />
-                <Options id="destinations" choices={p.destinations.clone()} typed={spec.to.clone()} {lang} />
+                { options("sources", &p.sources, &spec.from, lang) }
+                { options("destinations", &p.destinations, &spec.to, lang) }
                 <div class="buttons">
                     <button type="submit" class="primary">{ SEND.get(lang) }</button>
                     <button type="button" onclick={act(Action::SendAnother)}

@@ -278,6 +278,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     let destinations = use_memo(state.scenario.clone(), |s| state::destinations(s));
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
     let pick_source = use_state(|| true);
+    // The node and Service lists in full (after "and N more").
+    let list_all = use_state(|| false);
 
     // The drawing: re-laid out when the cluster, the trace or the
     // drawing's width change, not at each hop. Rows wrap to the measured
@@ -481,8 +483,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         <ZoomView contain={chrome.contain} layout={(*drawing).clone()} trace={shown_trace} {step}
                             selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
                     </div>
-                    if chrome.edit { <NodeActions scenario={state.scenario.clone()} revision={state.revision} ondispatch={dispatch.clone()} {lang} /> }
-                    <ServicesView scenario={state.scenario.clone()} revision={state.revision} {lang} />
+                    if chrome.edit { { node_actions(&state.scenario, &dispatch, &list_all, lang) } }
+                    { services_view(&state.scenario, &list_all, lang) }
                 </section>
                 <aside class="side">
                     <div class="tabs" role="tablist" aria-label={w(PANELS)} onkeydown={on_tab_key}>
@@ -516,26 +518,6 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
 /// elements to the page, each laid out at every change.
 const LISTED: usize = 100;
 
-/// The lists under the drawing: the scenario, compared by the state's
-/// revision (bumped by every change of the scenario; a player's step or
-/// a tab change leaves it, and re-renders neither list), and the
-/// language. `ondispatch` is left out of the comparison: it always
-/// reaches the same reducer.
-#[derive(Properties)]
-struct ListProps {
-    scenario: Rc<Scenario>,
-    revision: u64,
-    lang: Lang,
-    #[prop_or_default]
-    ondispatch: Callback<Action>,
-}
-
-impl PartialEq for ListProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.revision == o.revision && self.lang == o.lang
-    }
-}
-
 /// The first [`LISTED`] items, or all once its button is pressed; the
 /// button says how many are left out.
 fn listed<'a, T>(items: &'a [T], all: &UseStateHandle<bool>, lang: Lang) -> (&'a [T], Html) {
@@ -551,11 +533,13 @@ fn listed<'a, T>(items: &'a [T], all: &UseStateHandle<bool>, lang: Lang) -> (&'a
 }
 
 /// The nodes with one-click removal (the VM goes away).
-#[function_component(NodeActions)]
-fn node_actions(p: &ListProps) -> Html {
-    let all = use_state(|| false);
-    let (lang, d) = (p.lang, &p.ondispatch);
-    let (nodes, more) = listed(&p.scenario.nodes, &all, lang);
+fn node_actions(
+    s: &Scenario,
+    d: &Callback<Action>,
+    all: &UseStateHandle<bool>,
+    lang: Lang,
+) -> Html {
+    let (nodes, more) = listed(&s.nodes, all, lang);
     html! {
         <ul class="node-actions" aria-label={NODES.get(lang)}>
             { for nodes.iter().map(|n| {
@@ -576,11 +560,8 @@ fn node_actions(p: &ListProps) -> Html {
     }
 }
 
-#[function_component(ServicesView)]
-fn services_view(p: &ListProps) -> Html {
-    let all = use_state(|| false);
-    let lang = p.lang;
-    let (services, more) = listed(&p.scenario.services, &all, lang);
+fn services_view(s: &Scenario, all: &UseStateHandle<bool>, lang: Lang) -> Html {
+    let (services, more) = listed(&s.services, all, lang);
     html! {
         <section class="services" aria-labelledby="svc-h">
             <h3 id="svc-h">{ SERVICES.get(lang) }</h3>
