@@ -17,6 +17,7 @@
 //! global randomness.
 
 pub mod engine;
+pub mod hash;
 #[cfg(target_os = "linux")]
 pub mod kernel_check;
 pub mod kube_proxy;

@@ -1012,3 +1012,76 @@ fn generated_scenarios_cover_every_feature() {
         "never generated: {missing:?} ({seen:?})"
     );
 }
+
+/// The scheduler (a heap for pods without a node selector, a scan for the
+/// others) places every pod as the rule says: in the order the pods are
+/// resolved, a Ready node matching the selector with the fewest pods so
+/// far, ties to the first in name order; pinned pods count too.
+#[test]
+fn scheduling_follows_the_fewest_pods_rule_in_order() {
+    let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    // Names out of order, one NotReady, two labelled.
+    for (n, ready, zone) in [
+        ("n5", true, "a"),
+        ("n1", true, ""),
+        ("n3", false, "a"),
+        ("n2", true, "a"),
+        ("n4", true, ""),
+        ("n10", true, ""),
+    ] {
+        let status = if ready {
+            ""
+        } else {
+            ", status: {conditions: [{type: Ready, status: 'False'}]}"
+        };
+        let labels = if zone.is_empty() {
+            String::new()
+        } else {
+            format!(", labels: {{zone: {zone}}}")
+        };
+        text += &format!("- {{kind: Node, metadata: {{name: {n}{labels}}}{status}}}\n");
+    }
+    for (i, pin) in ["n4", "n4", "n3", ""].iter().enumerate() {
+        let spec = if pin.is_empty() {
+            "{nodeSelector: {zone: a}, containers: [{name: c}]}".to_string()
+        } else {
+            format!("{{nodeName: {pin}, containers: [{{name: c}}]}}")
+        };
+        text += &format!("- {{kind: Pod, metadata: {{name: p{i}}}, spec: {spec}}}\n");
+    }
+    for (d, replicas, selector) in [("free", 9, ""), ("zoned", 4, "nodeSelector: {zone: a}, ")] {
+        text += &format!(
+            "- {{kind: Deployment, apiVersion: apps/v1, metadata: {{name: {d}}}, spec: {{replicas: {replicas}, selector: {{matchLabels: {{app: {d}}}}}, template: {{metadata: {{labels: {{app: {d}}}}}, spec: {{{selector}containers: [{{name: c}}]}}}}}}}}\n"
+        );
+    }
+    let s = model::load(&text).unwrap().scenario;
+    assert_eq!(s.pods.len(), 4 + 9 + 4);
+    let mut count: std::collections::BTreeMap<&str, usize> =
+        s.nodes.iter().map(|n| (n.name.as_str(), 0)).collect();
+    for p in &s.pods {
+        let node = p.node_name.as_deref().expect("every pod is placed");
+        let pinned = p.name.starts_with('p') && p.name != "p3";
+        if !pinned {
+            let want = s
+                .nodes
+                .iter()
+                .filter(|n| n.ready)
+                .filter(|n| {
+                    p.node_selector
+                        .iter()
+                        .all(|(k, v)| n.labels.get(k) == Some(v))
+                })
+                .min_by(|a, b| {
+                    count[a.name.as_str()]
+                        .cmp(&count[b.name.as_str()])
+                        .then(a.name.cmp(&b.name))
+                })
+                .unwrap();
+            assert_eq!(node, want.name, "pod {} ({count:?})", p.name);
+        }
+        *count.get_mut(node).unwrap() += 1;
+    }
+    // The NotReady node has only its pinned pod; the free pods spread.
+    assert_eq!(count["n3"], 1);
+    assert!(count.values().all(|&c| c <= 5), "{count:?}");
+}

@@ -5,9 +5,9 @@
 //! PREROUTING/OUTPUT, source at POSTROUTING/INPUT.
 
 use super::packet::{Packet, TcpFlags};
+use crate::hash::HashMap;
 use crate::model::Protocol;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddrV4;
 

@@ -17,12 +17,13 @@
 //! ARP for them on the node network (`Interface::proxy_arp`).
 
 use super::route::{Route, RouteKind, RoutingTable};
+use crate::hash::HashMap;
 use crate::model::{
     defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy, NODE_NETWORK_POD_GATEWAY,
 };
 use ipnet::Ipv4Net;
 use petgraph::graph::{NodeIndex, UnGraph};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// The outside network between the internet and the VPC router.
@@ -188,7 +189,7 @@ impl Topology {
             graph: UnGraph::default(),
             by_id: BTreeMap::new(),
             lb_vpc_addrs: BTreeMap::new(),
-            neighbours: HashMap::new(),
+            neighbours: HashMap::default(),
         };
         let c = &s.cluster;
         let gw = c.vpc_gateway();
@@ -642,7 +643,7 @@ impl Topology {
     /// interface that answers ARP for it (the first in the graph's edge
     /// order, as a scan of the segment's edges finds it).
     fn index_neighbours(&mut self) {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for segment in self.graph.node_indices() {
             if !matches!(self.graph[segment], Vertex::Segment(_)) {
                 continue;

@@ -23,13 +23,14 @@ pub use super::request::{Request, RequestError, Source};
 use super::route::RouteKind;
 pub use super::say::{RuleStop, Say};
 use super::topology::{pod_ref, DeviceKind, Topology};
+use crate::hash::HashMap;
 use crate::kube_proxy::ruleset::{CtState, Ruleset};
 use crate::kube_proxy::{iptables, NodeClass, NodeClasses};
 use crate::lang::Lang;
 use crate::model::{LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
 
@@ -307,7 +308,7 @@ impl World {
             extra: Vec::new(),
             nodes: BTreeMap::new(),
             classes: None,
-            by_class: HashMap::new(),
+            by_class: HashMap::default(),
             lb_flows: Vec::new(),
             now: 0,
             next_port: FIRST_CLIENT_PORT,
@@ -1651,7 +1652,7 @@ impl World {
     fn lb_pool(&self, svc: &crate::model::Service) -> Vec<(String, Ipv4Addr)> {
         let local_only = svc.external_traffic_policy == TrafficPolicy::Local;
         // Nodes with a ready endpoint (one pass over the slices).
-        let with_ready: std::collections::HashSet<&str> = if local_only {
+        let with_ready: crate::hash::HashSet<&str> = if local_only {
             self.scenario
                 .slices_of(svc)
                 .flat_map(|s| &s.endpoints)

@@ -21,11 +21,11 @@ use super::ruleset::{
     Policy, Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
 };
 use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
+use crate::hash::HashMap;
 use crate::model::sort;
 use crate::model::{Protocol, Scenario};
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 pub const KUBE_SERVICES: &str = "KUBE-SERVICES";

@@ -18,10 +18,11 @@ pub mod ruleset;
 
 pub use ruleset::Ruleset;
 
+use crate::hash::HashMap;
 use crate::model::sort;
 use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
 use ipnet::Ipv4Net;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -169,7 +170,7 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
         return Err(Error::UnknownNode(node_name.to_string()));
     }
     // Each Service's slices, in scenario order (one pass, not one per Service).
-    let mut slices: HashMap<(&str, &str), Vec<&EndpointSlice>> = HashMap::new();
+    let mut slices: HashMap<(&str, &str), Vec<&EndpointSlice>> = HashMap::default();
     for slice in &scenario.endpoint_slices {
         slices
             .entry((slice.namespace.as_str(), slice.service.as_str()))
@@ -327,7 +328,7 @@ impl NodeClasses {
             .collect();
         sort::sort(&mut local_policy);
         // How often each IP appears among a Service's slices.
-        let mut seen: HashMap<(&str, &str, Ipv4Addr), usize> = HashMap::new();
+        let mut seen: HashMap<(&str, &str, Ipv4Addr), usize> = HashMap::default();
         for slice in &scenario.endpoint_slices {
             for e in &slice.endpoints {
                 *seen

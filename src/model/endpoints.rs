@@ -8,7 +8,7 @@ use super::ipam::safe_suffix;
 use super::scenario::{
     selects, Endpoint, EndpointPort, EndpointSlice, Labels, Pod, Service, ServiceType, TargetPort,
 };
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 /// Pods by (namespace, label key, label value), each list in scenario
 /// order, so a selector looks only at the pods carrying one of its labels
@@ -20,7 +20,7 @@ pub(crate) struct PodIndex<'a> {
 
 impl<'a> PodIndex<'a> {
     pub(crate) fn new(pods: &'a [Pod]) -> Self {
-        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::default();
         for (i, p) in pods.iter().enumerate() {
             for (k, v) in &p.labels {
                 by_label
@@ -33,7 +33,7 @@ impl<'a> PodIndex<'a> {
     }
 
     /// The pods of `namespace` that `selector` selects, in scenario order.
-    fn selected<'s>(
+    pub(crate) fn selected<'s>(
         &'s self,
         namespace: &'s str,
         selector: &'s Labels,

@@ -85,6 +85,10 @@ pub struct LayoutOptions {
     /// From this many nodes on, nodes off the trace's path (and not in
     /// `expanded`) are drawn as compact boxes; 0: never.
     pub collapse_from: usize,
+    /// From this many nodes on (and collapsing), runs of such nodes are
+    /// drawn as one box each ([`Kind::Group`]): a few boxes for thousands
+    /// of nodes; 0: never.
+    pub group_from: usize,
 }
 
 const CLIENTS: Text = t("clients ", "클라이언트 ");
@@ -118,6 +122,19 @@ const POD_CIDR_ROUTE: Text = t("pod CIDR route ", "파드 CIDR 라우팅 ");
 
 /// Nodes off the path collapse from this many nodes on.
 pub const COLLAPSE_FROM: usize = 20;
+
+/// Runs of collapsed nodes are grouped from this many nodes on.
+pub const GROUP_FROM: usize = 100;
+
+/// The fewest nodes a group box stands for (more in a larger cluster, so
+/// that the groups take about [`GROUP_ROWS`] rows).
+const GROUP_MIN: usize = 25;
+const GROUP_ROWS: usize = 4;
+const NODES_N: Text = t(" nodes", "개 노드");
+const GROUPED: Text = t(
+    " (grouped: off the trace's path; trace to a node to draw it)",
+    " (묶음: 트레이스 경로 밖; 노드로 트레이스하면 그려집니다)",
+);
 
 const SERVICE_NET: Text = t("Service network ", "서비스 네트워크 ");
 const SERVICE_NET_S: Text = t(
@@ -154,6 +171,7 @@ impl Default for LayoutOptions {
             room: BTreeMap::new(),
             on_path: BTreeSet::new(),
             collapse_from: COLLAPSE_FROM,
+            group_from: GROUP_FROM,
         }
     }
 }
@@ -179,6 +197,9 @@ pub enum Kind {
     Route,
     /// A node off the trace's path, collapsed (a whole device).
     Compact,
+    /// A run of nodes off the trace's path, one box for them all (their
+    /// devices are `hidden` behind it).
+    Group,
     /// The Service network's caption box.
     Net,
 }
@@ -199,6 +220,7 @@ impl Kind {
             Kind::More => "more",
             Kind::Route => "route",
             Kind::Compact => "node compact",
+            Kind::Group => "node compact group",
             Kind::Net => "net",
         }
     }
@@ -313,6 +335,8 @@ pub struct Layout {
     bands: BTreeMap<String, (f32, f32, f32, f32)>,
     /// Where the legend's entries go (one per path outcome).
     pub legend: Vec<Point>,
+    /// Nodes drawn only as part of a [`Kind::Group`] box.
+    pub grouped: usize,
 }
 
 impl Layout {
@@ -494,6 +518,8 @@ enum Slot<'a> {
         pods: Vec<&'a crate::engine::topology::Device>,
     },
     Ghost(&'a GhostNode),
+    /// A run of collapsed nodes (`Slot::Node`s), drawn as one box.
+    Group(Vec<Slot<'a>>),
 }
 
 /// Lays out the drawing of `topo` (built from `scenario`).
@@ -556,9 +582,47 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
         slots.insert(g.index.min(slots.len()), Slot::Ghost(g));
     }
 
+    // Collapsing, and at large sizes grouping runs of collapsed nodes.
+    let nodes = slots
+        .iter()
+        .filter(|s| matches!(s, Slot::Node { .. }))
+        .count();
+    let collapsing = opts.collapse_from > 0 && nodes >= opts.collapse_from;
+    let folds = |s: &Slot| match s {
+        Slot::Node { name, .. } => {
+            collapsing && !opts.expanded.contains(*name) && !opts.on_path.contains(*name)
+        }
+        _ => false,
+    };
+    let fit = (((opts.max_width - 2.0 * MARGIN + COL_GAP) / (NODE_W + COL_GAP)) as usize).max(1);
+    if collapsing && opts.group_from > 0 && nodes >= opts.group_from {
+        let per = GROUP_MIN.max(nodes.div_ceil(GROUP_ROWS * fit));
+        let mut out = Vec::new();
+        let mut run = Vec::new();
+        fn end<'a>(out: &mut Vec<Slot<'a>>, run: &mut Vec<Slot<'a>>) {
+            match run.len() {
+                0 => {}
+                1 => out.extend(run.pop()),
+                _ => out.push(Slot::Group(std::mem::take(run))),
+            }
+        }
+        for slot in slots {
+            if folds(&slot) {
+                run.push(slot);
+                if run.len() == per {
+                    end(&mut out, &mut run);
+                }
+            } else {
+                end(&mut out, &mut run);
+                out.push(slot);
+            }
+        }
+        end(&mut out, &mut run);
+        slots = out;
+    }
+
     // The grid's shape.
-    let cols = (((opts.max_width - 2.0 * MARGIN + COL_GAP) / (NODE_W + COL_GAP)) as usize)
-        .clamp(1, slots.len().max(1));
+    let cols = fit.min(slots.len().max(1));
     let grid_w = cols as f32 * (NODE_W + COL_GAP) - COL_GAP;
 
     // The top row: hosts, the router, load balancers.
@@ -758,11 +822,6 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     }
 
     // The node grid.
-    let nodes = slots
-        .iter()
-        .filter(|s| matches!(s, Slot::Node { .. }))
-        .count();
-    let collapsing = opts.collapse_from > 0 && nodes >= opts.collapse_from;
     // Built by insertion (`collect` would link another sort).
     let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = crate::model::sort::collect_by_insert(
         scenario
@@ -795,16 +854,54 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                     eth0s.insert(&g.name, (x + NODE_W / 2.0, y + h / 2.0));
                     row_h = row_h.max(h);
                 }
+                Slot::Group(members) => {
+                    let h = COMPACT_H;
+                    let names: Vec<&str> = members
+                        .iter()
+                        .filter_map(|m| match m {
+                            Slot::Node { name, .. } => Some(*name),
+                            _ => None,
+                        })
+                        .collect();
+                    let pods: usize = members
+                        .iter()
+                        .map(|m| match m {
+                            Slot::Node { pods, .. } => pods.len(),
+                            _ => 0,
+                        })
+                        .sum();
+                    let first = names.first().copied().unwrap_or_default();
+                    let last = names.last().copied().unwrap_or_default();
+                    let count = format!("{}{} · {pods}{}", names.len(), tr(NODES_N), tr(PODS_N));
+                    let k = b.block(
+                        Kind::Group,
+                        "",
+                        String::new(),
+                        (x, y, NODE_W, h),
+                        format!("{first} … {last}"),
+                        vec![count.clone()],
+                        format!("{first} … {last}: {count}{}", tr(GROUPED)),
+                    );
+                    for m in members {
+                        if let Slot::Node { name, id, pods, .. } = m {
+                            b.l.hidden.insert(id.to_string(), k);
+                            for d in pods {
+                                b.l.hidden.insert(d.id.clone(), k);
+                            }
+                            eth0s.insert(name, (x + NODE_W / 2.0, y + h / 2.0));
+                        }
+                    }
+                    b.l.grouped += names.len();
+                    b.line(LineKind::Link, (drop_x, bus), (drop_x, y));
+                    row_h = row_h.max(h);
+                }
                 Slot::Node {
                     name,
                     id,
                     eth0,
                     cbr0,
                     pods,
-                } if collapsing
-                    && !opts.expanded.contains(*name)
-                    && !opts.on_path.contains(*name) =>
-                {
+                } if folds(slot) => {
                     let h = COMPACT_H;
                     b.block(
                         Kind::Compact,
@@ -1602,6 +1699,65 @@ mod tests {
             assert_eq!(broken.len(), 1, "{:?}", l.blocks);
             assert!(broken[0].title.contains("✗"), "{}", broken[0].title);
             assert!(broken[0].cites[0].contains("(no such node)"));
+        }
+    }
+
+    #[test]
+    fn at_large_sizes_runs_of_collapsed_nodes_are_one_box_each() {
+        let s = big(200, 2);
+        let t = Topology::build(&s, &[]);
+        let mut opts = LayoutOptions::default();
+        opts.on_path.insert("node-1".into());
+        opts.on_path.insert("node-150".into());
+        opts.expanded.insert("node-60".into());
+        let l = layout(&t, &s, &opts);
+        check_boxes(&l);
+        check_devices(&t, &l);
+        let full: Vec<&str> = l
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Node)
+            .map(|b| b.device.as_str())
+            .collect();
+        assert_eq!(full, ["node/node-1", "node/node-60", "node/node-150"]);
+        let groups: Vec<&Block> = l.blocks.iter().filter(|b| b.kind == Kind::Group).collect();
+        // Runs between the drawn nodes, at most GROUP_MIN nodes each at
+        // this width: 2-59 (58), 61-149 (89), 151-200 (50).
+        assert_eq!(groups.len(), 3 + 4 + 2, "{groups:?}");
+        assert!(l.blocks.iter().all(|b| b.kind != Kind::Compact));
+        assert_eq!(l.grouped, 197);
+        assert_eq!(groups[0].title, "node-2 … node-26");
+        assert_eq!(groups[0].text, ["25 nodes · 50 pods"]);
+        assert!(groups[0].tip.contains("grouped"), "{}", groups[0].tip);
+        // Its nodes and their pods are anchored at the box.
+        assert_eq!(l.anchor("node/node-3", "eth0 in"), Some(groups[0].center()));
+        assert_eq!(l.anchor("pod/web-3-1", "eth0 in"), Some(groups[0].center()));
+        // Far fewer boxes than nodes: the drawing stays small.
+        assert!(l.blocks.len() < 120, "{}", l.blocks.len());
+        let ko = layout(
+            &t,
+            &s,
+            &LayoutOptions {
+                lang: Lang::Ko,
+                ..opts.clone()
+            },
+        );
+        let g = ko.blocks.iter().find(|b| b.kind == Kind::Group).unwrap();
+        assert_eq!(g.text, ["25개 노드 · 50개 파드"]);
+        // Below GROUP_FROM, or with grouping off, nodes are compact boxes.
+        for (s, group_from) in [(big(99, 2), GROUP_FROM), (big(200, 2), 0)] {
+            let t = Topology::build(&s, &[]);
+            let l = layout(
+                &t,
+                &s,
+                &LayoutOptions {
+                    group_from,
+                    ..opts.clone()
+                },
+            );
+            check_devices(&t, &l);
+            assert!(l.blocks.iter().all(|b| b.kind != Kind::Group));
+            assert_eq!(l.grouped, 0);
         }
     }
 

@@ -271,7 +271,7 @@ fn label(l: &Layout, lang: Lang) -> String {
         DRAWING.get(lang),
         &count(Kind::Lb).to_string(),
         NODES.get(lang),
-        &(count(Kind::Node) + count(Kind::Compact)).to_string(),
+        &(count(Kind::Node) + count(Kind::Compact) + l.grouped).to_string(),
         PODS.get(lang),
         &count(Kind::Pod).to_string(),
     ]
@@ -322,7 +322,7 @@ fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
     );
     let radius = match b.kind {
         Kind::Internet => "22",
-        Kind::Node | Kind::Ghost | Kind::Compact | Kind::Net => "8",
+        Kind::Node | Kind::Ghost | Kind::Compact | Kind::Group | Kind::Net => "8",
         Kind::Pod | Kind::Lb | Kind::Router | Kind::Host => "5",
         _ => "3",
     };

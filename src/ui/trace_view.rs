@@ -201,10 +201,26 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-fn options(id: &'static str, choices: &[Choice], lang: Lang) -> Html {
+/// Options a request menu offers at most: every choice of a small
+/// cluster; of a large one (11,000 pods and nodes, 15,000 Service
+/// addresses) those whose value contains what is typed, the first
+/// [`OPTIONS`] of them (the browser would show no more than a screenful).
+pub const OPTIONS: usize = 200;
+
+/// The choices a menu offers for `typed` (see [`OPTIONS`]).
+pub fn offered<'a>(choices: &'a [Choice], typed: &'a str) -> impl Iterator<Item = &'a Choice> {
+    let all = choices.len() <= OPTIONS;
+    let typed = typed.trim();
+    choices
+        .iter()
+        .filter(move |c| all || c.value.contains(typed))
+        .take(OPTIONS)
+}
+
+fn options(id: &'static str, choices: &[Choice], typed: &str, lang: Lang) -> Html {
     html! {
         <datalist {id}>
-            { for choices.iter().map(|c| html! { <option value={c.value.clone()}>{ label(&c.label, lang) }</option> }) }
+            { for offered(choices, typed).map(|c| html! { <option value={c.value.clone()}>{ label(&c.label, lang) }</option> }) }
         </datalist>
     }
 }
@@ -284,8 +300,8 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
                     </select></label>
-                { options("sources", &p.sources, lang) }
-                { options("destinations", &p.destinations, lang) }
+                { options("sources", &p.sources, &spec.from, lang) }
+                { options("destinations", &p.destinations, &spec.to, lang) }
                 <div class="buttons">
                     <button type="submit" class="primary">{ SEND.get(lang) }</button>
                     <button type="button" onclick={act(Action::SendAnother)}
@@ -773,6 +789,46 @@ fn spread_view(s: &Spread, lang: Lang) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_menu_offers_what_matches_the_typed_text_a_small_one_everything() {
+        let small = crate::ui::state::sources(&crate::model::default_scenario());
+        assert!(small.len() <= OPTIONS);
+        assert_eq!(offered(&small, "node/node-1").count(), small.len());
+        let mut s = crate::model::default_scenario();
+        let node = s.nodes[0].clone();
+        for i in 0..300 {
+            let mut n = node.clone();
+            n.name = format!("extra-{i}");
+            s.nodes.push(n);
+        }
+        let big = crate::ui::state::sources(&s);
+        assert!(big.len() > OPTIONS);
+        assert_eq!(offered(&big, "").count(), OPTIONS);
+        let hits: Vec<&str> = offered(&big, " node/extra-29")
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(
+            hits,
+            [
+                "node/extra-29",
+                "node/extra-290",
+                "node/extra-291",
+                "node/extra-292",
+                "node/extra-293",
+                "node/extra-294",
+                "node/extra-295",
+                "node/extra-296",
+                "node/extra-297",
+                "node/extra-298",
+                "node/extra-299"
+            ]
+        );
+        assert_eq!(
+            offered(&big, "pod/client").next().map(|c| c.value.as_str()),
+            Some("pod/client")
+        );
+    }
 
     #[test]
     fn verdicts_read_in_both_languages() {

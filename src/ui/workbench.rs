@@ -278,6 +278,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     let destinations = use_memo(state.scenario.clone(), |s| state::destinations(s));
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
     let pick_source = use_state(|| true);
+    // The node and Service lists in full (after "and N more").
+    let list_all = use_state(|| false);
 
     // The drawing: re-laid out when the cluster, the trace or the
     // drawing's width change, not at each hop. Rows wrap to the measured
@@ -481,8 +483,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                         <ZoomView contain={chrome.contain} layout={(*drawing).clone()} trace={shown_trace} {step}
                             selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
                     </div>
-                    if chrome.edit { { node_actions(&state.scenario, &dispatch, lang) } }
-                    { services_view(&state.scenario, lang) }
+                    if chrome.edit { { node_actions(&state.scenario, &dispatch, &list_all, lang) } }
+                    { services_view(&state.scenario, &list_all, lang) }
                 </section>
                 <aside class="side">
                     <div class="tabs" role="tablist" aria-label={w(PANELS)} onkeydown={on_tab_key}>
@@ -511,11 +513,36 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     }
 }
 
+/// Items of the node and Service lists shown before an "and N more"
+/// button: a 1,000-node, 2,000-Service cluster would add some 13,000
+/// elements to the page, each laid out at every change.
+const LISTED: usize = 100;
+
+/// The first [`LISTED`] items, or all once its button is pressed; the
+/// button says how many are left out.
+fn listed<'a, T>(items: &'a [T], all: &UseStateHandle<bool>, lang: Lang) -> (&'a [T], Html) {
+    if **all || items.len() <= LISTED {
+        return (items, Html::default());
+    }
+    let all = all.clone();
+    let more = html! {
+        <li class="list-more"><button type="button" class="link" onclick={Callback::from(move |_: MouseEvent| all.set(true))}>
+            { super::problems::more_words(items.len() - LISTED, lang) }</button></li>
+    };
+    (&items[..LISTED], more)
+}
+
 /// The nodes with one-click removal (the VM goes away).
-fn node_actions(s: &Scenario, d: &Callback<Action>, lang: Lang) -> Html {
+fn node_actions(
+    s: &Scenario,
+    d: &Callback<Action>,
+    all: &UseStateHandle<bool>,
+    lang: Lang,
+) -> Html {
+    let (nodes, more) = listed(&s.nodes, all, lang);
     html! {
         <ul class="node-actions" aria-label={NODES.get(lang)}>
-            { for s.nodes.iter().map(|n| {
+            { for nodes.iter().map(|n| {
                 let d = d.clone();
                 let name = n.name.clone();
                 html! {
@@ -528,16 +555,18 @@ fn node_actions(s: &Scenario, d: &Callback<Action>, lang: Lang) -> Html {
                     </li>
                 }
             }) }
+            { more }
         </ul>
     }
 }
 
-fn services_view(s: &Scenario, lang: Lang) -> Html {
+fn services_view(s: &Scenario, all: &UseStateHandle<bool>, lang: Lang) -> Html {
+    let (services, more) = listed(&s.services, all, lang);
     html! {
         <section class="services" aria-labelledby="svc-h">
             <h3 id="svc-h">{ SERVICES.get(lang) }</h3>
             <ul>
-                { for s.services.iter().map(|svc| html! {
+                { for services.iter().map(|svc| html! {
                     <li class="service" data-service={svc.name.clone()}>
                         <span class="name">{ svc.key() }</span>
                         { " " }<span class="kind">{ svc.kind.as_str() }</span>
@@ -553,6 +582,7 @@ fn services_view(s: &Scenario, lang: Lang) -> Html {
                         { for svc.load_balancer_ingress.iter().map(|ip| html! { <span class="lb">{ format!(" LB {ip}") }</span> }) }
                     </li>
                 }) }
+                { more }
             </ul>
         </section>
     }

@@ -161,7 +161,6 @@ fn set_text(ed: &Holder, text: &str) {
 
 #[function_component(YamlPanel)]
 pub fn yaml_panel(p: &YamlProps) -> Html {
-    let current = use_memo(p.scenario.clone(), |s| s.to_yaml());
     let lang = p.lang;
     let keep = p.keep_draft;
     let root = use_node_ref();
@@ -312,17 +311,22 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
             }
         });
     }
-    // A new scenario: the applied draft arrived (it is dropped), or
-    // something else changed it (a clean text shows it, a draft stays).
+    // A new scenario: the applied draft arrived (it is dropped as a
+    // draft, and stays in the textarea as typed: it is the new scenario's
+    // text, comments and order kept, and writing back its export would
+    // make the browser lay out megabytes of text again), or something else
+    // changed it (a clean text shows it, a draft stays).
+    let applying = use_mut_ref(|| false);
     {
         let area = area.clone();
         let dirty = dirty.clone();
         let applying = applying.clone();
         let (check, kept, timer) = (check.clone(), kept.clone(), timer.clone());
-        let current = current.clone();
+        let current = p.scenario.clone();
         let scenario = Rc::as_ptr(&p.scenario) as usize;
         use_effect_with((scenario, *reshow), move |_| {
-            if std::mem::take(&mut *applying.borrow_mut()) {
+            let applied = std::mem::take(&mut *applying.borrow_mut());
+            if applied {
                 timer.borrow_mut().take();
                 *dirty.borrow_mut() = false;
                 if keep {
@@ -331,8 +335,8 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
                 check.set(Check::Clean);
                 kept.set(Kept::Quiet);
             }
-            if !*dirty.borrow() {
-                set_text(&area, &current);
+            if !applied && !*dirty.borrow() {
+                set_text(&area, &current.to_yaml());
             }
         });
     }
@@ -371,8 +375,8 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
         })
     };
     let export = {
-        let current = current.clone();
-        Callback::from(move |_: MouseEvent| download("scenario.yaml", &current))
+        let current = p.scenario.clone();
+        Callback::from(move |_: MouseEvent| download("scenario.yaml", &current.to_yaml()))
     };
     let dismiss = {
         let kept = kept.clone();

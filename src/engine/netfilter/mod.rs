@@ -35,12 +35,12 @@ pub use chooser::{
 pub use recent::{Recent, LIST_CAPACITY};
 
 use crate::engine::packet::Packet;
+use crate::hash::HashMap;
 use crate::kube_proxy::ruleset::{
     AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, CtState, MarkOp, Match, Policy, RecentMode,
     Rule, Ruleset, Table, TableName, Target,
 };
 use crate::model::Protocol;
-use std::collections::HashMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -639,7 +639,7 @@ impl Dispatch {
             return None;
         }
         let mut others = Vec::new();
-        let mut by_key: HashMap<DispatchKey, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<DispatchKey, Vec<usize>> = HashMap::default();
         for (i, rule) in chain.rules.iter().enumerate() {
             match dispatch_key(rule) {
                 Some(k) => by_key.entry(k).or_default().push(i),
@@ -711,7 +711,8 @@ impl IndexedRuleset {
             .tables
             .iter()
             .map(|t| {
-                let mut chains = HashMap::with_capacity(t.chains.len());
+                let mut chains =
+                    HashMap::with_capacity_and_hasher(t.chains.len(), Default::default());
                 for (i, c) in t.chains.iter().enumerate() {
                     chains.entry(c.name.clone()).or_insert(i);
                 }
