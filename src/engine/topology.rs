@@ -644,49 +644,44 @@ impl Topology {
     /// order, as a scan of the segment's edges finds it).
     fn index_neighbours(&mut self) {
         let mut map = HashMap::default();
-        for segment in self.graph.node_indices() {
-            if !matches!(self.graph[segment], Vertex::Segment(_)) {
-                continue;
-            }
-            for e in self.graph.edges(segment) {
-                let other = if e.source() == segment {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                let Vertex::Device(d) = &self.graph[other] else {
-                    continue;
-                };
-                let Some(i) = d.interface(e.weight()) else {
-                    continue;
-                };
-                for a in &i.addrs {
-                    map.entry((segment, a.addr()))
-                        .or_insert_with(|| (other, e.weight().clone()));
-                }
+        for (segment, device, iface, i) in self.segment_interfaces() {
+            for a in &i.addrs {
+                map.entry((segment, a.addr()))
+                    .or_insert_with(|| (device, iface.clone()));
             }
         }
         // Proxy ARP answers only for addresses no one on the segment owns.
-        for segment in self.graph.node_indices() {
-            for e in self.graph.edges(segment) {
-                let other = if e.source() == segment {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                let Vertex::Device(d) = &self.graph[other] else {
-                    continue;
-                };
-                let Some(i) = d.interface(e.weight()) else {
-                    continue;
-                };
-                for ip in &i.proxy_arp {
-                    map.entry((segment, *ip))
-                        .or_insert_with(|| (other, e.weight().clone()));
-                }
+        for (segment, device, iface, i) in self.segment_interfaces() {
+            for ip in &i.proxy_arp {
+                map.entry((segment, *ip))
+                    .or_insert_with(|| (device, iface.clone()));
             }
         }
         self.neighbours = map;
+    }
+
+    /// Every interface linked to a segment, in the graph's order:
+    /// (segment, device, interface name, interface).
+    fn segment_interfaces(
+        &self,
+    ) -> impl Iterator<Item = (NodeIndex, NodeIndex, &String, &Interface)> + '_ {
+        self.graph
+            .node_indices()
+            .filter(|&s| matches!(self.graph[s], Vertex::Segment(_)))
+            .flat_map(move |segment| {
+                self.graph.edges(segment).filter_map(move |e| {
+                    let other = if e.source() == segment {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
+                    let Vertex::Device(d) = &self.graph[other] else {
+                        return None;
+                    };
+                    let i = d.interface(e.weight())?;
+                    Some((segment, other, e.weight(), i))
+                })
+            })
     }
 
     fn add_device(&mut self, d: Device, links: &[(&str, NodeIndex)]) {
