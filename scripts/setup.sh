@@ -2,7 +2,8 @@
 # Installs whatever building (and, with `test`, testing) needs and is
 # missing, from the package registries only: rustup's wasm target, Trunk and
 # wasm-bindgen-cli from crates.io, binaryen and playwright-core from npm,
-# chromium, chromium-driver and fonts-noto-cjk from Debian. Idempotent: quick when everything
+# chromium, chromium-driver, fonts-noto-cjk and the kernel check's tools (iproute2,
+# iptables, nftables, conntrack, nfacct) from Debian. Idempotent: quick when everything
 # is present.
 #
 #   scripts/setup.sh build   # what `scripts/run.sh` needs
@@ -28,10 +29,26 @@ for component in clippy rustfmt; do
   fi
 done
 
-# Trunk, pinned (0.22 needs a newer rustc than these machines have).
+# Build the two tools quickly rather than small and fast: their release
+# profiles ask for fat LTO in one codegen unit, which on a fresh two-core
+# machine made `cargo install trunk` alone take about half an hour. Trunk
+# only orchestrates (wasm-bindgen and wasm-opt do the heavy work in their
+# own processes), so its speed does not matter; wasm-bindgen keeps its
+# optimisation level and gives up only whole-program LTO.
+quick_profile() {
+  CARGO_PROFILE_RELEASE_LTO=false \
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+  CARGO_PROFILE_RELEASE_DEBUG=false \
+  "$@"
+}
+
+# Trunk, pinned (0.22 needs a newer rustc than these machines have), with
+# rustls instead of native-tls (no OpenSSL to build or link), and at opt-level 1.
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-  say "installing trunk $TRUNK_VERSION (a few minutes, once)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked
+  say "installing trunk $TRUNK_VERSION (several minutes, once)"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 quick_profile \
+    cargo install trunk --version "$TRUNK_VERSION" --locked \
+    --no-default-features --features rustls
 fi
 
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock, and
@@ -46,7 +63,7 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f1-2)" != "wasm-bindgen $wbg" ]; then
   say "installing wasm-bindgen-cli $wbg (a few minutes, once)"
   # Without --locked: its lockfile does not build with this rustc.
-  cargo install wasm-bindgen-cli --version "$wbg" --force
+  quick_profile cargo install wasm-bindgen-cli --version "$wbg" --force
 fi
 
 # npm tools: wasm-opt (binaryen 132) and playwright-core, as package-lock.json pins them.
@@ -70,45 +87,27 @@ if [ "$what" = test ]; then
     say "adding the wasm32-wasip1 target (for the wasm benchmark)"
     rustup target add wasm32-wasip1
   fi
-  # Debian's chromium for the browser tests (never a downloaded browser).
-  if ! command -v chromium >/dev/null 2>&1; then
-    say "installing Debian's chromium"
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium
-  fi
-  # A Korean font (Noto Sans CJK KR) for the Korean screenshots: without
-  # one, Hangul renders as boxes.
-  if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
-    say "installing Debian's fonts-noto-cjk"
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends fonts-noto-cjk
-  fi
-  # Debian's chromedriver (the same build as chromium) for the wasm-bindgen
-  # browser tests (tests/web.rs); never a downloaded driver.
-  if [ ! -x /usr/bin/chromedriver ]; then
-    say "installing Debian's chromium-driver"
-    sudo_cmd=""
-    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium-driver
-  fi
-  # The kernel check's tools (Debian packages), only when missing.
-  kernel_pkgs=""
-  command -v ip >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs iproute2"
-  command -v iptables-nft-restore >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs iptables"
-  command -v conntrack >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs conntrack"
-  command -v nfacct >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs nfacct"
-  command -v sysctl >/dev/null 2>&1 || kernel_pkgs="$kernel_pkgs procps"
-  if [ -n "$kernel_pkgs" ]; then
-    say "installing the kernel check's tools:$kernel_pkgs"
+  # Debian's packages, only those missing, in one apt transaction:
+  # chromium and its chromedriver (the same build) for the browser tests
+  # (never a downloaded browser or driver); a Korean font (Noto Sans CJK KR)
+  # for the Korean screenshots, without which Hangul renders as boxes; and
+  # the kernel check's tools.
+  debs=""
+  command -v chromium >/dev/null 2>&1 || debs="$debs chromium"
+  [ -x /usr/bin/chromedriver ] || debs="$debs chromium-driver"
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || debs="$debs fonts-noto-cjk"
+  command -v ip >/dev/null 2>&1 || debs="$debs iproute2"
+  command -v iptables-nft-restore >/dev/null 2>&1 || debs="$debs iptables"
+  command -v conntrack >/dev/null 2>&1 || debs="$debs conntrack"
+  command -v nfacct >/dev/null 2>&1 || debs="$debs nfacct"
+  command -v sysctl >/dev/null 2>&1 || debs="$debs procps"
+  command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || debs="$debs nftables"
+  if [ -n "$debs" ]; then
+    say "installing Debian's$debs"
     sudo_cmd=""
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $kernel_pkgs
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $debs
   fi
 fi
