@@ -4,10 +4,11 @@
 //! snapshots of the rulesets of the story's scenarios.
 
 use k8s_netlab::kube_proxy::iptables::{self, Options};
-use k8s_netlab::kube_proxy::ruleset::{
+use k8s_netlab::kube_proxy::{service_ports, Error};
+use k8s_netlab::linux::netfilter::iptables::Ruleset;
+use k8s_netlab::linux::netfilter::iptables::{
     ChainOrigin, Match, Probability, RecentMode, Rule, TableName, Target,
 };
-use k8s_netlab::kube_proxy::{service_ports, Error, Ruleset};
 use k8s_netlab::model::{self, Scenario};
 use std::path::{Path, PathBuf};
 

@@ -3,14 +3,14 @@
 //! kube-proxy's own packet-flow vector (`TestInternalExternalMasquerade`)
 //! as a data-driven table.
 
-use k8s_netlab::engine::netfilter::{
-    enumerate, run_hook, Branch, Chooser, ConstChooser, Ctx, Hook, NatAction, Recent, RuleHit,
+use k8s_netlab::kube_proxy::iptables::{self, Options};
+use k8s_netlab::linux::conntrack::CtState;
+use k8s_netlab::linux::netfilter::iptables::{run_hook, Ruleset, TableName};
+use k8s_netlab::linux::netfilter::{
+    enumerate, Branch, Chooser, ConstChooser, Ctx, Hook, NatAction, Recent, RuleHit,
     ScriptedChooser, SeededChooser, Verdict,
 };
-use k8s_netlab::engine::packet::Packet;
-use k8s_netlab::kube_proxy::iptables::{self, Options};
-use k8s_netlab::kube_proxy::ruleset::{CtState, TableName};
-use k8s_netlab::kube_proxy::Ruleset;
+use k8s_netlab::linux::packet::Packet;
 use k8s_netlab::model::{self, Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddrV4};

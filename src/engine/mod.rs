@@ -2,12 +2,8 @@
 //! two-way packet trace. No web crates, no clock, no global randomness:
 //! time and a random source are passed in.
 
-pub mod conntrack;
-pub mod netfilter;
-pub mod packet;
 pub mod paths;
 pub mod request;
-pub mod route;
 pub mod say;
 pub mod topology;
 pub mod trace;

@@ -9,10 +9,10 @@
 //! whose form depends on the word before (이/가, 을/를, 로/으로) after
 //! such names, so every sentence reads correctly for any name.
 
-use super::netfilter::NatAction;
-use super::packet::TcpFlags;
-use super::route::{Route, RouteKind};
 use crate::lang::Lang;
+use crate::linux::netfilter::NatAction;
+use crate::linux::packet::TcpFlags;
+use crate::linux::route::{Route, RouteKind};
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
 

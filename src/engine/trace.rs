@@ -14,19 +14,18 @@
 //! PREROUTING, FORWARD and POSTROUTING too (`br_netfilter`, which
 //! kube-proxy needs).
 
-use super::conntrack::{Conntrack, Direction, Entry, Lookup, Tuple};
-use super::netfilter::{
-    self, Chooser, CtNat, Ctx, Hook, IndexedRuleset, NatAction, Recent, RuleHit,
-};
-use super::packet::{Packet, TcpFlags};
 pub use super::request::{Request, RequestError, Source};
-use super::route::RouteKind;
 pub use super::say::{RuleStop, Say};
 use super::topology::{pod_ref, DeviceKind, Topology};
 use crate::hash::HashMap;
-use crate::kube_proxy::ruleset::{CtState, Ruleset};
 use crate::kube_proxy::{iptables, NodeClass, NodeClasses};
 use crate::lang::Lang;
+use crate::linux::conntrack::CtState;
+use crate::linux::conntrack::{Conntrack, Direction, Entry, Lookup, Tuple};
+use crate::linux::netfilter::iptables::{IndexedRuleset, Ruleset};
+use crate::linux::netfilter::{self, Chooser, CtNat, Ctx, Hook, NatAction, Recent, RuleHit};
+use crate::linux::packet::{Packet, TcpFlags};
+use crate::linux::route::RouteKind;
 use crate::model::{LoadBalancerStyle, Protocol, Scenario, TrafficPolicy};
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
@@ -854,7 +853,7 @@ impl World {
     fn transmit(
         &mut self,
         dev: NodeIndex,
-        route: &super::route::Route,
+        route: &crate::linux::route::Route,
         packet: Packet,
         leg: Leg,
         chooser: &mut dyn Chooser,
@@ -981,7 +980,8 @@ impl World {
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
         let recent = &mut state.recent;
-        let r = netfilter::run_hook_indexed(&ruleset, hook, &packet, &ctx, recent, chooser);
+        let r =
+            netfilter::iptables::run_hook_indexed(&ruleset, hook, &packet, &ctx, recent, chooser);
         t.rules_evaluated += r.rules_evaluated;
         let (decided, decision_say) = match r.hits.last() {
             Some(h) => (h.rule.clone(), None),
@@ -1579,7 +1579,7 @@ impl World {
         let n = pool.len();
         let mut pick = n - 1;
         for i in 0..n - 1 {
-            if chooser.statistic(&crate::kube_proxy::ruleset::Probability::one_in(
+            if chooser.statistic(&crate::linux::netfilter::iptables::Probability::one_in(
                 (n - i) as u32,
             )) {
                 pick = i;

@@ -16,14 +16,15 @@
 //! the canary chains) so that an evaluator sees the node's whole
 //! netfilter configuration.
 
-use super::ruleset::{
-    chain_order, AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, CtState, Hex, MarkOp, Match,
-    Policy, Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
-};
 use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
 use crate::hash::HashMap;
-use crate::model::sort;
+use crate::linux::conntrack::CtState;
+use crate::linux::netfilter::iptables::{
+    chain_order, AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, Hex, MarkOp, Match, Policy,
+    Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
+};
 use crate::model::{Protocol, Scenario};
+use crate::sort;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -981,7 +982,7 @@ fn install_jumps(filter: &mut Builder, nat: &mut Builder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kube_proxy::ruleset::probability_text;
+    use crate::linux::netfilter::iptables::probability_text;
 
     #[test]
     fn chain_name_hashes() {

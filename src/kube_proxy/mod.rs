@@ -14,13 +14,10 @@
 //! data); nftables and IPVS can later be other backends of the same step.
 
 pub mod iptables;
-pub mod ruleset;
-
-pub use ruleset::Ruleset;
 
 use crate::hash::HashMap;
-use crate::model::sort;
 use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
+use crate::sort;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::fmt;

@@ -2,7 +2,7 @@
 //! drawing as the kernel does, or a script of decisions that lets a
 //! caller walk every branch with its exact probability.
 
-use crate::kube_proxy::ruleset::Probability;
+use crate::linux::netfilter::iptables::Probability;
 use rand_core::{Rng, SeedableRng};
 
 /// 2^31: `xt_statistic` compares a 31-bit random number with
