@@ -1575,13 +1575,14 @@ impl World {
         if pool.is_empty() {
             return Step::End(End::Dropped(Say::LbNoHealthy { lb: d.id.clone() }));
         }
-        // A uniform pick, as a ladder of 1/(n-i) choices.
+        // A uniform pick, as a ladder of 1/(n-i) choices drawn like
+        // kube-proxy's statistic rules. (Not `Chooser::pick`: that draws
+        // differently, and seeded traces and the paths' recorded decisions
+        // would change.)
         let n = pool.len();
         let mut pick = n - 1;
         for i in 0..n - 1 {
-            if chooser.statistic(&crate::linux::netfilter::iptables::Probability::one_in(
-                (n - i) as u32,
-            )) {
+            if iptables::one_in((n - i) as u32).draw(chooser) {
                 pick = i;
                 break;
             }

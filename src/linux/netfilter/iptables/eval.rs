@@ -339,7 +339,7 @@ impl Eval<'_, '_> {
                     AddrDir::Src => pkt.src_ip(),
                     AddrDir::Dst => pkt.dst_ip(),
                 }),
-                Match::Statistic(p) => self.chooser.statistic(p),
+                Match::Statistic(p) => p.draw(self.chooser),
                 Match::Recent { name, mode } => match mode {
                     RecentMode::Set => {
                         self.recent.set(name, pkt.src_ip(), self.ctx.now);

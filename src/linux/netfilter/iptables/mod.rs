@@ -14,7 +14,7 @@ mod text;
 
 pub use eval::{run_hook, run_hook_indexed, tables};
 pub use index::IndexedRuleset;
-pub use statistic::{probability_text, Probability};
+pub use statistic::Probability;
 pub use text::{chain_order, ListingLine, ParseError, RulePos};
 
 use crate::linux::conntrack::CtState;

@@ -52,7 +52,7 @@ pub(super) fn write_match(out: &mut String, m: &Match) {
             let _ = write!(out, "-m addrtype {d} {t}");
         }
         Match::Statistic(p) => {
-            let _ = write!(out, "-m statistic --mode random --probability {}", p.text);
+            let _ = write!(out, "-m statistic --mode random --probability {}", p.text());
         }
         Match::Recent { name, mode } => {
             let _ = write!(out, "-m recent --name {name}");
@@ -588,12 +588,7 @@ fn parse_module(module: &str, w: &[String]) -> Result<(Match, usize), String> {
             let p = get(3)?;
             p.parse::<f64>()
                 .map_err(|_| format!("bad probability {p:?}"))?;
-            Ok((
-                Match::Statistic(Probability {
-                    text: p.to_string(),
-                }),
-                4,
-            ))
+            Ok((Match::Statistic(Probability::new(p)), 4))
         }
         "recent" => {
             if get(0)? != "--name" {
