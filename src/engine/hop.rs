@@ -112,7 +112,7 @@ impl From<&RuleHit> for RuleRef {
             chain: h.chain.clone(),
             index: h.index,
             rule: h.rule.clone(),
-            effect: h.effect.clone(),
+            effect: h.effect.to_string(),
         }
     }
 }

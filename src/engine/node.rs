@@ -11,7 +11,6 @@ use super::trace::*;
 use super::world::*;
 use crate::linux::conntrack::CtState;
 use crate::linux::conntrack::{Direction, Entry, Lookup, Tuple};
-use crate::linux::netfilter::iptables::IndexedRuleset;
 use crate::linux::netfilter::{self, Chooser, CtNat, Ctx, Hook, NatAction, RuleHit};
 use crate::linux::packet::Packet;
 use petgraph::graph::NodeIndex;
@@ -49,21 +48,13 @@ impl World {
             .map(|d| d.local_addrs())
             .unwrap_or_default();
         let now = self.now;
-        // Built on first use; borrowed (not copied) beside the recent lists.
-        self.ruleset(node);
-        static EMPTY: std::sync::OnceLock<Arc<IndexedRuleset>> = std::sync::OnceLock::new();
+        // Built on first use; shared (not copied) beside the recent lists.
+        let program = self.program(node).cloned().unwrap_or_default();
         let state = self.state(node);
-        let ruleset = Arc::clone(
-            state
-                .ruleset
-                .as_ref()
-                .unwrap_or_else(|| EMPTY.get_or_init(|| Arc::new(IndexedRuleset::default()))),
-        );
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
         let recent = &mut state.recent;
-        let r =
-            netfilter::iptables::run_hook_indexed(&ruleset, hook, &packet, &ctx, recent, chooser);
+        let r = netfilter::run_hook(&program.dataplane, hook, &packet, &ctx, recent, chooser);
         t.rules_evaluated += r.rules_evaluated;
         let (decided, decision_say) = match r.hits.last() {
             Some(h) => (h.rule.clone(), None),
@@ -596,16 +587,7 @@ pub(super) fn stopped(node: &str, hook: Hook, r: &netfilter::HookResult) -> Opti
 pub(super) fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> Say {
     match hits.last() {
         Some(h) => {
-            let why = h.rule.split("--comment ").nth(1).map(|c| {
-                let c = c.trim_start_matches('"');
-                c.split('"')
-                    .next()
-                    .unwrap_or(c)
-                    .split(" -")
-                    .next()
-                    .unwrap_or(c)
-                    .to_string()
-            });
+            let why = h.comment.clone();
             Say::RuleStops(Box::new(RuleStop {
                 node: node.to_string(),
                 effect: h.effect.clone(),

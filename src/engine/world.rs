@@ -5,9 +5,9 @@
 use super::request::{RequestError, Source};
 use super::topology::{pod_ref, DeviceKind, Topology};
 use crate::hash::HashMap;
-use crate::kube_proxy::{iptables, NodeClass, NodeClasses};
+use crate::kube_proxy::{self, NodeClass, NodeClasses, NodeProgram};
 use crate::linux::conntrack::{Conntrack, Tuple};
-use crate::linux::netfilter::iptables::{IndexedRuleset, Ruleset};
+use crate::linux::netfilter::iptables::Ruleset;
 use crate::linux::netfilter::Recent;
 use crate::model::Scenario;
 use petgraph::graph::NodeIndex;
@@ -40,7 +40,7 @@ pub struct World {
     pub(super) nodes: BTreeMap<String, NodeState>,
     /// Nodes whose rules are the same share one ruleset: by class.
     pub(super) classes: Option<Arc<NodeClasses>>,
-    pub(super) by_class: HashMap<NodeClass, Arc<IndexedRuleset>>,
+    pub(super) by_class: HashMap<NodeClass, Arc<NodeProgram>>,
     /// Per Service, sorted by its key (a sorted Vec: no B-tree code of
     /// its own in the wasm).
     pub(super) lb_flows: Vec<(String, Vec<LbFlow>)>,
@@ -52,9 +52,10 @@ pub struct World {
 /// A node's running state in the [`World`].
 #[derive(Debug, Clone, Default)]
 pub(super) struct NodeState {
-    /// With its dispatch index, built on first use; shared by clones of the
-    /// world and by nodes of one class.
-    pub(super) ruleset: Option<Arc<IndexedRuleset>>,
+    /// What kube-proxy programmed (rulesets with their dispatch index),
+    /// built on first use; shared by clones of the world and by nodes of
+    /// one class.
+    pub(super) program: Option<Arc<NodeProgram>>,
     pub(super) conntrack: Conntrack,
     pub(super) recent: Recent,
 }
@@ -107,29 +108,31 @@ impl World {
         &self.topology
     }
 
-    /// A node's ruleset, built on first use and kept.
-    pub fn ruleset(&mut self, node: &str) -> Option<&Ruleset> {
-        if self.nodes.get(node).is_none_or(|n| n.ruleset.is_none()) {
+    /// What kube-proxy programs on a node, built on first use and kept
+    /// (`None` for a node the scenario does not have).
+    pub(super) fn program(&mut self, node: &str) -> Option<&Arc<NodeProgram>> {
+        if self.nodes.get(node).is_none_or(|n| n.program.is_none()) {
             let ip = self.scenario.node(node)?.internal_ip;
             let classes = self
                 .classes
                 .get_or_insert_with(|| Arc::new(NodeClasses::new(&self.scenario)));
             let class = classes.class(node, ip);
-            let rs = match self.by_class.get(&class) {
-                Some(rs) => Arc::clone(rs),
+            let p = match self.by_class.get(&class) {
+                Some(p) => Arc::clone(p),
                 None => {
-                    let rs = iptables::ruleset(&self.scenario, node).ok()?;
-                    let rs = Arc::new(IndexedRuleset::new(rs));
-                    self.by_class.insert(class, Arc::clone(&rs));
-                    rs
+                    let p = Arc::new(kube_proxy::program(&self.scenario, node).ok()?);
+                    self.by_class.insert(class, Arc::clone(&p));
+                    p
                 }
             };
-            self.state(node).ruleset = Some(rs);
+            self.state(node).program = Some(p);
         }
-        self.nodes
-            .get(node)
-            .and_then(|n| n.ruleset.as_ref())
-            .map(|r| r.ruleset())
+        self.nodes.get(node).and_then(|n| n.program.as_ref())
+    }
+
+    /// A node's iptables ruleset, built on first use and kept.
+    pub fn ruleset(&mut self, node: &str) -> Option<&Ruleset> {
+        self.program(node).and_then(|p| p.iptables())
     }
 
     /// A node's conntrack table as `conntrack -L` prints it.
@@ -157,7 +160,7 @@ impl World {
             for ip in &removal.pod_ips {
                 n.conntrack.clear_udp_to(*ip);
             }
-            n.ruleset = None;
+            n.program = None;
         }
         self.classes = None;
         self.by_class.clear();

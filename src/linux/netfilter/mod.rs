@@ -37,9 +37,10 @@ pub use recent::{Recent, LIST_CAPACITY};
 
 use crate::linux::conntrack::CtState;
 use crate::linux::packet::Packet;
-use iptables::TableName;
+use iptables::{MarkOp, TableName};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::Arc;
 
 /// A netfilter hook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,6 +76,39 @@ impl Hook {
 impl fmt::Display for Hook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.chain_name())
+    }
+}
+
+/// A node's netfilter backends: what its hooks run. Today only iptables
+/// (as `iptables-nft` or legacy iptables would load it); an nftables
+/// ruleset can sit beside it, each shared (`Arc`) by the nodes that have
+/// the same rules.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataplane {
+    pub iptables: Option<Arc<iptables::IndexedRuleset>>,
+}
+
+/// Runs what every backend of `dp` has at `hook` on `packet`, in the
+/// kernel's priority order (for iptables, its tables' fixed priorities;
+/// see [`iptables::tables`]). A node with no backend accepts everything
+/// and evaluates no rule.
+pub fn run_hook(
+    dp: &Dataplane,
+    hook: Hook,
+    packet: &Packet,
+    ctx: &Ctx,
+    recent: &mut Recent,
+    chooser: &mut dyn Chooser,
+) -> HookResult {
+    match &dp.iptables {
+        Some(rs) => iptables::run_hook_indexed(rs, hook, packet, ctx, recent, chooser),
+        None => HookResult {
+            verdict: Verdict::Accept,
+            nat: None,
+            packet: *packet,
+            hits: Vec::new(),
+            rules_evaluated: 0,
+        },
     }
 }
 
@@ -168,6 +202,48 @@ impl fmt::Display for NatAction {
     }
 }
 
+/// What a rule that matched did (or a chain's policy), as data: the
+/// engine's `say` words it in each language; `Display` is the English
+/// the CLI and the JSON show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// A rule without a target: counted, and evaluation goes on.
+    Count,
+    Accept,
+    Drop,
+    /// Answered with ICMP port unreachable.
+    Reject,
+    Return,
+    /// Entered the named chain.
+    Jump(String),
+    /// A jump to a chain that does not exist: ignored.
+    NoSuchChain(String),
+    /// A jump nested too deep (a loop): the packet is dropped.
+    Loop(String),
+    Mark(MarkOp),
+    Nat(NatAction),
+    /// A built-in chain's policy applied.
+    Policy(Verdict),
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Effect::Count => f.write_str("no target: count and continue"),
+            Effect::Accept => f.write_str("ACCEPT"),
+            Effect::Drop => f.write_str("DROP"),
+            Effect::Reject => f.write_str("REJECT with icmp-port-unreachable"),
+            Effect::Return => f.write_str("RETURN"),
+            Effect::Jump(c) => write!(f, "jump {c}"),
+            Effect::NoSuchChain(c) => write!(f, "jump {c}: no such chain, ignored"),
+            Effect::Loop(c) => write!(f, "jump {c}: chain loop, dropped"),
+            Effect::Mark(op) => write!(f, "MARK {op}"),
+            Effect::Nat(a) => a.fmt(f),
+            Effect::Policy(v) => write!(f, "policy {}", v.as_str()),
+        }
+    }
+}
+
 /// One rule that matched (or a built-in chain's policy that applied).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleHit {
@@ -178,9 +254,10 @@ pub struct RuleHit {
     pub index: usize,
     /// `-A CHAIN spec` (`-P CHAIN POLICY` for a policy).
     pub rule: String,
-    /// What it did: `jump KUBE-SVC-X`, `DNAT to 10.0.2.2:8080`,
-    /// `MARK or 0x4000`, `RETURN`, `ACCEPT`, `policy ACCEPT`, ...
-    pub effect: String,
+    /// The rule's comment (`-m comment --comment`), if it has one.
+    pub comment: Option<String>,
+    /// What it did.
+    pub effect: Effect,
 }
 
 impl RuleHit {
@@ -342,7 +419,7 @@ COMMIT
         assert_eq!(res.rules_evaluated, 4);
         // 10.0.1.3 falls off A, then B accepts.
         let res = run(&r, Hook::Input, &tcp("10.0.1.3:1", "10.100.0.2:80"));
-        assert_eq!(res.hits[2].effect, "jump B");
+        assert_eq!(res.hits[2].effect.to_string(), "jump B");
         assert_eq!(res.rules_evaluated, 5);
         // Outside 10/8: off A, skip B, counter, then the DROP policy.
         let res = run(&r, Hook::Input, &tcp("192.0.2.1:1", "10.100.0.2:80"));
@@ -372,7 +449,7 @@ COMMIT
         let res = run(&r, Hook::Output, &tcp("10.0.1.2:1", "10.0.2.2:80"));
         assert_eq!(res.verdict, Verdict::Drop);
         assert_eq!(res.rules_evaluated, 1);
-        assert_eq!(res.hits.last().unwrap().effect, "policy DROP");
+        assert_eq!(res.hits.last().unwrap().effect.to_string(), "policy DROP");
     }
 
     #[test]
@@ -440,7 +517,10 @@ COMMIT
         assert_eq!(res.packet.dst, p.dst, "NAT is not applied to the result");
         assert_eq!(res.translated().dst, "10.0.2.2:8080".parse().unwrap());
         assert_eq!(res.rules_evaluated, 2);
-        assert_eq!(res.hits.last().unwrap().effect, "DNAT to 10.0.2.2:8080");
+        assert_eq!(
+            res.hits.last().unwrap().effect.to_string(),
+            "DNAT to 10.0.2.2:8080"
+        );
         for st in [CtState::Established, CtState::Related, CtState::Invalid] {
             let res = run_state(&r, Hook::Prerouting, &p, st);
             assert_eq!(res.nat, None);
@@ -468,7 +548,7 @@ COMMIT
             res.hits[1].rule,
             "-A OUTPUT -m conntrack --ctstate DNAT -m comment --comment dnat-seen"
         );
-        assert_eq!(res.hits[2].effect, "ACCEPT");
+        assert_eq!(res.hits[2].effect.to_string(), "ACCEPT");
         assert_eq!(res.packet.dst, "1.2.3.4:80".parse().unwrap());
         // Without the nat table (a later packet), the DROP applies.
         let res = run_state(
@@ -534,8 +614,8 @@ COMMIT
         let res = run(&r, Hook::Postrouting, &tcp("10.0.3.2:1", "10.0.2.2:80"));
         assert_eq!(res.nat, None);
         assert_eq!(res.packet.mark, 0x10);
-        assert_eq!(res.hits[res.hits.len() - 2].effect, "RETURN");
-        assert_eq!(res.hits.last().unwrap().effect, "policy ACCEPT");
+        assert_eq!(res.hits[res.hits.len() - 2].effect.to_string(), "RETURN");
+        assert_eq!(res.hits.last().unwrap().effect.to_string(), "policy ACCEPT");
         assert_eq!(res.rules_evaluated, 4);
     }
 
@@ -580,7 +660,7 @@ COMMIT
             "10.3.0.1:53".parse().unwrap(),
         );
         let res = run_hook(&r, Hook::Prerouting, &udp, &ctx, &mut recent, &mut c);
-        assert_eq!(res.hits.last().unwrap().effect, "ACCEPT");
+        assert_eq!(res.hits.last().unwrap().effect.to_string(), "ACCEPT");
         assert_eq!(recent.last_seen("L", Ipv4Addr::new(10, 0, 9, 9)), Some(5));
     }
 
@@ -681,7 +761,10 @@ COMMIT
         let p = tcp("10.0.1.2:1", "10.0.2.2:80");
         let res = run(&r, Hook::Prerouting, &p);
         assert_eq!(res.verdict, Verdict::Drop);
-        assert_eq!(res.hits[0].effect, "no target: count and continue");
+        assert_eq!(
+            res.hits[0].effect.to_string(),
+            "no target: count and continue"
+        );
         let res = run_state(&r, Hook::Prerouting, &p, CtState::Established);
         assert_eq!(res.verdict, Verdict::Accept);
         assert_eq!(res.rules_evaluated, 2);
@@ -702,8 +785,11 @@ COMMIT
 COMMIT
 ");
         let res = run(&r, Hook::Forward, &tcp("10.0.1.2:1", "10.0.2.2:80"));
-        assert_eq!(res.hits[0].effect, "jump NOPE: no such chain, ignored");
+        assert_eq!(
+            res.hits[0].effect.to_string(),
+            "jump NOPE: no such chain, ignored"
+        );
         assert_eq!(res.verdict, Verdict::Drop);
-        assert!(res.hits.last().unwrap().effect.contains("loop"));
+        assert!(res.hits.last().unwrap().effect.to_string().contains("loop"));
     }
 }

@@ -3,7 +3,7 @@
 use super::index::{find_chain, Dispatch, TableIndex};
 use super::*;
 use crate::linux::netfilter::{
-    Chooser, CtNat, Ctx, Hook, HookResult, NatAction, Recent, RuleHit, Verdict,
+    Chooser, CtNat, Ctx, Effect, Hook, HookResult, NatAction, Recent, RuleHit, Verdict,
 };
 use crate::linux::packet::Packet;
 use std::net::SocketAddrV4;
@@ -149,8 +149,13 @@ struct Eval<'a, 'c> {
 }
 
 impl Eval<'_, '_> {
-    fn hit(&mut self, table: TableName, chain: &Chain, index: usize, effect: String) {
-        let spec = chain.rules[index].spec();
+    fn hit(&mut self, table: TableName, chain: &Chain, index: usize, effect: Effect) {
+        let r = &chain.rules[index];
+        let comment = r.matches.iter().find_map(|m| match m {
+            Match::Comment(c) => Some(c.clone()),
+            _ => None,
+        });
+        let spec = r.spec();
         let rule = if spec.is_empty() {
             format!("-A {}", chain.name)
         } else {
@@ -161,6 +166,7 @@ impl Eval<'_, '_> {
             chain: chain.name.clone(),
             index: index + 1,
             rule,
+            comment,
             effect,
         });
     }
@@ -175,7 +181,11 @@ impl Eval<'_, '_> {
             chain: builtin.name.clone(),
             index: 0,
             rule: format!("-P {} {}", builtin.name, policy.as_str()),
-            effect: format!("policy {}", policy.as_str()),
+            comment: None,
+            effect: Effect::Policy(match policy {
+                Policy::Accept => Verdict::Accept,
+                Policy::Drop => Verdict::Drop,
+            }),
         });
         match policy {
             Policy::Accept => End::Accept,
@@ -221,25 +231,25 @@ impl Eval<'_, '_> {
                 continue;
             }
             let Some(target) = &rule.target else {
-                self.hit(tn, chain, i, "no target: count and continue".into());
+                self.hit(tn, chain, i, Effect::Count);
                 i += 1;
                 continue;
             };
             match target {
                 Target::Accept => {
-                    self.hit(tn, chain, i, "ACCEPT".into());
+                    self.hit(tn, chain, i, Effect::Accept);
                     return End::Accept;
                 }
                 Target::Drop => {
-                    self.hit(tn, chain, i, "DROP".into());
+                    self.hit(tn, chain, i, Effect::Drop);
                     return End::Drop;
                 }
                 Target::Reject => {
-                    self.hit(tn, chain, i, "REJECT with icmp-port-unreachable".into());
+                    self.hit(tn, chain, i, Effect::Reject);
                     return End::Reject;
                 }
                 Target::Return => {
-                    self.hit(tn, chain, i, "RETURN".into());
+                    self.hit(tn, chain, i, Effect::Return);
                     match stack.pop() {
                         Some((c, d, next)) => {
                             chain = c;
@@ -251,15 +261,15 @@ impl Eval<'_, '_> {
                 }
                 Target::Jump(name) => match find_chain(table, tix, name) {
                     None => {
-                        self.hit(tn, chain, i, format!("jump {name}: no such chain, ignored"));
+                        self.hit(tn, chain, i, Effect::NoSuchChain(name.clone()));
                         i += 1;
                     }
                     Some(_) if stack.len() >= MAX_DEPTH => {
-                        self.hit(tn, chain, i, format!("jump {name}: chain loop, dropped"));
+                        self.hit(tn, chain, i, Effect::Loop(name.clone()));
                         return End::Drop;
                     }
                     Some((next, d)) => {
-                        self.hit(tn, chain, i, format!("jump {name}"));
+                        self.hit(tn, chain, i, Effect::Jump(name.clone()));
                         stack.push((chain, dispatch, i + 1));
                         chain = next;
                         dispatch = d;
@@ -268,14 +278,7 @@ impl Eval<'_, '_> {
                 },
                 Target::Mark(op) => {
                     pkt.mark = op.apply(pkt.mark);
-                    let effect = match op {
-                        MarkOp::Or(v) => format!("MARK or {v}"),
-                        MarkOp::Xor(v) => format!("MARK xor {v}"),
-                        MarkOp::SetXmark { value, mask } => {
-                            format!("MARK set-xmark {value}/{mask}")
-                        }
-                    };
-                    self.hit(tn, chain, i, effect);
+                    self.hit(tn, chain, i, Effect::Mark(*op));
                     i += 1;
                 }
                 Target::Dnat(to) => return self.nat(tn, chain, i, NatAction::Dnat(*to)),
@@ -291,7 +294,7 @@ impl Eval<'_, '_> {
     }
 
     fn nat(&mut self, tn: TableName, chain: &Chain, i: usize, action: NatAction) -> End {
-        self.hit(tn, chain, i, action.to_string());
+        self.hit(tn, chain, i, Effect::Nat(action));
         End::Nat(action)
     }
 

@@ -337,6 +337,18 @@ pub enum MarkOp {
     SetXmark { value: Hex, mask: Hex },
 }
 
+impl fmt::Display for MarkOp {
+    /// As `iptables -j MARK` options read: `or 0x4000`, `xor 0x4000`,
+    /// `set-xmark 0x4000/0xffffffff`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MarkOp::Or(v) => write!(f, "or {v}"),
+            MarkOp::Xor(v) => write!(f, "xor {v}"),
+            MarkOp::SetXmark { value, mask } => write!(f, "set-xmark {value}/{mask}"),
+        }
+    }
+}
+
 impl MarkOp {
     /// The new mark, given the old one.
     pub fn apply(self, mark: u32) -> u32 {
