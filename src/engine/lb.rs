@@ -2,13 +2,11 @@
 //! external address and remembers the flow, so the answer finds its way
 //! back (pass-through or nodePort style, as `LoadBalancerStyle` says).
 
-use super::hop::*;
 use super::say::Say;
 use super::trace::*;
 use super::world::*;
 use crate::kube_proxy::iptables;
 use crate::linux::conntrack::Tuple;
-use crate::linux::netfilter::Chooser;
 use crate::linux::packet::Packet;
 use crate::model::{LoadBalancerStyle, TrafficPolicy};
 use petgraph::graph::NodeIndex;
@@ -25,9 +23,7 @@ impl World {
         dev: NodeIndex,
         service: String,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Step {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
@@ -42,9 +38,7 @@ impl World {
             let mut p = packet;
             p.src = f.client.dst;
             p.dst = f.client.src;
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 &d.id,
                 "load balancer",
                 format!("flow {} <- {}", f.client.src, f.backend.dst),
@@ -52,7 +46,7 @@ impl World {
                 p,
                 Say::LbTranslatesBack { lb: d.id.clone() },
             );
-            return self.route_and_send(dev, p, leg, true, chooser, t);
+            return self.route_and_send(dev, p, true, w);
         }
         let (ns, name) = service.split_once('/').unwrap_or(("default", &service));
         let Some(svc) = self.scenario.service(ns, name).cloned() else {
@@ -97,7 +91,7 @@ impl World {
         let n = pool.len();
         let mut pick = n - 1;
         for i in 0..n - 1 {
-            if iptables::one_in((n - i) as u32).draw(chooser) {
+            if iptables::one_in((n - i) as u32).draw(w.chooser) {
                 pick = i;
                 break;
             }
@@ -138,9 +132,7 @@ impl World {
             client: Tuple::of(&packet),
             backend: Tuple::of(&p),
         });
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             "load balancer",
             Say::Backend {

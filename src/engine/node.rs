@@ -11,11 +11,27 @@ use super::trace::*;
 use super::world::*;
 use crate::linux::conntrack::CtState;
 use crate::linux::conntrack::{Direction, Entry, Lookup, Tuple};
-use crate::linux::netfilter::{self, Chooser, CtNat, Ctx, Hook, NatAction, RuleHit};
+use crate::linux::netfilter::{self, CtNat, Ctx, Hook, NatAction, RuleHit};
 use crate::linux::packet::Packet;
 use petgraph::graph::NodeIndex;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
+
+/// Where on a node a step happens: the node's name and its device's id.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NodeCx<'a> {
+    pub(super) name: &'a str,
+    pub(super) dev: &'a str,
+}
+
+/// A connection as the node's conntrack left it before the hook: how the
+/// packet was looked up, and the entry it creates (confirmed at
+/// POSTROUTING).
+#[derive(Debug, Clone)]
+pub(super) struct Conn {
+    pub(super) lookup: Lookup,
+    pub(super) pending: Option<Entry>,
+}
 
 impl World {
     /// The state `--ctstate` sees: a reply or a later packet of a known
@@ -29,19 +45,19 @@ impl World {
     }
 
     /// Runs one hook of a node; records the hop; returns the result.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn hook(
         &mut self,
-        node: &str,
-        dev_id: &str,
+        at: NodeCx<'_>,
         hook: Hook,
         packet: Packet,
         ct_state: CtState,
         ct_nat: CtNat,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> netfilter::HookResult {
+        let NodeCx {
+            name: node,
+            dev: dev_id,
+        } = at;
         let local = self
             .topology
             .device_by_id(dev_id)
@@ -54,8 +70,8 @@ impl World {
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
         let recent = &mut state.recent;
-        let r = netfilter::run_hook(&program.dataplane, hook, &packet, &ctx, recent, chooser);
-        t.rules_evaluated += r.rules_evaluated;
+        let r = netfilter::run_hook(&program.dataplane, hook, &packet, &ctx, recent, w.chooser);
+        w.trace.rules_evaluated += r.rules_evaluated;
         let (decided, decision_say) = match r.hits.last() {
             Some(h) => (h.rule.clone(), None),
             None => (Say::NoRules.en(), Some(Say::NoRules)),
@@ -76,8 +92,8 @@ impl World {
                 hook: hook.chain_name(),
             },
         };
-        t.hops.push(Hop {
-            leg,
+        w.trace.hops.push(Hop {
+            leg: w.leg,
             device: dev_id.to_string(),
             at: hook.chain_name().to_string(),
             decision: decided,
@@ -162,28 +178,26 @@ impl World {
         node: &str,
         dev_id: &str,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Result<(Packet, Lookup, Option<Entry>, CtNat), End> {
         let (lookup, known) = self.ct_lookup(node, &packet);
         let state = Self::ct_state_of(lookup);
         let ct_nat = Self::ct_nat_of(known.as_ref());
         let r = self.hook(
-            node,
-            dev_id,
+            NodeCx {
+                name: node,
+                dev: dev_id,
+            },
             Hook::Prerouting,
             packet,
             state,
             ct_nat,
-            leg,
-            chooser,
-            t,
+            w,
         );
         if let Some(end) = stopped(node, Hook::Prerouting, &r) {
             return Err(end);
         }
-        let (p, pending) = Self::dst_nat(t, leg, dev_id, &packet, lookup, known.as_ref(), &r);
+        let (p, pending) = Self::dst_nat(w, dev_id, &packet, lookup, known.as_ref(), &r);
         // What `--ctstate DNAT/SNAT` sees in the hooks after this one.
         let ct_nat = match &pending {
             Some(e) => CtNat {
@@ -198,10 +212,8 @@ impl World {
     /// The destination half of NAT, as PREROUTING or OUTPUT ends: a new
     /// connection gets an unconfirmed entry carrying the nat table's DNAT;
     /// a known one is translated by its entry.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn dst_nat(
-        t: &mut Trace,
-        leg: Leg,
+        w: &mut Walk<'_>,
         dev_id: &str,
         original: &Packet,
         lookup: Lookup,
@@ -214,66 +226,49 @@ impl World {
             if let Some(NatAction::Dnat(to)) = r.nat {
                 p.dst = to;
                 e.reply.src = to;
-                Self::rewrite_last(t, p);
+                w.rewrite_last(p);
             }
             return (p, Some(e));
         }
         if let Some(say) = Self::ct_translate(known, lookup, &mut p, true) {
-            Self::hop(t, leg, dev_id, "conntrack", say.clone(), r.packet, p, say);
+            w.hop(dev_id, "conntrack", say.clone(), r.packet, p, say);
         }
         (p, None)
     }
 
     /// A packet passing through a node (routed or bridged): FORWARD, then
     /// the POSTROUTING half.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn forward(
         &mut self,
-        node: &str,
-        dev_id: &str,
+        at: NodeCx<'_>,
         out_iface: &str,
         packet: Packet,
-        state: CtState,
         ct_nat: CtNat,
-        lookup: Lookup,
-        pending: Option<Entry>,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        conn: Conn,
+        w: &mut Walk<'_>,
     ) -> Result<Packet, End> {
-        let r = self.hook(
-            node,
-            dev_id,
-            Hook::Forward,
-            packet,
-            state,
-            ct_nat,
-            leg,
-            chooser,
-            t,
-        );
-        if let Some(end) = stopped(node, Hook::Forward, &r) {
+        let state = Self::ct_state_of(conn.lookup);
+        let r = self.hook(at, Hook::Forward, packet, state, ct_nat, w);
+        if let Some(end) = stopped(at.name, Hook::Forward, &r) {
             return Err(end);
         }
-        self.postrouting(
-            node, dev_id, out_iface, r.packet, lookup, pending, leg, chooser, t,
-        )
+        self.postrouting(at, out_iface, r.packet, conn, w)
     }
 
     /// POSTROUTING half: the hook, source NAT, conntrack confirmation.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn postrouting(
         &mut self,
-        node: &str,
-        dev_id: &str,
+        at: NodeCx<'_>,
         out_iface: &str,
         packet: Packet,
-        lookup: Lookup,
-        pending: Option<Entry>,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        conn: Conn,
+        w: &mut Walk<'_>,
     ) -> Result<Packet, End> {
+        let NodeCx {
+            name: node,
+            dev: dev_id,
+        } = at;
+        let Conn { lookup, pending } = conn;
         // The connection's entry (a copy of the one entry, not the table).
         let known = match lookup {
             Lookup::Known(i, _) => self.state(node).conntrack.entries().get(i).cloned(),
@@ -288,17 +283,7 @@ impl World {
             (None, Lookup::Known(..)) => Self::ct_nat_of(known.as_ref()),
             _ => CtNat::default(),
         };
-        let r = self.hook(
-            node,
-            dev_id,
-            Hook::Postrouting,
-            packet,
-            state,
-            ct_nat,
-            leg,
-            chooser,
-            t,
-        );
+        let r = self.hook(at, Hook::Postrouting, packet, state, ct_nat, w);
         if let Some(end) = stopped(node, Hook::Postrouting, &r) {
             return Err(end);
         }
@@ -316,14 +301,12 @@ impl World {
                 // The kernel keeps the source port when it is free.
                 p.src = SocketAddrV4::new(ip, p.src.port());
                 e.reply.dst = p.src;
-                Self::rewrite_last(t, p);
+                w.rewrite_last(p);
             }
             let ct = &mut self.state(node).conntrack;
             let i = ct.confirm(e);
             let text = ct.entries()[i].to_string();
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 dev_id,
                 "conntrack",
                 Say::NewEntry { entry: text },
@@ -336,7 +319,7 @@ impl World {
                 },
             );
         } else if let Some(say) = Self::ct_translate(known.as_ref(), lookup, &mut p, false) {
-            Self::hop(t, leg, dev_id, "conntrack", say.clone(), r.packet, p, say);
+            w.hop(dev_id, "conntrack", say.clone(), r.packet, p, say);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
             if let Some(n) = self.nodes.get_mut(node) {
@@ -352,22 +335,17 @@ impl World {
         dev: NodeIndex,
         _iface: &str,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Step {
         let node = self.node_name(dev);
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
-        let (p, lookup, pending, ct_nat) =
-            match self.prerouting(&node, &d.id, packet, leg, chooser, t) {
-                Ok(v) => v,
-                Err(end) => return Step::End(end),
-            };
+        let (p, lookup, pending, ct_nat) = match self.prerouting(&node, &d.id, packet, w) {
+            Ok(v) => v,
+            Err(end) => return Step::End(end),
+        };
         if d.owns(p.dst_ip()) {
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 &d.id,
                 "routing",
                 format!("local {} dev lo table local", p.dst_ip()),
@@ -379,7 +357,17 @@ impl World {
                 },
             );
             let state = Self::ct_state_of(lookup);
-            let r = self.hook(&node, &d.id, Hook::Input, p, state, ct_nat, leg, chooser, t);
+            let r = self.hook(
+                NodeCx {
+                    name: &node,
+                    dev: &d.id,
+                },
+                Hook::Input,
+                p,
+                state,
+                ct_nat,
+                w,
+            );
             if let Some(end) = stopped(&node, Hook::Input, &r) {
                 return Step::End(end);
             }
@@ -393,7 +381,7 @@ impl World {
                     ct.reply_seen(i, &p);
                 }
             }
-            return Step::End(self.local_delivery(dev, p, leg, t));
+            return Step::End(self.local_delivery(dev, p, w));
         }
         let mut p = p;
         if p.ttl <= 1 {
@@ -406,9 +394,7 @@ impl World {
         let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
             return Step::End(End::Dropped(no_route(&d.id, p.dst_ip())));
         };
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             "routing",
             route.to_string(),
@@ -416,31 +402,23 @@ impl World {
             p,
             Say::routes(node.clone(), true, &route),
         );
-        let state = Self::ct_state_of(lookup);
-        let p = match self.forward(
-            &node, &d.id, &route.dev, p, state, ct_nat, lookup, pending, leg, chooser, t,
-        ) {
+        let at = NodeCx {
+            name: &node,
+            dev: &d.id,
+        };
+        let p = match self.forward(at, &route.dev, p, ct_nat, Conn { lookup, pending }, w) {
             Ok(p) => p,
             Err(end) => return Step::End(end),
         };
-        self.transmit(dev, &route, p, leg, chooser, t)
+        self.transmit(dev, &route, p, w)
     }
 
     /// A node sends a packet of its own (OUTPUT path).
-    pub(super) fn node_output(
-        &mut self,
-        dev: NodeIndex,
-        packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
-    ) -> Step {
+    pub(super) fn node_output(&mut self, dev: NodeIndex, packet: Packet, w: &mut Walk<'_>) -> Step {
         let node = self.node_name(dev);
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             "socket",
             format!("connect {}", packet.dst),
@@ -452,20 +430,20 @@ impl World {
         let state = Self::ct_state_of(lookup);
         let ct_nat = Self::ct_nat_of(known.as_ref());
         let r = self.hook(
-            &node,
-            &d.id,
+            NodeCx {
+                name: &node,
+                dev: &d.id,
+            },
             Hook::Output,
             packet,
             state,
             ct_nat,
-            leg,
-            chooser,
-            t,
+            w,
         );
         if let Some(end) = stopped(&node, Hook::Output, &r) {
             return Step::End(end);
         }
-        let (mut p, pending) = Self::dst_nat(t, leg, &d.id, &packet, lookup, known.as_ref(), &r);
+        let (mut p, pending) = Self::dst_nat(w, &d.id, &packet, lookup, known.as_ref(), &r);
         if d.owns(p.dst_ip()) {
             if let Some(e) = pending {
                 self.state(&node).conntrack.confirm(e);
@@ -479,9 +457,7 @@ impl World {
                     ct.reply_seen(i, &p);
                 }
             }
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 &d.id,
                 "routing",
                 format!("local {} dev lo table local", p.dst_ip()),
@@ -489,7 +465,7 @@ impl World {
                 p,
                 Say::ForThisHost,
             );
-            return Step::End(self.local_delivery(dev, p, leg, t));
+            return Step::End(self.local_delivery(dev, p, w));
         }
         let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
             return Step::End(End::Dropped(no_route(&d.id, p.dst_ip())));
@@ -503,9 +479,7 @@ impl World {
                 .unwrap_or(Ipv4Addr::UNSPECIFIED);
             p.src = SocketAddrV4::new(src, p.src.port());
         }
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             "routing",
             route.to_string(),
@@ -514,30 +488,32 @@ impl World {
             Say::routes(node.clone(), false, &route),
         );
         let p = match self.postrouting(
-            &node, &d.id, &route.dev, p, lookup, pending, leg, chooser, t,
+            NodeCx {
+                name: &node,
+                dev: &d.id,
+            },
+            &route.dev,
+            p,
+            Conn { lookup, pending },
+            w,
         ) {
             Ok(p) => p,
             Err(end) => return Step::End(end),
         };
-        self.transmit(dev, &route, p, leg, chooser, t)
+        self.transmit(dev, &route, p, w)
     }
 
     /// A packet bridged by a node's cbr0 from one pod to another.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn bridged(
         &mut self,
         node: String,
         next: NodeIndex,
         iface: String,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Step {
         let dev_id = format!("node/{node}");
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &dev_id,
             "cbr0 bridge",
             "bridge-nf-call-iptables=1".to_string(),
@@ -545,15 +521,15 @@ impl World {
             packet,
             Say::Bridges { node: node.clone() },
         );
-        let (p, lookup, pending, ct_nat) =
-            match self.prerouting(&node, &dev_id, packet, leg, chooser, t) {
-                Ok(v) => v,
-                Err(end) => return Step::End(end),
-            };
-        let state = Self::ct_state_of(lookup);
-        let p = match self.forward(
-            &node, &dev_id, "cbr0", p, state, ct_nat, lookup, pending, leg, chooser, t,
-        ) {
+        let (p, lookup, pending, ct_nat) = match self.prerouting(&node, &dev_id, packet, w) {
+            Ok(v) => v,
+            Err(end) => return Step::End(end),
+        };
+        let at = NodeCx {
+            name: &node,
+            dev: &dev_id,
+        };
+        let p = match self.forward(at, "cbr0", p, ct_nat, Conn { lookup, pending }, w) {
             Ok(p) => p,
             Err(end) => return Step::End(end),
         };
@@ -565,7 +541,7 @@ impl World {
             let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
                 return Step::End(End::Dropped(no_route(&dev_id, p.dst_ip())));
             };
-            return self.transmit(dev, &route, p, leg, chooser, t);
+            return self.transmit(dev, &route, p, w);
         }
         Step::Arrive {
             dev: next,

@@ -63,6 +63,52 @@ pub(super) enum End {
     Rejected(Say),
 }
 
+/// One walk's context: the trace being written, the leg it is on, and
+/// where random choices come from, handed down the walk as one.
+pub(super) struct Walk<'a> {
+    pub(super) chooser: &'a mut dyn Chooser,
+    pub(super) trace: &'a mut Trace,
+    pub(super) leg: Leg,
+}
+
+impl Walk<'_> {
+    /// Records a step on this leg.
+    pub(super) fn hop(
+        &mut self,
+        device: &str,
+        at: &str,
+        decision: impl Into<Decision>,
+        before: Packet,
+        after: Packet,
+        say: Say,
+    ) {
+        let (decision, decision_say) = match decision.into() {
+            Decision::Tool(s) => (s, None),
+            Decision::Said(s) => (s.en(), Some(s)),
+        };
+        self.trace.hops.push(Hop {
+            leg: self.leg,
+            device: device.to_string(),
+            at: at.to_string(),
+            decision,
+            decision_say,
+            rules: Vec::new(),
+            before,
+            after,
+            note: say.en(),
+            say,
+        });
+    }
+
+    /// The nat table's choice is applied as the hook ends: show the
+    /// rewritten packet on the hook's hop.
+    pub(super) fn rewrite_last(&mut self, p: Packet) {
+        if let Some(h) = self.trace.hops.last_mut() {
+            h.after = p;
+        }
+    }
+}
+
 impl World {
     /// Sends one new connection and its answer. Random choices (kube-proxy's
     /// probabilities, the load balancer's pick) come from `chooser`.
@@ -91,27 +137,37 @@ impl World {
             rules_evaluated: 0,
             conntrack: BTreeMap::new(),
         };
-        let end = self.walk(src_dev, None, packet, Leg::Request, chooser, &mut t);
+        let mut w = Walk {
+            chooser,
+            trace: &mut t,
+            leg: Leg::Request,
+        };
+        let end = self.walk(src_dev, None, packet, &mut w);
         match end {
             End::Delivered { dev, packet: seen } => {
-                t.verdict = Verdict::Delivered;
-                t.delivered_to = Some(self.topology.device(dev).id.clone());
-                t.server_sees = Some(Seen {
+                w.trace.verdict = Verdict::Delivered;
+                w.trace.delivered_to = Some(self.topology.device(dev).id.clone());
+                w.trace.server_sees = Some(Seen {
                     src: seen.src,
                     dst: seen.dst,
                 });
                 let mut answer = Packet::new(req.proto, seen.dst, seen.src);
                 answer.flags = (req.proto == Protocol::Tcp).then_some(TcpFlags::SynAck);
-                t.reply = Some(self.answer(dev, answer, src_dev, &packet, chooser, &mut t));
-                if let Some(r) = t.reply.as_ref().filter(|r| r.verdict != Verdict::Delivered) {
-                    t.reason = r.reason.clone();
-                    t.reason_say = r.reason_say.clone();
+                w.trace.reply = Some(self.answer(dev, answer, src_dev, &packet, &mut w));
+                if let Some(r) = w
+                    .trace
+                    .reply
+                    .as_ref()
+                    .filter(|r| r.verdict != Verdict::Delivered)
+                {
+                    w.trace.reason = r.reason.clone();
+                    w.trace.reason_say = r.reason_say.clone();
                 }
             }
             End::Refused { dev, packet: seen } => {
-                t.verdict = Verdict::Refused;
+                w.trace.verdict = Verdict::Refused;
                 let who = self.topology.device(dev).id.clone();
-                t.set_reason(Say::Refused {
+                w.trace.set_reason(Say::Refused {
                     port: seen.dst.port(),
                     proto: req.proto,
                     at: who,
@@ -119,20 +175,20 @@ impl World {
                 if req.proto == Protocol::Tcp {
                     let mut rst = Packet::new(req.proto, seen.dst, seen.src);
                     rst.flags = Some(TcpFlags::Rst);
-                    let reply = self.answer(dev, rst, src_dev, &packet, chooser, &mut t);
-                    t.reply = Some(Reply {
+                    let reply = self.answer(dev, rst, src_dev, &packet, &mut w);
+                    w.trace.reply = Some(Reply {
                         verdict: Verdict::Refused,
                         ..reply
                     });
                 }
             }
             End::Dropped(why) => {
-                t.verdict = Verdict::Dropped;
-                t.set_reason(why);
+                w.trace.verdict = Verdict::Dropped;
+                w.trace.set_reason(why);
             }
             End::Rejected(why) => {
-                t.verdict = Verdict::Rejected;
-                t.set_reason(why);
+                w.trace.verdict = Verdict::Rejected;
+                w.trace.set_reason(why);
             }
         }
         for (node, n) in &self.nodes {
@@ -162,10 +218,10 @@ impl World {
         answer: Packet,
         client_dev: NodeIndex,
         request: &Packet,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Reply {
-        match self.walk(server, None, answer, Leg::Reply, chooser, t) {
+        w.leg = Leg::Reply;
+        match self.walk(server, None, answer, w) {
             End::Delivered { dev, packet, .. } => {
                 let client = self.topology.device(client_dev).id.clone();
                 let at = self.topology.device(dev).id.clone();
@@ -195,52 +251,13 @@ impl World {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn hop(
-        t: &mut Trace,
-        leg: Leg,
-        device: &str,
-        at: &str,
-        decision: impl Into<Decision>,
-        before: Packet,
-        after: Packet,
-        say: Say,
-    ) {
-        let (decision, decision_say) = match decision.into() {
-            Decision::Tool(s) => (s, None),
-            Decision::Said(s) => (s.en(), Some(s)),
-        };
-        t.hops.push(Hop {
-            leg,
-            device: device.to_string(),
-            at: at.to_string(),
-            decision,
-            decision_say,
-            rules: Vec::new(),
-            before,
-            after,
-            note: say.en(),
-            say,
-        });
-    }
-
-    /// The nat table's choice is applied as the hook ends: show the
-    /// rewritten packet on the hook's hop.
-    pub(super) fn rewrite_last(t: &mut Trace, p: Packet) {
-        if let Some(h) = t.hops.last_mut() {
-            h.after = p;
-        }
-    }
-
     /// Moves a packet from device to device until it ends.
     pub(super) fn walk(
         &mut self,
         start: NodeIndex,
         iface: Option<String>,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> End {
         let mut step = match iface {
             Some(iface) => Step::Arrive {
@@ -248,13 +265,13 @@ impl World {
                 iface,
                 packet,
             },
-            None => self.originate(start, packet, leg, chooser, t),
+            None => self.originate(start, packet, w),
         };
         for _ in 0..MAX_STEPS {
             match step {
                 Step::End(end) => return end,
                 Step::Arrive { dev, iface, packet } => {
-                    step = self.receive(dev, &iface, packet, leg, chooser, t);
+                    step = self.receive(dev, &iface, packet, w);
                 }
             }
         }
@@ -262,25 +279,16 @@ impl World {
     }
 
     /// A device sends a packet it made.
-    pub(super) fn originate(
-        &mut self,
-        dev: NodeIndex,
-        packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
-    ) -> Step {
+    pub(super) fn originate(&mut self, dev: NodeIndex, packet: Packet, w: &mut Walk<'_>) -> Step {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
         if d.is_node() {
-            return self.node_output(dev, packet, leg, chooser, t);
+            return self.node_output(dev, packet, w);
         }
         if let DeviceKind::LoadBalancer { .. } = d.kind {
             return Step::End(End::Dropped(Say::LbNoConnect));
         }
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             "socket",
             format!("connect {}", packet.dst),
@@ -288,7 +296,7 @@ impl World {
             packet,
             sends(&d.id, &packet),
         );
-        self.route_and_send(dev, packet, leg, false, chooser, t)
+        self.route_and_send(dev, packet, false, w)
     }
 
     /// A packet arrives at a device.
@@ -297,15 +305,11 @@ impl World {
         dev: NodeIndex,
         iface: &str,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Step {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             &format!("{iface} in"),
             Say::ArrivesOn {
@@ -319,13 +323,13 @@ impl World {
             },
         );
         match &d.kind {
-            DeviceKind::Node { .. } => self.node_input(dev, iface, packet, leg, chooser, t),
+            DeviceKind::Node { .. } => self.node_input(dev, iface, packet, w),
             DeviceKind::LoadBalancer { service } => {
-                self.load_balancer(dev, service.clone(), packet, leg, chooser, t)
+                self.load_balancer(dev, service.clone(), packet, w)
             }
             _ => {
                 if d.owns(packet.dst_ip()) {
-                    return Step::End(self.local_delivery(dev, packet, leg, t));
+                    return Step::End(self.local_delivery(dev, packet, w));
                 }
                 if !d.forwards {
                     return Step::End(End::Dropped(Say::NotForwarding {
@@ -341,7 +345,7 @@ impl World {
                     }));
                 }
                 p.ttl -= 1;
-                self.route_and_send(dev, p, leg, true, chooser, t)
+                self.route_and_send(dev, p, true, w)
             }
         }
     }
@@ -351,15 +355,12 @@ impl World {
         &mut self,
         dev: NodeIndex,
         packet: Packet,
-        leg: Leg,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> End {
         let d = self.topology.device(dev);
-        if leg == Leg::Reply || matches!(packet.flags, Some(TcpFlags::Rst)) {
+        if w.leg == Leg::Reply || matches!(packet.flags, Some(TcpFlags::Rst)) {
             let id = d.id.clone();
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 &id,
                 "socket",
                 Say::ClientConnection,
@@ -376,9 +377,7 @@ impl World {
             Some(sock) => {
                 let id = d.id.clone();
                 let owner = sock.owner.clone();
-                Self::hop(
-                    t,
-                    leg,
+                w.hop(
                     &id,
                     "socket",
                     Say::Listening {
@@ -397,9 +396,7 @@ impl World {
             }
             None => {
                 let id = d.id.clone();
-                Self::hop(
-                    t,
-                    leg,
+                w.hop(
                     &id,
                     "socket",
                     Say::NoSocket {
@@ -424,17 +421,13 @@ impl World {
         &mut self,
         dev: NodeIndex,
         packet: Packet,
-        leg: Leg,
         forwarding: bool,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Step {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
         let Some(route) = d.routes.lookup(packet.dst_ip()).cloned() else {
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 &d.id,
                 "routing",
                 Say::RouteMissing,
@@ -444,9 +437,7 @@ impl World {
             );
             return Step::End(End::Dropped(no_route(&d.id, packet.dst_ip())));
         };
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             "routing",
             route.to_string(),
@@ -454,7 +445,7 @@ impl World {
             packet,
             Say::routes(d.id.clone(), forwarding, &route),
         );
-        self.transmit(dev, &route, packet, leg, chooser, t)
+        self.transmit(dev, &route, packet, w)
     }
 
     /// Puts a packet on the wire of `route.dev` towards its next hop.
@@ -463,9 +454,7 @@ impl World {
         dev: NodeIndex,
         route: &crate::linux::route::Route,
         packet: Packet,
-        leg: Leg,
-        chooser: &mut dyn Chooser,
-        t: &mut Trace,
+        w: &mut Walk<'_>,
     ) -> Step {
         let topo = Arc::clone(&self.topology);
         let d = topo.device(dev);
@@ -495,9 +484,7 @@ impl World {
             }));
         };
         let Some((next, iface)) = self.topology.neighbour(segment, next_hop) else {
-            Self::hop(
-                t,
-                leg,
+            w.hop(
                 &d.id,
                 &format!("{} out", route.dev),
                 Say::ArpNoAnswer { next_hop },
@@ -515,9 +502,7 @@ impl World {
                 next_hop,
             }));
         };
-        Self::hop(
-            t,
-            leg,
+        w.hop(
             &d.id,
             &format!("{} out", route.dev),
             Say::NextHop { next_hop },
@@ -534,7 +519,7 @@ impl World {
         let receiver = topo.device(next);
         if sender_is_pod {
             if let DeviceKind::Pod { node, .. } = &receiver.kind {
-                return self.bridged(node.clone(), next, iface, packet, leg, chooser, t);
+                return self.bridged(node.clone(), next, iface, packet, w);
             }
         }
         Step::Arrive {
