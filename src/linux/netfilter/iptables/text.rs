@@ -126,6 +126,12 @@ pub(super) fn write_target(out: &mut String, t: &Target) {
 /// alphabetically within each group. The real proxier's order across
 /// Services is Go map order; this is the deterministic form its tests
 /// compare.
+///
+/// (Kubernetes knowledge below `kube_proxy`, kept here for now: the
+/// builder already declares chains in this order, but a table keeps its
+/// deleted chains (`-X`) apart from its chains, and the sorted text
+/// interleaves their `:` lines, which a parsed vector must reproduce. Moving
+/// this up needs deleted chains kept in the declaration sequence.)
 pub fn chain_order(a: &str, b: &str) -> std::cmp::Ordering {
     fn rank(n: &str) -> u8 {
         match n {
