@@ -11,10 +11,10 @@
 //! over many, each a fresh connection), the rules iptables would have
 //! traversed for it, and the process's peak memory.
 
-use k8s_netlab::engine::netfilter::SeededChooser;
 use k8s_netlab::engine::trace::{Request, World};
 use k8s_netlab::kube_proxy::iptables;
-use k8s_netlab::kube_proxy::ruleset::TableName;
+use k8s_netlab::linux::netfilter::iptables::TableName;
+use k8s_netlab::linux::netfilter::SeededChooser;
 use k8s_netlab::model::k8s::{self, Object, ObjectMeta};
 use k8s_netlab::model::{self, Protocol};
 use std::hint::black_box;

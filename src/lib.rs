@@ -1,20 +1,30 @@
 //! k8s-netlab: a Kubernetes Service-networking playground.
 //!
-//! Crate map (see ARCHITECTURE.md):
+//! Crate map (see ARCHITECTURE.md), bottom-up. Each layer imports only
+//! the layers listed before it:
+//! - [`lang`], `hash`, `sort`: the app's two languages (English, Korean),
+//!   a deterministic hasher, one shared stable sort. Import nothing.
+//! - [`linux`]: the Linux network stack as data: packets and protocols,
+//!   routing tables, conntrack, netfilter (iptables rulesets, their text
+//!   forms and the `ipt_do_table` evaluator). Never imports `model`,
+//!   `kube_proxy`, `engine`, `ui` (`tests/layers.rs` checks it).
 //! - [`model`]: scenario objects (real Kubernetes kinds plus `netlab/v1`
 //!   `Cluster` and `Route`), parsing, validation, defaults and IPAM.
+//!   Never imports `kube_proxy`, `engine`, `ui`.
 //! - [`kube_proxy`]: per-node rulesets as kube-proxy writes them, from a
 //!   backend-independent view of each Service port (endpoints in
 //!   kube-proxy's order, local endpoints, traffic policies); the iptables
-//!   backend renders `iptables-restore` text from structured rules.
-//! - [`lang`]: the app's two languages (English, Korean), shared by the
-//!   engine's trace sentences and the UI.
+//!   backend fills a [`linux::netfilter::iptables::Ruleset`]. Never
+//!   imports `engine`, `ui`.
+//! - [`engine`]: the cluster's network built from a scenario (topology,
+//!   each node's kube-proxy program) and the two-way packet trace through
+//!   it, with its sentences in both languages. Never imports `ui`.
 //! - [`ui`]: the yew web app. Holds no networking logic.
 //! - `kernel_check` (native Linux only): the engine against a real kernel,
 //!   in network namespaces (`netlab kernel-check`).
 //!
-//! The model and kube_proxy never import web crates, read a clock or use
-//! global randomness.
+//! Nothing below `ui` imports web crates, reads a clock or uses global
+//! randomness: time and a random source are passed in.
 
 pub mod engine;
 pub mod hash;
@@ -22,5 +32,7 @@ pub mod hash;
 pub mod kernel_check;
 pub mod kube_proxy;
 pub mod lang;
+pub mod linux;
 pub mod model;
+pub(crate) mod sort;
 pub mod ui;

@@ -10,9 +10,9 @@
 //! keep a [`World`] across several connections (session affinity, a node
 //! removed mid-connection).
 
-use k8s_netlab::engine::netfilter::{ConstChooser, SeededChooser};
 use k8s_netlab::engine::paths::{paths, Outcome};
 use k8s_netlab::engine::trace::{Request, Trace, Verdict, World};
+use k8s_netlab::linux::netfilter::{ConstChooser, SeededChooser};
 use k8s_netlab::model::{self, presets, Protocol};
 use std::collections::BTreeSet;
 use std::path::Path;

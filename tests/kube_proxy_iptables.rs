@@ -4,10 +4,11 @@
 //! snapshots of the rulesets of the story's scenarios.
 
 use k8s_netlab::kube_proxy::iptables::{self, Options};
-use k8s_netlab::kube_proxy::ruleset::{
-    ChainOrigin, Match, Probability, RecentMode, Rule, TableName, Target,
+use k8s_netlab::kube_proxy::{service_ports, Error};
+use k8s_netlab::linux::netfilter::iptables::Ruleset;
+use k8s_netlab::linux::netfilter::iptables::{
+    ChainOrigin, Match, RecentMode, Rule, TableName, Target,
 };
-use k8s_netlab::kube_proxy::{service_ports, Error, Ruleset};
 use k8s_netlab::model::{self, Scenario};
 use std::path::{Path, PathBuf};
 
@@ -327,7 +328,7 @@ fn local_external_policy_with_local_endpoints() {
     assert_eq!(svl_rules.len(), 2);
     assert_eq!(
         svl_rules[0].matches[1],
-        Match::Statistic(Probability::one_in(2))
+        Match::Statistic(iptables::one_in(2))
     );
     assert_eq!(
         svl_rules[0].comment(),
@@ -486,7 +487,7 @@ ports: [{port: 80}]
         .iter()
         .map(|r| {
             r.matches.iter().find_map(|m| match m {
-                Match::Statistic(p) => Some(p.text.as_str()),
+                Match::Statistic(p) => Some(p.text()),
                 _ => None,
             })
         })

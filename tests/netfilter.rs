@@ -3,14 +3,14 @@
 //! kube-proxy's own packet-flow vector (`TestInternalExternalMasquerade`)
 //! as a data-driven table.
 
-use k8s_netlab::engine::netfilter::{
-    enumerate, run_hook, Branch, Chooser, ConstChooser, Ctx, Hook, NatAction, Recent, RuleHit,
+use k8s_netlab::kube_proxy::iptables::{self, Options};
+use k8s_netlab::linux::conntrack::CtState;
+use k8s_netlab::linux::netfilter::iptables::{run_hook, Ruleset, TableName};
+use k8s_netlab::linux::netfilter::{
+    enumerate, Branch, Chooser, ConstChooser, Ctx, Hook, NatAction, Recent, RuleHit,
     ScriptedChooser, SeededChooser, Verdict,
 };
-use k8s_netlab::engine::packet::Packet;
-use k8s_netlab::kube_proxy::iptables::{self, Options};
-use k8s_netlab::kube_proxy::ruleset::{CtState, TableName};
-use k8s_netlab::kube_proxy::Ruleset;
+use k8s_netlab::linux::packet::Packet;
 use k8s_netlab::model::{self, Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -316,10 +316,15 @@ fn pod_to_cluster_ip_reaches_every_endpoint_with_equal_probability() {
             .collect();
         assert_eq!(nat[..2], ["PREROUTING", "KUBE-SERVICES"]);
         assert!(nat[2].starts_with("KUBE-SVC-"), "{nat:?}");
-        let dnat = o.hit(|h| h.effect.starts_with("DNAT")).expect("a DNAT hit");
+        let dnat = o
+            .hit(|h| h.effect.to_string().starts_with("DNAT"))
+            .expect("a DNAT hit");
         assert!(dnat.chain.starts_with("KUBE-SEP-"));
         assert_eq!(dnat.index, 2);
-        assert_eq!(dnat.effect, format!("DNAT to {}", o.dnat.unwrap()));
+        assert_eq!(
+            dnat.effect.to_string(),
+            format!("DNAT to {}", o.dnat.unwrap())
+        );
         assert!(dnat
             .rule
             .starts_with(&format!("-A {} -m comment", dnat.chain)));
@@ -389,15 +394,15 @@ fn hairpin_marks_and_masquerades() {
         if hairpin {
             assert_eq!(o.mark_after_first_hook, 0x4000);
             let mark = o.hit(|h| h.chain == "KUBE-MARK-MASQ").expect("marked");
-            assert_eq!(mark.effect, "MARK or 0x00004000");
+            assert_eq!(mark.effect.to_string(), "MARK or 0x00004000");
             let sep = o
                 .hit(|h| h.chain.starts_with("KUBE-SEP-") && h.index == 1)
                 .expect("hairpin rule");
-            assert_eq!(sep.effect, "jump KUBE-MARK-MASQ");
+            assert_eq!(sep.effect.to_string(), "jump KUBE-MARK-MASQ");
             assert!(sep.rule.contains("-s 10.0.2.2 -j KUBE-MARK-MASQ"));
             let last = o.hits.last().unwrap();
             assert_eq!(last.chain, "KUBE-POSTROUTING");
-            assert_eq!(last.effect, "MASQUERADE --random-fully");
+            assert_eq!(last.effect.to_string(), "MASQUERADE --random-fully");
         } else {
             assert_eq!(o.mark_after_first_hook, 0);
         }
@@ -417,7 +422,7 @@ fn external_client_to_node_port_is_marked_for_masquerade() {
         assert!(chains.contains(&"KUBE-NODEPORTS"), "{chains:?}");
         assert!(chains.iter().any(|c| c.starts_with("KUBE-EXT-")));
         let tail = o
-            .hit(|h| h.effect == "jump KUBE-NODEPORTS")
+            .hit(|h| h.effect.to_string() == "jump KUBE-NODEPORTS")
             .expect("the NodePort tail rule");
         assert!(tail.rule.contains("--dst-type LOCAL"));
         assert_eq!(o.mark_after_first_hook, 0x4000);
@@ -429,7 +434,7 @@ fn external_client_to_node_port_is_marked_for_masquerade() {
             [Hook::Prerouting, Hook::Forward, Hook::Postrouting]
         );
         assert!(o.hits.iter().any(|h| h.chain == "KUBE-FORWARD"
-            && h.effect == "ACCEPT"
+            && h.effect.to_string() == "ACCEPT"
             && h.rule.contains("--mark 0x00004000/0x00004000")));
     }
     // The same NodePort on another protocol, or another port: no DNAT;
@@ -483,7 +488,7 @@ spec:
     assert!(last
         .rule
         .contains("\"default/empty:http has no endpoints\""));
-    assert_eq!(last.effect, "REJECT with icmp-port-unreachable");
+    assert_eq!(last.effect.to_string(), "REJECT with icmp-port-unreachable");
     // From the node itself: filter OUTPUT.
     let o = go("10.100.0.2:40000", "10.3.241.200:80", true);
     assert_eq!(
@@ -521,7 +526,9 @@ fn established_packets_skip_nat() {
     assert!(c.decisions().is_empty());
     assert!(o.hits.iter().all(|h| h.table != TableName::Nat));
     assert_eq!(o.verdict, Verdict::Accept);
-    let acc = o.hit(|h| h.effect == "ACCEPT").expect("accepted");
+    let acc = o
+        .hit(|h| h.effect.to_string() == "ACCEPT")
+        .expect("accepted");
     assert_eq!(acc.chain, "KUBE-FORWARD");
     assert!(acc.rule.contains("--ctstate RELATED,ESTABLISHED"));
 }
@@ -593,10 +600,10 @@ status:
     assert!(counter
         .rule
         .contains("will be dropped by KUBE-PROXY-FIREWALL"));
-    assert_eq!(counter.effect, "no target: count and continue");
+    assert_eq!(counter.effect.to_string(), "no target: count and continue");
     let last = o.hits.last().unwrap();
     assert_eq!(
-        (last.chain.as_str(), last.effect.as_str()),
+        (last.chain.as_str(), last.effect.to_string().as_str()),
         ("KUBE-PROXY-FIREWALL", "DROP")
     );
     assert_eq!(o.hooks, [Hook::Prerouting, Hook::Forward]);

@@ -6,13 +6,14 @@
 //! branch, through `enumerate`) and `-m recent` lists. And nodes of one
 //! [`NodeClass`] get the same ruleset (so the engine may share it).
 
-use k8s_netlab::engine::netfilter::{
-    enumerate, run_hook, run_hook_indexed, CtNat, Ctx, Hook, HookResult, IndexedRuleset, Recent,
-};
-use k8s_netlab::engine::packet::Packet;
 use k8s_netlab::kube_proxy::iptables::{self, Options};
-use k8s_netlab::kube_proxy::ruleset::{AddrSpec, CtState, Match, RecentMode, Target};
-use k8s_netlab::kube_proxy::{NodeClasses, Ruleset};
+use k8s_netlab::kube_proxy::NodeClasses;
+use k8s_netlab::linux::conntrack::CtState;
+use k8s_netlab::linux::netfilter::iptables::{
+    run_hook, run_hook_indexed, AddrSpec, IndexedRuleset, Match, RecentMode, Ruleset, Target,
+};
+use k8s_netlab::linux::netfilter::{enumerate, CtNat, Ctx, Hook, HookResult, Recent};
+use k8s_netlab::linux::packet::Packet;
 use k8s_netlab::model::{self, Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -287,7 +288,7 @@ fn side_effects_before_the_port_stop_indexing() {
     );
     let mut recent = Recent::new();
     let ctx = Ctx::new(&local, CtState::New, 5);
-    let mut c = k8s_netlab::engine::netfilter::ConstChooser(false);
+    let mut c = k8s_netlab::linux::netfilter::ConstChooser(false);
     let r = run_hook_indexed(&indexed, Hook::Output, &p, &ctx, &mut recent, &mut c);
     assert_eq!(recent.last_seen("R", Ipv4Addr::new(10, 0, 1, 2)), Some(5));
     assert_eq!(r.rules_evaluated, 24, "every OUTPUT rule, none matched");

@@ -159,7 +159,7 @@ fn every_hop_and_reason_of_every_scenario_reads_in_korean() {
                 // The same request again: conntrack and session affinity
                 // now know the client.
                 let mut w = world.clone();
-                let mut chooser = k8s_netlab::engine::netfilter::SeededChooser::from_seed(7);
+                let mut chooser = k8s_netlab::linux::netfilter::SeededChooser::from_seed(7);
                 for _ in 0..2 {
                     let t = w.trace(&req, &mut chooser).unwrap();
                     check_trace(&what, &t, &mut seen);

@@ -12,10 +12,10 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
-    use k8s_netlab::engine::netfilter::SeededChooser;
     use k8s_netlab::engine::paths::paths;
     use k8s_netlab::engine::trace::{Leg, Request, Trace, World};
     use k8s_netlab::kube_proxy::iptables;
+    use k8s_netlab::linux::netfilter::SeededChooser;
     use k8s_netlab::model::{self, Loaded, Protocol};
     use std::io::Read;
     use std::process::ExitCode;

@@ -1,13 +1,21 @@
-//! The pure simulation: topology, routing, netfilter, conntrack and the
+//! The pure simulation of a cluster's network, built on [`crate::linux`]:
+//! the topology from a scenario, each node's kube-proxy program, and the
 //! two-way packet trace. No web crates, no clock, no global randomness:
 //! time and a random source are passed in.
+//!
+//! The trace is split along the kernel's path: `world` (the [`World`]
+//! and its running state), [`trace`] (the walk between devices, and the
+//! public trace types), `node` (one Linux node's path), `lb` (the cloud
+//! load balancer), `hop` (the records a trace is made of).
+//!
+//! [`World`]: trace::World
 
-pub mod conntrack;
-pub mod netfilter;
-pub mod packet;
+mod hop;
+mod lb;
+mod node;
 pub mod paths;
 pub mod request;
-pub mod route;
 pub mod say;
 pub mod topology;
 pub mod trace;
+mod world;

@@ -2,9 +2,9 @@
 //! probabilities, the load balancer's pick), each with its exact
 //! probability: the distribution "send 1000" samples from.
 
-use super::netfilter::enumerate;
 use super::trace::{ClientSees, Request, RequestError, Trace, Verdict, World};
-use crate::model::sort::sort_by;
+use crate::linux::netfilter::enumerate;
+use crate::sort::sort_by;
 use serde::Serialize;
 
 /// One distinct outcome and how likely it is.
@@ -37,7 +37,7 @@ pub fn branches(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestErr
     // Surface request errors once, before enumerating.
     world
         .clone()
-        .trace(req, &mut super::netfilter::ConstChooser(true))?;
+        .trace(req, &mut crate::linux::netfilter::ConstChooser(true))?;
     Ok(enumerate(|chooser| {
         let mut w = world.clone();
         w.trace(req, chooser)

@@ -9,10 +9,10 @@
 //! whose form depends on the word before (이/가, 을/를, 로/으로) after
 //! such names, so every sentence reads correctly for any name.
 
-use super::netfilter::NatAction;
-use super::packet::TcpFlags;
-use super::route::{Route, RouteKind};
 use crate::lang::Lang;
+use crate::linux::netfilter::{Effect, NatAction};
+use crate::linux::packet::TcpFlags;
+use crate::linux::route::{Route, RouteKind};
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -202,8 +202,8 @@ pub enum Say {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleStop {
     pub node: String,
-    /// As the evaluator records it: `DROP`, `REJECT with ...`, `policy DROP`.
-    pub effect: String,
+    /// What the rule did: DROP, REJECT, a DROP policy.
+    pub effect: Effect,
     pub hook: &'static str,
     pub table: &'static str,
     pub chain: String,
@@ -327,7 +327,7 @@ impl Say {
             Say::RuleStops(r) => format!(
                 "{} {} at {} in {} {}: {}{}",
                 r.node,
-                r.effect,
+                effect(&r.effect, Lang::En),
                 r.hook,
                 r.table,
                 r.chain,
@@ -509,7 +509,7 @@ impl Say {
                 r.hook,
                 r.table,
                 r.chain,
-                r.effect,
+                effect(&r.effect, Lang::Ko),
                 r.rule,
                 comment(&r.why)
             ),
@@ -597,6 +597,25 @@ fn quoted_list(items: &[String]) -> String {
 }
 
 /// A rule's comment, ` (comment)`, or nothing.
+/// What a rule did, in `lang`. The tool's keywords (ACCEPT, DROP, DNAT,
+/// MARK, ...) stay as iptables prints them.
+pub fn effect(e: &Effect, lang: Lang) -> String {
+    match lang {
+        Lang::En => e.to_string(),
+        Lang::Ko => match e {
+            Effect::Count => "타깃 없음: 세기만 하고 계속".into(),
+            Effect::Reject => "REJECT (icmp-port-unreachable로 응답)".into(),
+            Effect::Jump(c) => format!("{c} 체인으로 점프"),
+            Effect::NoSuchChain(c) => format!("{c} 체인으로 점프: 없는 체인이라 무시"),
+            Effect::Loop(c) => format!("{c} 체인으로 점프: 체인 순환이라 버림"),
+            Effect::Policy(v) => format!("정책 {}", v.as_str()),
+            Effect::Accept | Effect::Drop | Effect::Return | Effect::Mark(_) | Effect::Nat(_) => {
+                e.to_string()
+            }
+        },
+    }
+}
+
 fn comment(why: &Option<String>) -> String {
     why.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
 }
@@ -826,7 +845,7 @@ mod tests {
         for why in [Some(s("default/none:http has no endpoints")), None] {
             v.push(Say::RuleStops(Box::new(RuleStop {
                 node: s("node-1"),
-                effect: s("REJECT with icmp-port-unreachable"),
+                effect: Effect::Reject,
                 hook: "FORWARD",
                 table: "filter",
                 chain: s("KUBE-SERVICES"),

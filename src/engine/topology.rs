@@ -16,8 +16,8 @@
 //! on the node network (AWS VPC CNI) need no route: their node answers
 //! ARP for them on the node network (`Interface::proxy_arp`).
 
-use super::route::{Route, RouteKind, RoutingTable};
 use crate::hash::HashMap;
+use crate::linux::route::{Route, RouteKind, RoutingTable};
 use crate::model::{
     defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy, NODE_NETWORK_POD_GATEWAY,
 };

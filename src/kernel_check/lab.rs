@@ -7,9 +7,9 @@
 //! all of it.
 
 use super::sys;
-use crate::engine::route::RouteKind;
 use crate::engine::topology::{Device, DeviceKind, Topology, Vertex};
 use crate::engine::trace::World;
+use crate::linux::route::RouteKind;
 use crate::model::{
     defaults, LoadBalancerStyle, Protocol, Scenario, Service, ServiceType, TrafficPolicy,
 };

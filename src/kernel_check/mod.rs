@@ -18,10 +18,10 @@ pub mod probe;
 pub mod requests;
 pub mod sys;
 
-use crate::engine::netfilter::SeededChooser;
 use crate::engine::paths::paths;
 use crate::engine::topology::{pod_ref, Topology};
 use crate::engine::trace::{Request, Source, World};
+use crate::linux::netfilter::SeededChooser;
 use crate::model::{self, defaults, Protocol};
 use compare::{Class, Predicted};
 use lab::{Backend, Lab};

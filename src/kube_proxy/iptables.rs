@@ -16,14 +16,15 @@
 //! the canary chains) so that an evaluator sees the node's whole
 //! netfilter configuration.
 
-use super::ruleset::{
-    chain_order, AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, CtState, Hex, MarkOp, Match,
-    Policy, Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
-};
 use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
 use crate::hash::HashMap;
-use crate::model::sort;
+use crate::linux::conntrack::CtState;
+use crate::linux::netfilter::iptables::{
+    chain_order, AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, Hex, MarkOp, Match, Policy,
+    Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
+};
 use crate::model::{Protocol, Scenario};
+use crate::sort;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -147,6 +148,43 @@ pub struct Config {
 /// `portProtoHash`.
 pub fn port_proto_hash(service_port_name: &str, protocol: &str) -> String {
     hash16(&format!("{service_port_name}{protocol}"))
+}
+
+/// kube-proxy's `-m statistic` probability `1/n`, written as Go's
+/// `%0.10f` prints it.
+pub fn one_in(n: u32) -> Probability {
+    Probability::new(probability_text(n))
+}
+
+/// `n` when `p` is kube-proxy's rendering of `1/n`: the ideal
+/// probability behind the rounded decimal.
+pub fn as_one_in(p: &Probability) -> Option<u32> {
+    let v = p.value();
+    if v <= 0.0 {
+        return None;
+    }
+    let n = (1.0 / v).round();
+    if !(1.0..=f64::from(u32::MAX)).contains(&n) {
+        return None;
+    }
+    let n = n as u32;
+    (probability_text(n) == p.text()).then_some(n)
+}
+
+/// `1/n` with exactly 10 decimals, rounded half to even on the exact
+/// value, as Go's `fmt.Sprintf("%0.10f", 1.0/float64(n))` prints it.
+/// (For any `n` below 10^7, the float64 nearest 1/n rounds the same way
+/// as 1/n itself; the only ties are exact ones, e.g. `1/2048`.)
+pub fn probability_text(n: u32) -> String {
+    assert!(n > 0, "probability 1/0");
+    const SCALE: u64 = 10_000_000_000;
+    let n = u64::from(n);
+    let mut q = SCALE / n;
+    let r = SCALE % n;
+    if 2 * r > n || (2 * r == n && q % 2 == 1) {
+        q += 1;
+    }
+    format!("{}.{:010}", q / SCALE, q % SCALE)
 }
 
 fn hash16(s: &str) -> String {
@@ -740,7 +778,7 @@ pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Ruleset {
             for (i, e) in endpoints.iter().enumerate() {
                 let mut r = svc_comment(Rule::new(), format!("{name} -> {e}"));
                 if i + 1 < n {
-                    r = r.with(Match::Statistic(Probability::one_in((n - i) as u32)));
+                    r = r.with(Match::Statistic(one_in((n - i) as u32)));
                 }
                 nat.add(chain, r.jump(sep(e)));
             }
@@ -981,7 +1019,6 @@ fn install_jumps(filter: &mut Builder, nat: &mut Builder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kube_proxy::ruleset::probability_text;
 
     #[test]
     fn chain_name_hashes() {
@@ -1021,8 +1058,8 @@ mod tests {
                 assert_eq!(probability_text(n), go_like, "n = {n}");
             }
         }
-        let p = Probability::one_in(3);
-        assert_eq!(p.as_one_in(), Some(3));
+        let p = one_in(3);
+        assert_eq!(as_one_in(&p), Some(3));
         assert_eq!(p.kernel_threshold(), 715_827_883);
     }
 }

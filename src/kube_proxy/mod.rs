@@ -14,29 +14,60 @@
 //! data); nftables and IPVS can later be other backends of the same step.
 
 pub mod iptables;
-pub mod ruleset;
-
-pub use ruleset::Ruleset;
 
 use crate::hash::HashMap;
-use crate::model::sort;
-use crate::model::{EndpointSlice, Protocol, Scenario, ServiceType, TrafficPolicy};
+use crate::linux::netfilter::iptables::{IndexedRuleset, Ruleset};
+use crate::linux::netfilter::Dataplane;
+use crate::model::{EndpointSlice, Protocol, ProxyMode, Scenario, ServiceType, TrafficPolicy};
+use crate::sort;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 /// Why no ruleset could be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// There is no node of this name in the scenario.
     UnknownNode(String),
+    /// kube-proxy's mode is not modelled (the model refuses it first).
+    Mode(ProxyMode),
+}
+
+/// What kube-proxy leaves on one node: its netfilter backends.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeProgram {
+    pub dataplane: Dataplane,
+}
+
+impl NodeProgram {
+    /// The iptables ruleset, if this mode writes one.
+    pub fn iptables(&self) -> Option<&Ruleset> {
+        self.dataplane.iptables.as_deref().map(|r| r.ruleset())
+    }
+}
+
+/// What kube-proxy in the scenario's mode programs on `node`.
+pub fn program(scenario: &Scenario, node: &str) -> Result<NodeProgram, Error> {
+    match scenario.proxy_config().mode {
+        ProxyMode::Iptables => {
+            let rs = iptables::ruleset(scenario, node)?;
+            Ok(NodeProgram {
+                dataplane: Dataplane {
+                    iptables: Some(Arc::new(IndexedRuleset::new(rs))),
+                },
+            })
+        }
+        mode @ (ProxyMode::Nftables | ProxyMode::Ipvs) => Err(Error::Mode(mode)),
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::UnknownNode(n) => write!(f, "there is no node {n:?}"),
+            Error::Mode(m) => write!(f, "kube-proxy mode {} is not modelled", m.as_str()),
         }
     }
 }

@@ -18,7 +18,6 @@ pub mod presets;
 pub mod reparse;
 mod resolve;
 mod scenario;
-pub(crate) mod sort;
 pub mod syntax;
 mod value_de;
 mod yaml_write;

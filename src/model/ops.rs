@@ -59,7 +59,7 @@ impl Scenario {
     /// Recomputes the EndpointSlices derived from selectors (after pods
     /// changed); given slices are kept.
     pub fn rederive_slices(&mut self) {
-        let given: BTreeSet<String> = super::sort::collect_by_insert(
+        let given: BTreeSet<String> = crate::sort::collect_by_insert(
             self.endpoint_slices
                 .iter()
                 .filter(|s| !s.derived)
@@ -90,7 +90,7 @@ impl Scenario {
         let added = self.pods.len();
         // Pods per node, kept up to date as replacements are placed.
         let mut load: BTreeMap<String, usize> =
-            super::sort::collect_by_insert(self.nodes.iter().map(|n| (n.name.clone(), 0)));
+            crate::sort::collect_by_insert(self.nodes.iter().map(|n| (n.name.clone(), 0)));
         for p in &self.pods {
             if let Some(n) = p.node_name.as_deref().and_then(|n| load.get_mut(n)) {
                 *n += 1;

@@ -1,6 +1,7 @@
 //! The resolved scenario: every object validated, every address and port
 //! allocated, endpoints known. This is what the engine and kube-proxy read.
 
+pub use crate::linux::packet::Protocol;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -179,33 +180,6 @@ impl Node {
     /// The address of the node's `cbr0` bridge: the pods' default gateway.
     pub fn bridge_ip(&self) -> Ipv4Addr {
         first_host(self.pod_cidr)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Protocol {
-    Tcp,
-    Udp,
-    Sctp,
-}
-
-impl Protocol {
-    /// As Kubernetes spells it (`TCP`).
-    pub fn as_k8s(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "TCP",
-            Protocol::Udp => "UDP",
-            Protocol::Sctp => "SCTP",
-        }
-    }
-
-    /// As iptables spells it (`tcp`).
-    pub fn as_lower(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-            Protocol::Sctp => "sctp",
-        }
     }
 }
 

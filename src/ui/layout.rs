@@ -16,8 +16,8 @@
 //! writes them as integers.
 
 use super::i18n::{t, Lang, Text};
-use crate::engine::route::{Route, RouteKind};
 use crate::engine::topology::{pod_ref, DeviceKind, Topology, OUTSIDE_NET};
+use crate::linux::route::{Route, RouteKind};
 use crate::model::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -577,7 +577,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
         .iter()
         .filter(|g| topo.index(&format!("node/{}", g.name)).is_none())
         .collect();
-    crate::model::sort::sort_by_key(&mut ghosts, |g| g.index);
+    crate::sort::sort_by_key(&mut ghosts, |g| g.index);
     for g in ghosts {
         slots.insert(g.index.min(slots.len()), Slot::Ghost(g));
     }
@@ -823,7 +823,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
 
     // The node grid.
     // Built by insertion (`collect` would link another sort).
-    let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = crate::model::sort::collect_by_insert(
+    let by_name: BTreeMap<(&str, &str), &crate::model::Pod> = crate::sort::collect_by_insert(
         scenario
             .pods
             .iter()
@@ -1298,8 +1298,8 @@ fn router_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::netfilter::ConstChooser;
     use crate::engine::trace::{Request, World};
+    use crate::linux::netfilter::ConstChooser;
     use crate::model::{default_scenario, NextHop, Pod, Protocol};
 
     fn contains(a: &Block, o: &Block) -> bool {

@@ -8,9 +8,9 @@
 use super::editor::{self, Kind};
 use super::i18n::{Lang, Text};
 use super::state::{entry_node, Action, ScenarioTitle, State};
-use crate::engine::packet::Packet;
 use crate::engine::request::Request;
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::linux::packet::Packet;
 use crate::model::{NextHop, Node, Scenario, Service, TrafficPolicy};
 
 /// One lesson.

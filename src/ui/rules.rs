@@ -5,7 +5,7 @@
 use super::i18n::{t, Lang, Text};
 use super::state::Action;
 use crate::engine::trace::{Trace, World};
-use crate::kube_proxy::ruleset::{ListingLine, TableName};
+use crate::linux::netfilter::iptables::{ListingLine, TableName};
 use crate::model::Scenario;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};

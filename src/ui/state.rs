@@ -3,10 +3,10 @@
 //! themselves. The reducer calls the model and the engine and holds no
 //! networking logic of its own. It is plain Rust, tested natively.
 
-use crate::engine::netfilter::SeededChooser;
 use crate::engine::paths;
 use crate::engine::request::Request;
 use crate::engine::trace::{Leg, Trace, Verdict, World};
+use crate::linux::netfilter::SeededChooser;
 use crate::model::edit::{self, Edit};
 use crate::model::{self, presets, Problem, Protocol, Scenario};
 use crate::ui::i18n::{t, Lang, Text};
@@ -916,7 +916,7 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
 
 /// Most likely first; ties by label.
 fn order<L: Ord>(rows: &mut [SpreadRow<L>]) {
-    crate::model::sort::sort_by(rows, |a, b| {
+    crate::sort::sort_by(rows, |a, b| {
         b.probability
             .total_cmp(&a.probability)
             .then_with(|| a.label.cmp(&b.label))

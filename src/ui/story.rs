@@ -8,11 +8,11 @@
 
 use super::i18n::{t, Lang, Text};
 use super::layout::{Kind, Layout, Point, PAD};
-use crate::engine::netfilter::NatAction;
-use crate::engine::packet::TcpFlags;
 use crate::engine::say::Say;
 use crate::engine::topology::{DeviceKind, Topology};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::linux::netfilter::NatAction;
+use crate::linux::packet::TcpFlags;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How a trace ended, for the path's colour.
@@ -432,8 +432,8 @@ impl Story {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::netfilter::ConstChooser;
     use crate::engine::trace::{Request, World};
+    use crate::linux::netfilter::ConstChooser;
     use crate::model::{default_scenario, presets::PRESETS, Protocol, Scenario};
     use crate::ui::layout::{layout, LayoutOptions};
 

@@ -315,7 +315,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                 *host,
                 trace.as_deref(),
                 LayoutOptions {
-                    expanded: crate::model::sort::collect_by_insert(expanded.iter().cloned()),
+                    expanded: crate::sort::collect_by_insert(expanded.iter().cloned()),
                     ghosts: ghosts
                         .iter()
                         .map(|g| GhostNode {

@@ -5,7 +5,7 @@
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn probe(text: &str, from: &str, to: &str, node: &str) -> String {
-    use k8s_netlab::engine::netfilter::SeededChooser;
+    use k8s_netlab::linux::netfilter::SeededChooser;
     use k8s_netlab::engine::paths::paths;
     use k8s_netlab::engine::request::Request;
     use k8s_netlab::engine::trace::World;

@@ -1,24 +1,32 @@
-//! Where `-m statistic --mode random` gets its randomness: a seeded RNG
-//! drawing as the kernel does, or a script of decisions that lets a
-//! caller walk every branch with its exact probability.
+//! Where the packet path gets its randomness: a seeded RNG drawing as the
+//! kernel does, or a script of decisions that lets a caller walk every
+//! branch with its exact probability. The questions are the kernel's,
+//! not a rule language's: a weighted coin (`xt_statistic --mode random`)
+//! and a uniform pick among `n` (nftables' `numgen random mod n`).
 
-use crate::kube_proxy::ruleset::Probability;
 use rand_core::{Rng, SeedableRng};
 
-/// 2^31: `xt_statistic` compares a 31-bit random number with
-/// [`Probability::kernel_threshold`].
+/// 2^31: `xt_statistic` compares a 31-bit random number with its
+/// threshold.
 const TWO_POW_31: f64 = 2_147_483_648.0;
 
-/// Decides `-m statistic --mode random --probability p` for one packet.
+/// Decides the random choices of one packet's path.
 pub trait Chooser {
-    /// Does this packet match?
-    fn statistic(&mut self, p: &Probability) -> bool;
+    /// True with probability `threshold / 2^31`, as `xt_statistic` draws:
+    /// `(get_random_u32() & 0x7FFFFFFF) < threshold`. `written` is the
+    /// probability as the rule writes it, for the record.
+    fn bernoulli(&mut self, threshold: u32, written: &str) -> bool;
+
+    /// One of `0..n`, each with probability `1/n`, as `numgen random mod
+    /// n` draws (`reciprocal_scale(get_random_u32(), n)`). `n` is at
+    /// least 1.
+    fn pick(&mut self, n: u32) -> u32;
 }
 
-/// The probability that the kernel matches `p`: the threshold iptables
-/// stores (`lround(p * 2^31)`) over 2^31, exactly.
-pub fn match_probability(p: &Probability) -> f64 {
-    f64::from(p.kernel_threshold()) / TWO_POW_31
+/// The probability that the kernel matches a threshold: `threshold /
+/// 2^31`, exactly.
+pub fn match_probability(threshold: u32) -> f64 {
+    f64::from(threshold) / TWO_POW_31
 }
 
 /// Draws from an RNG as `xt_statistic` does: one 32-bit number per
@@ -47,26 +55,40 @@ impl SeededChooser<rand_pcg::Pcg32> {
 }
 
 impl<R: Rng> Chooser for SeededChooser<R> {
-    fn statistic(&mut self, p: &Probability) -> bool {
-        (self.rng.next_u32() & 0x7FFF_FFFF) < p.kernel_threshold()
+    fn bernoulli(&mut self, threshold: u32, _written: &str) -> bool {
+        (self.rng.next_u32() & 0x7FFF_FFFF) < threshold
+    }
+
+    fn pick(&mut self, n: u32) -> u32 {
+        ((u64::from(self.rng.next_u32()) * u64::from(n.max(1))) >> 32) as u32
     }
 }
 
 /// Always the same answer (`true`: every packet takes the first endpoint
-/// of a kube-proxy probability ladder).
+/// of a kube-proxy probability ladder, and `pick` the first of `n`;
+/// `false`: the last).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConstChooser(pub bool);
 
 impl Chooser for ConstChooser {
-    fn statistic(&mut self, _p: &Probability) -> bool {
+    fn bernoulli(&mut self, _threshold: u32, _written: &str) -> bool {
         self.0
+    }
+
+    fn pick(&mut self, n: u32) -> u32 {
+        if self.0 {
+            0
+        } else {
+            n.max(1) - 1
+        }
     }
 }
 
 /// One statistic match met while following a script.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
-    /// The probability of matching (`kernel_threshold() / 2^31`).
+    /// The probability of matching (the kernel's threshold over 2^31; for
+    /// a step of a pick, exactly `1/(n-i)`).
     pub p_match: f64,
     /// The probability as written in the rule.
     pub written: String,
@@ -120,9 +142,8 @@ impl ScriptedChooser {
     }
 }
 
-impl Chooser for ScriptedChooser {
-    fn statistic(&mut self, p: &Probability) -> bool {
-        let p_match = match_probability(p);
+impl ScriptedChooser {
+    fn decide(&mut self, p_match: f64, written: String) -> bool {
         let matched = self
             .script
             .get(self.decisions.len())
@@ -130,10 +151,30 @@ impl Chooser for ScriptedChooser {
             .unwrap_or(p_match > 0.0);
         self.decisions.push(Decision {
             p_match,
-            written: p.text.clone(),
+            written,
             matched,
         });
         matched
+    }
+}
+
+impl Chooser for ScriptedChooser {
+    fn bernoulli(&mut self, threshold: u32, written: &str) -> bool {
+        self.decide(match_probability(threshold), written.to_string())
+    }
+
+    /// A pick among `n` as a ladder of decisions, "this one" with
+    /// probability `1/(n-i)` at step `i`: each of `n` outcomes has
+    /// probability `1/n`, and [`enumerate`] walks them all.
+    fn pick(&mut self, n: u32) -> u32 {
+        let n = n.max(1);
+        for i in 0..n - 1 {
+            let left = n - i;
+            if self.decide(1.0 / f64::from(left), format!("1/{left}")) {
+                return i;
+            }
+        }
+        n - 1
     }
 }
 
@@ -185,30 +226,36 @@ pub fn enumerate<T>(mut run: impl FnMut(&mut ScriptedChooser) -> T) -> Vec<Branc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::linux::netfilter::iptables::Probability;
+
+    /// kube-proxy's `1/n` as it writes it (Go's `%0.10f`), for n = 1, 2, 3.
+    fn one_in(n: u32) -> Probability {
+        Probability::new(["1.0000000000", "0.5000000000", "0.3333333333"][n as usize - 1])
+    }
 
     #[test]
     fn seeded_chooser_frequencies_follow_threshold() {
         let mut c = SeededChooser::from_seed(7);
-        let half = Probability::one_in(2);
+        let half = one_in(2);
         let n = 20_000;
-        let hits = (0..n).filter(|_| c.statistic(&half)).count();
+        let hits = (0..n).filter(|_| half.draw(&mut c)).count();
         assert!((9_500..10_500).contains(&hits), "{hits}");
-        let one = Probability::one_in(1);
-        assert!((0..1000).all(|_| c.statistic(&one)));
-        let zero = Probability { text: "0".into() };
-        assert!((0..1000).all(|_| !c.statistic(&zero)));
+        let one = one_in(1);
+        assert!((0..1000).all(|_| one.draw(&mut c)));
+        let zero = Probability::new("0");
+        assert!((0..1000).all(|_| !zero.draw(&mut c)));
     }
 
     #[test]
     fn seeded_chooser_is_reproducible() {
-        let p = Probability::one_in(3);
+        let p = one_in(3);
         let a: Vec<bool> = {
             let mut c = SeededChooser::from_seed(42);
-            (0..64).map(|_| c.statistic(&p)).collect()
+            (0..64).map(|_| p.draw(&mut c)).collect()
         };
         let b: Vec<bool> = {
             let mut c = SeededChooser::from_seed(42);
-            (0..64).map(|_| c.statistic(&p)).collect()
+            (0..64).map(|_| p.draw(&mut c)).collect()
         };
         assert_eq!(a, b);
         assert!(a.contains(&true) && a.contains(&false));
@@ -216,18 +263,21 @@ mod tests {
 
     #[test]
     fn match_probability_is_the_kernel_rounding() {
-        let third = Probability::one_in(3);
-        assert_eq!(match_probability(&third), 715_827_883.0 / TWO_POW_31);
-        assert!((match_probability(&third) - 0.33333333349).abs() < 1e-11);
+        let third = one_in(3);
+        assert_eq!(
+            match_probability(third.kernel_threshold()),
+            715_827_883.0 / TWO_POW_31
+        );
+        assert!((match_probability(third.kernel_threshold()) - 0.33333333349).abs() < 1e-11);
     }
 
     #[test]
     fn enumerate_a_ladder() {
         // kube-proxy's ladder for 3 endpoints: 1/3, 1/2, then the rest.
-        let ladder = [Probability::one_in(3), Probability::one_in(2)];
+        let ladder = [one_in(3), one_in(2)];
         let branches = enumerate(|c| {
             for (i, p) in ladder.iter().enumerate() {
-                if c.statistic(p) {
+                if p.draw(c) {
                     return i;
                 }
             }
@@ -248,14 +298,35 @@ mod tests {
 
     #[test]
     fn scripted_chooser_follows_script_then_defaults() {
-        let p = Probability::one_in(2);
+        let p = one_in(2);
         let mut c = ScriptedChooser::new(vec![false]);
-        assert!(!c.statistic(&p));
-        assert!(c.statistic(&p));
+        assert!(!p.draw(&mut c));
+        assert!(p.draw(&mut c));
         assert_eq!(c.taken(), [false, true]);
         assert!((c.probability() - 0.25).abs() < 1e-15);
         // A zero probability is never taken by default.
-        let zero = Probability { text: "0".into() };
-        assert!(!c.statistic(&zero));
+        let zero = Probability::new("0");
+        assert!(!zero.draw(&mut c));
+    }
+
+    #[test]
+    fn a_pick_is_uniform_and_enumerates_exactly() {
+        let branches = enumerate(|c| c.pick(4));
+        let got: Vec<u32> = branches.iter().map(|b| b.value).collect();
+        assert_eq!(got, [0, 1, 2, 3]);
+        for b in &branches {
+            assert!((b.probability - 0.25).abs() < 1e-15, "{}", b.probability);
+        }
+        let mut c = SeededChooser::from_seed(3);
+        let mut counts = [0u32; 3];
+        for _ in 0..30_000 {
+            counts[c.pick(3) as usize] += 1;
+        }
+        assert!(
+            counts.iter().all(|&k| (9_500..10_500).contains(&k)),
+            "{counts:?}"
+        );
+        assert_eq!(ConstChooser(true).pick(5), 0);
+        assert_eq!(ConstChooser(false).pick(5), 4);
     }
 }

@@ -1,9 +1,36 @@
 //! An IP packet as the trace shows it at each hop: the L3/L4 header fields
 //! that routing, netfilter and conntrack decide on.
 
-use crate::model::Protocol;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// An L4 protocol: the IP header's protocol field (6, 17, 132).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    /// As Kubernetes spells it (`TCP`).
+    pub fn as_k8s(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+
+    /// As iptables spells it (`tcp`).
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Sctp => "sctp",
+        }
+    }
+}
 
 /// TCP flags the trace cares about (the first packet of a connection is a
 /// SYN, its answer a SYN-ACK, a refused one is answered with RST).

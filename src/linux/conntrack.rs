@@ -4,12 +4,51 @@
 //! both directions, as the kernel's `nf_nat` does: destination at
 //! PREROUTING/OUTPUT, source at POSTROUTING/INPUT.
 
-use super::packet::{Packet, TcpFlags};
+use super::packet::{Packet, Protocol, TcpFlags};
 use crate::hash::HashMap;
-use crate::model::Protocol;
 use serde::Serialize;
 use std::fmt;
 use std::net::SocketAddrV4;
+
+/// A conntrack state, as `-m conntrack --ctstate` (and nftables' `ct state`)
+/// test it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CtState {
+    New,
+    Established,
+    Related,
+    Invalid,
+    Untracked,
+    Snat,
+    Dnat,
+}
+
+impl CtState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CtState::New => "NEW",
+            CtState::Established => "ESTABLISHED",
+            CtState::Related => "RELATED",
+            CtState::Invalid => "INVALID",
+            CtState::Untracked => "UNTRACKED",
+            CtState::Snat => "SNAT",
+            CtState::Dnat => "DNAT",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CtState> {
+        Some(match s {
+            "NEW" => CtState::New,
+            "ESTABLISHED" => CtState::Established,
+            "RELATED" => CtState::Related,
+            "INVALID" => CtState::Invalid,
+            "UNTRACKED" => CtState::Untracked,
+            "SNAT" => CtState::Snat,
+            "DNAT" => CtState::Dnat,
+            _ => return None,
+        })
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Tuple {

@@ -26,6 +26,7 @@
 //! original addresses, with only mark changes.
 
 mod chooser;
+pub mod iptables;
 mod recent;
 
 pub use chooser::{
@@ -34,15 +35,12 @@ pub use chooser::{
 };
 pub use recent::{Recent, LIST_CAPACITY};
 
-use crate::engine::packet::Packet;
-use crate::hash::HashMap;
-use crate::kube_proxy::ruleset::{
-    AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, CtState, MarkOp, Match, Policy, RecentMode,
-    Rule, Ruleset, Table, TableName, Target,
-};
-use crate::model::Protocol;
+use crate::linux::conntrack::CtState;
+use crate::linux::packet::Packet;
+use iptables::{MarkOp, TableName};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::Arc;
 
 /// A netfilter hook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,17 +79,36 @@ impl fmt::Display for Hook {
     }
 }
 
-/// Tables consulted at each hook, in kernel priority order:
-/// PREROUTING raw, mangle, nat; INPUT mangle, filter, nat; FORWARD mangle,
-/// filter; OUTPUT raw, mangle, nat, filter; POSTROUTING mangle, nat.
-pub fn tables(hook: Hook) -> &'static [TableName] {
-    use TableName::*;
-    match hook {
-        Hook::Prerouting => &[Raw, Mangle, Nat],
-        Hook::Input => &[Mangle, Filter, Nat],
-        Hook::Forward => &[Mangle, Filter],
-        Hook::Output => &[Raw, Mangle, Nat, Filter],
-        Hook::Postrouting => &[Mangle, Nat],
+/// A node's netfilter backends: what its hooks run. Today only iptables
+/// (as `iptables-nft` or legacy iptables would load it); an nftables
+/// ruleset can sit beside it, each shared (`Arc`) by the nodes that have
+/// the same rules.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataplane {
+    pub iptables: Option<Arc<iptables::IndexedRuleset>>,
+}
+
+/// Runs what every backend of `dp` has at `hook` on `packet`, in the
+/// kernel's priority order (for iptables, its tables' fixed priorities;
+/// see [`iptables::tables`]). A node with no backend accepts everything
+/// and evaluates no rule.
+pub fn run_hook(
+    dp: &Dataplane,
+    hook: Hook,
+    packet: &Packet,
+    ctx: &Ctx,
+    recent: &mut Recent,
+    chooser: &mut dyn Chooser,
+) -> HookResult {
+    match &dp.iptables {
+        Some(rs) => iptables::run_hook_indexed(rs, hook, packet, ctx, recent, chooser),
+        None => HookResult {
+            verdict: Verdict::Accept,
+            nat: None,
+            packet: *packet,
+            hits: Vec::new(),
+            rules_evaluated: 0,
+        },
     }
 }
 
@@ -185,6 +202,48 @@ impl fmt::Display for NatAction {
     }
 }
 
+/// What a rule that matched did (or a chain's policy), as data: the
+/// engine's `say` words it in each language; `Display` is the English
+/// the CLI and the JSON show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// A rule without a target: counted, and evaluation goes on.
+    Count,
+    Accept,
+    Drop,
+    /// Answered with ICMP port unreachable.
+    Reject,
+    Return,
+    /// Entered the named chain.
+    Jump(String),
+    /// A jump to a chain that does not exist: ignored.
+    NoSuchChain(String),
+    /// A jump nested too deep (a loop): the packet is dropped.
+    Loop(String),
+    Mark(MarkOp),
+    Nat(NatAction),
+    /// A built-in chain's policy applied.
+    Policy(Verdict),
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Effect::Count => f.write_str("no target: count and continue"),
+            Effect::Accept => f.write_str("ACCEPT"),
+            Effect::Drop => f.write_str("DROP"),
+            Effect::Reject => f.write_str("REJECT with icmp-port-unreachable"),
+            Effect::Return => f.write_str("RETURN"),
+            Effect::Jump(c) => write!(f, "jump {c}"),
+            Effect::NoSuchChain(c) => write!(f, "jump {c}: no such chain, ignored"),
+            Effect::Loop(c) => write!(f, "jump {c}: chain loop, dropped"),
+            Effect::Mark(op) => write!(f, "MARK {op}"),
+            Effect::Nat(a) => a.fmt(f),
+            Effect::Policy(v) => write!(f, "policy {}", v.as_str()),
+        }
+    }
+}
+
 /// One rule that matched (or a built-in chain's policy that applied).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleHit {
@@ -195,9 +254,10 @@ pub struct RuleHit {
     pub index: usize,
     /// `-A CHAIN spec` (`-P CHAIN POLICY` for a policy).
     pub rule: String,
-    /// What it did: `jump KUBE-SVC-X`, `DNAT to 10.0.2.2:8080`,
-    /// `MARK or 0x4000`, `RETURN`, `ACCEPT`, `policy ACCEPT`, ...
-    pub effect: String,
+    /// The rule's comment (`-m comment --comment`), if it has one.
+    pub comment: Option<String>,
+    /// What it did.
+    pub effect: Effect,
 }
 
 impl RuleHit {
@@ -243,525 +303,11 @@ impl HookResult {
     }
 }
 
-/// Nesting deeper than this means a jump loop (which `iptables-restore`
-/// would have refused); the packet is dropped.
-const MAX_DEPTH: usize = 256;
-
-/// Runs every table at `hook` on `packet`, rule by rule.
-pub fn run_hook(
-    ruleset: &Ruleset,
-    hook: Hook,
-    packet: &Packet,
-    ctx: &Ctx,
-    recent: &mut Recent,
-    chooser: &mut dyn Chooser,
-) -> HookResult {
-    run(ruleset, None, hook, packet, ctx, recent, chooser)
-}
-
-/// [`run_hook`] through the ruleset's dispatch index: the same result
-/// (hits, verdict, NAT, marks, `-m recent`/`-m statistic` effects in the
-/// same order, the same `rules_evaluated`), without testing one by one
-/// the rules that cannot match.
-pub fn run_hook_indexed(
-    ruleset: &IndexedRuleset,
-    hook: Hook,
-    packet: &Packet,
-    ctx: &Ctx,
-    recent: &mut Recent,
-    chooser: &mut dyn Chooser,
-) -> HookResult {
-    run(
-        &ruleset.ruleset,
-        Some(&ruleset.tables),
-        hook,
-        packet,
-        ctx,
-        recent,
-        chooser,
-    )
-}
-
-fn run(
-    ruleset: &Ruleset,
-    index: Option<&[TableIndex]>,
-    hook: Hook,
-    packet: &Packet,
-    ctx: &Ctx,
-    recent: &mut Recent,
-    chooser: &mut dyn Chooser,
-) -> HookResult {
-    let mut ev = Eval {
-        ctx,
-        recent,
-        chooser,
-        ct_nat: ctx.ct_nat,
-        hits: Vec::new(),
-        evaluated: 0,
-    };
-    let mut pkt = *packet;
-    let mut verdict = Verdict::Accept;
-    let mut nat = None;
-    for &name in tables(hook) {
-        if name == TableName::Nat && ctx.ct_state != CtState::New {
-            continue;
-        }
-        let Some(t) = ruleset.tables.iter().position(|t| t.name == name) else {
-            continue;
-        };
-        let table = &ruleset.tables[t];
-        let tix = index.map(|ix| &ix[t]);
-        let Some(chain) = find_chain(table, tix, hook.chain_name()) else {
-            continue;
-        };
-        match ev.run_table(table, tix, chain, &mut pkt) {
-            End::Accept => {}
-            End::Drop => {
-                verdict = Verdict::Drop;
-                break;
-            }
-            End::Reject => {
-                verdict = Verdict::Reject;
-                break;
-            }
-            End::Nat(action) => {
-                // Later tables at this hook see the translated packet.
-                match action {
-                    NatAction::Dnat(to) => {
-                        pkt.dst = to;
-                        ev.ct_nat.dnat = true;
-                    }
-                    NatAction::Snat(ip) => {
-                        pkt.src = SocketAddrV4::new(ip, pkt.src.port());
-                        ev.ct_nat.snat = true;
-                    }
-                    NatAction::Masquerade { .. } => ev.ct_nat.snat = true,
-                }
-                nat = Some(action);
-            }
-        }
-    }
-    pkt.src = packet.src;
-    pkt.dst = packet.dst;
-    HookResult {
-        verdict,
-        nat,
-        packet: pkt,
-        hits: ev.hits,
-        rules_evaluated: ev.evaluated,
-    }
-}
-
-/// How one table ends.
-enum End {
-    Accept,
-    Drop,
-    Reject,
-    Nat(NatAction),
-}
-
-struct Eval<'a, 'c> {
-    ctx: &'a Ctx<'c>,
-    recent: &'a mut Recent,
-    chooser: &'a mut dyn Chooser,
-    ct_nat: CtNat,
-    hits: Vec<RuleHit>,
-    evaluated: usize,
-}
-
-impl Eval<'_, '_> {
-    fn hit(&mut self, table: TableName, chain: &Chain, index: usize, effect: String) {
-        let spec = chain.rules[index].spec();
-        let rule = if spec.is_empty() {
-            format!("-A {}", chain.name)
-        } else {
-            format!("-A {} {}", chain.name, spec)
-        };
-        self.hits.push(RuleHit {
-            table,
-            chain: chain.name.clone(),
-            index: index + 1,
-            rule,
-            effect,
-        });
-    }
-
-    fn policy(&mut self, table: TableName, builtin: &Chain) -> End {
-        let policy = match builtin.origin {
-            ChainOrigin::Builtin(p) => p,
-            _ => Policy::Accept,
-        };
-        self.hits.push(RuleHit {
-            table,
-            chain: builtin.name.clone(),
-            index: 0,
-            rule: format!("-P {} {}", builtin.name, policy.as_str()),
-            effect: format!("policy {}", policy.as_str()),
-        });
-        match policy {
-            Policy::Accept => End::Accept,
-            Policy::Drop => End::Drop,
-        }
-    }
-
-    fn run_table<'t>(
-        &mut self,
-        table: &'t Table,
-        tix: Option<&'t TableIndex>,
-        builtin: (&'t Chain, Option<&'t Dispatch>),
-        pkt: &mut Packet,
-    ) -> End {
-        let tn = table.name;
-        let mut stack: Vec<(&'t Chain, Option<&'t Dispatch>, usize)> = Vec::new();
-        let (mut chain, mut dispatch) = builtin;
-        let builtin = builtin.0;
-        let mut i = 0;
-        loop {
-            if let Some(d) = dispatch {
-                // Skip the rules that cannot match this packet (and have no
-                // side effects): the kernel still looks at each of them.
-                let next = d.next(i, pkt).min(chain.rules.len()).max(i);
-                self.evaluated += next - i;
-                i = next;
-            }
-            let Some(rule) = chain.rules.get(i) else {
-                // Off the end: back to the caller, or the policy.
-                match stack.pop() {
-                    Some((c, d, next)) => {
-                        chain = c;
-                        dispatch = d;
-                        i = next;
-                        continue;
-                    }
-                    None => return self.policy(tn, builtin),
-                }
-            };
-            self.evaluated += 1;
-            if !self.matches(rule, pkt, tn) {
-                i += 1;
-                continue;
-            }
-            let Some(target) = &rule.target else {
-                self.hit(tn, chain, i, "no target: count and continue".into());
-                i += 1;
-                continue;
-            };
-            match target {
-                Target::Accept => {
-                    self.hit(tn, chain, i, "ACCEPT".into());
-                    return End::Accept;
-                }
-                Target::Drop => {
-                    self.hit(tn, chain, i, "DROP".into());
-                    return End::Drop;
-                }
-                Target::Reject => {
-                    self.hit(tn, chain, i, "REJECT with icmp-port-unreachable".into());
-                    return End::Reject;
-                }
-                Target::Return => {
-                    self.hit(tn, chain, i, "RETURN".into());
-                    match stack.pop() {
-                        Some((c, d, next)) => {
-                            chain = c;
-                            dispatch = d;
-                            i = next;
-                        }
-                        None => return self.policy(tn, builtin),
-                    }
-                }
-                Target::Jump(name) => match find_chain(table, tix, name) {
-                    None => {
-                        self.hit(tn, chain, i, format!("jump {name}: no such chain, ignored"));
-                        i += 1;
-                    }
-                    Some(_) if stack.len() >= MAX_DEPTH => {
-                        self.hit(tn, chain, i, format!("jump {name}: chain loop, dropped"));
-                        return End::Drop;
-                    }
-                    Some((next, d)) => {
-                        self.hit(tn, chain, i, format!("jump {name}"));
-                        stack.push((chain, dispatch, i + 1));
-                        chain = next;
-                        dispatch = d;
-                        i = 0;
-                    }
-                },
-                Target::Mark(op) => {
-                    pkt.mark = op.apply(pkt.mark);
-                    let effect = match op {
-                        MarkOp::Or(v) => format!("MARK or {v}"),
-                        MarkOp::Xor(v) => format!("MARK xor {v}"),
-                        MarkOp::SetXmark { value, mask } => {
-                            format!("MARK set-xmark {value}/{mask}")
-                        }
-                    };
-                    self.hit(tn, chain, i, effect);
-                    i += 1;
-                }
-                Target::Dnat(to) => return self.nat(tn, chain, i, NatAction::Dnat(*to)),
-                Target::Snat(to) => return self.nat(tn, chain, i, NatAction::Snat(*to)),
-                Target::Masquerade { random_fully } => {
-                    let action = NatAction::Masquerade {
-                        random_fully: *random_fully,
-                    };
-                    return self.nat(tn, chain, i, action);
-                }
-            }
-        }
-    }
-
-    fn nat(&mut self, tn: TableName, chain: &Chain, i: usize, action: NatAction) -> End {
-        self.hit(tn, chain, i, action.to_string());
-        End::Nat(action)
-    }
-
-    /// Does the packet's conntrack state include `s`? In the raw table
-    /// conntrack has not run yet: no entry, so the state is INVALID.
-    fn ct_has(&self, s: CtState, table: TableName) -> bool {
-        if table == TableName::Raw {
-            return s == CtState::Invalid;
-        }
-        let tracked = matches!(
-            self.ctx.ct_state,
-            CtState::New | CtState::Established | CtState::Related
-        );
-        s == self.ctx.ct_state
-            || (tracked && s == CtState::Dnat && self.ct_nat.dnat)
-            || (tracked && s == CtState::Snat && self.ct_nat.snat)
-    }
-
-    fn matches(&mut self, rule: &Rule, pkt: &Packet, table: TableName) -> bool {
-        // The IP header part (`struct ipt_ip`) first.
-        for m in &rule.matches {
-            let ok = match m {
-                Match::Source { addr, negated } => addr.contains(pkt.src_ip()) != *negated,
-                Match::Destination { addr, negated } => addr.contains(pkt.dst_ip()) != *negated,
-                Match::Protocol(p) => pkt.proto == *p,
-                _ => true,
-            };
-            if !ok {
-                return false;
-            }
-        }
-        // Then the match extensions, in order.
-        for m in &rule.matches {
-            let ok = match m {
-                Match::Source { .. }
-                | Match::Destination { .. }
-                | Match::Protocol(_)
-                | Match::Comment(_)
-                | Match::Nfacct(_) => true,
-                Match::DestinationPort(port) => pkt.dst.port() == *port,
-                Match::AddrType {
-                    dir,
-                    addr_type: AddrType::Local,
-                } => self.ctx.is_local(match dir {
-                    AddrDir::Src => pkt.src_ip(),
-                    AddrDir::Dst => pkt.dst_ip(),
-                }),
-                Match::Statistic(p) => self.chooser.statistic(p),
-                Match::Recent { name, mode } => match mode {
-                    RecentMode::Set => {
-                        self.recent.set(name, pkt.src_ip(), self.ctx.now);
-                        true
-                    }
-                    RecentMode::Rcheck { seconds, reap } => {
-                        self.recent
-                            .rcheck(name, pkt.src_ip(), *seconds, *reap, self.ctx.now)
-                    }
-                },
-                Match::Mark {
-                    value,
-                    mask,
-                    negated,
-                } => ((pkt.mark & mask.value) == value.value) != *negated,
-                Match::Conntrack { states, negated } => {
-                    states.iter().any(|s| self.ct_has(*s, table)) != *negated
-                }
-            };
-            if !ok {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-// ------------------------------------------------------------ index
-
-/// A chain needs this many rules before a dispatch index pays.
-const MIN_INDEXED_RULES: usize = 8;
-
-/// What an indexable rule requires of the packet: destination address,
-/// protocol and destination port.
-type DispatchKey = (Ipv4Addr, Protocol, u16);
-
-/// A ruleset with what makes evaluation sublinear, built once: per table,
-/// chain name -> chain, and for chains made mostly of `-d IP -p PROTO
-/// --dport N` rules (KUBE-SERVICES, KUBE-NODEPORTS, ...), a dispatch
-/// index from (destination, protocol, port) to the rules that can match.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IndexedRuleset {
-    ruleset: Ruleset,
-    /// Parallel to `ruleset.tables`.
-    tables: Vec<TableIndex>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct TableIndex {
-    /// Chain name -> position in the table (the first of a name, as
-    /// `Table::chain` finds it).
-    chains: HashMap<String, usize>,
-    /// Parallel to the table's chains.
-    dispatch: Vec<Option<Dispatch>>,
-}
-
-/// One chain's dispatch index. A rule is indexable when it cannot match a
-/// packet of another (destination, protocol, port) and testing it on such
-/// a packet has no side effect: it has `-d HOST` (not negated), `-p` and
-/// `--dport`, and no `-m statistic` or `-m recent` before the `--dport`
-/// (header matches fail before any extension runs; a failing `--dport`
-/// stops the extensions after it).
-#[derive(Debug, Clone, PartialEq)]
-struct Dispatch {
-    /// Positions of the rules that are not indexable, ascending.
-    others: Vec<usize>,
-    /// Positions of the indexable rules per key, ascending.
-    by_key: HashMap<DispatchKey, Vec<usize>>,
-}
-
-impl Dispatch {
-    /// The chain's index, if it has at least `min_rules` rules and at
-    /// least half of them are indexable (any share when `min_rules` is 0).
-    fn build(chain: &Chain, min_rules: usize) -> Option<Dispatch> {
-        if chain.rules.len() < min_rules.max(1) {
-            return None;
-        }
-        let mut others = Vec::new();
-        let mut by_key: HashMap<DispatchKey, Vec<usize>> = HashMap::default();
-        for (i, rule) in chain.rules.iter().enumerate() {
-            match dispatch_key(rule) {
-                Some(k) => by_key.entry(k).or_default().push(i),
-                None => others.push(i),
-            }
-        }
-        // Mostly indexable, or not worth it.
-        (min_rules == 0 || others.len() * 2 <= chain.rules.len())
-            .then_some(Dispatch { others, by_key })
-    }
-
-    /// The first rule at or after `i` that may match `pkt` (or the
-    /// chain's length when none may).
-    fn next(&self, i: usize, pkt: &Packet) -> usize {
-        fn first_from(list: &[usize], i: usize) -> usize {
-            list.get(list.partition_point(|&x| x < i))
-                .copied()
-                .unwrap_or(usize::MAX)
-        }
-        let other = first_from(&self.others, i);
-        let keyed = self
-            .by_key
-            .get(&(pkt.dst_ip(), pkt.proto, pkt.dst.port()))
-            .map_or(usize::MAX, |l| first_from(l, i));
-        other.min(keyed)
-    }
-}
-
-fn dispatch_key(rule: &Rule) -> Option<DispatchKey> {
-    let mut dst = None;
-    let mut proto = None;
-    let mut port = None;
-    for m in &rule.matches {
-        match m {
-            Match::Destination {
-                addr: AddrSpec::Host(ip),
-                negated: false,
-            } => {
-                dst.get_or_insert(*ip);
-            }
-            Match::Protocol(p) => {
-                proto.get_or_insert(*p);
-            }
-            Match::DestinationPort(n) if port.is_none() => port = Some(*n),
-            // A side effect that would run before `--dport` fails.
-            Match::Statistic(_) | Match::Recent { .. } if port.is_none() => return None,
-            _ => {}
-        }
-    }
-    Some((dst?, proto?, port?))
-}
-
-impl IndexedRuleset {
-    /// Indexes the chains of at least 8 rules made mostly of
-    /// `-d IP -p PROTO --dport N` rules.
-    pub fn new(ruleset: Ruleset) -> IndexedRuleset {
-        IndexedRuleset::with_min_rules(ruleset, MIN_INDEXED_RULES)
-    }
-
-    /// Indexes every chain, whatever its size and share of indexable
-    /// rules (for tests: the index on every chain must not change a
-    /// result).
-    pub fn indexing_every_chain(ruleset: Ruleset) -> IndexedRuleset {
-        IndexedRuleset::with_min_rules(ruleset, 0)
-    }
-
-    fn with_min_rules(ruleset: Ruleset, min_rules: usize) -> IndexedRuleset {
-        let tables = ruleset
-            .tables
-            .iter()
-            .map(|t| {
-                let mut chains =
-                    HashMap::with_capacity_and_hasher(t.chains.len(), Default::default());
-                for (i, c) in t.chains.iter().enumerate() {
-                    chains.entry(c.name.clone()).or_insert(i);
-                }
-                TableIndex {
-                    chains,
-                    dispatch: t
-                        .chains
-                        .iter()
-                        .map(|c| Dispatch::build(c, min_rules))
-                        .collect(),
-                }
-            })
-            .collect();
-        IndexedRuleset { ruleset, tables }
-    }
-
-    pub fn ruleset(&self) -> &Ruleset {
-        &self.ruleset
-    }
-
-    /// How many chains have a dispatch index.
-    pub fn indexed_chains(&self) -> usize {
-        self.tables
-            .iter()
-            .flat_map(|t| &t.dispatch)
-            .filter(|d| d.is_some())
-            .count()
-    }
-}
-
-/// A chain of `table` by name, with its dispatch index if there is one.
-fn find_chain<'t>(
-    table: &'t Table,
-    tix: Option<&'t TableIndex>,
-    name: &str,
-) -> Option<(&'t Chain, Option<&'t Dispatch>)> {
-    match tix {
-        Some(ix) => ix
-            .chains
-            .get(name)
-            .map(|&i| (&table.chains[i], ix.dispatch[i].as_ref())),
-        None => table.chain(name).map(|c| (c, None)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::iptables::{run_hook, tables, Ruleset, TableName};
     use super::*;
-    use crate::model::Protocol;
+    use crate::linux::packet::Protocol;
 
     fn rs(text: &str) -> Ruleset {
         Ruleset::from_iptables_restore(text).unwrap_or_else(|e| panic!("{e}"))
@@ -873,7 +419,7 @@ COMMIT
         assert_eq!(res.rules_evaluated, 4);
         // 10.0.1.3 falls off A, then B accepts.
         let res = run(&r, Hook::Input, &tcp("10.0.1.3:1", "10.100.0.2:80"));
-        assert_eq!(res.hits[2].effect, "jump B");
+        assert_eq!(res.hits[2].effect.to_string(), "jump B");
         assert_eq!(res.rules_evaluated, 5);
         // Outside 10/8: off A, skip B, counter, then the DROP policy.
         let res = run(&r, Hook::Input, &tcp("192.0.2.1:1", "10.100.0.2:80"));
@@ -903,7 +449,7 @@ COMMIT
         let res = run(&r, Hook::Output, &tcp("10.0.1.2:1", "10.0.2.2:80"));
         assert_eq!(res.verdict, Verdict::Drop);
         assert_eq!(res.rules_evaluated, 1);
-        assert_eq!(res.hits.last().unwrap().effect, "policy DROP");
+        assert_eq!(res.hits.last().unwrap().effect.to_string(), "policy DROP");
     }
 
     #[test]
@@ -971,7 +517,10 @@ COMMIT
         assert_eq!(res.packet.dst, p.dst, "NAT is not applied to the result");
         assert_eq!(res.translated().dst, "10.0.2.2:8080".parse().unwrap());
         assert_eq!(res.rules_evaluated, 2);
-        assert_eq!(res.hits.last().unwrap().effect, "DNAT to 10.0.2.2:8080");
+        assert_eq!(
+            res.hits.last().unwrap().effect.to_string(),
+            "DNAT to 10.0.2.2:8080"
+        );
         for st in [CtState::Established, CtState::Related, CtState::Invalid] {
             let res = run_state(&r, Hook::Prerouting, &p, st);
             assert_eq!(res.nat, None);
@@ -999,7 +548,7 @@ COMMIT
             res.hits[1].rule,
             "-A OUTPUT -m conntrack --ctstate DNAT -m comment --comment dnat-seen"
         );
-        assert_eq!(res.hits[2].effect, "ACCEPT");
+        assert_eq!(res.hits[2].effect.to_string(), "ACCEPT");
         assert_eq!(res.packet.dst, "1.2.3.4:80".parse().unwrap());
         // Without the nat table (a later packet), the DROP applies.
         let res = run_state(
@@ -1065,8 +614,8 @@ COMMIT
         let res = run(&r, Hook::Postrouting, &tcp("10.0.3.2:1", "10.0.2.2:80"));
         assert_eq!(res.nat, None);
         assert_eq!(res.packet.mark, 0x10);
-        assert_eq!(res.hits[res.hits.len() - 2].effect, "RETURN");
-        assert_eq!(res.hits.last().unwrap().effect, "policy ACCEPT");
+        assert_eq!(res.hits[res.hits.len() - 2].effect.to_string(), "RETURN");
+        assert_eq!(res.hits.last().unwrap().effect.to_string(), "policy ACCEPT");
         assert_eq!(res.rules_evaluated, 4);
     }
 
@@ -1111,7 +660,7 @@ COMMIT
             "10.3.0.1:53".parse().unwrap(),
         );
         let res = run_hook(&r, Hook::Prerouting, &udp, &ctx, &mut recent, &mut c);
-        assert_eq!(res.hits.last().unwrap().effect, "ACCEPT");
+        assert_eq!(res.hits.last().unwrap().effect.to_string(), "ACCEPT");
         assert_eq!(recent.last_seen("L", Ipv4Addr::new(10, 0, 9, 9)), Some(5));
     }
 
@@ -1212,7 +761,10 @@ COMMIT
         let p = tcp("10.0.1.2:1", "10.0.2.2:80");
         let res = run(&r, Hook::Prerouting, &p);
         assert_eq!(res.verdict, Verdict::Drop);
-        assert_eq!(res.hits[0].effect, "no target: count and continue");
+        assert_eq!(
+            res.hits[0].effect.to_string(),
+            "no target: count and continue"
+        );
         let res = run_state(&r, Hook::Prerouting, &p, CtState::Established);
         assert_eq!(res.verdict, Verdict::Accept);
         assert_eq!(res.rules_evaluated, 2);
@@ -1233,8 +785,11 @@ COMMIT
 COMMIT
 ");
         let res = run(&r, Hook::Forward, &tcp("10.0.1.2:1", "10.0.2.2:80"));
-        assert_eq!(res.hits[0].effect, "jump NOPE: no such chain, ignored");
+        assert_eq!(
+            res.hits[0].effect.to_string(),
+            "jump NOPE: no such chain, ignored"
+        );
         assert_eq!(res.verdict, Verdict::Drop);
-        assert!(res.hits.last().unwrap().effect.contains("loop"));
+        assert!(res.hits.last().unwrap().effect.to_string().contains("loop"));
     }
 }

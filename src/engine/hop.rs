@@ -1,0 +1,199 @@
+//! The records a trace is made of: each [`Hop`] (the device, where in it
+//! the packet is, what decided, the packet before and after), the rules
+//! it matched ([`RuleRef`]), and the [`Trace`] of a request and its
+//! [`Reply`]. Data only: the walk that fills them is in `trace.rs`.
+
+use super::say::Say;
+use crate::lang::Lang;
+use crate::linux::netfilter::RuleHit;
+use crate::linux::packet::Packet;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddrV4;
+
+/// How a leg ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Delivered to a listening socket (or, for a reply, to the client).
+    Delivered,
+    /// Lost: no route, a DROP rule, TTL, a device that is gone, or a reply
+    /// the client cannot use.
+    Dropped,
+    /// Refused by a netfilter REJECT rule (ICMP port unreachable).
+    Rejected,
+    /// Nothing listens on the port: TCP RST, or ICMP port unreachable.
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leg {
+    Request,
+    Reply,
+}
+
+/// One step of a packet's path.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hop {
+    pub leg: Leg,
+    /// The device id (`node/node-1`).
+    pub device: String,
+    /// Where in the device: `eth0 in`, `routing`, `nat PREROUTING`,
+    /// `conntrack`, `socket`, `cbr0 out`...
+    pub at: String,
+    /// The route, rule or fact that decided, as the tools print it.
+    pub decision: String,
+    /// `decision` as data where it is prose (`arrives on eth0`), for any
+    /// language; `None` for tool output (not serialized).
+    #[serde(skip)]
+    pub decision_say: Option<Say>,
+    /// For netfilter steps: every rule that matched, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleRef>,
+    pub before: Packet,
+    pub after: Packet,
+    /// The step in a sentence: `say` in English.
+    pub note: String,
+    /// The step's sentence as data, for any language (not serialized: the
+    /// JSON carries `note`).
+    #[serde(skip)]
+    pub say: Say,
+}
+
+impl Hop {
+    /// The step's sentence in `lang` (`note` in English).
+    pub fn note_in(&self, lang: Lang) -> String {
+        self.say.text(lang)
+    }
+
+    /// The decision line in `lang`: tool output as it is, prose translated.
+    pub fn decision_in(&self, lang: Lang) -> String {
+        match &self.decision_say {
+            Some(s) => s.text(lang),
+            None => self.decision.clone(),
+        }
+    }
+}
+
+/// A hop's decision: tool output, or a sentence.
+pub enum Decision {
+    Tool(String),
+    Said(Say),
+}
+
+impl From<String> for Decision {
+    fn from(s: String) -> Self {
+        Decision::Tool(s)
+    }
+}
+
+impl From<Say> for Decision {
+    fn from(s: Say) -> Self {
+        Decision::Said(s)
+    }
+}
+
+/// A netfilter rule a packet matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    pub table: String,
+    pub chain: String,
+    /// 1-based in its chain (0: the chain's policy).
+    pub index: usize,
+    pub rule: String,
+    pub effect: String,
+}
+
+impl From<&RuleHit> for RuleRef {
+    fn from(h: &RuleHit) -> Self {
+        RuleRef {
+            table: h.table.as_str().to_string(),
+            chain: h.chain.clone(),
+            index: h.index,
+            rule: h.rule.clone(),
+            effect: h.effect.to_string(),
+        }
+    }
+}
+
+/// Source and destination as a socket sees a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Seen {
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientSees {
+    pub src: SocketAddrV4,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reply {
+    pub verdict: Verdict,
+    pub client_sees: Option<ClientSees>,
+    pub reason: Option<String>,
+    /// `reason` as data, for any language (not serialized).
+    #[serde(skip)]
+    pub reason_say: Option<Say>,
+}
+
+impl Reply {
+    /// Why the answer failed, in `lang` (`reason` in English).
+    pub fn reason_in(&self, lang: Lang) -> Option<String> {
+        self.reason_say.as_ref().map(|s| s.text(lang))
+    }
+
+    pub(super) fn failed(client_sees: Option<ClientSees>, why: Say) -> Reply {
+        Reply {
+            verdict: Verdict::Dropped,
+            client_sees,
+            reason: Some(why.en()),
+            reason_say: Some(why),
+        }
+    }
+}
+
+/// The whole story of one connection attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    pub request: String,
+    pub verdict: Verdict,
+    /// `pod/NAME` or `node/NAME` (or another device id) that accepted it.
+    pub delivered_to: Option<String>,
+    /// Why it did not work (null when it did, both ways).
+    pub reason: Option<String>,
+    /// `reason` as data, for any language (not serialized).
+    #[serde(skip)]
+    pub reason_say: Option<Say>,
+    pub server_sees: Option<Seen>,
+    pub reply: Option<Reply>,
+    pub hops: Vec<Hop>,
+    /// netfilter rules the kernel looked at along both legs.
+    pub rules_evaluated: usize,
+    /// Conntrack entries this connection left, per node (`conntrack -L`).
+    pub conntrack: BTreeMap<String, Vec<String>>,
+}
+
+impl Trace {
+    /// Why it did not work, in `lang` (`reason` in English).
+    pub fn reason_in(&self, lang: Lang) -> Option<String> {
+        self.reason_say.as_ref().map(|s| s.text(lang))
+    }
+
+    /// Sets the reason, in English and as data.
+    pub(super) fn set_reason(&mut self, why: Say) {
+        self.reason = Some(why.en());
+        self.reason_say = Some(why);
+    }
+
+    /// Delivered, and the reply reached the client (the CLI's exit 0).
+    pub fn succeeded(&self) -> bool {
+        self.verdict == Verdict::Delivered
+            && self
+                .reply
+                .as_ref()
+                .is_some_and(|r| r.verdict == Verdict::Delivered)
+    }
+}
