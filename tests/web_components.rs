@@ -10,7 +10,7 @@ use k8s_netlab::ui::editor::{EditorPanel, EditorProps};
 use k8s_netlab::ui::i18n::Lang;
 use k8s_netlab::ui::layout::{layout, LayoutOptions};
 use k8s_netlab::ui::rules::{RulesPanel, RulesProps};
-use k8s_netlab::ui::state::{self, Action, State, TraceSpec};
+use k8s_netlab::ui::state::{Action, State, TraceSpec};
 use k8s_netlab::ui::topology::{TopologyProps, TopologyView};
 use k8s_netlab::ui::trace_view::{TracePanel, TracePanelProps};
 use std::cell::RefCell;
@@ -185,8 +185,8 @@ async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Ele
                 r
             }),
             spread: None,
-            sources: Rc::new(state::sources(&s.scenario)),
-            destinations: Rc::new(state::destinations(&s.scenario)),
+            sources: Rc::new(k8s_netlab::engine::addressing::sources(&s.scenario)),
+            destinations: Rc::new(k8s_netlab::engine::addressing::destinations(&s.scenario)),
             ondispatch,
             lang,
             every_hop: s.every_hop,

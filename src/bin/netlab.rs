@@ -486,9 +486,11 @@ mod cli {
         let picture = Picture {
             scenario: world.scenario(),
             ghosts,
-            host: request
-                .as_ref()
-                .and_then(|(from, _)| from.trim().parse().ok()),
+            host: request.as_ref().and_then(|(from, _)| {
+                k8s_netlab::engine::addressing::extra_hosts(world.scenario(), from)
+                    .first()
+                    .copied()
+            }),
             trace: trace.as_ref(),
             theme: match theme {
                 ThemeArg::Light => Theme::Light,

@@ -2,6 +2,8 @@
 //! two-way packet trace. No web crates, no clock, no global randomness:
 //! time and a random source are passed in.
 
+pub mod addressing;
+pub mod checks;
 pub mod conntrack;
 pub mod netfilter;
 pub mod packet;
