@@ -571,7 +571,10 @@ impl B<'_> {
         sp.cluster_ips.clear();
         sp.ports = ports;
         sp.selector = selector;
-        // As the API server drops fields a type does not use.
+        // The form sends the fields it shows for the type; on an update,
+        // model::edit drops what the old type used and the new one does
+        // not, as the API server does (the health check NodePort, the load
+        // balancer status).
         sp.external_traffic_policy = (node_ports || !external_ips.is_empty()).then(|| etp.into());
         sp.external_ips = external_ips;
         sp.internal_traffic_policy = opt(d.get(ITP));
@@ -582,17 +585,14 @@ impl B<'_> {
                     timeout_seconds: timeout,
                 }),
             });
-        if !(lb && etp == "Local") {
-            sp.health_check_node_port = None;
-        }
         sp.load_balancer_source_ranges = if lb {
             parse_list(d.get(SOURCE_RANGES))
         } else {
             Vec::new()
         };
+        // Not in the form: kept while the type can have it.
         if !lb {
             sp.load_balancer_ip = None;
-            s.status = k8s::ServiceStatus::default();
         }
         s
     }
