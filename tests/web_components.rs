@@ -376,7 +376,7 @@ async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
     Renderer::<EditorPanel>::with_root_and_props(
         el.clone(),
         EditorProps {
-            scenario: s,
+            scenario: s.into(),
             ondispatch,
             lang: Lang::En,
             open: None,
@@ -436,7 +436,7 @@ async fn a_lesson_shows_its_task_and_checks_the_live_state() {
     let el = root();
     let props = |state: State, lang: Lang, onreset: Callback<()>| LessonPanelProps {
         index: i,
-        state: Rc::new(state),
+        state: Rc::new(state).into(),
         lang,
         done_before: false,
         onreset,
@@ -501,7 +501,7 @@ async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
             el.clone(),
             LessonPanelProps {
                 index,
-                state: Rc::new(State::new()),
+                state: Rc::new(State::new()).into(),
                 lang: Lang::En,
                 done_before: true,
                 onreset: Callback::noop(),

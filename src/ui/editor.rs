@@ -14,6 +14,7 @@
 use crate::model::edit::{self, Edit, Key};
 use crate::model::k8s::{self, IntOrString, Object};
 use crate::model::{Labels, Problem, Scenario};
+use crate::ui::by_addr::ByAddr;
 use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::problems::ProblemList;
 use crate::ui::state::Action;
@@ -772,19 +773,9 @@ pub fn check(s: &Scenario, b: Built) -> Check {
 
 // ---------------------------------------------------------------- components
 
-/// The scenario, compared by address (a new scenario is a new `Rc`).
-#[derive(Clone)]
-struct Same(Rc<Scenario>);
-
-impl PartialEq for Same {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct EditorProps {
-    pub scenario: Rc<Scenario>,
+    pub scenario: ByAddr<Scenario>,
     pub ondispatch: Callback<Action>,
     #[prop_or_default]
     pub lang: Lang,
@@ -792,15 +783,6 @@ pub struct EditorProps {
     /// default Services is open.
     #[prop_or_default]
     pub open: Option<Kind>,
-}
-
-impl PartialEq for EditorProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &other.scenario)
-            && self.ondispatch == other.ondispatch
-            && self.lang == other.lang
-            && self.open == other.open
-    }
 }
 
 const EDIT_CLUSTER: Text = t("Edit the cluster", "클러스터 편집");
@@ -1087,9 +1069,9 @@ pub fn section_title(kind: Kind) -> Text {
     }
 }
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 struct SectionProps {
-    scenario: Rc<Scenario>,
+    scenario: ByAddr<Scenario>,
     ondispatch: Callback<Action>,
     kind: Kind,
     lang: Lang,
@@ -1097,17 +1079,6 @@ struct SectionProps {
     open: bool,
     /// Scrolled to the top of its scrolling panel when it appears.
     focus: bool,
-}
-
-impl PartialEq for SectionProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &other.scenario)
-            && self.ondispatch == other.ondispatch
-            && self.kind == other.kind
-            && self.lang == other.lang
-            && self.open == other.open
-            && self.focus == other.focus
-    }
 }
 
 /// Scrolls the nearest scrolling ancestor of `el` (never the page) so
@@ -1166,15 +1137,12 @@ fn section(p: &SectionProps) -> Html {
     // Not memoized: a section renders again only when its props or its
     // open form change.
     let list = items(kind, &p.scenario, lang);
-    let fresh = use_memo(Same(p.scenario.clone()), |s| Rc::new(new_draft(kind, &s.0)));
-    let current = use_memo(
-        (Same(p.scenario.clone()), (*editing).clone()),
-        |(s, key)| {
-            let key = key.as_ref()?;
-            let o = s.0.to_objects().into_iter().find(|o| Key::of(o) == *key)?;
-            object_draft(&o).map(Rc::new)
-        },
-    );
+    let fresh = use_memo(p.scenario.clone(), |s| Rc::new(new_draft(kind, &s.0)));
+    let current = use_memo((p.scenario.clone(), (*editing).clone()), |(s, key)| {
+        let key = key.as_ref()?;
+        let o = s.0.to_objects().into_iter().find(|o| Key::of(o) == *key)?;
+        object_draft(&o).map(Rc::new)
+    });
     let form = |replace: Option<Key>, initial: Rc<Draft>| {
         let close = editing.setter();
         let key = replace.as_ref().map(Key::label).unwrap_or_default();
@@ -1239,28 +1207,16 @@ fn section(p: &SectionProps) -> Html {
     }
 }
 
-#[derive(Properties, Clone)]
+#[derive(Properties, Clone, PartialEq)]
 struct FormProps {
-    scenario: Rc<Scenario>,
+    scenario: ByAddr<Scenario>,
     ondispatch: Callback<Action>,
     kind: Kind,
     replace: Option<Key>,
-    initial: Rc<Draft>,
+    initial: ByAddr<Draft>,
     lang: Lang,
     #[prop_or_default]
     ondone: Callback<()>,
-}
-
-impl PartialEq for FormProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &o.scenario)
-            && self.ondispatch == o.ondispatch
-            && self.kind == o.kind
-            && self.replace == o.replace
-            && Rc::ptr_eq(&self.initial, &o.initial)
-            && self.lang == o.lang
-            && self.ondone == o.ondone
-    }
 }
 
 /// A form over a draft: validates on every input, submits only valid edits.
@@ -1268,7 +1224,7 @@ impl PartialEq for FormProps {
 fn draft_form(p: &FormProps) -> Html {
     let init = p.initial.clone();
     let draft = use_reducer(move || (*init).clone());
-    let base = use_memo((Same(p.scenario.clone()), p.replace.clone()), |(s, key)| {
+    let base = use_memo((p.scenario.clone(), p.replace.clone()), |(s, key)| {
         let key = key.as_ref()?;
         s.0.to_objects().into_iter().find(|o| Key::of(o) == *key)
     });
@@ -1276,7 +1232,7 @@ fn draft_form(p: &FormProps) -> Html {
     let result = {
         let (kind, replace, base) = (p.kind, p.replace.clone(), base.clone());
         use_memo(
-            ((*draft).clone(), Same(p.scenario.clone()), pristine, p.lang),
+            ((*draft).clone(), p.scenario.clone(), pristine, p.lang),
             move |(d, s, pristine, lang)| {
                 if *pristine {
                     return Check::default();
@@ -1297,7 +1253,7 @@ fn draft_form(p: &FormProps) -> Html {
                 for edit in &result.edits {
                     ondispatch.emit(Action::Edit(edit.clone()));
                 }
-                tx.dispatch(Msg::Reset(initial.clone()));
+                tx.dispatch(Msg::Reset(initial.0.clone()));
                 ondone.emit(());
             }
         })
