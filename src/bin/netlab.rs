@@ -487,9 +487,7 @@ mod cli {
             scenario: world.scenario(),
             ghosts,
             host: request.as_ref().and_then(|(from, _)| {
-                k8s_netlab::engine::addressing::extra_hosts(world.scenario(), from)
-                    .first()
-                    .copied()
+                k8s_netlab::engine::addressing::extra_host(world.scenario(), from)
             }),
             trace: trace.as_ref(),
             theme: match theme {

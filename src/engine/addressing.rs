@@ -72,14 +72,14 @@ pub fn host_address(s: &Scenario, taken: &[Ipv4Addr]) -> Option<Ipv4Addr> {
     })
 }
 
-/// The addresses a request from `from` adds to the network as hosts of
-/// their own (an internet client, a host on the node network), as the
-/// engine's world adds them: `Topology::build`'s `extra`. Empty when
-/// `from` names a pod or a node, or is not a source at all.
-pub fn extra_hosts(s: &Scenario, from: &str) -> Vec<Ipv4Addr> {
+/// The address a request from `from` adds to the network as a host of
+/// its own (an internet client, a host on the node network), as the
+/// engine's world adds it: `Topology::build`'s `extra`. `None` when `from`
+/// names a pod or a node, or is not a source at all.
+pub fn extra_host(s: &Scenario, from: &str) -> Option<Ipv4Addr> {
     match Source::parse(s, from.trim()) {
-        Ok(Source::Internet(ip) | Source::Host(ip)) => vec![ip],
-        Ok(_) | Err(RequestError(_)) => Vec::new(),
+        Ok(Source::Internet(ip) | Source::Host(ip)) => Some(ip),
+        Ok(_) | Err(RequestError(_)) => None,
     }
 }
 
@@ -151,41 +151,48 @@ pub fn sources(s: &Scenario) -> Vec<Choice> {
 /// and a node's address with the Service port (the story's mistake).
 pub fn destinations(s: &Scenario) -> Vec<Choice> {
     let mut out = Vec::new();
-    for f in frontends(s) {
-        let name = service_ref(f.service);
-        let port = f.port.port;
-        if let Some(ip) = f.cluster_ip {
-            out.push(choice(
-                format!("svc/{name}:{port}"),
-                Label::ServicePort {
-                    service: name.clone(),
-                    port,
-                },
-            ));
-            out.push(choice(
-                format!("{ip}:{port}"),
-                Label::ClusterIp {
-                    service: name.clone(),
-                },
-            ));
-        }
-        for ip in &f.external {
-            out.push(choice(
-                format!("{ip}:{port}"),
-                Label::External {
-                    service: name.clone(),
-                },
-            ));
-        }
-        if let Some(np) = f.node_port {
-            for n in &s.nodes {
+    // Written over the Services rather than `frontends` (the same rule,
+    // kube-proxy's, without a vector of them): smaller in the wasm.
+    for svc in &s.services {
+        let name = service_ref(svc);
+        for p in &svc.ports {
+            let port = p.port;
+            if let Some(ip) = svc.cluster_ip {
                 out.push(choice(
-                    format!("{}:{np}", n.internal_ip),
-                    Label::NodePort {
+                    format!("svc/{name}:{port}"),
+                    Label::ServicePort {
                         service: name.clone(),
-                        node: n.name.clone(),
+                        port,
                     },
                 ));
+                out.push(choice(
+                    format!("{ip}:{port}"),
+                    Label::ClusterIp {
+                        service: name.clone(),
+                    },
+                ));
+            }
+            for ip in kube_proxy::load_balancer_ips(svc)
+                .iter()
+                .chain(&svc.external_ips)
+            {
+                out.push(choice(
+                    format!("{ip}:{port}"),
+                    Label::External {
+                        service: name.clone(),
+                    },
+                ));
+            }
+            if let Some(np) = kube_proxy::node_port(svc, p) {
+                for n in &s.nodes {
+                    out.push(choice(
+                        format!("{}:{np}", n.internal_ip),
+                        Label::NodePort {
+                            service: name.clone(),
+                            node: n.name.clone(),
+                        },
+                    ));
+                }
             }
         }
     }
@@ -238,36 +245,39 @@ pub fn destination_for(s: &Scenario, pick: &str) -> Option<String> {
     }
     if let Some(name) = pick.strip_prefix("node/") {
         let n = s.node(name)?;
-        let port = frontends(s)
+        let port = s
+            .services
             .iter()
-            .find_map(|f| f.node_port)
+            .filter(|v| v.kind.has_node_ports())
+            .flat_map(|v| &v.ports)
+            .find_map(|p| p.node_port)
             .or_else(first_service_port)?;
         return Some(format!("{}:{port}", n.internal_ip));
     }
     let ip: Ipv4Addr = pick.parse().ok()?;
-    let port = frontends(s)
+    let port = s
+        .services
         .iter()
-        .find(|f| f.external.contains(&ip))
-        .map(|f| f.port.port)
+        .find(|v| kube_proxy::load_balancer_ips(v).contains(&ip) || v.external_ips.contains(&ip))
+        .and_then(|v| v.ports.first())
+        .map(|p| p.port)
         .or_else(first_service_port)?;
     Some(format!("{ip}:{port}"))
 }
 
 /// Whether `dst` is a Service's ClusterIP and one of its ports.
 pub fn is_cluster_ip(s: &Scenario, dst: SocketAddrV4) -> bool {
-    frontends(s)
+    s.services
         .iter()
-        .any(|f| f.cluster_ip == Some(*dst.ip()) && f.port.port == dst.port())
+        .any(|v| v.cluster_ip == Some(*dst.ip()) && v.ports.iter().any(|p| p.port == dst.port()))
 }
 
 /// The Service whose load balancer IP and port `dst` is.
 pub fn load_balancer_of(s: &Scenario, dst: SocketAddrV4) -> Option<&Service> {
-    frontends(s)
-        .into_iter()
-        .find(|f| {
-            kube_proxy::load_balancer_ips(f.service).contains(dst.ip()) && f.port.port == dst.port()
-        })
-        .map(|f| f.service)
+    s.services.iter().find(|v| {
+        kube_proxy::load_balancer_ips(v).contains(dst.ip())
+            && v.ports.iter().any(|p| p.port == dst.port())
+    })
 }
 
 /// Whether `ip` is a node's address.
@@ -329,10 +339,10 @@ mod tests {
         let s = default_scenario();
         let host = host_address(&s, &[]).unwrap();
         assert_eq!(host.to_string(), "10.100.0.10");
-        assert_eq!(extra_hosts(&s, " 10.100.0.10 "), vec![host]);
-        assert_eq!(extra_hosts(&s, "internet"), vec![defaults::INTERNET_CLIENT]);
-        assert!(extra_hosts(&s, "pod/client").is_empty());
-        assert!(extra_hosts(&s, "nonsense").is_empty());
+        assert_eq!(extra_host(&s, " 10.100.0.10 "), Some(host));
+        assert_eq!(extra_host(&s, "internet"), Some(defaults::INTERNET_CLIENT));
+        assert_eq!(extra_host(&s, "pod/client"), None);
+        assert_eq!(extra_host(&s, "nonsense"), None);
     }
 
     #[test]

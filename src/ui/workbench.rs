@@ -287,9 +287,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     // width (at least two columns: a phone pans sideways); the trace's
     // nodes get room for its NAT callouts and are never collapsed.
     // A bare-IP source is a host of its own, drawn as the engine adds it.
-    let host: Option<Ipv4Addr> = addressing::extra_hosts(&state.scenario, &state.spec.from)
-        .first()
-        .copied();
+    let host: Option<Ipv4Addr> = addressing::extra_host(&state.scenario, &state.spec.from);
     let width = use_state(|| 0.0f32);
     let onwidth = {
         let width = width.clone();
