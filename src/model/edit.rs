@@ -177,11 +177,11 @@ pub fn drop_type_dependent_fields(new: &mut k8s::Service, old: &k8s::Service) {
             new.spec.cluster_ips.clear();
         }
     }
-    let node_ports = |s: &k8s::ServiceSpec| s.ports.iter().map(|p| p.node_port).collect::<Vec<_>>();
-    if needs_node_port(old)
-        && !needs_node_port(new)
-        && node_ports(&new.spec) == node_ports(&old.spec)
-    {
+    let same_node_ports = new.spec.ports.len() == old.spec.ports.len()
+        && (new.spec.ports.iter())
+            .zip(&old.spec.ports)
+            .all(|(a, b)| a.node_port == b.node_port);
+    if needs_node_port(old) && !needs_node_port(new) && same_node_ports {
         for p in &mut new.spec.ports {
             p.node_port = None;
         }
