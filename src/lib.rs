@@ -9,8 +9,9 @@
 //!   forms and the `ipt_do_table` evaluator). Never imports `model`,
 //!   `kube_proxy`, `engine`, `ui` (`tests/layers.rs` checks it).
 //! - [`model`]: scenario objects (real Kubernetes kinds plus `netlab/v1`
-//!   `Cluster` and `Route`), parsing, validation, defaults and IPAM.
-//!   Never imports `kube_proxy`, `engine`, `ui`.
+//!   `Cluster` and `Route`), parsing, validation, defaults and IPAM, and
+//!   edits the kubectl way (`model::edit`). Never imports `kube_proxy`,
+//!   `engine`, `ui`.
 //! - [`kube_proxy`]: per-node rulesets as kube-proxy writes them, from a
 //!   backend-independent view of each Service port (endpoints in
 //!   kube-proxy's order, local endpoints, traffic policies); the iptables
@@ -18,8 +19,12 @@
 //!   imports `engine`, `ui`.
 //! - [`engine`]: the cluster's network built from a scenario (topology,
 //!   each node's kube-proxy program) and the two-way packet trace through
-//!   it, with its sentences in both languages. Never imports `ui`.
-//! - [`ui`]: the yew web app. Holds no networking logic.
+//!   it, with its sentences in both languages, every outcome with its
+//!   probability, and which addresses a scenario answers on
+//!   (`engine::addressing`: the sources and destinations that the UI, the
+//!   CLI and the kernel check offer). Never imports `ui`.
+//! - [`ui`]: the yew web app. Holds no networking logic: it draws what the
+//!   model and the engine return.
 //! - `kernel_check` (native Linux only): the engine against a real kernel,
 //!   in network namespaces (`netlab kernel-check`).
 //!

@@ -7,11 +7,12 @@
 //! ends them (`netlab kernel-check tests/data/clusters/*` checks the same
 //! files against Linux).
 
+mod common;
+
 use k8s_netlab::engine::paths::paths;
 use k8s_netlab::engine::trace::{Request, World};
 use k8s_netlab::model::{self, Protocol};
 use std::collections::BTreeSet;
-use std::path::Path;
 
 /// What one capture implies.
 struct Plan {
@@ -63,19 +64,16 @@ const PLANS: &[Plan] = &[
 ];
 
 fn text(file: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/clusters")
-        .join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::read_data(&format!("clusters/{file}"))
 }
 
 fn load(file: &str) -> model::Loaded {
-    model::load(&text(file)).unwrap_or_else(|e| panic!("{file}:\n{e}"))
+    common::load_named(file, &text(file))
 }
 
 #[test]
 fn every_capture_is_here_and_has_no_cluster_object() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/clusters");
+    let dir = common::data("clusters");
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

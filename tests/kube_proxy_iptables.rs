@@ -3,6 +3,9 @@
 //! `pkg/proxy/iptables/proxier_test.go`), restated as scenarios, and
 //! snapshots of the rulesets of the story's scenarios.
 
+mod common;
+
+use common::{load, read};
 use k8s_netlab::kube_proxy::iptables::{self, Options};
 use k8s_netlab::kube_proxy::{service_ports, Error};
 use k8s_netlab::linux::netfilter::iptables::Ruleset;
@@ -10,23 +13,11 @@ use k8s_netlab::linux::netfilter::iptables::{
     ChainOrigin, Match, RecentMode, Rule, TableName, Target,
 };
 use k8s_netlab::model::{self, Scenario};
-use std::path::{Path, PathBuf};
+use pretty_assertions::assert_eq;
+use std::path::PathBuf;
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/kube_proxy")
-        .join(name)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn load(text: &str) -> Scenario {
-    match model::load(text) {
-        Ok(l) => l.scenario,
-        Err(e) => panic!("scenario does not load:\n{e:#?}"),
-    }
+    common::data("kube_proxy").join(name)
 }
 
 /// The fake proxier's cluster plus the given documents.
@@ -55,117 +46,110 @@ fn test_node_rules(s: &Scenario) -> Ruleset {
     iptables::ruleset_with(s, "test-node", &Options::kube_proxy_tests()).expect("test-node exists")
 }
 
+/// Two whole texts are the same (a line diff when not).
 fn assert_text_eq(got: &str, want: &str) {
-    if got != want {
-        let g: Vec<&str> = got.lines().collect();
-        let w: Vec<&str> = want.lines().collect();
-        let mut report = String::new();
-        for i in 0..g.len().max(w.len()) {
-            let (a, b) = (
-                g.get(i).copied().unwrap_or("<none>"),
-                w.get(i).copied().unwrap_or("<none>"),
-            );
-            if a != b {
-                report.push_str(&format!("line {}:\n  got:  {a}\n  want: {b}\n", i + 1));
-            }
-        }
-        panic!("generated rules differ from the vector:\n{report}\nfull output:\n{got}");
-    }
+    assert_eq!(got, want, "generated rules differ from the vector");
 }
 
 // ---------------------------------------------------------------- vectors
 
-#[test]
-fn vector_test_bad_ips() {
-    let s = fake_cluster(&["TestBadIPs.yaml"]);
-    let got = test_node_rules(&s).to_iptables_restore();
-    assert_text_eq(
-        &got,
-        &expected("iptables_TestBadIPs_lb_sourceranges_cluster.txt"),
-    );
+/// One of kube-proxy's vectors: the scenario (the fake proxier's cluster
+/// plus `files`), the rules of an earlier sync whose chains the full
+/// resync deletes (`previous`, empty for none), and the expected dump.
+struct Vector {
+    files: &'static [&'static str],
+    previous: &'static [&'static str],
+    expected: &'static str,
+}
+
+/// To add a vector: the Go test's objects as YAML under
+/// tests/data/kube_proxy/, its expected dump as `iptables_*.txt`, a row here.
+const VECTORS: &[Vector] = &[
+    Vector {
+        files: &["TestBadIPs.yaml"],
+        previous: &[],
+        expected: "iptables_TestBadIPs_lb_sourceranges_cluster.txt",
+    },
+    Vector {
+        files: &["TestSyncProxyRulesRepeated_1.yaml"],
+        previous: &[],
+        expected: "iptables_TestSyncProxyRulesRepeated_1_initial_clusterip.txt",
+    },
+    Vector {
+        files: &["TestSyncProxyRulesRepeated_3.yaml"],
+        previous: &[
+            "TestSyncProxyRulesRepeated_3.yaml",
+            "TestSyncProxyRulesRepeated_3_previous.yaml",
+        ],
+        expected: "iptables_TestSyncProxyRulesRepeated_3_full_resync_two_endpoints.txt",
+    },
+    Vector {
+        files: &["TestOverallIPTablesRules.yaml"],
+        previous: &[],
+        expected: "iptables_TestOverallIPTablesRules.txt",
+    },
+];
+
+/// The rules the vector's scenario gives on `test-node`, after deleting
+/// the chains of the earlier sync that are gone.
+fn generate(v: &Vector) -> Ruleset {
+    let mut now = test_node_rules(&fake_cluster(v.files));
+    if !v.previous.is_empty() {
+        let previous = test_node_rules(&fake_cluster(v.previous));
+        iptables::delete_stale_chains(&mut now, &previous);
+    }
+    now
 }
 
 #[test]
-fn vector_sync_proxy_rules_repeated_initial() {
-    let s = fake_cluster(&["TestSyncProxyRulesRepeated_1.yaml"]);
-    let got = test_node_rules(&s).to_iptables_restore();
-    assert_text_eq(
-        &got,
-        &expected("iptables_TestSyncProxyRulesRepeated_1_initial_clusterip.txt"),
-    );
-}
-
-#[test]
-fn vector_sync_proxy_rules_repeated_full_resync_deletes_stale_chains() {
-    let previous = test_node_rules(&fake_cluster(&[
-        "TestSyncProxyRulesRepeated_3.yaml",
-        "TestSyncProxyRulesRepeated_3_previous.yaml",
-    ]));
-    let mut now = test_node_rules(&fake_cluster(&["TestSyncProxyRulesRepeated_3.yaml"]));
-    iptables::delete_stale_chains(&mut now, &previous);
-    assert_text_eq(
-        &now.to_iptables_restore(),
-        &expected("iptables_TestSyncProxyRulesRepeated_3_full_resync_two_endpoints.txt"),
-    );
-}
-
-#[test]
-fn vector_overall_iptables_rules() {
-    let s = fake_cluster(&["TestOverallIPTablesRules.yaml"]);
-    let got = test_node_rules(&s).to_iptables_restore();
-    assert_text_eq(&got, &expected("iptables_TestOverallIPTablesRules.txt"));
+fn vectors_are_generated_line_for_line() {
+    for v in VECTORS {
+        assert_eq!(
+            generate(v).to_iptables_restore(),
+            expected(v.expected),
+            "{}",
+            v.expected
+        );
+    }
 }
 
 #[test]
 fn vectors_parse_back_to_the_same_rules() {
-    let cases: [(&[&str], &str); 3] = [
-        (
-            &["TestBadIPs.yaml"],
-            "iptables_TestBadIPs_lb_sourceranges_cluster.txt",
-        ),
-        (
-            &["TestSyncProxyRulesRepeated_1.yaml"],
-            "iptables_TestSyncProxyRulesRepeated_1_initial_clusterip.txt",
-        ),
-        (
-            &["TestOverallIPTablesRules.yaml"],
-            "iptables_TestOverallIPTablesRules.txt",
-        ),
-    ];
-    for (files, vector) in cases {
-        let text = expected(vector);
+    for v in VECTORS {
+        let text = expected(v.expected);
         let parsed =
-            Ruleset::from_iptables_restore(&text).unwrap_or_else(|e| panic!("{vector}: {e}"));
-        assert_text_eq(&parsed.to_iptables_restore(), &text);
+            Ruleset::from_iptables_restore(&text).unwrap_or_else(|e| panic!("{}: {e}", v.expected));
+        assert_eq!(parsed.to_iptables_restore(), text, "{}", v.expected);
         // Structurally equal to what the generator built, chain by chain.
-        let built = test_node_rules(&fake_cluster(files));
+        let built = generate(v);
         for table in [TableName::Filter, TableName::Nat] {
             let p = parsed.table(table).unwrap();
             let b = built.table(table).unwrap();
+            assert_eq!(p.deleted, b.deleted, "{} {table}", v.expected);
             let restore: Vec<_> = b
                 .chains
                 .iter()
                 .filter(|c| c.origin == ChainOrigin::Restore)
                 .collect();
-            assert_eq!(p.chains.len(), restore.len(), "{vector} {table}");
+            assert_eq!(p.chains.len(), restore.len(), "{} {table}", v.expected);
             for c in restore {
                 assert_eq!(
                     p.chain(&c.name).map(|x| &x.rules),
                     Some(&c.rules),
-                    "{vector} {table} {}",
+                    "{} {table} {}",
+                    v.expected,
                     c.name
                 );
             }
         }
     }
-    // The stale-chain vector parses too, with its deletions.
+    // The stale-chain vector's deletions, by name.
     let text = expected("iptables_TestSyncProxyRulesRepeated_3_full_resync_two_endpoints.txt");
     let parsed = Ruleset::from_iptables_restore(&text).unwrap();
     assert_eq!(
         parsed.table(TableName::Nat).unwrap().deleted,
         ["KUBE-SEP-AYCN5HPXMIRJNJXU", "KUBE-SVC-4SW47YFZTEDKD3PK"]
     );
-    assert_text_eq(&parsed.to_iptables_restore(), &text);
 }
 
 // ------------------------------------------------------------ hash facts
@@ -669,13 +653,7 @@ ports: [{port: 11}]
 // ------------------------------------------------- the story's scenarios
 
 fn scenario_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("static/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
+    let files = common::files("static/scenarios", "yaml");
     assert!(!files.is_empty());
     files
 }
@@ -710,9 +688,7 @@ fn story_scenarios_snapshots() {
 
 #[test]
 fn story_cluster_listing_snapshot() {
-    let s = load(&read(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("static/scenarios/load-balancer.yaml"),
-    ));
+    let s = load(&read(&common::root("static/scenarios/load-balancer.yaml")));
     let rs = iptables::ruleset(&s, "node-2").unwrap();
     insta::assert_snapshot!("load-balancer__node-2__listing", rs.to_listing());
 }

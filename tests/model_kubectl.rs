@@ -3,20 +3,18 @@
 //! resolved scenario has the cluster's nodes, pods, addresses, ports and
 //! endpoints.
 
+mod common;
+
 use ipnet::Ipv4Net;
 use k8s_netlab::model::{self, Protocol, Scenario, ServiceType, TargetPort, TrafficPolicy};
 use std::net::Ipv4Addr;
-use std::path::Path;
 
 fn data(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/kubectl")
-        .join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::read_data(&format!("kubectl/{name}"))
 }
 
 fn load(name: &str) -> model::Loaded {
-    model::load(&data(name)).unwrap_or_else(|e| panic!("{name}:\n{e}"))
+    common::load_named(name, &data(name))
 }
 
 fn ip(s: &str) -> Ipv4Addr {
@@ -38,7 +36,7 @@ fn endpoint_ips(s: &Scenario, namespace: &str, service: &str) -> Vec<Ipv4Addr> {
 
 #[test]
 fn every_sample_loads_and_survives_export() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kubectl");
+    let dir = common::data("kubectl");
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();

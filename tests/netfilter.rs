@@ -3,6 +3,9 @@
 //! kube-proxy's own packet-flow vector (`TestInternalExternalMasquerade`)
 //! as a data-driven table.
 
+mod common;
+
+use common::{data, load, read};
 use k8s_netlab::kube_proxy::iptables::{self, Options};
 use k8s_netlab::linux::conntrack::CtState;
 use k8s_netlab::linux::netfilter::iptables::{run_hook, Ruleset, TableName};
@@ -11,29 +14,11 @@ use k8s_netlab::linux::netfilter::{
     ScriptedChooser, SeededChooser, Verdict,
 };
 use k8s_netlab::linux::packet::Packet;
-use k8s_netlab::model::{self, Protocol, Scenario};
+use k8s_netlab::model::{Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::path::{Path, PathBuf};
 
 // ------------------------------------------------------------ harness
-
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(rel)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn load(text: &str) -> Scenario {
-    match model::load(text) {
-        Ok(l) => l.scenario,
-        Err(e) => panic!("scenario does not load:\n{e:#?}"),
-    }
-}
 
 /// One node's netfilter: its ruleset and its local addresses.
 struct NodeNf {

@@ -6,6 +6,9 @@
 //! branch, through `enumerate`) and `-m recent` lists. And nodes of one
 //! [`NodeClass`] get the same ruleset (so the engine may share it).
 
+mod common;
+
+use common::{files, read, root};
 use k8s_netlab::kube_proxy::iptables::{self, Options};
 use k8s_netlab::kube_proxy::NodeClasses;
 use k8s_netlab::linux::conntrack::CtState;
@@ -17,25 +20,6 @@ use k8s_netlab::linux::packet::Packet;
 use k8s_netlab::model::{self, Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddrV4};
-use std::path::{Path, PathBuf};
-
-fn root(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root(dir))
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == ext))
-        .collect();
-    out.sort();
-    out
-}
 
 /// Every scenario the tests and the story load, by name.
 fn scenarios() -> Vec<(String, Scenario)> {

@@ -6,12 +6,10 @@
 //! Each hop's note and each reason is its `Say` in English (one source of
 //! truth), and its Korean is not empty, not the English, has Hangul and
 //! keeps every address of the English sentence.
-#![cfg(target_os = "linux")]
-
+use k8s_netlab::engine::checks as requests;
 use k8s_netlab::engine::paths::branches;
 use k8s_netlab::engine::topology::Topology;
 use k8s_netlab::engine::trace::{Request, Say, Trace, World};
-use k8s_netlab::kernel_check::requests;
 use k8s_netlab::lang::Lang;
 use k8s_netlab::model::{self, presets::PRESETS};
 use std::collections::BTreeSet;

@@ -10,7 +10,7 @@ use k8s_netlab::ui::editor::{EditorPanel, EditorProps};
 use k8s_netlab::ui::i18n::Lang;
 use k8s_netlab::ui::layout::{layout, LayoutOptions};
 use k8s_netlab::ui::rules::{RulesPanel, RulesProps};
-use k8s_netlab::ui::state::{self, Action, State, TraceSpec};
+use k8s_netlab::ui::state::{Action, State, TraceSpec};
 use k8s_netlab::ui::topology::{TopologyProps, TopologyView};
 use k8s_netlab::ui::trace_view::{TracePanel, TracePanelProps};
 use std::cell::RefCell;
@@ -185,8 +185,8 @@ async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Ele
                 r
             }),
             spread: None,
-            sources: Rc::new(state::sources(&s.scenario)),
-            destinations: Rc::new(state::destinations(&s.scenario)),
+            sources: Rc::new(k8s_netlab::engine::addressing::sources(&s.scenario)),
+            destinations: Rc::new(k8s_netlab::engine::addressing::destinations(&s.scenario)),
             ondispatch,
             lang,
             every_hop: s.every_hop,
@@ -376,7 +376,7 @@ async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
     Renderer::<EditorPanel>::with_root_and_props(
         el.clone(),
         EditorProps {
-            scenario: s,
+            scenario: s.into(),
             ondispatch,
             lang: Lang::En,
             open: None,
@@ -436,7 +436,7 @@ async fn a_lesson_shows_its_task_and_checks_the_live_state() {
     let el = root();
     let props = |state: State, lang: Lang, onreset: Callback<()>| LessonPanelProps {
         index: i,
-        state: Rc::new(state),
+        state: Rc::new(state).into(),
         lang,
         done_before: false,
         onreset,
@@ -501,7 +501,7 @@ async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
             el.clone(),
             LessonPanelProps {
                 index,
-                state: Rc::new(State::new()),
+                state: Rc::new(State::new()).into(),
                 lang: Lang::En,
                 done_before: true,
                 onreset: Callback::noop(),

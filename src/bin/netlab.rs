@@ -486,9 +486,9 @@ mod cli {
         let picture = Picture {
             scenario: world.scenario(),
             ghosts,
-            host: request
-                .as_ref()
-                .and_then(|(from, _)| from.trim().parse().ok()),
+            host: request.as_ref().and_then(|(from, _)| {
+                k8s_netlab::engine::addressing::extra_host(world.scenario(), from)
+            }),
             trace: trace.as_ref(),
             theme: match theme {
                 ThemeArg::Light => Theme::Light,

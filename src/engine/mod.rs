@@ -10,6 +10,8 @@
 //!
 //! [`World`]: trace::World
 
+pub mod addressing;
+pub mod checks;
 mod hop;
 mod lb;
 mod node;

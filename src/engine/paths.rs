@@ -2,8 +2,8 @@
 //! probabilities, the load balancer's pick), each with its exact
 //! probability: the distribution "send 1000" samples from.
 
-use super::trace::{ClientSees, Request, RequestError, Trace, Verdict, World};
-use crate::linux::netfilter::enumerate;
+use super::trace::{ClientSees, Leg, Request, RequestError, Trace, Verdict, World};
+use crate::linux::netfilter::{enumerate, SeededChooser};
 use crate::sort::sort_by;
 use serde::Serialize;
 
@@ -49,6 +49,110 @@ pub fn branches(world: &World, req: &Request) -> Result<Vec<Outcome>, RequestErr
         probability: b.probability,
     })
     .collect())
+}
+
+/// The first node a request entered (the node a load balancer or a route
+/// picked, or the client pod's own node).
+pub fn entry_node(t: &Trace) -> Option<&str> {
+    t.hops
+        .iter()
+        .filter(|h| h.leg == Leg::Request)
+        .find_map(|h| h.device.strip_prefix("node/"))
+}
+
+/// Where a connection of "send N" ended, worded by the view.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ending {
+    /// Delivered to the device (`pod/web-1`) and answered.
+    At(String),
+    /// Delivered to the device, but the answer was lost.
+    ReplyLost(String),
+    /// The request ended on its way (never `Delivered`).
+    Ended(Verdict),
+}
+
+impl Ending {
+    pub fn of(t: &Trace) -> Ending {
+        match (&t.delivered_to, t.verdict) {
+            (Some(d), Verdict::Delivered) if t.succeeded() => Ending::At(d.clone()),
+            (Some(d), Verdict::Delivered) => Ending::ReplyLost(d.clone()),
+            (_, v) => Ending::Ended(v),
+        }
+    }
+}
+
+/// One row of a "send N" result: how many connections ended this way, and
+/// how likely it is exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row<L = String> {
+    /// An [`Ending`], or the node's name.
+    pub label: L,
+    pub count: u32,
+    pub probability: f64,
+}
+
+/// The result of "send N".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub n: u32,
+    /// By where the connection ended, most likely first.
+    pub outcomes: Vec<Row<Ending>>,
+    /// By the first node the request entered (`none` when it entered
+    /// none).
+    pub entries: Vec<Row>,
+}
+
+fn add<L: PartialEq>(rows: &mut Vec<Row<L>>, label: L, count: u32, probability: f64) {
+    match rows.iter_mut().find(|r| r.label == label) {
+        Some(r) => {
+            r.count += count;
+            r.probability += probability;
+        }
+        None => rows.push(Row {
+            label,
+            count,
+            probability,
+        }),
+    }
+}
+
+/// "Send N": `n` independent connections (each on a fresh copy of
+/// `world`, seeds `seed`, `seed + 1`, ...) counted by where they ended
+/// and by entry node, beside the exact probabilities of every branch.
+pub fn sample(world: &World, req: &Request, n: u32, seed: u64) -> Result<Sample, RequestError> {
+    let mut outcomes = Vec::new();
+    let mut entries = Vec::new();
+    for b in branches(world, req)? {
+        let entry = entry_node(&b.trace).unwrap_or("none").to_string();
+        add(&mut outcomes, Ending::of(&b.trace), 0, b.probability);
+        add(&mut entries, entry, 0, b.probability);
+    }
+    for i in 0..n {
+        let mut w = world.clone();
+        let t = w.trace(
+            req,
+            &mut SeededChooser::from_seed(seed.wrapping_add(u64::from(i))),
+        )?;
+        let entry = entry_node(&t).unwrap_or("none").to_string();
+        add(&mut outcomes, Ending::of(&t), 1, 0.0);
+        add(&mut entries, entry, 1, 0.0);
+    }
+    order(&mut outcomes);
+    order(&mut entries);
+    Ok(Sample {
+        n,
+        outcomes,
+        entries,
+    })
+}
+
+/// Most likely first; ties by label.
+fn order<L: Ord>(rows: &mut [Row<L>]) {
+    sort_by(rows, |a, b| {
+        b.probability
+            .total_cmp(&a.probability)
+            .then_with(|| a.label.cmp(&b.label))
+    })
 }
 
 /// Whether two traces end the same way: same verdict, server, addresses

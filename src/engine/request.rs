@@ -70,6 +70,13 @@ impl Request {
     }
 }
 
+impl Source {
+    /// Reads a source in the CLI's forms (see [`Request::parse`]).
+    pub fn parse(s: &Scenario, from: &str) -> Result<Source, RequestError> {
+        parse_source(s, from)
+    }
+}
+
 fn split_ns(rest: &str) -> (String, String) {
     match rest.split_once('/') {
         Some((ns, name)) => (ns.to_string(), name.to_string()),

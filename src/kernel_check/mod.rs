@@ -6,7 +6,7 @@
 //! sysctls a node needs), per pod (a veth into its node's bridge, hairpin
 //! on, its routes and a server on its container ports), the VPC router,
 //! the internet client, a node-network host and the load balancers. The
-//! requests of [`requests`] are asked of the engine (`paths`) and made
+//! requests of [`checks`] are asked of the engine (`paths`) and made
 //! for real, enough times to see each predicted outcome ([`compare`]).
 //! Nothing is linked to the host namespace; everything is removed on
 //! success, failure, timeout and signals ([`sys`]).
@@ -15,9 +15,9 @@ pub mod compare;
 pub mod gen;
 pub mod lab;
 pub mod probe;
-pub mod requests;
 pub mod sys;
 
+use crate::engine::checks;
 use crate::engine::paths::paths;
 use crate::engine::topology::{pod_ref, Topology};
 use crate::engine::trace::{Request, Source, World};
@@ -254,7 +254,7 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
     };
     let original = loaded.scenario;
     let mut phases = vec![None];
-    if let Some(n) = requests::node_to_remove(&original) {
+    if let Some(n) = checks::node_to_remove(&original) {
         phases.push(Some(n));
     }
     for (pi, removed) in phases.into_iter().enumerate() {
@@ -269,7 +269,7 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
         let s = world.scenario().clone();
         let base = Topology::build(&s, &[]);
         let taken: Vec<_> = base.lb_vpc_addrs.values().copied().collect();
-        let Some(host) = requests::host_address(&s, &taken) else {
+        let Some(host) = checks::host_address(&s, &taken) else {
             rep.mismatches
                 .push(format!("{label}: no free address for a node-network host"));
             continue;
@@ -289,7 +289,7 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
             opts.backend,
             exe,
         )?;
-        for r in requests::derive(&s, host) {
+        for r in checks::derive(&s, host) {
             let req = match Request::parse(&s, &r.from, &r.to, r.proto) {
                 Ok(q) => q,
                 Err(e) => {

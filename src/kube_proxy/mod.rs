@@ -18,7 +18,9 @@ pub mod iptables;
 use crate::hash::HashMap;
 use crate::linux::netfilter::iptables::{IndexedRuleset, Ruleset};
 use crate::linux::netfilter::Dataplane;
-use crate::model::{EndpointSlice, Protocol, ProxyMode, Scenario, ServiceType, TrafficPolicy};
+use crate::model::{
+    EndpointSlice, Protocol, ProxyMode, Scenario, Service, ServicePort, ServiceType, TrafficPolicy,
+};
 use crate::sort;
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
@@ -187,6 +189,22 @@ impl ServicePortInfo {
     }
 }
 
+/// The load balancer IPs kube-proxy captures for `svc`: its
+/// `status.loadBalancer.ingress`, for `type: LoadBalancer` only.
+pub fn load_balancer_ips(svc: &Service) -> &[Ipv4Addr] {
+    if svc.kind == ServiceType::LoadBalancer {
+        &svc.load_balancer_ingress
+    } else {
+        &[]
+    }
+}
+
+/// The NodePort kube-proxy opens for port `sp` of `svc`: only for the
+/// types that have node ports.
+pub fn node_port(svc: &Service, sp: &ServicePort) -> Option<u16> {
+    sp.node_port.filter(|_| svc.kind.has_node_ports())
+}
+
 /// Every Service port kube-proxy programs on `node_name`, with its
 /// endpoints categorised for that node. Sorted by `namespace/name`, then
 /// port name, then protocol (the order kube-proxy's tests sort rules in;
@@ -220,11 +238,7 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
         let external_policy_local =
             externally_accessible_svc && svc.external_traffic_policy == TrafficPolicy::Local;
         let internal_policy_local = svc.internal_traffic_policy == TrafficPolicy::Local;
-        let load_balancer_ips = if svc.kind == ServiceType::LoadBalancer {
-            svc.load_balancer_ingress.clone()
-        } else {
-            Vec::new()
-        };
+        let load_balancer_ips = load_balancer_ips(svc).to_vec();
         let mut source_ranges = if svc.kind == ServiceType::LoadBalancer {
             svc.load_balancer_source_ranges.clone()
         } else {
@@ -281,11 +295,7 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
                 protocol: sp.protocol,
                 cluster_ip,
                 port: sp.port,
-                node_port: if svc.kind.has_node_ports() {
-                    sp.node_port
-                } else {
-                    None
-                },
+                node_port: node_port(svc, sp),
                 external_ips: svc.external_ips.clone(),
                 load_balancer_ips: load_balancer_ips.clone(),
                 load_balancer_source_ranges: source_ranges.clone(),

@@ -5,7 +5,7 @@
 //! every problem and changes nothing.
 
 use super::error::{Errors, Problem};
-use super::k8s::Object;
+use super::k8s::{self, Object};
 use super::ops::Removal;
 use super::resolve::{name_or_empty, namespace_of};
 use super::scenario::{NextHop, Scenario};
@@ -109,7 +109,11 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, Errors> {
         Edit::Put { replace, object } => match replace {
             Some(key) => {
                 let i = find(&objects, key, s)?;
-                objects[i] = (**object).clone();
+                let mut new = (**object).clone();
+                if let (Object::Service(new), Object::Service(old)) = (&mut new, &objects[i]) {
+                    drop_type_dependent_fields(new, old);
+                }
+                objects[i] = new;
             }
             None => objects.push((**object).clone()),
         },
@@ -132,6 +136,77 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, Errors> {
         warnings: loaded.warnings,
         removal: None,
     })
+}
+
+/// What the API server does to a Service on an update
+/// (`dropTypeDependentFields`, kubernetes
+/// `pkg/registry/core/service/strategy.go`): a field the old Service's
+/// type used and the new one's does not is dropped, when the update left
+/// it as it was (the client did not ask for it; it may have been
+/// allocated): the ClusterIPs for `ExternalName`, the NodePorts, the
+/// health check NodePort, `allocateLoadBalancerNodePorts` and
+/// `externalTrafficPolicy`. The load balancer status goes whenever the
+/// new type is not `LoadBalancer`. A field changed in the update stays,
+/// and validation says whether the type can have it.
+pub fn drop_type_dependent_fields(new: &mut k8s::Service, old: &k8s::Service) {
+    fn kind(s: &k8s::Service) -> &str {
+        s.spec.kind.as_deref().unwrap_or("ClusterIP")
+    }
+    fn needs_cluster_ip(s: &k8s::Service) -> bool {
+        kind(s) != "ExternalName"
+    }
+    fn needs_node_port(s: &k8s::Service) -> bool {
+        matches!(kind(s), "NodePort" | "LoadBalancer")
+    }
+    fn is_lb(s: &k8s::Service) -> bool {
+        kind(s) == "LoadBalancer"
+    }
+    fn external_policy(s: &k8s::Service) -> &str {
+        s.spec.external_traffic_policy.as_deref().unwrap_or("")
+    }
+    fn needs_health_check_node_port(s: &k8s::Service) -> bool {
+        is_lb(s) && external_policy(s) == "Local"
+    }
+    fn can_set_external_traffic_policy(s: &k8s::Service) -> bool {
+        needs_node_port(s) || !s.spec.external_ips.is_empty()
+    }
+    if needs_cluster_ip(old) && !needs_cluster_ip(new) && new.spec.cluster_ip == old.spec.cluster_ip
+    {
+        new.spec.cluster_ip = None;
+        if new.spec.cluster_ips == old.spec.cluster_ips {
+            new.spec.cluster_ips.clear();
+        }
+    }
+    let same_node_ports = new.spec.ports.len() == old.spec.ports.len()
+        && (new.spec.ports.iter())
+            .zip(&old.spec.ports)
+            .all(|(a, b)| a.node_port == b.node_port);
+    if needs_node_port(old) && !needs_node_port(new) && same_node_ports {
+        for p in &mut new.spec.ports {
+            p.node_port = None;
+        }
+    }
+    if needs_health_check_node_port(old)
+        && !needs_health_check_node_port(new)
+        && new.spec.health_check_node_port == old.spec.health_check_node_port
+    {
+        new.spec.health_check_node_port = None;
+    }
+    if is_lb(old)
+        && !is_lb(new)
+        && new.spec.allocate_load_balancer_node_ports == old.spec.allocate_load_balancer_node_ports
+    {
+        new.spec.allocate_load_balancer_node_ports = None;
+    }
+    if can_set_external_traffic_policy(old)
+        && !can_set_external_traffic_policy(new)
+        && new.spec.external_traffic_policy == old.spec.external_traffic_policy
+    {
+        new.spec.external_traffic_policy = None;
+    }
+    if !is_lb(new) {
+        new.status = k8s::ServiceStatus::default();
+    }
 }
 
 fn find(objects: &[Object], key: &Key, s: &Scenario) -> Result<usize, Errors> {
@@ -327,5 +402,171 @@ mod tests {
         );
         let names: Vec<_> = a.scenario.nodes.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(names, ["node-1", "node-2", "node-3"]);
+    }
+
+    /// The Service `name` of `s` as an object, with `change` made to it.
+    fn changed_service(s: &Scenario, name: &str, change: impl Fn(&mut k8s::Service)) -> Edit {
+        let key = Key::new("Service", Some("default"), name);
+        let o = s
+            .to_objects()
+            .into_iter()
+            .find(|o| Key::of(o) == key)
+            .unwrap();
+        let Object::Service(mut svc) = o else {
+            unreachable!()
+        };
+        change(&mut svc);
+        Edit::Put {
+            replace: Some(key),
+            object: Box::new(Object::Service(svc)),
+        }
+    }
+
+    fn loaded(id: &str) -> Scenario {
+        load(presets::preset(id).unwrap().yaml).unwrap().scenario
+    }
+
+    /// Type changes as `kubectl apply` of the changed object makes them:
+    /// what the old type used goes, as the API server drops it.
+    #[test]
+    fn changing_a_service_s_type_drops_what_the_new_type_does_not_use() {
+        struct Case {
+            preset: &'static str,
+            to: &'static str,
+        }
+        let cases = [
+            // NodePort -> ClusterIP: the NodePorts and the policy go.
+            Case {
+                preset: "nodeport",
+                to: "ClusterIP",
+            },
+            // LoadBalancer (Local) -> NodePort: the health check port
+            // and the load balancer's status go; the NodePorts stay.
+            Case {
+                preset: "lb-traffic-policy",
+                to: "NodePort",
+            },
+            // LoadBalancer (Local) -> ClusterIP: everything external goes.
+            Case {
+                preset: "lb-traffic-policy",
+                to: "ClusterIP",
+            },
+            Case {
+                preset: "load-balancer",
+                to: "ClusterIP",
+            },
+        ];
+        for c in cases {
+            let s = loaded(c.preset);
+            let name = s.services[0].name.clone();
+            let edit = changed_service(&s, &name, |svc| svc.spec.kind = Some(c.to.into()));
+            let Edit::Put { object, .. } = &edit else {
+                unreachable!()
+            };
+            // Without the drop, validation would refuse the object.
+            assert!(
+                super::super::resolve({
+                    let mut o = s.to_objects();
+                    let key = Key::new("Service", Some("default"), &name);
+                    let i = o.iter().position(|x| Key::of(x) == key).unwrap();
+                    o[i] = (**object).clone();
+                    o
+                })
+                .is_err()
+                    || c.to != "ClusterIP",
+                "{}: the plain object loads",
+                c.preset
+            );
+            let a = apply(&s, &edit).unwrap_or_else(|e| panic!("{} -> {}: {e:?}", c.preset, c.to));
+            let svc = a.scenario.service("default", &name).unwrap();
+            let before = s.service("default", &name).unwrap();
+            assert_eq!(svc.kind.as_str(), c.to, "{}", c.preset);
+            assert_eq!(
+                svc.cluster_ip, before.cluster_ip,
+                "{}: the ClusterIP stays",
+                c.preset
+            );
+            assert!(svc.health_check_node_port.is_none(), "{}", c.preset);
+            assert!(svc.load_balancer_ingress.is_empty(), "{}", c.preset);
+            if c.to == "NodePort" {
+                assert_eq!(
+                    svc.ports.iter().map(|p| p.node_port).collect::<Vec<_>>(),
+                    before.ports.iter().map(|p| p.node_port).collect::<Vec<_>>(),
+                    "{}: the NodePorts stay",
+                    c.preset
+                );
+                assert_eq!(svc.external_traffic_policy, before.external_traffic_policy);
+            } else {
+                assert!(
+                    svc.ports.iter().all(|p| p.node_port.is_none()),
+                    "{}",
+                    c.preset
+                );
+                assert_eq!(
+                    svc.external_traffic_policy,
+                    crate::model::TrafficPolicy::Cluster,
+                    "{}",
+                    c.preset
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_field_the_update_changes_is_not_dropped_but_checked() {
+        let s = loaded("lb-traffic-policy");
+        let name = s.services[0].name.clone();
+        // The client asks for a health check port on a NodePort Service:
+        // it stays, and validation refuses it.
+        let edit = changed_service(&s, &name, |svc| {
+            svc.spec.kind = Some("NodePort".into());
+            svc.spec.health_check_node_port = Some(30999);
+        });
+        let e = apply(&s, &edit).unwrap_err();
+        assert!(
+            e.0.iter().any(|p| p.field.contains("healthCheckNodePort")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn dropping_follows_the_api_server_field_by_field() {
+        let svc = |kind: &str, etp: Option<&str>, hc: Option<i64>, np: Option<i64>| {
+            let mut s = k8s::Service::default();
+            s.spec.kind = Some(kind.into());
+            s.spec.external_traffic_policy = etp.map(Into::into);
+            s.spec.health_check_node_port = hc;
+            s.spec.cluster_ip = Some("10.3.240.10".into());
+            s.spec.ports = vec![k8s::ServicePort {
+                node_port: np,
+                ..Default::default()
+            }];
+            s
+        };
+        let old = svc("LoadBalancer", Some("Local"), Some(31000), Some(30080));
+        // Same type: nothing goes.
+        let mut new = old.clone();
+        drop_type_dependent_fields(&mut new, &old);
+        assert_eq!(new, old);
+        // ExternalName: the ClusterIP goes too.
+        let mut new = old.clone();
+        new.spec.kind = Some("ExternalName".into());
+        drop_type_dependent_fields(&mut new, &old);
+        assert_eq!(new.spec.cluster_ip, None);
+        assert_eq!(new.spec.ports[0].node_port, None);
+        assert_eq!(new.spec.health_check_node_port, None);
+        assert_eq!(new.spec.external_traffic_policy, None);
+        // ClusterIP with a new NodePort asked for: the port stays (and
+        // validation will say no).
+        let mut new = svc("ClusterIP", Some("Local"), Some(31000), Some(30081));
+        drop_type_dependent_fields(&mut new, &old);
+        assert_eq!(new.spec.ports[0].node_port, Some(30081));
+        assert_eq!(new.spec.external_traffic_policy, None);
+        // LoadBalancer Local -> Cluster: only the health check port goes.
+        let mut new = old.clone();
+        new.spec.external_traffic_policy = Some("Cluster".into());
+        drop_type_dependent_fields(&mut new, &old);
+        assert_eq!(new.spec.health_check_node_port, None);
+        assert_eq!(new.spec.ports[0].node_port, Some(30080));
     }
 }

@@ -7,7 +7,9 @@
 
 use super::editor::{self, Kind};
 use super::i18n::{Lang, Text};
-use super::state::{entry_node, Action, ScenarioTitle, State};
+use super::state::{Action, ScenarioTitle, State};
+use crate::engine::addressing;
+use crate::engine::paths::entry_node;
 use crate::engine::request::Request;
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::linux::packet::Packet;
@@ -493,26 +495,20 @@ fn seen(s: &State) -> Option<(&Trace, Packet)> {
 }
 
 fn to_cluster_ip(s: &Scenario, p: &Packet) -> bool {
-    s.services.iter().any(|v| {
-        v.cluster_ip == Some(p.dst_ip()) && v.ports.iter().any(|sp| sp.port == p.dst.port())
-    })
+    addressing::is_cluster_ip(s, p.dst)
 }
 
 /// From outside the cluster's networks (the internet).
 fn from_outside(s: &Scenario, p: &Packet) -> bool {
-    let ip = p.src_ip();
-    !s.cluster.node_cidr.contains(&ip) && !s.cluster.pod_cidr.contains(&ip)
+    addressing::is_outside(s, p.src_ip())
 }
 
 fn to_load_balancer<'a>(s: &'a Scenario, p: &Packet) -> Option<&'a Service> {
-    s.services.iter().find(|v| {
-        v.load_balancer_ingress.contains(&p.dst_ip())
-            && v.ports.iter().any(|sp| sp.port == p.dst.port())
-    })
+    addressing::load_balancer_of(s, p.dst)
 }
 
 fn node_at(s: &Scenario, p: &Packet) -> bool {
-    s.nodes.iter().any(|n| n.internal_ip == p.dst_ip())
+    addressing::is_node_address(s, p.dst_ip())
 }
 
 /// The node a route's next hop names, if it exists.
@@ -577,6 +573,7 @@ fn check_load_balancer(s: &State) -> bool {
     let same = Request::parse(sc, &spread.spec.from, &spread.spec.to, spread.spec.proto)
         .is_ok_and(|r| r.to == p.dst);
     let entries = spread
+        .sample
         .entries
         .iter()
         .filter(|r| r.count > 0 && sc.node(&r.label).is_some())
@@ -761,8 +758,8 @@ mod tests {
         // The load concentrates: every connection enters node-2.
         s.apply(Action::SendN(200));
         let sp = s.spread.clone().unwrap();
-        assert_eq!(sp.entries.len(), 1, "{sp:?}");
-        assert_eq!(sp.entries[0].label, "node-2");
+        assert_eq!(sp.sample.entries.len(), 1, "{sp:?}");
+        assert_eq!(sp.sample.entries[0].label, "node-2");
     }
 
     #[test]
@@ -845,7 +842,7 @@ mod tests {
         assert!(!(l.check)(&s), "Cluster: the source is a node's");
         // Cluster spreads over all three nodes.
         s.apply(Action::SendN(300));
-        assert_eq!(s.spread.as_ref().unwrap().entries.len(), 3);
+        assert_eq!(s.spread.as_ref().unwrap().sample.entries.len(), 3);
         put(
             &mut s,
             "lb-traffic-policy",
@@ -869,6 +866,7 @@ mod tests {
             .spread
             .as_ref()
             .unwrap()
+            .sample
             .entries
             .iter()
             .map(|r| r.label.clone())

@@ -3,6 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+pub mod by_addr;
 pub mod chunks;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod draw;
@@ -14,6 +15,7 @@ pub mod i18n;
 pub mod keep;
 pub mod layout;
 pub mod lessons;
+pub mod notice;
 pub mod problems;
 pub mod route;
 pub mod rules;

@@ -3,8 +3,10 @@
 //! "send N" beside the exact probabilities.
 
 use super::i18n::{t, Lang, Text};
-use super::state::{Action, Choice, Label, Outcome, Run, Speed, Spread, SpreadRow, TraceSpec};
+use super::state::{Action, Run, Speed, Spread, TraceSpec};
 use super::steps;
+use crate::engine::addressing::{Choice, Label};
+use crate::engine::paths::{Ending as Outcome, Row as SpreadRow};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::model::Protocol;
 use std::ops::Range;
@@ -740,7 +742,7 @@ pub fn outcome(o: &Outcome, lang: Lang) -> String {
 
 /// The sentence above the "send N" tables.
 pub fn spread_intro(s: &Spread, lang: Lang) -> String {
-    let (n, from, to, seed) = (s.n, &s.spec.from, &s.spec.to, s.spec.seed);
+    let (n, from, to, seed) = (s.sample.n, &s.spec.from, &s.spec.to, s.spec.seed);
     match lang {
         Lang::En => format!("{n} connections {from} -> {to}, each a new one (seeds {seed} on); beside them the exact probabilities over every random choice."),
         Lang::Ko => format!("{from} -> {to}: 매번 새 연결로 {n}개를 보냈습니다(시드 {seed}부터). 옆은 모든 무작위 선택에 대한 정확한 확률입니다."),
@@ -780,8 +782,8 @@ fn spread_view(s: &Spread, lang: Lang) -> Html {
     html! {
         <div class="spread" id="spread">
             <p>{ spread_intro(s, lang) }</p>
-            { spread_rows(BY_END.get(lang), &s.outcomes, s.n, lang, |o| outcome(o, lang)) }
-            { spread_rows(BY_NODE.get(lang), &s.entries, s.n, lang, String::clone) }
+            { spread_rows(BY_END.get(lang), &s.sample.outcomes, s.sample.n, lang, |o| outcome(o, lang)) }
+            { spread_rows(BY_NODE.get(lang), &s.sample.entries, s.sample.n, lang, String::clone) }
         </div>
     }
 }
@@ -792,7 +794,7 @@ mod tests {
 
     #[test]
     fn a_large_menu_offers_what_matches_the_typed_text_a_small_one_everything() {
-        let small = crate::ui::state::sources(&crate::model::default_scenario());
+        let small = crate::engine::addressing::sources(&crate::model::default_scenario());
         assert!(small.len() <= OPTIONS);
         assert_eq!(offered(&small, "node/node-1").count(), small.len());
         let mut s = crate::model::default_scenario();
@@ -802,7 +804,7 @@ mod tests {
             n.name = format!("extra-{i}");
             s.nodes.push(n);
         }
-        let big = crate::ui::state::sources(&s);
+        let big = crate::engine::addressing::sources(&s);
         assert!(big.len() > OPTIONS);
         assert_eq!(offered(&big, "").count(), OPTIONS);
         let hits: Vec<&str> = offered(&big, " node/extra-29")
@@ -869,8 +871,8 @@ mod tests {
     fn menu_labels_read_in_both_languages() {
         let s = crate::model::default_scenario();
         let all: Vec<Choice> = [
-            crate::ui::state::sources(&s),
-            crate::ui::state::destinations(&s),
+            crate::engine::addressing::sources(&s),
+            crate::engine::addressing::destinations(&s),
         ]
         .concat();
         let en: Vec<String> = all.iter().map(|c| label(&c.label, Lang::En)).collect();

@@ -4,10 +4,10 @@
 //! relative, so the page works under any sub-path). Class names only: the
 //! page runs under a strict CSP.
 
+use super::by_addr::ByAddr;
 use super::i18n::{t, Lang, Text};
 use super::lessons::{what_you_saw, Mattered, LESSONS};
 use super::state::State;
-use std::rc::Rc;
 use yew::prelude::*;
 
 const LESSON: Text = t("Lesson", "레슨");
@@ -40,28 +40,18 @@ fn href(id: &str) -> String {
     ["?lesson=", id].concat()
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
     /// The lesson's place in [`LESSONS`].
     pub index: usize,
     /// The live playground's state.
-    pub state: Rc<State>,
+    pub state: ByAddr<State>,
     pub lang: Lang,
     /// Completed on an earlier visit (saved progress as the page opened:
     /// a first completion is not "done before").
     pub done_before: bool,
     /// Loads the lesson's preset again.
     pub onreset: Callback<()>,
-}
-
-impl PartialEq for LessonPanelProps {
-    fn eq(&self, o: &Self) -> bool {
-        self.index == o.index
-            && Rc::ptr_eq(&self.state, &o.state)
-            && self.lang == o.lang
-            && self.done_before == o.done_before
-            && self.onreset == o.onreset
-    }
 }
 
 #[function_component(LessonPanel)]

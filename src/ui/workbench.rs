@@ -15,6 +15,7 @@ use super::story;
 use super::topology::{ZoomView, MIN_LAYOUT_W};
 use super::trace_view::TracePanel;
 use super::yaml::YamlPanel;
+use crate::engine::addressing;
 use crate::model::edit::Edit;
 use crate::model::{presets, Scenario, ServiceType, TargetPort};
 use std::net::Ipv4Addr;
@@ -274,8 +275,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         });
     }
 
-    let sources = use_memo(state.scenario.clone(), |s| state::sources(s));
-    let destinations = use_memo(state.scenario.clone(), |s| state::destinations(s));
+    let sources = use_memo(state.scenario.clone(), |s| addressing::sources(s));
+    let destinations = use_memo(state.scenario.clone(), |s| addressing::destinations(s));
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
     let pick_source = use_state(|| true);
     // The node and Service lists in full (after "and N more").
@@ -285,7 +286,8 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     // drawing's width change, not at each hop. Rows wrap to the measured
     // width (at least two columns: a phone pans sideways); the trace's
     // nodes get room for its NAT callouts and are never collapsed.
-    let host: Option<Ipv4Addr> = state.spec.from.trim().parse().ok();
+    // A bare-IP source is a host of its own, drawn as the engine adds it.
+    let host: Option<Ipv4Addr> = addressing::extra_host(&state.scenario, &state.spec.from);
     let width = use_state(|| 0.0f32);
     let onwidth = {
         let width = width.clone();

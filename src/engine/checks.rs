@@ -4,8 +4,15 @@
 //! host -> every node's NodePorts, port 80 and load balancer IPs, the
 //! internet -> load balancer IPs, NodePorts and ClusterIPs. Services without endpoints get
 //! the same requests (and so their REJECT/DROP rules are checked).
+//!
+//! Pure, so the requests can be derived (and their sentences tested,
+//! tests/trace_say.rs) on any platform; `netlab kernel-check` (Linux)
+//! runs them. The addresses come from [`super::addressing`], as the UI's
+//! menus do.
 
-use crate::model::{Protocol, Scenario, ServiceType};
+pub use super::addressing::host_address;
+use super::addressing::{frontends, pod_source as pod_id, service_ref};
+use crate::model::{Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -28,22 +35,6 @@ impl std::fmt::Display for Req {
     }
 }
 
-fn pod_id(ns: &str, name: &str) -> String {
-    format!("pod/{}", crate::engine::topology::pod_ref(ns, name))
-}
-
-/// A host on the node network that is neither a node, the router, nor a
-/// load balancer's address (`taken`).
-pub fn host_address(s: &Scenario, taken: &[Ipv4Addr]) -> Option<Ipv4Addr> {
-    let net = s.cluster.node_cidr;
-    net.hosts().skip(9).find(|ip| {
-        *ip != s.cluster.vpc_gateway()
-            && !s.nodes.iter().any(|n| n.internal_ip == *ip)
-            && !s.pods.iter().any(|p| p.ip == Some(*ip))
-            && !taken.contains(ip)
-    })
-}
-
 /// Every request to check in `s`; `host` is the node-network host.
 pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
     let mut out = BTreeSet::new();
@@ -51,16 +42,13 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
         out.insert(Req { from, to, proto });
     };
     let pods: Vec<_> = s.pods.iter().filter(|p| p.ip.is_some()).collect();
-    for svc in &s.services {
+    for f in frontends(s) {
+        let svc = f.service;
         let endpoints: BTreeSet<Ipv4Addr> = s
             .slices_of(svc)
             .flat_map(|sl| sl.endpoints.iter().map(|e| e.ip))
             .collect();
-        let svc_ref = if svc.namespace == crate::model::defaults::NAMESPACE {
-            svc.name.clone()
-        } else {
-            format!("{}/{}", svc.namespace, svc.name)
-        };
+        let svc_ref = service_ref(svc);
         // A client that is not a backend, and a backend (hairpin).
         let client = pods
             .iter()
@@ -69,67 +57,63 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
         let backend = pods
             .iter()
             .find(|p| endpoints.contains(&p.ip.expect("filtered")));
-        for (i, port) in svc.ports.iter().enumerate() {
-            if port.protocol == Protocol::Sctp {
-                continue;
+        let port = f.port;
+        let first = svc.ports.first().is_some_and(|p| std::ptr::eq(p, port));
+        if port.protocol == Protocol::Sctp {
+            continue;
+        }
+        if f.cluster_ip.is_some() {
+            let to = format!("svc/{svc_ref}:{}", port.port);
+            if let Some(c) = client {
+                add(pod_id(&c.namespace, &c.name), to.clone(), port.protocol);
             }
-            if svc.cluster_ip.is_some() {
-                let to = format!("svc/{svc_ref}:{}", port.port);
-                if let Some(c) = client {
-                    add(pod_id(&c.namespace, &c.name), to.clone(), port.protocol);
+            if first {
+                if let Some(b) = backend {
+                    add(pod_id(&b.namespace, &b.name), to.clone(), port.protocol);
                 }
-                if i == 0 {
-                    if let Some(b) = backend {
-                        add(pod_id(&b.namespace, &b.name), to.clone(), port.protocol);
-                    }
-                    if let Some(n) = s.nodes.first() {
-                        add(format!("node/{}", n.name), to.clone(), port.protocol);
-                    }
-                    add("internet".into(), to, port.protocol);
+                if let Some(n) = s.nodes.first() {
+                    add(format!("node/{}", n.name), to.clone(), port.protocol);
                 }
+                add("internet".into(), to, port.protocol);
             }
-            if svc.kind.has_node_ports() {
-                if let Some(np) = port.node_port {
-                    for n in s.nodes.iter().take(3) {
-                        add(
-                            host.to_string(),
-                            format!("{}:{np}", n.internal_ip),
-                            port.protocol,
-                        );
-                    }
-                    if let Some(n) = s.nodes.first() {
-                        add(
-                            "internet".into(),
-                            format!("{}:{np}", n.internal_ip),
-                            port.protocol,
-                        );
-                    }
-                }
-            }
-            if svc.kind == ServiceType::LoadBalancer {
-                for vip in &svc.load_balancer_ingress {
-                    add(
-                        "internet".into(),
-                        format!("{vip}:{}", port.port),
-                        port.protocol,
-                    );
-                    // A VM beside the nodes reaches it as the cloud routes it.
-                    if i == 0 {
-                        add(
-                            host.to_string(),
-                            format!("{vip}:{}", port.port),
-                            port.protocol,
-                        );
-                    }
-                }
-            }
-            for ip in &svc.external_ips {
+        }
+        if let Some(np) = f.node_port {
+            for n in s.nodes.iter().take(3) {
                 add(
                     host.to_string(),
-                    format!("{ip}:{}", port.port),
+                    format!("{}:{np}", n.internal_ip),
                     port.protocol,
                 );
             }
+            if let Some(n) = s.nodes.first() {
+                add(
+                    "internet".into(),
+                    format!("{}:{np}", n.internal_ip),
+                    port.protocol,
+                );
+            }
+        }
+        for vip in crate::kube_proxy::load_balancer_ips(svc) {
+            add(
+                "internet".into(),
+                format!("{vip}:{}", port.port),
+                port.protocol,
+            );
+            // A VM beside the nodes reaches it as the cloud routes it.
+            if first {
+                add(
+                    host.to_string(),
+                    format!("{vip}:{}", port.port),
+                    port.protocol,
+                );
+            }
+        }
+        for ip in &svc.external_ips {
+            add(
+                host.to_string(),
+                format!("{ip}:{}", port.port),
+                port.protocol,
+            );
         }
     }
     // pod -> pod, on one node and across nodes.

@@ -1,0 +1,48 @@
+//! Fixtures shared by the integration tests: where the test data is, and
+//! reading and loading it with the file named in every failure. A test
+//! file that uses them says `mod common;` (cargo does not build
+//! `tests/common/mod.rs` as a test of its own).
+#![allow(dead_code)]
+
+use k8s_netlab::model::{self, Scenario};
+use std::path::{Path, PathBuf};
+
+/// A path under the repository's root.
+pub fn root(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A path under `tests/data/`.
+pub fn data(rel: &str) -> PathBuf {
+    root("tests/data").join(rel)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The text of a file under `tests/data/`.
+pub fn read_data(rel: &str) -> String {
+    read(&data(rel))
+}
+
+/// The files of `dir` (under the root) ending in `.ext`, sorted.
+pub fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Loads `text`, which must be valid (`name` says which text in a failure).
+pub fn load_named(name: &str, text: &str) -> model::Loaded {
+    model::load(text).unwrap_or_else(|e| panic!("{name} does not load:\n{e:#?}"))
+}
+
+/// The scenario of `text`, which must be valid.
+pub fn load(text: &str) -> Scenario {
+    load_named("scenario", text).scenario
+}
