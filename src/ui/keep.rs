@@ -5,6 +5,8 @@ use crate::model::Scenario;
 use crate::ui::share::Shared;
 use crate::ui::state::Message;
 use crate::ui::state::{State, TraceSpec};
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Callback;
 
@@ -34,6 +36,45 @@ impl Snapshot {
 
 pub fn save(s: &Snapshot) -> Result<(), String> {
     crate::ui::storage::save(&s.shared())
+}
+
+/// Autosave after the paint: the latest snapshot waits [`Autosave::DELAY_MS`]
+/// and is written once, however many edits came in between.
+#[derive(Default)]
+pub struct Autosave {
+    pending: Option<(Snapshot, Callback<Action>)>,
+    timer: Option<Timeout>,
+    failed: bool,
+}
+
+impl Autosave {
+    const DELAY_MS: u32 = 500;
+
+    /// Keeps `snapshot` to be written a moment from now (replacing one
+    /// still waiting).
+    pub fn schedule(this: &Rc<RefCell<Autosave>>, snapshot: Snapshot, d: Callback<Action>) {
+        let later = Rc::clone(this);
+        let mut a = this.borrow_mut();
+        a.pending = Some((snapshot, d));
+        a.timer = Some(Timeout::new(Self::DELAY_MS, move || {
+            Autosave::flush(&later)
+        }));
+    }
+
+    /// Writes the waiting snapshot, if any; says once when saving fails.
+    pub fn flush(this: &Rc<RefCell<Autosave>>) {
+        let Some((snapshot, d)) = this.borrow_mut().pending.take() else {
+            return;
+        };
+        let result = save(&snapshot);
+        let was = std::mem::replace(&mut this.borrow_mut().failed, result.is_err());
+        if let (Err(e), false) = (result, was) {
+            d.emit(Action::Say {
+                error: true,
+                text: Message::NotSaved(e),
+            });
+        }
+    }
 }
 
 /// The page's address without its fragment.
