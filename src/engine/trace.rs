@@ -315,6 +315,41 @@ impl World {
         }
     }
 
+    /// The same cluster fresh, as [`World::new`] makes it (no connections,
+    /// flows, `-m recent` entries, clients' ports or time), keeping what was
+    /// built from the scenario alone: the topology and the rulesets. A
+    /// trace in it equals one in a new world, without the rebuilding.
+    pub fn fresh(&self) -> World {
+        let topology = if self.extra.is_empty() {
+            Arc::clone(&self.topology)
+        } else {
+            Arc::new(Topology::build(&self.scenario, &[]))
+        };
+        let nodes = self
+            .nodes
+            .iter()
+            .filter_map(|(name, n)| {
+                let ruleset = n.ruleset.clone()?;
+                let state = NodeState {
+                    ruleset: Some(ruleset),
+                    ..NodeState::default()
+                };
+                Some((name.clone(), state))
+            })
+            .collect();
+        World {
+            scenario: Arc::clone(&self.scenario),
+            topology,
+            extra: Vec::new(),
+            nodes,
+            classes: self.classes.clone(),
+            by_class: self.by_class.clone(),
+            lb_flows: Vec::new(),
+            now: 0,
+            next_port: FIRST_CLIENT_PORT,
+        }
+    }
+
     /// A Service's load balancer flows, made empty on first use.
     fn flows(&mut self, service: &str) -> &mut Vec<LbFlow> {
         let i = match self

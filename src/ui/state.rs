@@ -792,7 +792,7 @@ impl State {
     /// hop, otherwise the whole trace is shown at once (a re-run after an
     /// edit shows what changed without replaying).
     fn retrace(&mut self, play: bool) {
-        let trace = trace_spec(&self.scenario, &self.spec).map(Rc::new);
+        let trace = crate::ui::worlds::trace_spec(&self.scenario, &self.spec).map(Rc::new);
         let hops = trace.as_ref().map(|t| t.hops.len()).unwrap_or(0);
         self.spread = None;
         self.run = Some(Run {
