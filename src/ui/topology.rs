@@ -295,9 +295,24 @@ struct DrawingProps {
 fn drawing(p: &DrawingProps) -> Html {
     let l = &p.layout;
     let selected = p.selected_node.as_ref().map(|s| format!("node/{s}"));
+    // Each box keyed by what it shows (kind, device, title): after an edit
+    // yew keeps the boxes that stayed and only adds or removes the others,
+    // instead of rewriting every box after a removed node.
+    let mut seen = crate::hash::HashSet::default();
+    let blocks = l.blocks.iter().map(|b| {
+        let mut key = [b.kind.class(), &b.device, &b.title].join("\u{1}");
+        while !seen.insert(key.clone()) {
+            key.push('+');
+        }
+        let mut html = block(b, p, selected.as_deref());
+        if let Html::VTag(tag) = &mut html {
+            std::rc::Rc::make_mut(tag).key = Some(key.into());
+        }
+        html
+    });
     html! {
         <g class="drawing">
-            { for l.blocks.iter().map(|b| block(b, p, selected.as_deref())) }
+            { for blocks }
             { for l.lines.iter().map(|x| html! {
                 <line class={x.kind.class()} x1={n(x.x1)} y1={n(x.y1)} x2={n(x.x2)} y2={n(x.y2)} />
             }) }
