@@ -325,18 +325,13 @@ impl World {
         } else {
             Arc::new(Topology::build(&self.scenario, &[]))
         };
-        let nodes = self
-            .nodes
-            .iter()
-            .filter_map(|(name, n)| {
-                let ruleset = n.ruleset.clone()?;
-                let state = NodeState {
-                    ruleset: Some(ruleset),
-                    ..NodeState::default()
-                };
-                Some((name.clone(), state))
-            })
-            .collect();
+        let mut nodes = self.nodes.clone();
+        for n in nodes.values_mut() {
+            *n = NodeState {
+                ruleset: n.ruleset.take(),
+                ..NodeState::default()
+            };
+        }
         World {
             scenario: Arc::clone(&self.scenario),
             topology,

@@ -7,7 +7,7 @@ use crate::engine::netfilter::SeededChooser;
 use crate::engine::paths;
 use crate::engine::request::Request;
 use crate::engine::trace::{Leg, Trace, Verdict, World};
-use crate::model::edit::{self, Edit};
+use crate::model::edit::Edit;
 use crate::model::{self, presets, Problem, Protocol, Scenario};
 use crate::ui::i18n::{t, Lang, Text};
 use std::net::Ipv4Addr;
@@ -531,9 +531,9 @@ impl State {
     /// Applies one action (the reducer's body).
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Edit(e) => match edit::apply(&self.scenario, &e) {
-                Ok(applied) => {
-                    let ghosts = match (&e, &applied.removal) {
+            Action::Edit(e) => match crate::ui::worlds::apply_edit(&self.scenario, &e) {
+                Ok((scenario, removal)) => {
+                    let ghosts = match (&e, &removal) {
                         (Edit::RemoveNode(name), Some(_)) => self
                             .scenario
                             .nodes
@@ -548,13 +548,13 @@ impl State {
                             .collect(),
                         _ => Vec::new(),
                     };
-                    let notice = match &applied.removal {
+                    let notice = match &removal {
                         Some(r) if !r.replacements.is_empty() => {
                             Some(Notice::info(Message::Replaced(r.replacements.join(", "))))
                         }
                         _ => None,
                     };
-                    self.replace(applied.scenario, self.title.edited(), ghosts);
+                    self.replace(scenario, self.title.edited(), ghosts);
                     self.notice = notice;
                 }
                 Err(errors) => {
@@ -569,7 +569,7 @@ impl State {
             }
             Action::Import(text) => match model::load(&text) {
                 Ok(l) => {
-                    self.replace(l.scenario, ScenarioTitle::Imported, Vec::new());
+                    self.replace(Rc::new(l.scenario), ScenarioTitle::Imported, Vec::new());
                     // Warnings first, then the notes (each said once).
                     let message = if l.warnings.is_empty() {
                         Message::ImportNotes
@@ -715,7 +715,7 @@ impl State {
                     self.run = None;
                 }
                 self.replace(
-                    l.scenario,
+                    Rc::new(l.scenario),
                     untraced.unwrap_or(ScenarioTitle::Preset(p.id)),
                     Vec::new(),
                 );
@@ -730,7 +730,7 @@ impl State {
     fn open(&mut self, incoming: Shared) {
         match model::load(&incoming.yaml) {
             Ok(l) => {
-                self.replace(l.scenario, ScenarioTitle::Opened, Vec::new());
+                self.replace(Rc::new(l.scenario), ScenarioTitle::Opened, Vec::new());
                 if let Some(spec) = incoming.trace {
                     self.spec = spec;
                     self.retrace(false);
@@ -742,9 +742,9 @@ impl State {
 
     /// A new current scenario, the old one on the undo stack; an open
     /// trace re-runs on the new one.
-    fn replace(&mut self, scenario: Scenario, title: ScenarioTitle, ghosts: Vec<Ghost>) {
+    fn replace(&mut self, scenario: Rc<Scenario>, title: ScenarioTitle, ghosts: Vec<Ghost>) {
         let old = Snapshot {
-            scenario: std::mem::replace(&mut self.scenario, Rc::new(scenario)),
+            scenario: std::mem::replace(&mut self.scenario, scenario),
             title: std::mem::replace(&mut self.title, title),
             ghosts: std::mem::replace(&mut self.ghosts, ghosts),
         };
