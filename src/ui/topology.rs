@@ -298,17 +298,14 @@ fn drawing(p: &DrawingProps) -> Html {
     // Each box keyed by what it shows (kind, device, title): after an edit
     // yew keeps the boxes that stayed and only adds or removes the others,
     // instead of rewriting every box after a removed node.
-    let mut seen = crate::hash::HashSet::default();
+    let mut seen: Vec<String> = Vec::with_capacity(l.blocks.len());
     let blocks = l.blocks.iter().map(|b| {
         let mut key = [b.kind.class(), &b.device, &b.title].join("\u{1}");
-        while !seen.insert(key.clone()) {
+        while seen.contains(&key) {
             key.push('+');
         }
-        let mut html = block(b, p, selected.as_deref());
-        if let Html::VTag(tag) = &mut html {
-            std::rc::Rc::make_mut(tag).key = Some(key.into());
-        }
-        html
+        seen.push(key.clone());
+        block(b, p, selected.as_deref(), key)
     });
     html! {
         <g class="drawing">
@@ -323,7 +320,7 @@ fn drawing(p: &DrawingProps) -> Html {
     }
 }
 
-fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
+fn block(b: &Block, p: &DrawingProps, selected: Option<&str>, key: String) -> Html {
     let whole = b.kind.is_device();
     let cited = b.kind == Kind::Route && b.cites.iter().any(|c| p.cited.contains(c));
     let class = classes!(
@@ -354,7 +351,7 @@ fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
     let device = (whole || b.kind == Kind::Ghost).then(|| AttrValue::from(b.device.clone()));
     if b.pick.is_empty() {
         return html! {
-            <g class={class} data-device={device}>{ tip }{ rect }{ title }{ for text }</g>
+            <g {key} class={class} data-device={device}>{ tip }{ rect }{ title }{ for text }</g>
         };
     }
     let cb = if b.kind == Kind::More {
@@ -377,7 +374,7 @@ fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
         "true"
     });
     html! {
-        <g class={class} data-device={device} role="button" tabindex="0"
+        <g {key} class={class} data-device={device} role="button" tabindex="0"
             aria-label={b.tip.clone()} aria-expanded={expanded} {onclick} {onkeydown}>
             { tip }{ rect }{ title }{ for text }
         </g>
