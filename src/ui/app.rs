@@ -197,7 +197,7 @@ fn playground_page() -> Html {
     // Autosave, keyed on the revision (every change of the scenario or the
     // request); nothing is written before the first change. Off the frame:
     // the edit is drawn first and written out (YAML, then local storage:
-    // ~150 ms on a 1,000-node cluster) a moment later, once for a run of
+    // ~150 ms on a 1,000-node cluster) a frame later, once for a run of
     // edits; a page being left writes what is pending at once.
     {
         let saver = use_mut_ref(keep::Autosave::default);
