@@ -18,7 +18,13 @@ if [ "$size" = small ]; then
   fi
   wasm_file=$(cargo bench --locked --bench engine --target wasm32-wasip1 --no-run --message-format=json 2>/dev/null \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n")){try{const m=JSON.parse(l);if(m.reason==="compiler-artifact"&&m.target.name==="engine"&&m.executable)console.log(m.executable)}catch(e){}}})')
-  wasm=$(node --no-warnings scripts/wasm-bench.mjs "$wasm_file" small | grep '^bench:')
+  # --no-liftoff: V8 compiles the wasm with its optimising compiler at
+  # once, as a page runs it once warm. Otherwise the first loop measured
+  # (the first Service) runs partly in V8's baseline code while the
+  # optimised code is compiled in the background (slower still on a loaded
+  # machine), and the ratio measures V8's warm-up, not the engine
+  # (BENCHMARKS.md, "WebAssembly").
+  wasm=$(node --no-liftoff --no-warnings scripts/wasm-bench.mjs "$wasm_file" small | grep '^bench:')
   printf '%s\n' "$wasm" | sed 's/^bench:/bench wasm:  /'
   # Ratio of the trace times (first and last Service) per size.
   NATIVE="$native" WASM="$wasm" node -e '

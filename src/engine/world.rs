@@ -80,6 +80,37 @@ impl World {
         }
     }
 
+    /// The same cluster fresh, as [`World::new`] makes it (no connections,
+    /// flows, `-m recent` entries, clients' ports or time), keeping what was
+    /// built from the scenario alone: the topology and each node's
+    /// program. A trace in it equals one in a new world, without the
+    /// rebuilding.
+    pub fn fresh(&self) -> World {
+        let topology = if self.extra.is_empty() {
+            Arc::clone(&self.topology)
+        } else {
+            Arc::new(Topology::build(&self.scenario, &[]))
+        };
+        let mut nodes = self.nodes.clone();
+        for n in nodes.values_mut() {
+            *n = NodeState {
+                program: n.program.take(),
+                ..NodeState::default()
+            };
+        }
+        World {
+            scenario: Arc::clone(&self.scenario),
+            topology,
+            extra: Vec::new(),
+            nodes,
+            classes: self.classes.clone(),
+            by_class: self.by_class.clone(),
+            lb_flows: Vec::new(),
+            now: 0,
+            next_port: FIRST_CLIENT_PORT,
+        }
+    }
+
     /// A Service's load balancer flows, made empty on first use.
     pub(super) fn flows(&mut self, service: &str) -> &mut Vec<LbFlow> {
         let i = match self

@@ -8,7 +8,7 @@ use super::i18n::{t, Lang};
 use super::keep;
 use super::lessons;
 use super::route::{self, Page};
-use super::state::{Action, Message, State};
+use super::state::{Action, State};
 use super::tutorial::{LessonIndex, LessonPanel};
 use super::workbench::{lang_switch, use_lang, Chrome, Workbench};
 use std::rc::Rc;
@@ -195,21 +195,30 @@ fn playground_page() -> Html {
         });
     }
     // Autosave, keyed on the revision (every change of the scenario or the
-    // request); nothing is written before the first change.
+    // request); nothing is written before the first change. Off the frame:
+    // the edit is drawn first and written out (YAML, then local storage:
+    // ~150 ms on a 1,000-node cluster) a frame later, once for a run of
+    // edits; a page being left writes what is pending at once.
     {
-        let saved = keep::Snapshot::of(&state);
+        let saver = use_mut_ref(keep::Autosave::default);
+        let snapshot = keep::Snapshot::of(&state);
         let d = dispatch.clone();
-        let failed = use_mut_ref(|| false);
+        let s = saver.clone();
         use_effect_with(state.revision, move |rev| {
             if *rev > 0 {
-                let result = keep::save(&saved);
-                let was = std::mem::replace(&mut *failed.borrow_mut(), result.is_err());
-                if let (Err(e), false) = (result, was) {
-                    d.emit(Action::Say {
-                        error: true,
-                        text: Message::NotSaved(e),
-                    });
-                }
+                keep::Autosave::schedule(&s, snapshot, d);
+            }
+        });
+        use_effect_with((), move |_| {
+            let flush = saver.clone();
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "pagehide", move |_| {
+                    keep::Autosave::flush(&flush)
+                })
+            });
+            move || {
+                drop(listener);
+                keep::Autosave::flush(&saver);
             }
         });
     }

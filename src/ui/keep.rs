@@ -5,7 +5,10 @@ use crate::model::Scenario;
 use crate::ui::share::Shared;
 use crate::ui::state::Message;
 use crate::ui::state::{State, TraceSpec};
+use gloo::timers::callback::Timeout;
+use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::Callback;
 
 /// What is kept: the scenario and the request when a trace is shown.
@@ -34,6 +37,64 @@ impl Snapshot {
 
 pub fn save(s: &Snapshot) -> Result<(), String> {
     crate::ui::storage::save(&s.shared())
+}
+
+/// Autosave after the paint: the latest snapshot is written once the edit
+/// has been drawn and one more frame has passed, and once for a run of
+/// edits (an edit before then replaces the waiting snapshot and its turn).
+#[derive(Default)]
+pub struct Autosave {
+    pending: Option<(Snapshot, Callback<Action>)>,
+    /// Which schedule is current: an older one's frames do nothing.
+    turn: u64,
+    failed: bool,
+}
+
+impl Autosave {
+    /// Keeps `snapshot` to be written after the next two frames (replacing
+    /// one still waiting).
+    pub fn schedule(this: &Rc<RefCell<Autosave>>, snapshot: Snapshot, d: Callback<Action>) {
+        let turn = {
+            let mut a = this.borrow_mut();
+            a.pending = Some((snapshot, d));
+            a.turn += 1;
+            a.turn
+        };
+        let later = Rc::clone(this);
+        after_frame(move || {
+            after_frame(move || {
+                if later.borrow().turn == turn {
+                    Autosave::flush(&later);
+                }
+            })
+        });
+    }
+
+    /// Writes the waiting snapshot, if any; says once when saving fails.
+    pub fn flush(this: &Rc<RefCell<Autosave>>) {
+        let Some((snapshot, d)) = this.borrow_mut().pending.take() else {
+            return;
+        };
+        let result = save(&snapshot);
+        let was = std::mem::replace(&mut this.borrow_mut().failed, result.is_err());
+        if let (Err(e), false) = (result, was) {
+            d.emit(Action::Say {
+                error: true,
+                text: Message::NotSaved(e),
+            });
+        }
+    }
+}
+
+/// Runs `f` in a task after the next frame (after its paint).
+fn after_frame(f: impl FnOnce() + 'static) {
+    let Some(w) = web_sys::window() else {
+        return;
+    };
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+        Timeout::new(0, f).forget();
+    });
+    let _ = w.request_animation_frame(cb.unchecked_ref());
 }
 
 /// The page's address without its fragment.

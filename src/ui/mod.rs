@@ -29,6 +29,7 @@ pub mod trace_view;
 pub mod tutorial;
 #[cfg(target_arch = "wasm32")]
 pub mod workbench;
+pub mod worlds;
 pub mod yaml;
 
 #[cfg(target_arch = "wasm32")]

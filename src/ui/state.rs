@@ -8,7 +8,7 @@ use crate::engine::paths;
 use crate::engine::request::Request;
 use crate::engine::trace::{Trace, World};
 use crate::linux::netfilter::SeededChooser;
-use crate::model::edit::{self, Edit};
+use crate::model::edit::Edit;
 use crate::model::{self, presets, Protocol, Scenario};
 pub use crate::ui::notice::{Message, Notice, NoticeKind, ScenarioTitle};
 use std::net::Ipv4Addr;
@@ -321,9 +321,9 @@ impl State {
     /// Applies one action (the reducer's body).
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::Edit(e) => match edit::apply(&self.scenario, &e) {
-                Ok(applied) => {
-                    let ghosts = match (&e, &applied.removal) {
+            Action::Edit(e) => match crate::ui::worlds::apply_edit(&self.scenario, &e) {
+                Ok((scenario, removal)) => {
+                    let ghosts = match (&e, &removal) {
                         (Edit::RemoveNode(name), Some(_)) => self
                             .scenario
                             .nodes
@@ -338,13 +338,13 @@ impl State {
                             .collect(),
                         _ => Vec::new(),
                     };
-                    let notice = match &applied.removal {
+                    let notice = match &removal {
                         Some(r) if !r.replacements.is_empty() => {
                             Some(Notice::info(Message::Replaced(r.replacements.join(", "))))
                         }
                         _ => None,
                     };
-                    self.replace(applied.scenario, self.title.edited(), ghosts);
+                    self.replace(scenario, self.title.edited(), ghosts);
                     self.notice = notice;
                 }
                 Err(errors) => {
@@ -359,7 +359,7 @@ impl State {
             }
             Action::Import(text) => match model::load(&text) {
                 Ok(l) => {
-                    self.replace(l.scenario, ScenarioTitle::Imported, Vec::new());
+                    self.replace(Rc::new(l.scenario), ScenarioTitle::Imported, Vec::new());
                     // Warnings first, then the notes (each said once).
                     let message = if l.warnings.is_empty() {
                         Message::ImportNotes
@@ -505,7 +505,7 @@ impl State {
                     self.run = None;
                 }
                 self.replace(
-                    l.scenario,
+                    Rc::new(l.scenario),
                     untraced.unwrap_or(ScenarioTitle::Preset(p.id)),
                     Vec::new(),
                 );
@@ -520,7 +520,7 @@ impl State {
     fn open(&mut self, incoming: Shared) {
         match model::load(&incoming.yaml) {
             Ok(l) => {
-                self.replace(l.scenario, ScenarioTitle::Opened, Vec::new());
+                self.replace(Rc::new(l.scenario), ScenarioTitle::Opened, Vec::new());
                 if let Some(spec) = incoming.trace {
                     self.spec = spec;
                     self.retrace(false);
@@ -532,9 +532,9 @@ impl State {
 
     /// A new current scenario, the old one on the undo stack; an open
     /// trace re-runs on the new one.
-    fn replace(&mut self, scenario: Scenario, title: ScenarioTitle, ghosts: Vec<Ghost>) {
+    fn replace(&mut self, scenario: Rc<Scenario>, title: ScenarioTitle, ghosts: Vec<Ghost>) {
         let old = Snapshot {
-            scenario: std::mem::replace(&mut self.scenario, Rc::new(scenario)),
+            scenario: std::mem::replace(&mut self.scenario, scenario),
             title: std::mem::replace(&mut self.title, title),
             ghosts: std::mem::replace(&mut self.ghosts, ghosts),
         };
@@ -582,7 +582,7 @@ impl State {
     /// hop, otherwise the whole trace is shown at once (a re-run after an
     /// edit shows what changed without replaying).
     fn retrace(&mut self, play: bool) {
-        let trace = trace_spec(&self.scenario, &self.spec).map(Rc::new);
+        let trace = crate::ui::worlds::trace_spec(&self.scenario, &self.spec).map(Rc::new);
         let hops = trace.as_ref().map(|t| t.hops.len()).unwrap_or(0);
         self.spread = None;
         self.run = Some(Run {

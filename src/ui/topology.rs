@@ -295,9 +295,21 @@ struct DrawingProps {
 fn drawing(p: &DrawingProps) -> Html {
     let l = &p.layout;
     let selected = p.selected_node.as_ref().map(|s| format!("node/{s}"));
+    // Each box keyed by what it shows (kind, device, title): after an edit
+    // yew keeps the boxes that stayed and only adds or removes the others,
+    // instead of rewriting every box after a removed node.
+    let mut seen: Vec<String> = Vec::with_capacity(l.blocks.len());
+    let blocks = l.blocks.iter().map(|b| {
+        let mut key = [b.kind.class(), &b.device, &b.title].join("\u{1}");
+        while seen.contains(&key) {
+            key.push('+');
+        }
+        seen.push(key.clone());
+        block(b, p, selected.as_deref(), key)
+    });
     html! {
         <g class="drawing">
-            { for l.blocks.iter().map(|b| block(b, p, selected.as_deref())) }
+            { for blocks }
             { for l.lines.iter().map(|x| html! {
                 <line class={x.kind.class()} x1={n(x.x1)} y1={n(x.y1)} x2={n(x.x2)} y2={n(x.y2)} />
             }) }
@@ -308,7 +320,7 @@ fn drawing(p: &DrawingProps) -> Html {
     }
 }
 
-fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
+fn block(b: &Block, p: &DrawingProps, selected: Option<&str>, key: String) -> Html {
     let whole = b.kind.is_device();
     let cited = b.kind == Kind::Route && b.cites.iter().any(|c| p.cited.contains(c));
     let class = classes!(
@@ -339,7 +351,7 @@ fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
     let device = (whole || b.kind == Kind::Ghost).then(|| AttrValue::from(b.device.clone()));
     if b.pick.is_empty() {
         return html! {
-            <g class={class} data-device={device}>{ tip }{ rect }{ title }{ for text }</g>
+            <g {key} class={class} data-device={device}>{ tip }{ rect }{ title }{ for text }</g>
         };
     }
     let cb = if b.kind == Kind::More {
@@ -362,7 +374,7 @@ fn block(b: &Block, p: &DrawingProps, selected: Option<&str>) -> Html {
         "true"
     });
     html! {
-        <g class={class} data-device={device} role="button" tabindex="0"
+        <g {key} class={class} data-device={device} role="button" tabindex="0"
             aria-label={b.tip.clone()} aria-expanded={expanded} {onclick} {onkeydown}>
             { tip }{ rect }{ title }{ for text }
         </g>
