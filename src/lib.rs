@@ -22,5 +22,6 @@ pub mod hash;
 pub mod kernel_check;
 pub mod kube_proxy;
 pub mod lang;
+pub mod linux;
 pub mod model;
 pub mod ui;

@@ -14,6 +14,7 @@
 //! data); nftables and IPVS can later be other backends of the same step.
 
 pub mod iptables;
+pub mod nftables;
 pub mod ruleset;
 
 pub use ruleset::Ruleset;

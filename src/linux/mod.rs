@@ -1,0 +1,4 @@
+//! The Linux network stack, below Kubernetes: imports nothing from
+//! `model`, `kube_proxy`, `engine` or `ui`.
+
+pub mod netfilter;

@@ -1,0 +1,3 @@
+//! netfilter's rule languages.
+
+pub mod nftables;
