@@ -99,3 +99,228 @@ fn vector_overall_nftables_rules() {
         &read(&data("nftables_TestOverallNFTablesRules.txt")),
     );
 }
+
+#[test]
+fn vector_bad_ips() {
+    let t = fake_table(&["TestBadIPs.yaml"]);
+    assert_same(&t.to_nft(), &read(&data("nftables_TestBadIPs.txt")));
+}
+
+#[test]
+fn vector_sync_proxy_rules_repeated_initial() {
+    let t = fake_table(&["TestSyncProxyRulesRepeated_1.yaml"]);
+    assert_same(
+        &t.to_nft(),
+        &read(&data("nftables_TestSyncProxyRulesRepeated_1_initial.txt")),
+    );
+}
+
+#[test]
+fn vector_sync_proxy_rules_repeated_no_endpoints() {
+    let t = fake_table(&["nftables_TestSyncProxyRulesRepeated_5.yaml"]);
+    assert_same(
+        &t.to_nft(),
+        &read(&data(
+            "nftables_TestSyncProxyRulesRepeated_5_no_endpoints.txt",
+        )),
+    );
+}
+
+#[test]
+fn vector_sync_proxy_rules_startup() {
+    let t = fake_table(&["nftables_TestSyncProxyRulesStartup.yaml"]);
+    assert_same(
+        &t.to_nft(),
+        &read(&data("nftables_TestSyncProxyRulesStartup.txt")),
+    );
+}
+
+/// Every vector: scenario files and expected dump.
+const VECTORS: [(&[&str], &str); 5] = [
+    (
+        &["TestOverallIPTablesRules.yaml"],
+        "nftables_TestOverallNFTablesRules.txt",
+    ),
+    (&["TestBadIPs.yaml"], "nftables_TestBadIPs.txt"),
+    (
+        &["TestSyncProxyRulesRepeated_1.yaml"],
+        "nftables_TestSyncProxyRulesRepeated_1_initial.txt",
+    ),
+    (
+        &["nftables_TestSyncProxyRulesRepeated_5.yaml"],
+        "nftables_TestSyncProxyRulesRepeated_5_no_endpoints.txt",
+    ),
+    (
+        &["nftables_TestSyncProxyRulesStartup.yaml"],
+        "nftables_TestSyncProxyRulesStartup.txt",
+    ),
+];
+
+#[test]
+fn rendered_text_parses_back_to_the_same_table() {
+    for (files, _) in VECTORS {
+        let t = fake_table(files);
+        let text = t.to_nft();
+        let back = Table::parse(&text).unwrap_or_else(|e| panic!("{files:?}: {e}"));
+        for (a, b) in back.chains.iter().zip(&t.chains) {
+            assert_eq!(a, b, "{files:?}");
+        }
+        for (a, b) in back.sets.iter().zip(&t.sets) {
+            assert_eq!(a, b, "{files:?}");
+        }
+        assert_eq!(back, t, "{files:?}");
+        assert_eq!(back.to_nft(), text);
+    }
+}
+
+#[test]
+fn vectors_parse_and_render_to_the_same_lines() {
+    for (_, vector) in VECTORS {
+        let text = read(&data(vector));
+        let t = Table::parse(&text).unwrap_or_else(|e| panic!("{vector}: {e}"));
+        assert_same(&t.to_nft(), &text);
+    }
+}
+
+#[test]
+fn chain_names_hash_as_kube_proxy_does() {
+    // Test_servicePortChainNameBase / Test_servicePortEndpointChainNameBase.
+    assert_eq!(
+        nftables::service_port_chain_base("testing", "service", "tcp", "http"),
+        "P4ZYZVCF-testing/service/tcp/http"
+    );
+    assert_eq!(
+        nftables::service_port_chain_base("testing", "service", "tcp", "https"),
+        "LZBRENCP-testing/service/tcp/https"
+    );
+    assert_eq!(
+        nftables::endpoint_chain_base("testing", "service", "tcp", "http", "10.180.0.1", 80),
+        "JO2XBXZR-testing/service/tcp/http__10.180.0.1/80"
+    );
+    assert_eq!(
+        nftables::endpoint_chain_base(
+            "testing",
+            "service",
+            "tcp",
+            "http",
+            "fd80:abcd:12::a1b2:c3d4:e5f6:9999",
+            80
+        ),
+        "U7E2ET36-testing/service/tcp/http__fd80.abcd.12..a1b2.c3d4.e5f6.9999/80"
+    );
+    let ns = "very-long-namespace-name-abcdefghijklmnopqrstuvwxyz0123456789xx";
+    let svc = "very-long-service-name-why-would-you-even-do-this-i-mean-really";
+    let port = "port-443-providing-the-hypertext-transmission-protocol-with-tls";
+    assert_eq!(
+        nftables::endpoint_chain_base(ns, svc, "sctp", port, "1234:5678:9abc:def0::abc:1234", 443),
+        format!("5YS7AFEA-{ns}/{svc}/sctp/{port}__1234.5678.9abc.def0..abc.1234/443")
+    );
+    assert_eq!(
+        nftables::endpoint_chain_base(
+            ns,
+            svc,
+            "sctp",
+            port,
+            "1234:5678:9abc:def0::abcd:1234:5678",
+            443
+        ),
+        format!("CI6C53Q3-{ns}/{svc}/sctp/{port}__1234.5678.9abc.def0..abcd.1234...")
+    );
+}
+
+#[test]
+fn match_all_node_port_addresses_use_fib_and_no_nodeport_ips_set() {
+    let s = fake_cluster(&["TestOverallIPTablesRules.yaml"]);
+    let ports = service_ports(&s, "test-node").unwrap();
+    let cfg = Config {
+        node_port_addresses: Vec::new(),
+        ..fake_config()
+    };
+    let text = nftables::build(&ports, &cfg).to_nft();
+    assert!(text.contains(
+        "add rule ip kube-proxy services fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports\n"
+    ));
+    assert!(text.contains(
+        "add rule ip kube-proxy nodeport-endpoints-check ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports\n"
+    ));
+    assert!(!text.contains("nodeport-ips"));
+}
+
+#[test]
+fn real_node_table_from_a_scenario() {
+    // The scenario path (real node: mark 0x00004000, nodePortAddresses
+    // primary, the cluster's Service CIDR).
+    let s = fake_cluster(&["TestOverallIPTablesRules.yaml"]);
+    let text = nftables::table(&s, "test-node").unwrap().to_nft();
+    assert!(
+        text.contains("add rule ip kube-proxy mark-for-masquerade mark set mark or 0x00004000\n")
+    );
+    assert!(text.contains("add element ip kube-proxy nodeport-ips { 192.168.0.2 }\n"));
+    assert!(text.contains("ip daddr { 172.30.0.0/16 } drop"));
+    assert!(nftables::table(&s, "nope").is_err());
+}
+
+// ------------------------------------------------------------ real nft
+
+/// Loads `text` with `nft -f` in a network namespace of its own
+/// (`unshare -n`), never the host's. `Err` with the reason when this
+/// machine cannot (no nft, not root).
+fn nft_load(text: &str) -> Result<String, String> {
+    use std::process::Command;
+    if Command::new("nft").arg("--version").output().is_err() {
+        return Err("nft is not installed (Debian package nftables)".into());
+    }
+    let uid = Command::new("id")
+        .arg("-u")
+        .output()
+        .map_err(|e| format!("id -u: {e}"))?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return Err("not root: unshare -n needs root".into());
+    }
+    let dir = std::env::temp_dir().join(format!("netlab-nft-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join(format!("rules-{}.nft", text.len()));
+    std::fs::write(&file, text).map_err(|e| e.to_string())?;
+    let out = Command::new("unshare")
+        .args([
+            "-n",
+            "sh",
+            "-c",
+            "nft -f \"$1\" && nft list table ip kube-proxy",
+            "sh",
+        ])
+        .arg(&file)
+        .output()
+        .map_err(|e| format!("unshare: {e}"))?;
+    let _ = std::fs::remove_file(&file);
+    if !out.status.success() {
+        panic!(
+            "nft -f rejected the ruleset:\n{}\n{text}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn rendered_tables_load_with_nft_in_a_fresh_netns() {
+    let mut tables: Vec<Table> = VECTORS.iter().map(|(f, _)| fake_table(f)).collect();
+    let s = fake_cluster(&["TestOverallIPTablesRules.yaml"]);
+    let ports = service_ports(&s, "test-node").unwrap();
+    tables.push(nftables::build(
+        &ports,
+        &Config {
+            node_port_addresses: Vec::new(),
+            ..fake_config()
+        },
+    ));
+    for t in tables {
+        match nft_load(&t.to_nft()) {
+            Ok(listing) => assert!(listing.contains("chain services"), "{listing}"),
+            Err(why) => {
+                println!("skipped: {why}");
+                return;
+            }
+        }
+    }
+}

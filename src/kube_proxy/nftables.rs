@@ -115,16 +115,17 @@ pub fn service_port_chain_base(namespace: &str, service: &str, proto: &str, port
 }
 
 /// `servicePortEndpointChainNameBase`: `HASH-ns/svc/proto/port__IP/PORT`
-/// (IPv6 colons become dots).
+/// (IPv6 colons become dots). `ip` is the endpoint's address as the
+/// EndpointSlice spells it.
 pub fn endpoint_chain_base(
     namespace: &str,
     service: &str,
     proto: &str,
     port: &str,
-    ip: IpAddr,
+    ip: &str,
     ep_port: u16,
 ) -> String {
-    let ip = ip.to_string().replace(':', ".");
+    let ip = ip.replace(':', ".");
     hash_name(&format!(
         "{namespace}/{service}/{proto}/{port}__{ip}/{ep_port}"
     ))
@@ -173,7 +174,7 @@ fn ep_base(sp: &ServicePortInfo, ep: &EndpointInfo) -> String {
         &sp.service,
         sp.protocol.as_lower(),
         sp.port_name.as_deref().unwrap_or(""),
-        IpAddr::V4(ep.ip),
+        &ep.ip.to_string(),
         ep.port,
     )
 }
@@ -359,7 +360,13 @@ fn setup(cfg: &Config) -> Table {
                     CmpOp::Eq,
                     Rhs::AnonSet(
                         cfg.service_cidrs.iter().map(|n| net(*n)).collect(),
-                        Sep::Comma,
+                        // kube-proxy joins its serviceCIDRs string with ","
+                        // (one element: the parser's default).
+                        if cfg.service_cidrs.len() > 1 {
+                            Sep::Comma
+                        } else {
+                            Sep::SpacedComma
+                        },
                     ),
                 ),
                 Expr::Verdict(Verdict::Drop),
@@ -781,15 +788,24 @@ pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Table {
         // Affinity sets.
         if let Some(timeout) = sp.session_affinity {
             for ep in &sp.reachable_endpoints {
-                tx.t.sets.push(Set {
-                    name: format!("affinity-{}", ep_base(sp, ep)),
-                    key: vec![DataType::Ipv4Addr],
-                    value: None,
-                    flags: vec!["dynamic".into(), "timeout".into()],
-                    timeout: Some(timeout),
-                    comment: None,
-                    elements: Vec::new(),
-                });
+                // Sets before maps, the order `Table::to_nft` writes.
+                let at =
+                    tx.t.sets
+                        .iter()
+                        .position(Set::is_map)
+                        .unwrap_or(tx.t.sets.len());
+                tx.t.sets.insert(
+                    at,
+                    Set {
+                        name: format!("affinity-{}", ep_base(sp, ep)),
+                        key: vec![DataType::Ipv4Addr],
+                        value: None,
+                        flags: vec!["dynamic".into(), "timeout".into()],
+                        timeout: Some(timeout),
+                        comment: None,
+                        elements: Vec::new(),
+                    },
+                );
             }
         }
 

@@ -775,7 +775,8 @@ fn parse_match(c: &mut Cur<'_>, family: Family) -> Result<Expr, String> {
             raw.push(t);
         }
         let joined = raw.join(" ");
-        let sep = if joined.contains(" , ") {
+        // One element: knftables' `Concat` style, as for several.
+        let sep = if joined.contains(" , ") || !joined.contains(',') {
             Sep::SpacedComma
         } else if joined.contains(", ") {
             Sep::CommaSpace
