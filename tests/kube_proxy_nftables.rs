@@ -324,3 +324,211 @@ fn rendered_tables_load_with_nft_in_a_fresh_netns() {
         }
     }
 }
+
+// ------------------------------------------------- packet flows
+
+mod flows {
+    use super::*;
+    use k8s_netlab::linux::netfilter::nftables::eval::{
+        run_hook, CtState, Env, Final, Packet, SetState,
+    };
+    use k8s_netlab::linux::netfilter::nftables::{Hook, L4Proto};
+    use std::net::IpAddr;
+
+    struct Row {
+        name: String,
+        src: IpAddr,
+        dst: IpAddr,
+        port: u16,
+        output: String,
+        masq: bool,
+    }
+
+    fn rows() -> Vec<Row> {
+        let text = read(&data(
+            "nftables_packetflow_TestInternalExternalMasquerade.txt",
+        ));
+        let mut rows = Vec::new();
+        for line in text.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('|').map(str::trim).collect();
+            assert_eq!(f.len(), 6, "{line}");
+            rows.push(Row {
+                name: f[0].to_string(),
+                src: f[1].parse().unwrap(),
+                dst: f[2].parse().unwrap(),
+                port: f[3].parse().unwrap(),
+                output: f[4].to_string(),
+                masq: f[5] == "true",
+            });
+        }
+        rows
+    }
+
+    fn is_local(a: IpAddr) -> bool {
+        ["192.168.0.2", "192.168.1.2", "192.168.99.11", "127.0.0.1"]
+            .iter()
+            .any(|x| x.parse::<IpAddr>().unwrap() == a)
+    }
+
+    /// One packet along the kernel's path, with `numgen` answering `k`:
+    /// the DNAT target (or the final verdict) and whether postrouting
+    /// masqueraded it. From a local address: output, postrouting; else
+    /// prerouting, then forward and postrouting (or input).
+    fn trace(t: &Table, row: &Row, k: u32) -> (String, bool, u32) {
+        let modulus = std::cell::Cell::new(1);
+        let mut pick = |n: u32| {
+            modulus.set(n);
+            k
+        };
+        let mut env = Env {
+            is_local: &is_local,
+            pick: &mut pick,
+        };
+        let mut st = SetState::default();
+        let p = Packet {
+            saddr: row.src,
+            daddr: row.dst,
+            proto: L4Proto::Tcp,
+            dport: row.port,
+            ct_state: CtState::New,
+            mark: 0,
+        };
+        let first = if is_local(row.src) {
+            Hook::Output
+        } else {
+            Hook::Prerouting
+        };
+        let out = run_hook(t, first, p, &mut env, &mut st);
+        let mut verdict = out.verdict;
+        let mut masq = false;
+        if verdict == Final::Accept {
+            let p = out.packet;
+            let next = if first == Hook::Prerouting && !is_local(p.daddr) {
+                Some(Hook::Forward)
+            } else if first == Hook::Prerouting {
+                Some(Hook::Input)
+            } else {
+                None
+            };
+            if let Some(h) = next {
+                verdict = run_hook(t, h, p, &mut env, &mut st).verdict;
+            }
+            if verdict == Final::Accept && next != Some(Hook::Input) {
+                masq = run_hook(t, Hook::Postrouting, p, &mut env, &mut st)
+                    .masquerade
+                    .is_some();
+            }
+        }
+        let output = match (verdict, out.dnat) {
+            (Final::Accept, Some((a, Some(port)))) => format!("{a}:{port}"),
+            (Final::Accept, _) => String::new(),
+            (Final::Drop, _) => "DROP".into(),
+            (Final::Reject, _) => "REJECT".into(),
+        };
+        (output, masq, modulus.get())
+    }
+
+    fn run(
+        cluster_cidr: bool,
+        masquerade_all: bool,
+        overrides: &[(&str, Option<&str>, Option<bool>)],
+    ) {
+        let mut text = read(&data("fake_proxier.yaml"));
+        text.push_str("\n---\n");
+        text.push_str(&read(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/netfilter/TestInternalExternalMasquerade.yaml"),
+        ));
+        let s = load(&text);
+        let ports = service_ports(&s, "test-node").unwrap();
+        let cfg = Config {
+            cluster_cidr: if cluster_cidr {
+                fake_config().cluster_cidr
+            } else {
+                None
+            },
+            masquerade_all,
+            ..fake_config()
+        };
+        let t = nftables::build(&ports, &cfg);
+        let rows = rows();
+        assert_eq!(rows.len(), 27);
+        let mut failures = Vec::new();
+        for row in &rows {
+            let (mut want_out, mut want_masq) = (row.output.clone(), row.masq);
+            for (name, out, masq) in overrides {
+                if *name == row.name {
+                    if let Some(o) = out {
+                        want_out = o.to_string();
+                    }
+                    if let Some(m) = masq {
+                        want_masq = *m;
+                    }
+                }
+            }
+            // Every endpoint numgen can pick.
+            let (first, masq0, n) = trace(&t, row, 0);
+            let mut outs = vec![first];
+            let mut masqs = vec![masq0];
+            for k in 1..n {
+                let (o, m, _) = trace(&t, row, k);
+                outs.push(o);
+                masqs.push(m);
+            }
+            let got = outs.join(", ");
+            if got != want_out || masqs.iter().any(|m| *m != want_masq) {
+                failures.push(format!(
+                    "{}: got {got:?} masq {masqs:?}, want {want_out:?} masq {want_masq}",
+                    row.name
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    const NO_DETECTOR: [(&str, Option<&str>, Option<bool>); 8] = [
+        ("node to ClusterIP", None, Some(false)),
+        ("node to ClusterIP with eTP:Local", None, Some(false)),
+        ("node to ClusterIP with iTP:Local", None, Some(false)),
+        ("external to ClusterIP", None, Some(false)),
+        ("external to ClusterIP with eTP:Local", None, Some(false)),
+        ("external to ClusterIP with iTP:Local", None, Some(false)),
+        (
+            "pod to NodePort with eTP:Local",
+            Some("10.180.0.2:80"),
+            None,
+        ),
+        ("pod to LB with eTP:Local", Some("10.180.0.2:80"), None),
+    ];
+
+    const MASQ_ALL: [(&str, Option<&str>, Option<bool>); 3] = [
+        ("pod to ClusterIP", None, Some(true)),
+        ("pod to ClusterIP with eTP:Local", None, Some(true)),
+        ("pod to ClusterIP with iTP:Local", None, Some(true)),
+    ];
+
+    #[test]
+    fn internal_external_masquerade_base() {
+        run(true, false, &[]);
+    }
+
+    #[test]
+    fn internal_external_masquerade_no_local_detector() {
+        run(false, false, &NO_DETECTOR);
+    }
+
+    #[test]
+    fn internal_external_masquerade_masquerade_all() {
+        run(true, true, &MASQ_ALL);
+    }
+
+    #[test]
+    fn internal_external_masquerade_masquerade_all_no_local_detector() {
+        let mut o = MASQ_ALL.to_vec();
+        o.extend_from_slice(&NO_DETECTOR[6..]);
+        run(false, true, &o);
+    }
+}
