@@ -532,3 +532,275 @@ mod flows {
         run(false, true, &o);
     }
 }
+
+// ------------------------------------------------- terminating endpoints
+
+mod terminating {
+    use super::*;
+    use k8s_netlab::linux::netfilter::nftables::eval::{
+        run_hook, CtState, Env, Final, Packet, SetState,
+    };
+    use k8s_netlab::linux::netfilter::nftables::{Hook, L4Proto};
+    use std::net::IpAddr;
+
+    /// (ip, ready, serving, terminating, node)
+    type Ep = (&'static str, bool, bool, bool, &'static str);
+
+    fn scenario(policy: &str, eps: &[Ep]) -> Scenario {
+        let mut text = read(&data("fake_proxier.yaml"));
+        text.push_str("\n---\n");
+        text.push_str(
+            &read(&data("nftables_TestTerminatingEndpoints.yaml"))
+                .replace("TRAFFIC_POLICY", policy),
+        );
+        if !eps.is_empty() {
+            text.push_str(
+                "\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: svc1-1\n  namespace: ns1\n  labels: {kubernetes.io/service-name: svc1}\naddressType: IPv4\nports: [{port: 80, protocol: TCP}]\nendpoints:\n",
+            );
+            for (ip, r, s, t, node) in eps {
+                text.push_str(&format!(
+                    "- {{addresses: [{ip}], nodeName: {node}, conditions: {{ready: {r}, serving: {s}, terminating: {t}}}}}\n"
+                ));
+            }
+        }
+        load(&text)
+    }
+
+    fn is_local(a: IpAddr) -> bool {
+        a == "192.168.0.2".parse::<IpAddr>().unwrap() || a.is_loopback()
+    }
+
+    /// Every outcome numgen can lead to, as kube-proxy's tracer prints them,
+    /// and whether the packet was marked for masquerade.
+    fn flow(t: &Table, src: &str, dst: &str) -> (String, bool) {
+        let mut outs = Vec::new();
+        let mut masq = false;
+        let mut n = 1;
+        let mut k = 0;
+        while k < n {
+            let seen = std::cell::Cell::new(1);
+            let mut pick = |m: u32| {
+                seen.set(m);
+                k
+            };
+            let mut env = Env {
+                is_local: &is_local,
+                pick: &mut pick,
+            };
+            let mut st = SetState::default();
+            let p = Packet {
+                saddr: src.parse().unwrap(),
+                daddr: dst.parse().unwrap(),
+                proto: L4Proto::Tcp,
+                dport: 80,
+                ct_state: CtState::New,
+                mark: 0,
+            };
+            let pre = run_hook(t, Hook::Prerouting, p, &mut env, &mut st);
+            let fwd = run_hook(t, Hook::Forward, pre.packet, &mut env, &mut st);
+            outs.push(match (fwd.verdict, pre.dnat) {
+                (Final::Accept, Some((a, Some(port)))) => format!("{a}:{port}"),
+                (Final::Accept, _) => String::new(),
+                (Final::Drop, _) => "DROP".into(),
+                (Final::Reject, _) => "REJECT".into(),
+            });
+            masq |= fwd.verdict == Final::Accept && fwd.packet.mark & 0x4000 != 0;
+            n = seen.get();
+            k += 1;
+        }
+        (outs.join(", "), masq)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn check(policy: &str, cases: &[(&str, &[Ep], [(&str, &str, bool); 2])]) {
+        for (name, eps, flows) in cases {
+            let s = scenario(policy, eps);
+            let ports = service_ports(&s, "test-node").unwrap();
+            let t = nftables::build(&ports, &fake_config());
+            let rows = [
+                ("10.0.0.2", "172.30.1.1", flows[0]),
+                ("203.0.113.2", "1.2.3.4", flows[1]),
+            ];
+            for (src, dst, (what, out, masq)) in rows {
+                assert_eq!(
+                    flow(&t, src, dst),
+                    (out.to_string(), masq),
+                    "{policy} / {name} / {what}"
+                );
+            }
+        }
+    }
+
+    const T: &str = "test-node";
+
+    /// TestTerminatingEndpointsTrafficPolicyLocal (proxier_test.go @ 81810de6).
+    #[test]
+    fn traffic_policy_local() {
+        check(
+            "Local",
+            &[
+                (
+                    "ready endpoints exist",
+                    &[
+                        ("10.0.1.1", true, true, false, T),
+                        ("10.0.1.2", true, true, false, T),
+                        ("10.0.1.3", false, true, true, T),
+                        ("10.0.1.4", false, false, true, T),
+                        ("10.0.1.5", true, true, false, "node-1"),
+                    ],
+                    [
+                        (
+                            "pod to clusterIP",
+                            "10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80",
+                            false,
+                        ),
+                        ("external to LB", "10.0.1.1:80, 10.0.1.2:80", false),
+                    ],
+                ),
+                (
+                    "only terminating endpoints exist",
+                    &[
+                        ("10.0.1.2", false, true, true, T),
+                        ("10.0.1.3", false, true, true, T),
+                        ("10.0.1.4", false, false, true, T),
+                        ("10.0.1.5", true, true, false, "node-1"),
+                    ],
+                    [
+                        ("pod to clusterIP", "10.0.1.5:80", false),
+                        ("external to LB", "10.0.1.2:80, 10.0.1.3:80", false),
+                    ],
+                ),
+                (
+                    "terminating endpoints on remote node",
+                    &[("10.0.1.5", false, true, true, "node-1")],
+                    [
+                        ("pod to clusterIP", "10.0.1.5:80", false),
+                        ("external to LB, no locally-usable endpoints", "DROP", false),
+                    ],
+                ),
+                (
+                    "no usable endpoints on any node",
+                    &[
+                        ("10.0.1.5", false, false, true, T),
+                        ("10.0.1.5", false, false, true, "node-1"),
+                    ],
+                    [
+                        ("pod to clusterIP, no usable endpoints", "REJECT", false),
+                        ("external to LB, no usable endpoints", "REJECT", false),
+                    ],
+                ),
+                (
+                    "endpoints deleted",
+                    &[],
+                    [
+                        ("pod to clusterIP after endpoints deleted", "REJECT", false),
+                        ("external to LB after endpoints deleted", "REJECT", false),
+                    ],
+                ),
+            ],
+        );
+    }
+
+    /// TestTerminatingEndpointsTrafficPolicyCluster (proxier_test.go @ 81810de6).
+    #[test]
+    fn traffic_policy_cluster() {
+        check(
+            "Cluster",
+            &[
+                (
+                    "ready endpoints exist",
+                    &[
+                        ("10.0.1.1", true, true, false, T),
+                        ("10.0.1.2", true, true, false, T),
+                        ("10.0.1.3", false, true, true, "another-node"),
+                        ("10.0.1.4", false, false, true, "another-node"),
+                        ("10.0.1.5", true, true, false, "another-node"),
+                    ],
+                    [
+                        (
+                            "pod to clusterIP",
+                            "10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80",
+                            false,
+                        ),
+                        (
+                            "external to LB",
+                            "10.0.1.1:80, 10.0.1.2:80, 10.0.1.5:80",
+                            true,
+                        ),
+                    ],
+                ),
+                (
+                    "only terminating endpoints exist",
+                    &[
+                        ("10.0.1.2", false, true, true, T),
+                        ("10.0.1.3", false, true, true, T),
+                        ("10.0.1.4", false, false, true, "another-node"),
+                        ("10.0.1.5", false, true, true, "another-node"),
+                    ],
+                    [
+                        (
+                            "pod to clusterIP",
+                            "10.0.1.2:80, 10.0.1.3:80, 10.0.1.5:80",
+                            false,
+                        ),
+                        (
+                            "external to LB",
+                            "10.0.1.2:80, 10.0.1.3:80, 10.0.1.5:80",
+                            true,
+                        ),
+                    ],
+                ),
+                (
+                    "terminating endpoints on remote node",
+                    &[("10.0.1.5", false, true, true, "node-1")],
+                    [
+                        ("pod to clusterIP", "10.0.1.5:80", false),
+                        ("external to LB", "10.0.1.5:80", true),
+                    ],
+                ),
+                (
+                    "no usable endpoints on any node",
+                    &[
+                        ("10.0.1.5", false, false, true, T),
+                        ("10.0.1.5", false, false, true, "node-1"),
+                    ],
+                    [
+                        ("pod to clusterIP", "REJECT", false),
+                        ("external to LB", "REJECT", false),
+                    ],
+                ),
+            ],
+        );
+    }
+}
+
+// ------------------------------------------------- layering
+
+/// The kernel layer imports nothing from the layers above it.
+#[test]
+fn linux_layer_imports_nothing_above_it() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src/linux"),
+        &mut files,
+    );
+    assert!(!files.is_empty());
+    for f in files {
+        let text = read(&f);
+        for above in ["model", "kube_proxy", "engine", "ui", "lang"] {
+            for pat in [format!("crate::{above}"), format!("k8s_netlab::{above}")] {
+                assert!(!text.contains(&pat), "{} uses {pat}", f.display());
+            }
+        }
+    }
+}
