@@ -344,10 +344,8 @@ mod flows {
         masq: bool,
     }
 
-    fn rows() -> Vec<Row> {
-        let text = read(&data(
-            "nftables_packetflow_TestInternalExternalMasquerade.txt",
-        ));
+    fn rows(file: &str) -> Vec<Row> {
+        let text = read(&data(file));
         let mut rows = Vec::new();
         for line in text.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -454,10 +452,16 @@ mod flows {
             ..fake_config()
         };
         let t = nftables::build(&ports, &cfg);
-        let rows = rows();
+        let rows = rows("nftables_packetflow_TestInternalExternalMasquerade.txt");
         assert_eq!(rows.len(), 27);
+        check_rows(&t, &rows, overrides);
+    }
+
+    /// kube-proxy's `runPacketFlowTests`: every row's outcomes over all
+    /// numgen picks, and the masquerade mark.
+    fn check_rows(t: &Table, rows: &[Row], overrides: &[(&str, Option<&str>, Option<bool>)]) {
         let mut failures = Vec::new();
-        for row in &rows {
+        for row in rows {
             let (mut want_out, mut want_masq) = (row.output.clone(), row.masq);
             for (name, out, masq) in overrides {
                 if *name == row.name {
@@ -470,11 +474,11 @@ mod flows {
                 }
             }
             // Every endpoint numgen can pick.
-            let (first, masq0, n) = trace(&t, row, 0);
+            let (first, masq0, n) = trace(t, row, 0);
             let mut outs = vec![first];
             let mut masqs = vec![masq0];
             for k in 1..n {
-                let (o, m, _) = trace(&t, row, k);
+                let (o, m, _) = trace(t, row, k);
                 outs.push(o);
                 masqs.push(m);
             }
@@ -487,6 +491,56 @@ mod flows {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    fn fake_scenario_table(files: &[&str], cfg: &Config) -> Table {
+        let s = fake_cluster(files);
+        let ports = service_ports(&s, "test-node").unwrap();
+        nftables::build(&ports, cfg)
+    }
+
+    /// TestLoadBalancer: two LB IPs, source ranges that include the node.
+    #[test]
+    fn load_balancer_source_ranges() {
+        let t = fake_scenario_table(&["nftables_TestLoadBalancer.yaml"], &fake_config());
+        let text = t.to_nft();
+        assert!(text
+            .contains("ip saddr != { 192.168.0.0/24 , 203.0.113.0/25 , 1.2.3.4 , 5.6.7.8 } drop"));
+        let rows = rows("nftables_packetflow_TestLoadBalancer.txt");
+        assert_eq!(rows.len(), 13);
+        check_rows(&t, &rows, &[]);
+    }
+
+    /// TestNodePorts (the IPv4 cases): NodePorts answer on the node IP
+    /// only, unless nodePortAddresses take in the second address too.
+    #[test]
+    fn node_ports_and_node_port_addresses() {
+        let rows = rows("nftables_packetflow_TestNodePorts.txt");
+        assert_eq!(rows.len(), 4);
+        let (common, alt) = rows.split_at(3);
+        let t = fake_scenario_table(&["nftables_TestNodePorts.yaml"], &fake_config());
+        check_rows(&t, common, &[]);
+        check_rows(
+            &t,
+            alt,
+            &[(
+                "external to nodePort on secondary IP",
+                Some(""),
+                Some(false),
+            )],
+        );
+        let cfg = Config {
+            node_port_addresses: vec![
+                "192.168.0.0/24".parse().unwrap(),
+                "192.168.1.0/24".parse().unwrap(),
+            ],
+            ..fake_config()
+        };
+        let t = fake_scenario_table(&["nftables_TestNodePorts.yaml"], &cfg);
+        assert!(t
+            .to_nft()
+            .contains("add element ip kube-proxy nodeport-ips { 192.168.1.2 }"));
+        check_rows(&t, &rows, &[]);
     }
 
     const NO_DETECTOR: [(&str, Option<&str>, Option<bool>); 8] = [
