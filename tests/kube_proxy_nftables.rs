@@ -12,6 +12,7 @@
 use ipnet::Ipv4Net;
 use k8s_netlab::kube_proxy::nftables::{self, Config};
 use k8s_netlab::kube_proxy::service_ports;
+use k8s_netlab::linux::netfilter::nftables::list::normalize_listing;
 use k8s_netlab::linux::netfilter::nftables::{sort_transaction, Table};
 use k8s_netlab::model::{self, Scenario};
 use std::net::Ipv4Addr;
@@ -302,6 +303,28 @@ fn nft_load(text: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+const EVERY_EXPRESSION: &str = r#"add table ip kube-proxy { comment "x" ; }
+add chain ip kube-proxy b { type nat hook postrouting priority 100 ; policy accept ; comment "base" ; }
+add chain ip kube-proxy services
+add chain ip kube-proxy e { comment "leaf" ; }
+add chain ip kube-proxy d { type filter hook input priority 5 ; policy drop ; }
+add set ip kube-proxy s { type ipv4_addr ; flags dynamic,timeout ; timeout 60s ; comment "aff" ; }
+add map ip kube-proxy m { type ipv4_addr . inet_proto . inet_service : verdict ; }
+add rule ip kube-proxy services ip saddr != { 10.0.0.0/8, 192.168.0.0/16 } counter drop
+add rule ip kube-proxy services ip daddr { 192.168.0.0/16,10.0.0.0/8 } accept
+add rule ip kube-proxy services ip daddr { 10.0.0.0/8 , 192.168.0.1 } return
+add rule ip kube-proxy services tcp dport 80 mark set 0x00000001
+add rule ip kube-proxy services mark set mark and 0xff
+add rule ip kube-proxy services mark and 0x4000 != 0 masquerade
+add rule ip kube-proxy services fib daddr type local ip daddr . meta l4proto . th dport vmap @m
+add rule ip kube-proxy services update @s { ip saddr } meta l4proto udp dnat to 10.0.0.1
+add rule ip kube-proxy services ct state established,related accept comment "ct"
+add rule ip kube-proxy d numgen random mod 3 vmap { 0 : goto e , 1 : drop , 2 : accept }
+add rule ip kube-proxy e ip saddr 1.1.1.1 counter accept
+add element ip kube-proxy s { 10.1.1.1 comment "one" }
+add element ip kube-proxy m { 10.1.1.1 . sctp . 9 comment "m" : goto e }
+"#;
+
 #[test]
 fn rendered_tables_load_with_nft_in_a_fresh_netns() {
     let mut tables: Vec<Table> = VECTORS.iter().map(|(f, _)| fake_table(f)).collect();
@@ -314,9 +337,27 @@ fn rendered_tables_load_with_nft_in_a_fresh_netns() {
             ..fake_config()
         },
     ));
+    // Every kind of expression the kernel layer knows.
+    tables.push(Table::parse(EVERY_EXPRESSION).unwrap());
     for t in tables {
         match nft_load(&t.to_nft()) {
-            Ok(listing) => assert!(listing.contains("chain services"), "{listing}"),
+            Ok(listing) => {
+                assert!(listing.contains("chain services"), "{listing}");
+                // nft's own listing, up to element order and wrapping.
+                let (got, want) = (
+                    normalize_listing(&t.to_nft_list()),
+                    normalize_listing(&listing),
+                );
+                if got != want {
+                    let report: Vec<String> = got
+                        .lines()
+                        .zip(want.lines())
+                        .filter(|(a, b)| a != b)
+                        .map(|(a, b)| format!("  ours: {a}\n  nft:  {b}"))
+                        .collect();
+                    panic!("listing differs from nft's:\n{}\n{got}", report.join("\n"));
+                }
+            }
             Err(why) => {
                 println!("skipped: {why}");
                 return;

@@ -14,6 +14,7 @@
 //! [`L4Proto`].
 
 pub mod eval;
+pub mod list;
 pub mod parse;
 
 use std::fmt::{self, Write as _};

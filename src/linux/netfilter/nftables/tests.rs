@@ -589,3 +589,35 @@ add element ip t s { 2 }
 "
     );
 }
+
+#[test]
+fn listing_matches_what_nft_printed_for_the_vector() {
+    let nft: String =
+        include_str!("../../../../tests/data/kube_proxy/nftables_TestOverallNFTablesRules.list")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect();
+    // Load order: the table as `to_nft` writes it (sets before maps).
+    let t = Table::parse(&vector().to_nft()).unwrap();
+    assert_eq!(
+        list::normalize_listing(&t.to_nft_list()),
+        list::normalize_listing(&nft)
+    );
+}
+
+#[test]
+fn priorities_and_durations_as_nft_prints_them() {
+    use list::{duration, priority_name};
+    assert_eq!(priority_name(Hook::Prerouting, -110), "dstnat - 10");
+    assert_eq!(priority_name(Hook::Prerouting, -100), "dstnat");
+    assert_eq!(priority_name(Hook::Output, -100), "-100");
+    assert_eq!(priority_name(Hook::Output, -110), "-110");
+    assert_eq!(priority_name(Hook::Input, 5), "filter + 5");
+    assert_eq!(priority_name(Hook::Postrouting, 100), "srcnat");
+    assert_eq!(priority_name(Hook::Output, 100), "100");
+    assert_eq!(duration(10800), "3h");
+    assert_eq!(duration(60), "1m");
+    assert_eq!(duration(100), "1m40s");
+    assert_eq!(duration(90061), "1d1h1m1s");
+}
