@@ -1,5 +1,5 @@
 //! kube-proxy's nftables backend against kube-proxy's own test vectors
-//! (tests/data/kube_proxy/nftables_*.txt, copied from
+//! (tests/data/nftables/nftables_*.txt, copied from
 //! `pkg/proxy/nftables/proxier_test.go`), restated as scenarios.
 //!
 //! Comparison: both sides go through [`sort_transaction`], kube-proxy's
@@ -18,10 +18,17 @@ use k8s_netlab::model::{self, Scenario};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
+/// tests/data/nftables (this backend's vectors and scenarios), else
+/// tests/data/kube_proxy (the fake proxier and the scenarios shared with
+/// the iptables vectors).
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/kube_proxy")
-        .join(name)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let own = root.join("nftables").join(name);
+    if own.exists() {
+        own
+    } else {
+        root.join("kube_proxy").join(name)
+    }
 }
 
 fn read(path: &Path) -> String {
@@ -645,8 +652,10 @@ mod terminating {
         let mut text = read(&data("fake_proxier.yaml"));
         text.push_str("\n---\n");
         text.push_str(
-            &read(&data("nftables_TestTerminatingEndpoints.yaml"))
-                .replace("TRAFFIC_POLICY", policy),
+            &read(&data("nftables_TestTerminatingEndpoints.yaml")).replace(
+                "externalTrafficPolicy: Cluster",
+                &format!("externalTrafficPolicy: {policy}"),
+            ),
         );
         if !eps.is_empty() {
             text.push_str(

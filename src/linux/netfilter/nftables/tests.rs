@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 /// kube-proxy's TestOverallNFTablesRules dump (`nft -f` text).
 const VECTOR: &str =
-    include_str!("../../../../tests/data/kube_proxy/nftables_TestOverallNFTablesRules.txt");
+    include_str!("../../../../tests/data/nftables/nftables_TestOverallNFTablesRules.txt");
 
 fn vector() -> Table {
     Table::parse(VECTOR).unwrap_or_else(|e| panic!("{e}"))
@@ -593,7 +593,7 @@ add element ip t s { 2 }
 #[test]
 fn listing_matches_what_nft_printed_for_the_vector() {
     let nft: String =
-        include_str!("../../../../tests/data/kube_proxy/nftables_TestOverallNFTablesRules.list")
+        include_str!("../../../../tests/data/nftables/nftables_TestOverallNFTablesRules.list")
             .lines()
             .filter(|l| !l.starts_with('#'))
             .map(|l| format!("{l}\n"))
