@@ -7,6 +7,9 @@
 //!   backend-independent view of each Service port (endpoints in
 //!   kube-proxy's order, local endpoints, traffic policies); the iptables
 //!   backend renders `iptables-restore` text from structured rules.
+//! - [`linux`]: the Linux network stack below Kubernetes; imports nothing
+//!   above it. `linux::netfilter::nftables`: nftables rulesets as data,
+//!   rendered to and parsed from `nft -f` text, and an evaluator.
 //! - [`lang`]: the app's two languages (English, Korean), shared by the
 //!   engine's trace sentences and the UI.
 //! - [`ui`]: the yew web app. Holds no networking logic.

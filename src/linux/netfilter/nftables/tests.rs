@@ -621,3 +621,37 @@ fn priorities_and_durations_as_nft_prints_them() {
     assert_eq!(duration(100), "1m40s");
     assert_eq!(duration(90061), "1d1h1m1s");
 }
+
+#[test]
+fn ip6_tables_render_parse_and_evaluate() {
+    let text = "add table ip6 kube-proxy { comment \"rules for kube-proxy\" ; }
+add chain ip6 kube-proxy nat-prerouting { type nat hook prerouting priority -100 ; }
+add chain ip6 kube-proxy ep
+add set ip6 kube-proxy cluster-ips { type ipv6_addr ; comment \"Active ClusterIPs\" ; }
+add rule ip6 kube-proxy nat-prerouting ip6 daddr @cluster-ips jump ep
+add rule ip6 kube-proxy ep ip6 saddr != fd00:10::/64 meta l4proto tcp dnat to [fd00:10:180::1]:80
+add element ip6 kube-proxy cluster-ips { fd00:172:30::41 }
+";
+    let t = Table::parse(text).unwrap();
+    assert_eq!(t.family, Family::Ip6);
+    assert_eq!(t.to_nft(), text);
+    let mut st = SetState::default();
+    let p = Packet {
+        saddr: a("2600:5200::1"),
+        daddr: a("fd00:172:30::41"),
+        proto: L4Proto::Tcp,
+        dport: 80,
+        ct_state: CtState::New,
+        mark: 0,
+    };
+    let out = hook(&t, Hook::Prerouting, p, &mut st);
+    assert_eq!(out.dnat, Some((a("fd00:10:180::1"), Some(80))));
+    // An IPv4 packet matches no ip6 expression.
+    let out = hook(
+        &t,
+        Hook::Prerouting,
+        pkt("10.0.0.2", "10.0.0.3", 80),
+        &mut st,
+    );
+    assert_eq!(out.dnat, None);
+}
