@@ -143,6 +143,22 @@ fn vector_sync_proxy_rules_startup() {
     );
 }
 
+#[test]
+fn vector_sync_proxy_rules_repeated_stale_chains_stay_empty() {
+    let previous = fake_table(&["nftables_TestSyncProxyRulesRepeated_2.yaml"]);
+    let mut now = fake_table(&["nftables_TestSyncProxyRulesRepeated_3.yaml"]);
+    nftables::keep_stale_chains(&mut now, &previous);
+    assert_same(
+        &now.to_nft(),
+        &read(&data(
+            "nftables_TestSyncProxyRulesRepeated_3_stale_chains.txt",
+        )),
+    );
+    // The next sync deletes them ("Fake the passage of time").
+    let next = fake_table(&["nftables_TestSyncProxyRulesRepeated_3.yaml"]);
+    assert!(next.chain("service-MHHHYRWA-ns2/svc2/tcp/p8080").is_none());
+}
+
 /// Every vector: scenario files and expected dump.
 const VECTORS: [(&[&str], &str); 5] = [
     (

@@ -892,3 +892,16 @@ fn service_to_endpoints(
         }]),
     );
 }
+
+/// What a sync leaves of the chains the previous sync had and this one
+/// does not: kube-proxy flushes them at once but deletes them only a
+/// second later (kernels before 6.2 notice late that a map element no
+/// longer points at a chain), so until the next sync they stay, empty.
+/// Stale affinity sets are deleted at once.
+pub fn keep_stale_chains(now: &mut Table, previous: &Table) {
+    for c in &previous.chains {
+        if c.base.is_none() && now.chain(&c.name).is_none() {
+            now.chains.push(Chain::regular(c.name.clone()));
+        }
+    }
+}
