@@ -6,7 +6,8 @@
 //!   a deterministic hasher, one shared stable sort. Import nothing.
 //! - [`linux`]: the Linux network stack as data: packets and protocols,
 //!   routing tables, conntrack, netfilter (iptables rulesets, their text
-//!   forms and the `ipt_do_table` evaluator). Never imports `model`,
+//!   forms and the `ipt_do_table` evaluator; nftables rulesets, their
+//!   `nft -f` text and an evaluator). Never imports `model`,
 //!   `kube_proxy`, `engine`, `ui` (`tests/layers.rs` checks it).
 //! - [`model`]: scenario objects (real Kubernetes kinds plus `netlab/v1`
 //!   `Cluster` and `Route`), parsing, validation, defaults and IPAM, and

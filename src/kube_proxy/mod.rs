@@ -14,6 +14,7 @@
 //! data); nftables and IPVS can later be other backends of the same step.
 
 pub mod iptables;
+pub mod nftables;
 
 use crate::hash::HashMap;
 use crate::linux::netfilter::iptables::{IndexedRuleset, Ruleset};

@@ -27,6 +27,7 @@
 
 mod chooser;
 pub mod iptables;
+pub mod nftables;
 mod recent;
 
 pub use chooser::{

@@ -1,0 +1,445 @@
+//! Running a packet through one hook of an nftables [`Table`], as the
+//! kernel does: the hook's base chains in ascending priority, each to a
+//! verdict; `accept` (or falling off a base chain with policy accept) lets
+//! the next base chain see the packet, `drop` and `reject` end it. NAT
+//! statements are terminal (they accept) and rewrite the packet that the
+//! later base chains of the same hook see, so a filter chain at priority 0
+//! sees the DNATed destination. nat chains are consulted only for the first
+//! packet of a connection (`ct state new`), as in the kernel.
+//!
+//! `jump` pushes a return point, `goto` does not, `return` (or the end of
+//! a regular chain) goes back to the last return point. A verdict map or a
+//! set lookup counts as one rule evaluated.
+//!
+//! Not modelled: set element timeouts (no clock here: `update` adds the
+//! element for good), counters' numbers, and `reject` types (always ICMP
+//! port unreachable).
+
+use super::{
+    CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule, Selector, Table,
+    Value, Verdict,
+};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::IpAddr;
+
+/// Conntrack's view of the packet (`ct state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CtState {
+    New,
+    Established,
+    Related,
+    Invalid,
+    Untracked,
+}
+
+impl CtState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CtState::New => "new",
+            CtState::Established => "established",
+            CtState::Related => "related",
+            CtState::Invalid => "invalid",
+            CtState::Untracked => "untracked",
+        }
+    }
+}
+
+/// What the rules can read of a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Packet {
+    pub saddr: IpAddr,
+    pub daddr: IpAddr,
+    pub proto: L4Proto,
+    pub dport: u16,
+    pub ct_state: CtState,
+    pub mark: u32,
+}
+
+/// The node around the ruleset: which addresses are its own (for
+/// `fib … type local`) and how `numgen random` picks (`pick(n)` returns a
+/// number in `0..n`).
+pub struct Env<'a> {
+    pub is_local: &'a dyn Fn(IpAddr) -> bool,
+    pub pick: &'a mut dyn FnMut(u32) -> u32,
+}
+
+/// Elements added at run time by `update @set { … }` (affinity sets).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetState {
+    pub added: BTreeMap<String, Vec<Vec<Value>>>,
+}
+
+/// How the hook ended for the packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Final {
+    Accept,
+    Drop,
+    /// Dropped with an ICMP error (port unreachable).
+    Reject,
+}
+
+/// One rule that matched (all its matches held), in the order the packet
+/// met them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub chain: String,
+    /// Index of the rule in its chain.
+    pub rule: usize,
+    /// The rule as written after `add rule FAMILY TABLE CHAIN`.
+    pub text: String,
+    pub comment: Option<String>,
+    /// The map element (or inline vmap entry) that matched, as
+    /// `KEY : VERDICT`.
+    pub element: Option<String>,
+}
+
+/// What a hook did to a packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub verdict: Final,
+    /// The packet as it leaves the hook (DNAT applied, mark changed).
+    pub packet: Packet,
+    /// The DNAT done in this hook: the new destination and port.
+    pub dnat: Option<(IpAddr, Option<u16>)>,
+    /// Masquerade was done (`Some(fully_random)`).
+    pub masquerade: Option<bool>,
+    /// Elements added by `update`, as (set, key).
+    pub set_updates: Vec<(String, Vec<Value>)>,
+    pub hits: Vec<Hit>,
+    /// Rules the kernel evaluated (a map lookup counts as one).
+    pub rules_evaluated: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    /// Fell off the end of a chain or returned.
+    Continue,
+    Accept,
+    Drop,
+    Reject,
+}
+
+/// nft rejects deeper jump stacks.
+const MAX_DEPTH: usize = 16;
+
+struct Run<'a, 'e> {
+    table: &'a Table,
+    env: &'a mut Env<'e>,
+    state: &'a mut SetState,
+    out: Outcome,
+    /// The current chain ended with `return` (or a `goto` came back).
+    returning: bool,
+}
+
+impl fmt::Display for Final {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Final::Accept => "accept",
+            Final::Drop => "drop",
+            Final::Reject => "reject",
+        })
+    }
+}
+
+/// Runs `packet` through the base chains of `hook` in `table`.
+pub fn run_hook(
+    table: &Table,
+    hook: Hook,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> Outcome {
+    let mut run = Run {
+        table,
+        env,
+        state,
+        out: Outcome {
+            verdict: Final::Accept,
+            packet,
+            dnat: None,
+            masquerade: None,
+            set_updates: Vec::new(),
+            hits: Vec::new(),
+            rules_evaluated: 0,
+        },
+        returning: false,
+    };
+    for chain in table.base_chains(hook) {
+        let base = chain.base.as_ref().expect("base chains have a base");
+        if base.kind == super::ChainType::Nat && run.out.packet.ct_state != CtState::New {
+            continue;
+        }
+        let flow = run.chain(&chain.name, 0);
+        let flow = match flow {
+            Flow::Continue => match base.policy {
+                Some(Policy::Drop) => Flow::Drop,
+                _ => Flow::Accept,
+            },
+            f => f,
+        };
+        match flow {
+            Flow::Drop => {
+                run.out.verdict = Final::Drop;
+                break;
+            }
+            Flow::Reject => {
+                run.out.verdict = Final::Reject;
+                break;
+            }
+            _ => {}
+        }
+    }
+    run.out
+}
+
+fn element_text(e: &Element) -> String {
+    let mut s = e
+        .key
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(" . ");
+    if let Some(v) = &e.value {
+        s.push_str(&format!(" : {v}"));
+    }
+    s
+}
+
+impl Run<'_, '_> {
+    fn value_of(&mut self, sel: Selector) -> Option<Value> {
+        let p = &self.out.packet;
+        let fam_ok = |fam: Family, a: IpAddr| match fam {
+            Family::Ip => a.is_ipv4(),
+            Family::Ip6 => a.is_ipv6(),
+        };
+        Some(match sel {
+            Selector::Saddr(f) => {
+                if !fam_ok(f, p.saddr) {
+                    return None;
+                }
+                Value::Addr(p.saddr)
+            }
+            Selector::Daddr(f) => {
+                if !fam_ok(f, p.daddr) {
+                    return None;
+                }
+                Value::Addr(p.daddr)
+            }
+            Selector::L4Proto => Value::Proto(p.proto),
+            Selector::ThDport => Value::Num(u64::from(p.dport)),
+            Selector::Dport(proto) => {
+                if proto != p.proto {
+                    return None;
+                }
+                Value::Num(u64::from(p.dport))
+            }
+            Selector::CtState => Value::Name(p.ct_state.as_str().to_string()),
+            Selector::FibSaddrType => Value::Name(self.addr_type(p.saddr).into()),
+            Selector::FibDaddrType => Value::Name(self.addr_type(p.daddr).into()),
+            Selector::NumgenRandom(n) => {
+                let k = (self.env.pick)(n);
+                Value::Num(u64::from(k.min(n.saturating_sub(1))))
+            }
+            Selector::Mark => Value::Num(u64::from(p.mark)),
+        })
+    }
+
+    fn addr_type(&self, a: IpAddr) -> &'static str {
+        if (self.env.is_local)(a) {
+            "local"
+        } else {
+            "unicast"
+        }
+    }
+
+    fn key_of(&mut self, key: &[Selector]) -> Option<Vec<Value>> {
+        key.iter().map(|s| self.value_of(*s)).collect()
+    }
+
+    fn in_set(&self, name: &str, vals: &[Value]) -> bool {
+        let matches =
+            |k: &[Value]| k.len() == vals.len() && k.iter().zip(vals).all(|(a, b)| a.matches(b));
+        let stat = self
+            .table
+            .set(name)
+            .is_some_and(|s| s.elements.iter().any(|e| matches(&e.key)));
+        stat || self
+            .state
+            .added
+            .get(name)
+            .is_some_and(|v| v.iter().any(|k| matches(k)))
+    }
+
+    fn chain(&mut self, name: &str, depth: usize) -> Flow {
+        if depth > MAX_DEPTH {
+            return Flow::Drop;
+        }
+        let table = self.table;
+        let Some(chain) = table.chain(name) else {
+            return Flow::Drop;
+        };
+        for (i, rule) in chain.rules.iter().enumerate() {
+            self.out.rules_evaluated += 1;
+            match self.rule(name, i, rule, depth) {
+                Flow::Continue if self.returning => {
+                    self.returning = false;
+                    return Flow::Continue;
+                }
+                Flow::Continue => {}
+                f => return f,
+            }
+        }
+        Flow::Continue
+    }
+
+    fn hit(&mut self, chain: &str, i: usize, rule: &Rule, element: Option<String>) {
+        self.out.hits.push(Hit {
+            chain: chain.to_string(),
+            rule: i,
+            text: rule.to_string(),
+            comment: rule.comment.clone(),
+            element,
+        });
+    }
+
+    /// One rule. `Continue` goes on with the next rule of the chain (a
+    /// failed match, or a jump that came back) unless `returning` is set.
+    fn rule(&mut self, chain: &str, i: usize, rule: &Rule, depth: usize) -> Flow {
+        let mut recorded = false;
+        for e in &rule.exprs {
+            let verdict: Option<Verdict> = match e {
+                Expr::Match { key, op, rhs } => {
+                    let Some(vals) = self.key_of(key) else {
+                        return Flow::Continue;
+                    };
+                    let found = match rhs {
+                        Rhs::Value(v) => {
+                            v.len() == vals.len() && v.iter().zip(&vals).all(|(a, b)| a.matches(b))
+                        }
+                        Rhs::AnonSet(v, _) => {
+                            vals.len() == 1 && v.iter().any(|a| a.matches(&vals[0]))
+                        }
+                        Rhs::Set(name) => self.in_set(name, &vals),
+                    };
+                    if found != (*op == CmpOp::Eq) {
+                        return Flow::Continue;
+                    }
+                    None
+                }
+                Expr::MarkAnd { mask, op, value } => {
+                    let eq = self.out.packet.mark & mask.value == *value;
+                    if eq != (*op == CmpOp::Eq) {
+                        return Flow::Continue;
+                    }
+                    None
+                }
+                Expr::VmapNamed { key, map } => {
+                    let Some(vals) = self.key_of(key) else {
+                        return Flow::Continue;
+                    };
+                    let table = self.table;
+                    let found = table.set(map).and_then(|s| {
+                        s.elements.iter().find(|el| {
+                            el.key.len() == vals.len()
+                                && el.key.iter().zip(&vals).all(|(a, b)| a.matches(b))
+                        })
+                    });
+                    let Some(el) = found else {
+                        return Flow::Continue;
+                    };
+                    let Some(v) = el.value.clone() else {
+                        return Flow::Continue;
+                    };
+                    self.hit(chain, i, rule, Some(element_text(el)));
+                    recorded = true;
+                    Some(v)
+                }
+                Expr::VmapInline { key, entries } => {
+                    let Some(vals) = self.key_of(key) else {
+                        return Flow::Continue;
+                    };
+                    let Some((k, v)) = entries
+                        .iter()
+                        .find(|(k, _)| vals.len() == 1 && k.matches(&vals[0]))
+                    else {
+                        return Flow::Continue;
+                    };
+                    self.hit(chain, i, rule, Some(format!("{k} : {v}")));
+                    recorded = true;
+                    Some(v.clone())
+                }
+                stmt => {
+                    if !recorded {
+                        self.hit(chain, i, rule, None);
+                        recorded = true;
+                    }
+                    match stmt {
+                        Expr::MarkSet(m) => {
+                            let mark = &mut self.out.packet.mark;
+                            *mark = match m {
+                                MarkSet::Value(v) => v.value,
+                                MarkSet::Or(v) => *mark | v.value,
+                                MarkSet::And(v) => *mark & v.value,
+                                MarkSet::Xor(v) => *mark ^ v.value,
+                            };
+                            None
+                        }
+                        Expr::Dnat { addr, port } => {
+                            self.out.dnat = Some((*addr, *port));
+                            self.out.packet.daddr = *addr;
+                            if let Some(p) = port {
+                                self.out.packet.dport = *p;
+                            }
+                            return Flow::Accept;
+                        }
+                        Expr::Masquerade { fully_random } => {
+                            self.out.masquerade = Some(*fully_random);
+                            return Flow::Accept;
+                        }
+                        Expr::Update { set, key } => {
+                            if let Some(vals) = self.key_of(key) {
+                                let v = self.state.added.entry(set.clone()).or_default();
+                                if !v.contains(&vals) {
+                                    v.push(vals.clone());
+                                }
+                                self.out.set_updates.push((set.clone(), vals));
+                            }
+                            None
+                        }
+                        Expr::Counter => None,
+                        Expr::Reject => return Flow::Reject,
+                        Expr::Verdict(v) => Some(v.clone()),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(v) = verdict {
+                return match v {
+                    Verdict::Accept => Flow::Accept,
+                    Verdict::Drop => Flow::Drop,
+                    // `return` ends the current chain (see `returning`).
+                    Verdict::Return => self.returned(),
+                    Verdict::Jump(c) => match self.chain(&c, depth + 1) {
+                        Flow::Continue => Flow::Continue,
+                        f => f,
+                    },
+                    Verdict::Goto(c) => match self.chain(&c, depth + 1) {
+                        Flow::Continue => self.returned(),
+                        f => f,
+                    },
+                };
+            }
+        }
+        if !recorded {
+            self.hit(chain, i, rule, None);
+        }
+        Flow::Continue
+    }
+
+    /// Ends the current chain: back to the last `jump`.
+    fn returned(&mut self) -> Flow {
+        self.returning = true;
+        Flow::Continue
+    }
+}
