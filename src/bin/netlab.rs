@@ -111,7 +111,11 @@ mod cli {
             /// The first random scenario's seed.
             #[arg(long, default_value_t = 1)]
             seed: u64,
-            /// The iptables backend that loads kube-proxy's rules.
+            /// The kube-proxy mode every node of each scenario is set to
+            /// (`both`: each scenario twice, iptables then nftables).
+            #[arg(long, value_enum, default_value_t = CheckMode::Both)]
+            mode: CheckMode,
+            /// The iptables backend that loads iptables-mode rules.
             #[arg(long, value_enum, default_value_t = Backend::Nft)]
             backend: Backend,
             /// Seconds before everything is torn down and the check fails.
@@ -153,6 +157,14 @@ mod cli {
             #[arg(long, default_value_t = 300)]
             timeout_ms: u64,
         },
+    }
+
+    #[cfg(target_os = "linux")]
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum CheckMode {
+        Iptables,
+        Nftables,
+        Both,
     }
 
     #[cfg(target_os = "linux")]
@@ -378,6 +390,7 @@ mod cli {
                 files,
                 random,
                 seed,
+                mode,
                 backend,
                 timeout,
                 jobs,
@@ -385,10 +398,16 @@ mod cli {
                 verbose,
             } => {
                 use k8s_netlab::kernel_check::{self, lab};
+                use k8s_netlab::model::ProxyMode;
                 let opts = kernel_check::Options {
                     files,
                     random,
                     seed,
+                    modes: match mode {
+                        CheckMode::Iptables => vec![ProxyMode::Iptables],
+                        CheckMode::Nftables => vec![ProxyMode::Nftables],
+                        CheckMode::Both => vec![ProxyMode::Iptables, ProxyMode::Nftables],
+                    },
                     backend: match backend {
                         Backend::Nft => lab::Backend::Nft,
                         Backend::Legacy => lab::Backend::Legacy,

@@ -2,7 +2,8 @@
 //! [`Topology`], with the same interfaces, addresses and routes; L2
 //! segments as bridges (the VPC and the outside network in a switch
 //! namespace, each node's pod segment as its own `cbr0`); each node's
-//! kube-proxy ruleset loaded with `iptables-restore`; servers on every
+//! kube-proxy rules loaded with `iptables-restore` or `nft -f` (by the
+//! node's mode); servers on every
 //! socket the engine says a device listens on. Dropping a [`Lab`] removes
 //! all of it.
 
@@ -11,7 +12,7 @@ use crate::engine::topology::{Device, DeviceKind, Topology, Vertex};
 use crate::engine::trace::World;
 use crate::linux::route::RouteKind;
 use crate::model::{
-    defaults, LoadBalancerStyle, Protocol, Scenario, Service, ServiceType, TrafficPolicy,
+    defaults, LoadBalancerStyle, Protocol, ProxyMode, Scenario, Service, ServiceType, TrafficPolicy,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
@@ -52,8 +53,12 @@ const BASE_SYSCTLS: &[&str] = &[
 const NODE_SYSCTLS: &[&str] = &[
     "net.ipv4.ip_forward=1",
     "net.bridge.bridge-nf-call-iptables=1",
-    "net.ipv4.conf.all.route_localnet=1",
 ];
+
+/// The kube-proxy mode `node` runs in.
+pub fn node_mode(s: &Scenario, _node: &str) -> ProxyMode {
+    s.proxy_config().mode
+}
 
 pub struct Lab {
     /// device id -> namespace
@@ -301,9 +306,26 @@ impl Lab {
             sys::ip_batch(ns, lines)?;
         }
 
-        // kube-proxy's rules on each node.
+        // kube-proxy's rules on each node, in the node's mode: nftables
+        // mode's table with `nft -f`, iptables mode's ruleset with
+        // `iptables-restore` (and its nfacct counters).
         let scenario = world.scenario().clone();
         for (node, ns) in lab.nodes.clone() {
+            if node_mode(&scenario, &node) == ProxyMode::Nftables {
+                let table = crate::kube_proxy::nftables::table(&scenario, &node)
+                    .map_err(|e| format!("node {node}'s nftables table: {e}"))?;
+                sys::run_in(&ns, "nft", &["-f", "-"], Some(&table.to_nft()))
+                    .map_err(|e| format!("loading node {node}'s nftables rules: {e}"))?;
+                continue;
+            }
+            // kube-proxy in iptables mode sets route_localnet so that
+            // NodePorts answer on 127.0.0.1; in nftables mode it does not.
+            sys::run_in(
+                &ns,
+                "sysctl",
+                &["-q", "-w", "net.ipv4.conf.all.route_localnet=1"],
+                None,
+            )?;
             let rs = world
                 .ruleset(&node)
                 .ok_or_else(|| format!("no ruleset for node {node}"))?;

@@ -22,10 +22,10 @@ use crate::engine::paths::paths;
 use crate::engine::topology::{pod_ref, Topology};
 use crate::engine::trace::{Request, Source, World};
 use crate::linux::netfilter::SeededChooser;
-use crate::model::{self, defaults, Protocol};
+use crate::model::{self, defaults, Protocol, ProxyMode};
 use compare::{Class, Predicted};
 use lab::{Backend, Lab};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -37,6 +37,9 @@ pub struct Options {
     /// How many random scenarios, from `seed` on.
     pub random: u64,
     pub seed: u64,
+    /// The kube-proxy modes every scenario is checked in (each node of
+    /// the scenario set to it), one after the other.
+    pub modes: Vec<ProxyMode>,
     pub backend: Backend,
     /// Seconds the whole run may take before it is torn down.
     pub timeout: u64,
@@ -51,6 +54,7 @@ struct Case {
     name: String,
     text: String,
     random: bool,
+    mode: ProxyMode,
 }
 
 /// What one scenario came to.
@@ -63,18 +67,27 @@ struct Report {
 /// Runs the check; returns the process exit code (0: no mismatch, 1:
 /// mismatches, 2: bad input, 3: the machine cannot run the check).
 pub fn run(opts: &Options) -> u8 {
-    let tools = [
-        "ip",
-        "sysctl",
-        "sh",
-        "conntrack",
-        "nfacct",
-        opts.backend.restore(),
-    ];
+    if let Some(m) = opts
+        .modes
+        .iter()
+        .find(|m| !matches!(m, ProxyMode::Iptables | ProxyMode::Nftables))
+    {
+        eprintln!(
+            "kernel-check: kube-proxy mode {} is not modelled (iptables, nftables)",
+            m.as_str()
+        );
+        return 2;
+    }
+    let mut tools = vec!["ip", "sysctl", "sh", "conntrack", "nfacct"];
+    // The load balancers' rules are iptables in every mode.
+    tools.push(opts.backend.restore());
+    if opts.modes.contains(&ProxyMode::Nftables) {
+        tools.push("nft");
+    }
     let missing: Vec<&str> = tools.iter().copied().filter(|t| !sys::have(t)).collect();
     if !missing.is_empty() {
         eprintln!(
-            "kernel-check: FAILED: missing tools: {} (Debian: apt-get install iproute2 iptables conntrack nfacct procps)",
+            "kernel-check: FAILED: missing tools: {} (Debian: apt-get install iproute2 iptables nftables conntrack nfacct procps)",
             missing.join(", ")
         );
         return 3;
@@ -91,14 +104,10 @@ pub fn run(opts: &Options) -> u8 {
     }
     sys::del_ns(&probe);
 
-    let mut cases = Vec::new();
+    let mut inputs = Vec::new();
     for f in &opts.files {
         match std::fs::read_to_string(f) {
-            Ok(text) => cases.push(Case {
-                name: f.clone(),
-                text,
-                random: false,
-            }),
+            Ok(text) => inputs.push((f.clone(), text, false)),
             Err(e) => {
                 eprintln!("kernel-check: {f}: {e}");
                 return 2;
@@ -106,11 +115,24 @@ pub fn run(opts: &Options) -> u8 {
         }
     }
     for seed in opts.seed..opts.seed + opts.random {
-        cases.push(Case {
-            name: format!("random:{seed}"),
-            text: gen::scenario(seed),
-            random: true,
-        });
+        inputs.push((format!("random:{seed}"), gen::scenario(seed), true));
+    }
+    // Every input in every mode asked for; a name says its mode when
+    // there is more than one.
+    let mut cases = Vec::new();
+    for &mode in &opts.modes {
+        for (name, text, random) in &inputs {
+            cases.push(Case {
+                name: if opts.modes.len() > 1 {
+                    format!("{name} [{}]", mode.as_str())
+                } else {
+                    name.clone()
+                },
+                text: text.clone(),
+                random: *random,
+                mode,
+            });
+        }
     }
     let exe = match std::env::current_exe() {
         Ok(p) => p.to_string_lossy().into_owned(),
@@ -121,7 +143,8 @@ pub fn run(opts: &Options) -> u8 {
     };
 
     let next = AtomicUsize::new(0);
-    let totals = Mutex::new((0usize, 0usize));
+    // Requests and mismatches, per mode.
+    let totals = Mutex::new(BTreeMap::<&str, (usize, usize)>::new());
     let fatal = Mutex::new(None::<String>);
     std::thread::scope(|scope| {
         for _ in 0..opts.jobs.max(1) {
@@ -153,6 +176,7 @@ pub fn run(opts: &Options) -> u8 {
                             );
                         }
                         let mut t = totals.lock().unwrap_or_else(|e| e.into_inner());
+                        let t = t.entry(case.mode.as_str()).or_default();
                         t.0 += rep.requests;
                         t.1 += rep.mismatches.len();
                     }
@@ -163,19 +187,37 @@ pub fn run(opts: &Options) -> u8 {
                         }
                         *fatal.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
                         let mut t = totals.lock().unwrap_or_else(|e| e.into_inner());
-                        t.1 += 1;
+                        t.entry(case.mode.as_str()).or_default().1 += 1;
                     }
                 }
             });
         }
     });
-    let (n, m) = *totals.lock().unwrap_or_else(|e| e.into_inner());
-    println!("kernel-check: {n} requests, {m} mismatches");
+    let totals = totals.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (n, m) = totals
+        .values()
+        .fold((0, 0), |(n, m), (a, b)| (n + a, m + b));
+    let per_mode: Vec<String> = totals
+        .iter()
+        .map(|(mode, (a, b))| format!("{mode}: {a} requests, {b} mismatches"))
+        .collect();
+    println!(
+        "kernel-check: {n} requests, {m} mismatches ({})",
+        per_mode.join("; ")
+    );
     if m == 0 {
         0
     } else {
         1
     }
+}
+
+/// `s` with kube-proxy in `mode` on every node.
+pub fn in_mode(mut s: model::Scenario, mode: ProxyMode) -> model::Scenario {
+    let mut config = s.proxy_config();
+    config.mode = mode;
+    s.proxy = Some(config);
+    s
 }
 
 /// The device a request's source is.
@@ -252,7 +294,7 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
             return Ok(rep);
         }
     };
-    let original = loaded.scenario;
+    let original = in_mode(loaded.scenario, case.mode);
     let mut phases = vec![None];
     if let Some(n) = checks::node_to_remove(&original) {
         phases.push(Some(n));
