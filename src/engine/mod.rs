@@ -16,6 +16,7 @@ mod hop;
 mod lb;
 mod node;
 pub mod paths;
+pub mod quiz;
 pub mod request;
 pub mod say;
 pub mod topology;
