@@ -33,6 +33,36 @@ impl Backend {
             Backend::Legacy => "iptables-legacy-restore",
         }
     }
+
+    pub fn save(self) -> &'static str {
+        match self {
+            Backend::Nft => "iptables-nft-save",
+            Backend::Legacy => "iptables-legacy-save",
+        }
+    }
+}
+
+/// `iptables-save` output without its comment lines, with counters
+/// zeroed; for the legacy backend also in one table order and with single
+/// spaces (`Ruleset::to_save` prints the nf_tables backend's).
+pub fn normalize_save(text: &str, backend: Backend) -> String {
+    let lines = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| match l.rfind(" [") {
+            Some(i) if l.starts_with(':') => format!("{} [0:0]", &l[..i]),
+            _ => l.to_string(),
+        });
+    match backend {
+        Backend::Nft => lines.collect::<Vec<_>>().join("\n"),
+        Backend::Legacy => {
+            let mut v: Vec<String> = lines
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect();
+            v.sort();
+            v.join("\n")
+        }
+    }
 }
 
 /// Sysctls every namespace gets before its links exist (so `default`
@@ -67,6 +97,9 @@ pub struct Lab {
     pub nodes: BTreeMap<String, String>,
     /// load balancer namespaces
     pub lbs: Vec<String>,
+    /// Where a node's `iptables-save` differs from the engine's
+    /// `Ruleset::to_save` (what a learner would see on the node).
+    pub save_mismatches: Vec<String>,
     all: Vec<String>,
     children: Vec<Child>,
 }
@@ -109,6 +142,7 @@ impl Lab {
             ns: BTreeMap::new(),
             nodes: BTreeMap::new(),
             lbs: Vec::new(),
+            save_mismatches: Vec::new(),
             all: Vec::new(),
             children: Vec::new(),
         };
@@ -346,6 +380,21 @@ impl Lab {
             }
             sys::run_in(&ns, backend.restore(), &[], Some(&listing))
                 .map_err(|e| format!("loading node {node}'s rules: {e}"))?;
+            // What `iptables-save` prints back, as the engine predicts it.
+            let saved = sys::run_in(&ns, backend.save(), &[], None)?;
+            let kernel = normalize_save(&String::from_utf8_lossy(&saved.stdout), backend);
+            let ours = normalize_save(&rs.to_save(), backend);
+            if kernel != ours {
+                let first = ours
+                    .lines()
+                    .zip(kernel.lines())
+                    .find(|(a, b)| a != b)
+                    .map(|(a, b)| format!("engine {a:?}, kernel {b:?}"))
+                    .unwrap_or_else(|| "one is longer".into());
+                lab.save_mismatches.push(format!(
+                    "node {node}: iptables-save differs from the engine's: {first}"
+                ));
+            }
         }
 
         // Load balancers, as the engine models them.

@@ -331,6 +331,9 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
             opts.backend,
             exe,
         )?;
+        for m in &lab.save_mismatches {
+            rep.mismatches.push(format!("{label}: {m}"));
+        }
         for r in checks::derive(&s, host) {
             let req = match Request::parse(&s, &r.from, &r.to, r.proto) {
                 Ok(q) => q,

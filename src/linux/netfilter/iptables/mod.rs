@@ -9,11 +9,13 @@
 
 mod eval;
 mod index;
+mod save;
 mod statistic;
 mod text;
 
 pub use eval::{run_hook, run_hook_indexed, tables};
 pub use index::IndexedRuleset;
+pub use save::{save_chain_order, save_rule};
 pub use statistic::Probability;
 pub use text::{chain_order, ListingLine, ParseError, RulePos};
 
