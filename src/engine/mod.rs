@@ -12,6 +12,7 @@
 
 pub mod addressing;
 pub mod checks;
+pub mod commands;
 mod hop;
 mod lb;
 mod node;

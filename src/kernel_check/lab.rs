@@ -34,6 +34,13 @@ impl Backend {
         }
     }
 
+    pub fn iptables(self) -> &'static str {
+        match self {
+            Backend::Nft => "iptables-nft",
+            Backend::Legacy => "iptables-legacy",
+        }
+    }
+
     pub fn save(self) -> &'static str {
         match self {
             Backend::Nft => "iptables-nft-save",

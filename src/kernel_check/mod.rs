@@ -220,6 +220,45 @@ pub fn in_mode(mut s: model::Scenario, mode: ProxyMode) -> model::Scenario {
     s
 }
 
+/// Runs the commands `engine::commands` gives for `trace`'s hops in the
+/// hops' namespaces (each command once per namespace, `done` remembers)
+/// and says where an output differs from the engine's.
+fn run_commands(
+    lab: &Lab,
+    world: &World,
+    trace: &crate::engine::trace::Trace,
+    backend: Backend,
+    done: &mut BTreeSet<(String, String)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let per_hop = crate::engine::commands::for_trace(&mut world.clone(), trace);
+    for (hop, commands) in trace.hops.iter().zip(per_hop) {
+        let Some(ns) = lab.ns.get(&hop.device) else {
+            continue;
+        };
+        for c in commands {
+            if !done.insert((ns.clone(), c.command.clone())) {
+                continue;
+            }
+            let mut words: Vec<&str> = c.command.split_whitespace().collect();
+            if words.first() == Some(&"iptables") {
+                words[0] = backend.iptables();
+            }
+            let got = match sys::run_in(ns, words[0], &words[1..], None) {
+                Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+                Err(e) => e,
+            };
+            if got != c.output {
+                out.push(format!(
+                    "on {}: `{}` prints {got:?}, the engine says {:?}",
+                    hop.device, c.command, c.output
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// The device a request's source is.
 fn source_device(from: &Source) -> String {
     match from {
@@ -331,6 +370,7 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
             opts.backend,
             exe,
         )?;
+        let mut commands_run = BTreeSet::new();
         for m in &lab.save_mismatches {
             rep.mismatches.push(format!("{label}: {m}"));
         }
@@ -345,6 +385,12 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
                 }
             };
             let outcomes = paths(&world, &req).map_err(|e| format!("{r}: {e}"))?;
+            // The commands behind the first outcome's hops, run for real.
+            if let Some(o) = outcomes.first() {
+                for m in run_commands(&lab, &world, &o.trace, opts.backend, &mut commands_run) {
+                    rep.mismatches.push(format!("{label}: {r}: {m}"));
+                }
+            }
             let preds = compare::predictions(&outcomes);
             let spread = engine_spread(&world, &preds, &req);
             let n = compare::attempts_for(&preds);
