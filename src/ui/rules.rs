@@ -2,7 +2,7 @@
 //! them, with the rules the current trace matched on that node marked in
 //! the order they matched.
 
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Text};
 use super::state::Action;
 use crate::engine::trace::{Trace, World};
 use crate::linux::netfilter::iptables::{ListingLine, TableName};
@@ -17,8 +17,6 @@ pub struct RulesProps {
     pub node: Option<String>,
     pub trace: Option<Rc<Trace>>,
     pub ondispatch: Callback<Action>,
-    #[prop_or_default]
-    pub lang: Lang,
 }
 
 const RULES: Text = t("Rules", "규칙");
@@ -63,7 +61,7 @@ pub fn marked_listing(
 #[function_component(RulesPanel)]
 pub fn rules_panel(p: &RulesProps) -> Html {
     let only_hits = use_state(|| false);
-    let lang = p.lang;
+    let lang = use_lang();
     let node = p
         .node
         .clone()

@@ -4,7 +4,7 @@
 //! player's clock and keyboard shortcuts. Browser-only.
 
 use super::editor::{EditorPanel, Kind as EditKind};
-use super::i18n::{preset_title, t, Lang, Text};
+use super::i18n::{preset_title, t, use_lang, Lang, Text};
 use super::keep;
 use super::layout::{GhostNode, LayoutOptions};
 use super::lessons;
@@ -62,26 +62,6 @@ impl Chrome {
     };
 }
 
-/// Sets the page's `lang` (screen readers change voice); called as a
-/// page renders (idempotent, and cheaper in the wasm than an effect).
-pub fn set_doc_lang(lang: Lang) {
-    if let Some(e) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
-        let _ = e.set_attribute("lang", lang.code());
-    }
-}
-
-/// The page's language: the reader's (see [`preferred_lang`]) until the
-/// switch changes it; the document's `lang` follows.
-#[hook]
-pub fn use_lang() -> UseStateHandle<Lang> {
-    let lang = use_state(preferred_lang);
-    set_doc_lang(*lang);
-    lang
-}
-
 /// Saves the choice of language and reports it.
 pub fn lang_switch(lang: Lang, onlang: &Callback<Lang>) -> Html {
     let other = lang.other();
@@ -97,22 +77,10 @@ pub fn lang_switch(lang: Lang, onlang: &Callback<Lang>) -> Html {
     html! { <button type="button" id="lang-switch" lang={other.code()} onclick={switch}>{ label }</button> }
 }
 
-/// The reader's language: a saved choice, else the browser's.
-pub fn preferred_lang() -> Lang {
-    if let Ok(Some(l)) = super::storage::load_pref("lang") {
-        return Lang::from_tag(&l);
-    }
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .map(|l| Lang::from_tag(&l))
-        .unwrap_or_default()
-}
-
 #[derive(Properties, PartialEq)]
 pub struct WorkbenchProps {
     pub state: UseReducerHandle<State>,
     pub chrome: Chrome,
-    pub lang: Lang,
     /// The header's language switch (with the toolbar).
     #[prop_or_default]
     pub onlang: Callback<Lang>,
@@ -174,7 +142,7 @@ const SERVICES: Text = t("Services", "서비스");
 pub fn workbench(p: &WorkbenchProps) -> Html {
     let state = p.state.clone();
     let chrome = p.chrome;
-    let lang = p.lang;
+    let lang = use_lang();
     let w = |x: Text| x.get(lang);
     let dispatch: Callback<Action> = {
         let state = state.clone();
@@ -455,7 +423,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                 <div class={classes!("notice", (n.kind == NoticeKind::Error).then_some("bad"))} role="alert" id="notice">
                     <p>{ n.text.text(lang) }</p>
                     if !n.problems.is_empty() {
-                        <ProblemList {lang} items={n.problems.iter().map(ToString::to_string).collect::<Vec<_>>()} />
+                        <ProblemList items={n.problems.iter().map(ToString::to_string).collect::<Vec<_>>()} />
                     }
                     <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
@@ -483,7 +451,7 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                     </div>
                     <div class="drawing-wrap" id="cluster">
                         <ZoomView contain={chrome.contain} layout={(*drawing).clone()} trace={shown_trace} {step}
-                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {lang} {onwidth} />
+                            selected_node={state.selected_node.clone()} {highlight} {onpick} {ontoggle} {onwidth} />
                     </div>
                     if chrome.edit { { node_actions(&state.scenario, &dispatch, &list_all, lang) } }
                     { services_view(&state.scenario, &list_all, lang) }
@@ -501,12 +469,12 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
                     { match *tab {
                         Tab::Trace => html! { <TracePanel spec={state.spec.clone()} run={state.run.clone()}
                             spread={state.spread.clone()} sources={sources.clone()} destinations={destinations.clone()}
-                            ondispatch={dispatch.clone()} {lang} every_hop={state.every_hop} speed={state.speed} /> },
+                            ondispatch={dispatch.clone()} every_hop={state.every_hop} speed={state.speed} /> },
                         Tab::Rules => html! { <RulesPanel scenario={state.scenario.clone()} node={state.selected_node.clone()}
-                            trace={trace.clone()} ondispatch={dispatch.clone()} {lang} /> },
-                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang}
+                            trace={trace.clone()} ondispatch={dispatch.clone()} /> },
+                        Tab::Edit => html! { <EditorPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()}
                             open={p.open_section} /> },
-                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {lang} {keep_draft} /> },
+                        Tab::Yaml => html! { <YamlPanel scenario={state.scenario.clone()} ondispatch={dispatch.clone()} {keep_draft} /> },
                     } }
                     </div>
                 </aside>
