@@ -73,9 +73,13 @@ pub fn app() -> Html {
         _ => preferred_lang(),
     });
     set_doc_lang(*lang);
+    // The switch: the choice is remembered (pref `lang`) and provided.
     let onlang = Callback::from({
         let lang = lang.clone();
-        move |l| lang.set(l)
+        move |l: Lang| {
+            let _ = super::storage::save_pref("lang", l.code());
+            lang.set(l)
+        }
     });
     let body = match &*page {
         Page::Embed(options) => html! { <EmbedPage options={options.clone()} /> },
