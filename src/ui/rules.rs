@@ -5,7 +5,7 @@
 use super::i18n::{t, use_lang, Text};
 use super::state::Action;
 use crate::engine::trace::{Trace, World};
-use crate::linux::netfilter::iptables::{ListingLine, TableName};
+use crate::linux::netfilter::iptables::ListingLine;
 use crate::model::Scenario;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -45,11 +45,9 @@ pub fn marked_listing(
         .flat_map(|h| &h.rules);
     for (order, r) in hits.enumerate() {
         let at = lines.iter().position(|l| {
-            l.rule.as_ref().is_some_and(|p| {
-                TableName::parse(&r.table) == Some(p.table)
-                    && p.chain == r.chain
-                    && p.index == r.index
-            })
+            l.rule
+                .as_ref()
+                .is_some_and(|p| r.table == p.table && p.chain == r.chain && p.index == r.index)
         });
         if let Some(i) = at {
             marks[i].push(order + 1);

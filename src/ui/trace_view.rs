@@ -679,7 +679,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                 <ol class="rules-hit">
                     { for h.rules.iter().map(|r| html! {
                         <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>{ " " }
-                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ &r.effect }</span></li>
+                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ r.effect.to_string() }</span></li>
                     }) }
                 </ol>
             }
