@@ -537,3 +537,57 @@ async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
     assert_eq!(done, vec![LESSONS[1].id.to_string()]);
     assert_eq!(all(&el, ".lesson-mark").len(), 1);
 }
+
+/// The panel tabs from the keyboard: the arrows wrap, End goes last, and
+/// the tab moved to takes the focus.
+#[wasm_bindgen_test]
+async fn the_tabs_move_with_the_arrow_keys() {
+    use k8s_netlab::ui::tabs::{TabItem, Tabs, TabsProps};
+    let (onselect, chosen) = recorder::<usize>();
+    let el = root();
+    let props = TabsProps {
+        label: "Panels".into(),
+        tabs: vec![
+            TabItem {
+                id: "t-one",
+                label: "One",
+            },
+            TabItem {
+                id: "t-two",
+                label: "Two",
+            },
+            TabItem {
+                id: "t-three",
+                label: "Three",
+            },
+        ],
+        selected: 0,
+        controls: "t-panel".into(),
+        onselect,
+    };
+    render_in(&el, Lang::En, html! { <Tabs ..props /> });
+    yew::scheduler::flush().await;
+    let list = one(&el, "[role=tablist]");
+    let press = |key: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let e =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        one(&el, "#t-one").dispatch_event(&e).unwrap();
+    };
+    press("ArrowLeft");
+    press("End");
+    press("ArrowRight");
+    press("Enter");
+    assert_eq!(*chosen.borrow(), vec![2, 2, 1]);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert_eq!(doc.active_element().unwrap().id(), "t-two");
+    assert_eq!(
+        all(&list, "[role=tab]")
+            .iter()
+            .map(|t| t.get_attribute("tabindex").unwrap())
+            .collect::<Vec<_>>(),
+        ["0", "-1", "-1"]
+    );
+}
