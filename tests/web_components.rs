@@ -542,11 +542,11 @@ async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
 /// the tab moved to takes the focus.
 #[wasm_bindgen_test]
 async fn the_tabs_move_with_the_arrow_keys() {
-    use k8s_netlab::ui::tabs::{TabItem, Tabs, TabsProps};
+    use k8s_netlab::ui::tabs::{tabs, TabItem, TabsProps};
     let (onselect, chosen) = recorder::<usize>();
     let el = root();
     let props = TabsProps {
-        label: "Panels".into(),
+        label: "Panels",
         tabs: vec![
             TabItem {
                 id: "t-one",
@@ -562,10 +562,10 @@ async fn the_tabs_move_with_the_arrow_keys() {
             },
         ],
         selected: 0,
-        controls: "t-panel".into(),
+        controls: "t-panel",
         onselect,
     };
-    render_in(&el, Lang::En, html! { <Tabs ..props /> });
+    render_in(&el, Lang::En, tabs(props));
     yew::scheduler::flush().await;
     let list = one(&el, "[role=tablist]");
     let press = |key: &str| {

@@ -1,6 +1,8 @@
 //! A WAI-ARIA tab list: the selected tab alone in the Tab order; the
 //! arrows (wrapping), Home and End select and focus another. The panel the
-//! tabs control is the caller's (`aria-controls` names it).
+//! tabs control is the caller's (`aria-controls` names it). A view
+//! function rather than a component: it holds no state, and each
+//! component costs wasm bytes (ARCHITECTURE.md, "Size").
 
 use yew::prelude::*;
 
@@ -27,22 +29,21 @@ pub struct TabItem {
     pub label: &'static str,
 }
 
-#[derive(Properties, PartialEq)]
+/// A tab list: its tabs, which is selected, and where a choice goes.
 pub struct TabsProps {
     /// The tab list's accessible name.
-    pub label: AttrValue,
+    pub label: &'static str,
     pub tabs: Vec<TabItem>,
     /// The selected tab's place in `tabs`.
     pub selected: usize,
     /// The id of the panel the tabs control.
-    pub controls: AttrValue,
+    pub controls: &'static str,
     /// A tab was chosen (clicked, or moved to with a key): its place.
     pub onselect: Callback<usize>,
 }
 
 /// The tab buttons in a `role="tablist"`.
-#[function_component(Tabs)]
-pub fn tabs(p: &TabsProps) -> Html {
+pub fn tabs(p: TabsProps) -> Html {
     let onkeydown = {
         let (tabs, selected, onselect) = (p.tabs.clone(), p.selected, p.onselect.clone());
         Callback::from(move |e: KeyboardEvent| {
@@ -54,13 +55,13 @@ pub fn tabs(p: &TabsProps) -> Html {
         })
     };
     html! {
-        <div class="tabs" role="tablist" aria-label={p.label.clone()} {onkeydown}>
+        <div class="tabs" role="tablist" aria-label={p.label} {onkeydown}>
             { for p.tabs.iter().enumerate().map(|(i, t)| {
                 let selected = i == p.selected;
                 let onselect = p.onselect.clone();
                 html! {
                     <button type="button" role="tab" id={t.id} aria-selected={selected.to_string()}
-                        aria-controls={p.controls.clone()} tabindex={if selected { "0" } else { "-1" }}
+                        aria-controls={p.controls} tabindex={if selected { "0" } else { "-1" }}
                         class={classes!("tab", selected.then_some("on"))}
                         onclick={Callback::from(move |_: MouseEvent| onselect.emit(i))}>{ t.label }</button>
                 }
@@ -115,7 +116,13 @@ mod tests {
         ];
         let html = render_in(
             Lang::En,
-            html! { <Tabs label="Panels" {tabs} selected={1} controls="tab-panel" onselect={Callback::noop()} /> },
+            super::tabs(TabsProps {
+                label: "Panels",
+                tabs,
+                selected: 1,
+                controls: "tab-panel",
+                onselect: Callback::noop(),
+            }),
         );
         assert!(
             html.starts_with(r#"<div role="tablist" aria-label="Panels" class="tabs">"#),

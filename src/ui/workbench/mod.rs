@@ -1,11 +1,13 @@
 //! The workbench: the drawing, the trace and the panels over one state,
 //! shared by the playground, the embed view and the lessons (`Chrome` says
 //! which panels a page shows), with the effects every page needs: the
-//! player's clock and keyboard shortcuts. Its areas are components of
-//! their own: `toolbar` (the header), `notices`, `stage` (the drawing and
-//! the lists under it) and `panels` (the tabs beside it). The areas render
-//! natively too (their tests use yew's server-side renderer); the
-//! `Workbench` that wires them to the page's state is browser-only.
+//! player's clock and keyboard shortcuts. Its areas have modules of their
+//! own: `toolbar` (the header) and `notices`, view functions, and `stage`
+//! (the drawing and the lists under it) and `panels` (the tabs beside
+//! it), components with state of their own (each component costs wasm
+//! bytes: ARCHITECTURE.md, "Size"). The areas render natively too (their
+//! tests use yew's server-side renderer); the `Workbench` that wires them
+//! to the page's state (`shell.rs`) is browser-only.
 
 pub mod notices;
 pub mod panels;

@@ -1,7 +1,8 @@
 //! The notices above the workbench: a message (with the problems it
 //! names), a share link just made, and a share link waiting to be opened.
+//! A view function: it holds no state (and a component costs wasm bytes).
 
-use crate::ui::i18n::{t, use_lang, Text};
+use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::notice::{Notice, NoticeKind};
 use crate::ui::problems::ProblemList;
 use crate::ui::state::Action;
@@ -19,18 +20,17 @@ const PENDING: Text = t(
 const OPEN_LINK: Text = t("Open the link", "링크 열기");
 const KEEP_WORK: Text = t("Keep my work", "내 작업 유지");
 
-#[derive(Properties, PartialEq)]
-pub struct NoticesProps {
-    pub notice: Option<Notice>,
-    pub share_link: Option<String>,
+/// What the notices show.
+pub struct NoticesProps<'a> {
+    pub notice: Option<&'a Notice>,
+    pub share_link: Option<&'a str>,
     /// A share link waits for the reader to open it or keep their work.
     pub pending: bool,
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: &'a Callback<Action>,
 }
 
-#[function_component(Notices)]
-pub fn notices(p: &NoticesProps) -> Html {
-    let lang = use_lang();
+/// The notices, in `lang`.
+pub fn notices(p: NoticesProps, lang: Lang) -> Html {
     let w = |x: Text| x.get(lang);
     let act = |a: Action| {
         let d = p.ondispatch.clone();
@@ -38,7 +38,7 @@ pub fn notices(p: &NoticesProps) -> Html {
     };
     html! {
         <>
-            if let Some(n) = &p.notice {
+            if let Some(n) = p.notice {
                 <div class={classes!("notice", (n.kind == NoticeKind::Error).then_some("bad"))} role="alert" id="notice">
                     <p>{ n.text.text(lang) }</p>
                     if !n.problems.is_empty() {
@@ -47,10 +47,10 @@ pub fn notices(p: &NoticesProps) -> Html {
                     <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
-            if let Some(url) = &p.share_link {
+            if let Some(url) = p.share_link {
                 <div class="notice" id="share-box">
                     <label>{ w(SHARE_BOX) }
-                        <input id="share-url" readonly=true value={url.clone()} /></label>
+                        <input id="share-url" readonly=true value={url.to_string()} /></label>
                     <button type="button" class="dismiss" onclick={act(Action::Dismiss)} aria-label={w(DISMISS)}>{ "×" }</button>
                 </div>
             }
@@ -78,13 +78,17 @@ mod tests {
         let mut s = State::new();
         s.apply(Action::Import("kind: Service\nmetadata: {}\n".into()));
         let notice = s.notice.clone().expect("a notice");
-        let props = || NoticesProps {
-            notice: Some(notice.clone()),
-            share_link: Some("https://example.test/#s=1.x".into()),
-            pending: true,
-            ondispatch: Callback::noop(),
+        let d = Callback::noop();
+        let all = |lang| {
+            let props = NoticesProps {
+                notice: Some(&notice),
+                share_link: Some("https://example.test/#s=1.x"),
+                pending: true,
+                ondispatch: &d,
+            };
+            render_in(lang, notices(props, lang))
         };
-        let en = render_in(Lang::En, html! { <Notices ..props() /> });
+        let en = all(Lang::En);
         assert!(en.contains(r#"id="notice""#), "{en}");
         assert!(en.contains(r#"class="notice bad""#), "{en}");
         assert!(en.contains(&notice.text.text(Lang::En)), "{en}");
@@ -93,7 +97,7 @@ mod tests {
             "{en}"
         );
         assert!(en.contains("Open the link"), "{en}");
-        let ko = render_in(Lang::Ko, html! { <Notices ..props() /> });
+        let ko = all(Lang::Ko);
         assert!(
             ko.contains("링크 열기") && ko.contains(&notice.text.text(Lang::Ko)),
             "{ko}"
@@ -102,8 +106,8 @@ mod tests {
             notice: None,
             share_link: None,
             pending: false,
-            ondispatch: Callback::noop(),
+            ondispatch: &d,
         };
-        assert_eq!(render_in(Lang::En, html! { <Notices ..none /> }), "");
+        assert_eq!(render_in(Lang::En, notices(none, Lang::En)), "");
     }
 }

@@ -1,14 +1,13 @@
 //! The panels beside the drawing, as tabs: the trace, the rules, and (on
-//! pages that edit) the editor and the YAML.
+//! pages that edit) the editor and the YAML. A view function over the
+//! page's state (a component costs wasm bytes; the panels are components).
 
-use crate::engine::addressing;
-use crate::engine::trace::Trace;
-use crate::model::Scenario;
+use crate::engine::addressing::Choice;
 use crate::ui::editor::{EditorPanel, Kind as EditKind};
-use crate::ui::i18n::{t, use_lang, Text};
+use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::rules::RulesPanel;
-use crate::ui::state::{Action, Run, Speed, Spread, TraceSpec};
-use crate::ui::tabs::{TabItem, Tabs};
+use crate::ui::state::{Action, State};
+use crate::ui::tabs::{tabs, TabItem, TabsProps};
 use crate::ui::trace_view::TracePanel;
 use crate::ui::yaml::YamlPanel;
 use std::rc::Rc;
@@ -59,34 +58,28 @@ impl Tab {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PanelsProps {
+/// What the panels show: the page's state and its menus.
+pub struct PanelsProps<'a> {
     pub tab: Tab,
     pub ontab: Callback<Tab>,
     /// The Edit and YAML tabs are offered.
     pub edit: bool,
-    pub scenario: Rc<Scenario>,
-    pub spec: TraceSpec,
-    pub run: Option<Run>,
-    pub spread: Option<Rc<Spread>>,
-    pub trace: Option<Rc<Trace>>,
-    pub selected_node: Option<String>,
-    pub every_hop: bool,
-    pub speed: Speed,
+    pub state: &'a State,
+    /// The request menus (the caller keeps them per scenario).
+    pub sources: Rc<Vec<Choice>>,
+    pub destinations: Rc<Vec<Choice>>,
     /// The editor's section to open first.
     pub open_section: Option<EditKind>,
     pub keep_draft: bool,
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: &'a Callback<Action>,
 }
 
-#[function_component(Panels)]
-pub fn panels(p: &PanelsProps) -> Html {
-    let lang = use_lang();
-    let sources = use_memo(p.scenario.clone(), |s| addressing::sources(s));
-    let destinations = use_memo(p.scenario.clone(), |s| addressing::destinations(s));
+/// The tabs and the selected tab's panel, in `lang`.
+pub fn panels(p: PanelsProps, lang: Lang) -> Html {
+    let s = p.state;
     let shown = Tab::shown(p.edit);
     let selected = shown.iter().position(|t| *t == p.tab).unwrap_or(0);
-    let tabs: Vec<TabItem> = shown
+    let items: Vec<TabItem> = shown
         .iter()
         .map(|t| TabItem {
             id: t.id(),
@@ -97,20 +90,21 @@ pub fn panels(p: &PanelsProps) -> Html {
         let ontab = p.ontab.clone();
         Callback::from(move |i: usize| ontab.emit(shown[i]))
     };
-    let d = &p.ondispatch;
+    let d = p.ondispatch;
+    let trace = s.run.as_ref().and_then(|r| r.trace.clone().ok());
     html! {
         <aside class="side">
-            <Tabs label={PANELS.get(lang)} {tabs} {selected} controls="tab-panel" {onselect} />
+            { tabs(TabsProps { label: PANELS.get(lang), tabs: items, selected, controls: "tab-panel", onselect }) }
             <div role="tabpanel" id="tab-panel" aria-labelledby={shown[selected].id()}>
             { match shown[selected] {
-                Tab::Trace => html! { <TracePanel spec={p.spec.clone()} run={p.run.clone()}
-                    spread={p.spread.clone()} sources={sources.clone()} destinations={destinations.clone()}
-                    ondispatch={d.clone()} every_hop={p.every_hop} speed={p.speed} /> },
-                Tab::Rules => html! { <RulesPanel scenario={p.scenario.clone()} node={p.selected_node.clone()}
-                    trace={p.trace.clone()} ondispatch={d.clone()} /> },
-                Tab::Edit => html! { <EditorPanel scenario={p.scenario.clone()} ondispatch={d.clone()}
+                Tab::Trace => html! { <TracePanel spec={s.spec.clone()} run={s.run.clone()}
+                    spread={s.spread.clone()} sources={p.sources} destinations={p.destinations}
+                    ondispatch={d.clone()} every_hop={s.every_hop} speed={s.speed} /> },
+                Tab::Rules => html! { <RulesPanel scenario={s.scenario.clone()} node={s.selected_node.clone()}
+                    {trace} ondispatch={d.clone()} /> },
+                Tab::Edit => html! { <EditorPanel scenario={s.scenario.clone()} ondispatch={d.clone()}
                     open={p.open_section} /> },
-                Tab::Yaml => html! { <YamlPanel scenario={p.scenario.clone()} ondispatch={d.clone()} keep_draft={p.keep_draft} /> },
+                Tab::Yaml => html! { <YamlPanel scenario={s.scenario.clone()} ondispatch={d.clone()} keep_draft={p.keep_draft} /> },
             } }
             </div>
         </aside>
@@ -136,24 +130,20 @@ mod tests {
         use crate::ui::i18n::Lang;
         use crate::ui::state::State;
         let s = State::new();
+        let d = Callback::noop();
         let panels = |tab: Tab, edit: bool, lang: Lang| {
             let props = PanelsProps {
                 tab,
                 ontab: Callback::noop(),
                 edit,
-                scenario: s.scenario.clone(),
-                spec: s.spec.clone(),
-                run: None,
-                spread: None,
-                trace: None,
-                selected_node: None,
-                every_hop: false,
-                speed: s.speed,
+                state: &s,
+                sources: Rc::new(crate::engine::addressing::sources(&s.scenario)),
+                destinations: Rc::new(vec![]),
                 open_section: None,
                 keep_draft: false,
-                ondispatch: Callback::noop(),
+                ondispatch: &d,
             };
-            render_in(lang, html! { <Panels ..props /> })
+            render_in(lang, super::panels(props, lang))
         };
         let html = panels(Tab::Rules, true, Lang::En);
         assert!(

@@ -2,13 +2,14 @@
 //! effects every page needs (the player's clock and saved preferences,
 //! undo/redo and the player's keys). Browser-only.
 
-use super::notices::Notices;
-use super::panels::{Panels, Tab};
+use super::notices::{notices, NoticesProps};
+use super::panels::{panels, PanelsProps, Tab};
 use super::stage::Stage;
-use super::toolbar::Toolbar;
+use super::toolbar::{toolbar, ToolbarProps};
 use super::Chrome;
+use crate::engine::addressing;
 use crate::ui::editor::Kind as EditKind;
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{use_lang, Lang};
 use crate::ui::keep;
 use crate::ui::state::{self, Action, State};
 use wasm_bindgen::JsCast;
@@ -45,6 +46,7 @@ pub struct WorkbenchProps {
 pub fn workbench(p: &WorkbenchProps) -> Html {
     let state = p.state.clone();
     let chrome = p.chrome;
+    let lang = use_lang();
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |a| state.dispatch(a))
@@ -144,6 +146,9 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
         });
     }
 
+    // The request menus, per scenario.
+    let sources = use_memo(state.scenario.clone(), |s| addressing::sources(s));
+    let destinations = use_memo(state.scenario.clone(), |s| addressing::destinations(s));
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
     let onshare = {
         let saved = keep::Snapshot::of(&state);
@@ -157,20 +162,19 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
     html! {
         <>
             if chrome.toolbar {
-                <Toolbar can_undo={state.can_undo()} can_redo={state.can_redo()} {onshare}
-                    onlang={p.onlang.clone()} ondispatch={dispatch.clone()} />
+                { toolbar(ToolbarProps { can_undo: state.can_undo(), can_redo: state.can_redo(), onshare,
+                    onlang: p.onlang.clone(), ondispatch: dispatch.clone() }, lang) }
             }
-            <Notices notice={state.notice.clone()} share_link={state.share_link.clone()}
-                pending={state.pending.is_some()} ondispatch={dispatch.clone()} />
+            { notices(NoticesProps { notice: state.notice.as_ref(), share_link: state.share_link.as_deref(),
+                pending: state.pending.is_some(), ondispatch: &dispatch }, lang) }
             <main class="layout">
                 <Stage scenario={state.scenario.clone()} title={state.title} ghosts={state.ghosts.clone()}
                     expanded={state.expanded.clone()} from={state.spec.from.clone()} trace={trace.clone()}
                     step={state.run.as_ref().map_or(0, |r| r.step)} selected_node={state.selected_node.clone()}
                     {chrome} ondispatch={dispatch.clone()} />
-                <Panels tab={*tab} {ontab} edit={chrome.edit} scenario={state.scenario.clone()}
-                    spec={state.spec.clone()} run={state.run.clone()} spread={state.spread.clone()} {trace}
-                    selected_node={state.selected_node.clone()} every_hop={state.every_hop} speed={state.speed}
-                    open_section={p.open_section} {keep_draft} ondispatch={dispatch} />
+                { panels(PanelsProps { tab: *tab, ontab, edit: chrome.edit, state: &state,
+                    sources, destinations,
+                    open_section: p.open_section, keep_draft, ondispatch: &dispatch }, lang) }
             </main>
         </>
     }

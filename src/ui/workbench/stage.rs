@@ -1,7 +1,8 @@
 //! The stage: the scenario's title, what a click on the drawing sets, the
 //! drawing itself (laid out again only when the cluster, the trace or the
 //! width change), and the node and Service lists under it
-//! ([`ClusterLists`]).
+//! ([`node_actions`], [`services_view`]: plain functions, each item a few
+//! elements).
 
 use super::Chrome;
 use crate::engine::addressing;
@@ -51,6 +52,12 @@ pub fn stage(p: &StageProps) -> Html {
     let lang = use_lang();
     let w = |x: Text| x.get(lang);
     let pick_source = use_state(|| true);
+    // The node and Service lists in full (after "and N more").
+    let list_all = use_state(|| false);
+    let onmore = {
+        let list_all = list_all.clone();
+        Callback::from(move |_| list_all.set(true))
+    };
 
     // The drawing: re-laid out when the cluster, the trace or the
     // drawing's width change, not at each hop. Rows wrap to the measured
@@ -135,30 +142,9 @@ pub fn stage(p: &StageProps) -> Html {
                 <ZoomView contain={p.chrome.contain} layout={(*drawing).clone()} trace={p.trace.clone()} step={p.step}
                     selected_node={p.selected_node.clone()} {highlight} {onpick} {ontoggle} {onwidth} />
             </div>
-            <ClusterLists scenario={p.scenario.clone()} edit={p.chrome.edit} ondispatch={p.ondispatch.clone()} />
+            if p.chrome.edit { { node_actions(&p.scenario, &p.ondispatch, *list_all, &onmore, lang) } }
+            { services_view(&p.scenario, *list_all, &onmore, lang) }
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ClusterListsProps {
-    pub scenario: Rc<Scenario>,
-    /// The nodes can be removed (pages that edit).
-    pub edit: bool,
-    pub ondispatch: Callback<Action>,
-}
-
-/// The nodes (with removal, where the page edits) and the Services.
-#[function_component(ClusterLists)]
-pub fn cluster_lists(p: &ClusterListsProps) -> Html {
-    let lang = use_lang();
-    // The node and Service lists in full (after "and N more").
-    let list_all = use_state(|| false);
-    html! {
-        <>
-            if p.edit { { node_actions(&p.scenario, &p.ondispatch, &list_all, lang) } }
-            { services_view(&p.scenario, &list_all, lang) }
-        </>
     }
 }
 
@@ -167,28 +153,29 @@ pub fn cluster_lists(p: &ClusterListsProps) -> Html {
 /// elements to the page, each laid out at every change.
 const LISTED: usize = 100;
 
-/// The first [`LISTED`] items, or all once its button is pressed; the
-/// button says how many are left out.
-fn listed<'a, T>(items: &'a [T], all: &UseStateHandle<bool>, lang: Lang) -> (&'a [T], Html) {
-    if **all || items.len() <= LISTED {
+/// The first [`LISTED`] items, or `all` of them (after its button, which
+/// says how many are left out, was pressed: `onmore`).
+fn listed<'a, T>(items: &'a [T], all: bool, onmore: &Callback<()>, lang: Lang) -> (&'a [T], Html) {
+    if all || items.len() <= LISTED {
         return (items, Html::default());
     }
-    let all = all.clone();
+    let onmore = onmore.clone();
     let more = html! {
-        <li class="list-more"><button type="button" class="link" onclick={Callback::from(move |_: MouseEvent| all.set(true))}>
+        <li class="list-more"><button type="button" class="link" onclick={Callback::from(move |_: MouseEvent| onmore.emit(()))}>
             { crate::ui::problems::more_words(items.len() - LISTED, lang) }</button></li>
     };
     (&items[..LISTED], more)
 }
 
 /// The nodes with one-click removal (the VM goes away).
-fn node_actions(
+pub fn node_actions(
     s: &Scenario,
     d: &Callback<Action>,
-    all: &UseStateHandle<bool>,
+    all: bool,
+    onmore: &Callback<()>,
     lang: Lang,
 ) -> Html {
-    let (nodes, more) = listed(&s.nodes, all, lang);
+    let (nodes, more) = listed(&s.nodes, all, onmore, lang);
     html! {
         <ul class="node-actions" aria-label={NODES.get(lang)}>
             { for nodes.iter().map(|n| {
@@ -209,8 +196,9 @@ fn node_actions(
     }
 }
 
-fn services_view(s: &Scenario, all: &UseStateHandle<bool>, lang: Lang) -> Html {
-    let (services, more) = listed(&s.services, all, lang);
+/// The Services, each with its addresses and ports.
+pub fn services_view(s: &Scenario, all: bool, onmore: &Callback<()>, lang: Lang) -> Html {
+    let (services, more) = listed(&s.services, all, onmore, lang);
     html! {
         <section class="services" aria-labelledby="svc-h">
             <h3 id="svc-h">{ SERVICES.get(lang) }</h3>
@@ -242,13 +230,16 @@ mod tests {
     use super::*;
     use crate::ui::draw::render_in;
 
+    /// The lists as the stage shows them, folded.
     fn lists(s: &Scenario, edit: bool, lang: Lang) -> String {
-        let props = ClusterListsProps {
-            scenario: Rc::new(s.clone()),
-            edit,
-            ondispatch: Callback::noop(),
+        let (d, more) = (Callback::noop(), Callback::noop());
+        let nodes = if edit {
+            node_actions(s, &d, false, &more, lang)
+        } else {
+            Html::default()
         };
-        render_in(lang, html! { <ClusterLists ..props /> })
+        let html = html! { <>{ nodes }{ services_view(s, false, &more, lang) }</> };
+        render_in(lang, html)
     }
 
     #[test]
@@ -285,5 +276,10 @@ mod tests {
         let html = lists(&big, false, Lang::En);
         assert_eq!(html.matches(r#"class="service""#).count(), LISTED);
         assert!(html.contains("and 5 more"), "{html}");
+        // Unfolded: all of them, and no button.
+        let all = services_view(&big, true, &Callback::noop(), Lang::En);
+        let html = render_in(Lang::En, all);
+        assert_eq!(html.matches(r#"class="service""#).count(), LISTED + 5);
+        assert!(!html.contains("list-more"), "{html}");
     }
 }

@@ -1,8 +1,9 @@
 //! The playground's header: the title, the presets, undo and redo, the
-//! tutorial, sharing and the language switch.
+//! tutorial, sharing and the language switch. A view function: it holds
+//! no state (and a component costs wasm bytes).
 
 use crate::model::presets;
-use crate::ui::i18n::{preset_title, t, use_lang, Lang, Text};
+use crate::ui::i18n::{preset_title, t, Lang, Text};
 use crate::ui::lessons;
 use crate::ui::state::Action;
 use web_sys::HtmlSelectElement;
@@ -38,7 +39,7 @@ pub fn lang_switch(lang: Lang, onlang: &Callback<Lang>) -> Html {
     html! { <button type="button" id="lang-switch" lang={other.code()} onclick={switch}>{ label }</button> }
 }
 
-#[derive(Properties, PartialEq)]
+/// What the header needs.
 pub struct ToolbarProps {
     pub can_undo: bool,
     pub can_redo: bool,
@@ -48,9 +49,8 @@ pub struct ToolbarProps {
     pub ondispatch: Callback<Action>,
 }
 
-#[function_component(Toolbar)]
-pub fn toolbar(p: &ToolbarProps) -> Html {
-    let lang = use_lang();
+/// The header, in `lang`.
+pub fn toolbar(p: ToolbarProps, lang: Lang) -> Html {
     let w = |x: Text| x.get(lang);
     let on_preset = {
         let d = p.ondispatch.clone();
@@ -115,7 +115,7 @@ mod tests {
             onlang: Callback::noop(),
             ondispatch: Callback::noop(),
         };
-        render_in(lang, html! { <Toolbar ..props /> })
+        render_in(lang, super::toolbar(props, lang))
     }
 
     #[test]
