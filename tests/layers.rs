@@ -71,3 +71,30 @@ fn the_check_sees_an_upward_import() {
     );
     assert_eq!(bad, ["2: use crate::model::Protocol; // no"]);
 }
+
+/// Kubernetes knowledge stays above `src/linux`: no kube-proxy chain name
+/// is written there (kube-proxy's chain order, `chain_order`, lives in
+/// `kube_proxy::iptables`; the linux layer prints chains as a table holds
+/// them). Comments and tests (whose rulesets are data) may name them.
+#[test]
+fn linux_names_no_kube_proxy_chain() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/linux");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut bad = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f).expect("readable source");
+        let lines = text.lines().take_while(|l| l.trim() != "#[cfg(test)]");
+        for (i, line) in lines.enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains("\"KUBE-") || code.contains(":KUBE-") || code.contains(" KUBE-") {
+                bad.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "src/linux names kube-proxy's chains:\n{}",
+        bad.join("\n")
+    );
+}

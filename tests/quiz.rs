@@ -13,7 +13,7 @@ use k8s_netlab::engine::paths::branches;
 use k8s_netlab::engine::quiz::{self, Ask, Choice, Question, MAX_CHOICES};
 use k8s_netlab::engine::topology::Topology;
 use k8s_netlab::engine::trace::{Request, Trace, World};
-use k8s_netlab::linux::netfilter::SeededChooser;
+use k8s_netlab::linux::netfilter::{Effect, SeededChooser};
 use k8s_netlab::model::Protocol;
 
 /// What `trace` shows where `q` asks, worked out here independently of
@@ -29,11 +29,16 @@ fn truth(q: &Question, trace: &Trace) -> Option<Choice> {
         Ask::Decider { table } => {
             let hit = hop.rules.iter().rev().find(|r| {
                 r.index != 0
-                    && !r.effect.starts_with("jump ")
-                    && !r.effect.starts_with("goto ")
-                    && r.effect != "RETURN"
+                    && matches!(
+                        r.effect,
+                        Effect::Accept
+                            | Effect::Drop
+                            | Effect::Reject
+                            | Effect::Nat(_)
+                            | Effect::Loop(_)
+                    )
             })?;
-            assert_eq!(&hit.table, table);
+            assert_eq!(&hit.table.to_string(), table);
             Choice::Chain(hit.chain.clone())
         }
     })

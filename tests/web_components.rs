@@ -18,7 +18,8 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
-use yew::{Callback, Renderer};
+use yew::context::ContextProviderProps;
+use yew::{html, AppHandle, Callback, ContextProvider, Html, Renderer};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -27,6 +28,19 @@ fn root() -> Element {
     let el = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&el).unwrap();
     el
+}
+
+/// `body` rendered into `el` in `lang`, provided as the app provides it
+/// (components read the language from the context, not from props).
+fn render_in(el: &Element, lang: Lang, body: Html) -> AppHandle<ContextProvider<Lang>> {
+    Renderer::<ContextProvider<Lang>>::with_root_and_props(
+        el.clone(),
+        ContextProviderProps {
+            context: lang,
+            children: body,
+        },
+    )
+    .render()
 }
 
 /// A callback that records what it is given.
@@ -69,25 +83,21 @@ async fn the_drawing_shows_every_device_and_clicks_pick_them() {
     let (onpick, picked) = recorder::<String>();
     let (ontoggle, _) = recorder::<String>();
     let el = root();
-    Renderer::<TopologyView>::with_root_and_props(
-        el.clone(),
-        TopologyProps {
-            layout: l,
-            trace: None,
-            step: 0,
-            path: vec![],
-            packet: None,
-            reply: false,
-            selected_node: Some("node-2".into()),
-            highlight: vec!["pod/client".into()],
-            onpick,
-            ontoggle,
-            lang: Lang::En,
-            view: None,
-            size: None,
-        },
-    )
-    .render();
+    let props = TopologyProps {
+        layout: l,
+        trace: None,
+        step: 0,
+        path: vec![],
+        packet: None,
+        reply: false,
+        selected_node: Some("node-2".into()),
+        highlight: vec!["pod/client".into()],
+        onpick,
+        ontoggle,
+        view: None,
+        size: None,
+    };
+    render_in(&el, Lang::En, html! { <TopologyView ..props /> });
     yew::scheduler::flush().await;
     let devices: Vec<String> = all(&el, "[data-device]")
         .iter()
@@ -140,12 +150,12 @@ async fn the_drawing_tells_the_story_of_a_trace() {
         highlight: vec![],
         onpick: Callback::noop(),
         ontoggle: Callback::noop(),
-        lang: Lang::En,
         view: None,
         size: None,
     };
     let el = root();
-    Renderer::<TopologyView>::with_root_and_props(el.clone(), props(tr.hops.len())).render();
+    let whole = props(tr.hops.len());
+    render_in(&el, Lang::En, html! { <TopologyView ..whole /> });
     yew::scheduler::flush().await;
     let dnat = one(&el, ".callout.dnat").text_content().unwrap();
     assert!(dnat.starts_with("DNAT 10.3.241.152:80 → 10.0."), "{dnat}");
@@ -160,7 +170,8 @@ async fn the_drawing_tells_the_story_of_a_trace() {
         .contains("10.3.240.0/20"));
 
     let el = root();
-    Renderer::<TopologyView>::with_root_and_props(el.clone(), props(2)).render();
+    let early = props(2);
+    render_in(&el, Lang::En, html! { <TopologyView ..early /> });
     yew::scheduler::flush().await;
     assert!(all(&el, ".callout").is_empty());
     assert!(all(&el, "polyline.trail.delivered").is_empty());
@@ -175,25 +186,21 @@ fn run_state() -> State {
 /// The trace panel showing `s`'s whole trace, rendered and flushed.
 async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Element {
     let el = root();
-    Renderer::<TracePanel>::with_root_and_props(
-        el.clone(),
-        TracePanelProps {
-            spec: s.spec.clone(),
-            run: s.run.clone().map(|mut r| {
-                r.step = r.hops();
-                r.playing = false;
-                r
-            }),
-            spread: None,
-            sources: Rc::new(k8s_netlab::engine::addressing::sources(&s.scenario)),
-            destinations: Rc::new(k8s_netlab::engine::addressing::destinations(&s.scenario)),
-            ondispatch,
-            lang,
-            every_hop: s.every_hop,
-            speed: s.speed,
-        },
-    )
-    .render();
+    let props = TracePanelProps {
+        spec: s.spec.clone(),
+        run: s.run.clone().map(|mut r| {
+            r.step = r.hops();
+            r.playing = false;
+            r
+        }),
+        spread: None,
+        sources: Rc::new(k8s_netlab::engine::addressing::sources(&s.scenario)),
+        destinations: Rc::new(k8s_netlab::engine::addressing::destinations(&s.scenario)),
+        ondispatch,
+        every_hop: s.every_hop,
+        speed: s.speed,
+    };
+    render_in(&el, lang, html! { <TracePanel ..props /> });
     yew::scheduler::flush().await;
     el
 }
@@ -314,17 +321,13 @@ async fn the_rules_panel_marks_what_the_trace_matched() {
     let s = run_state();
     let (ondispatch, seen) = recorder::<Action>();
     let el = root();
-    Renderer::<RulesPanel>::with_root_and_props(
-        el.clone(),
-        RulesProps {
-            scenario: s.scenario.clone(),
-            node: Some("node-1".into()),
-            trace: s.run.as_ref().and_then(|r| r.trace.clone().ok()),
-            ondispatch,
-            lang: Lang::En,
-        },
-    )
-    .render();
+    let props = RulesProps {
+        scenario: s.scenario.clone(),
+        node: Some("node-1".into()),
+        trace: s.run.as_ref().and_then(|r| r.trace.clone().ok()),
+        ondispatch,
+    };
+    render_in(&el, Lang::En, html! { <RulesPanel ..props /> });
     yew::scheduler::flush().await;
     let hits = all(&el, "mark.hit");
     assert!(hits.len() >= 3, "{} marked lines", hits.len());
@@ -373,16 +376,12 @@ async fn the_editor_names_a_bad_field_and_applies_a_good_one() {
     let s: Rc<Scenario> = Rc::new(model::default_scenario());
     let (ondispatch, seen) = recorder::<Action>();
     let el = root();
-    Renderer::<EditorPanel>::with_root_and_props(
-        el.clone(),
-        EditorProps {
-            scenario: s.into(),
-            ondispatch,
-            lang: Lang::En,
-            open: None,
-        },
-    )
-    .render();
+    let props = EditorProps {
+        scenario: s.into(),
+        ondispatch,
+        open: None,
+    };
+    render_in(&el, Lang::En, html! { <EditorPanel ..props /> });
     yew::scheduler::flush().await;
     let form = all(&el, "form.editor-form")
         .into_iter()
@@ -434,16 +433,22 @@ async fn a_lesson_shows_its_task_and_checks_the_live_state() {
     let mut s = k8s_netlab::ui::lessons::start(l);
     let (onreset, resets) = recorder::<()>();
     let el = root();
-    let props = |state: State, lang: Lang, onreset: Callback<()>| LessonPanelProps {
-        index: i,
-        state: Rc::new(state).into(),
-        lang,
-        done_before: false,
-        onreset,
+    // The lesson in a language, as the app provides it.
+    let in_lang = |state: State, lang: Lang, onreset: Callback<()>| {
+        let props = LessonPanelProps {
+            index: i,
+            state: Rc::new(state).into(),
+            done_before: false,
+            onreset,
+        };
+        ContextProviderProps {
+            context: lang,
+            children: html! { <LessonPanel ..props /> },
+        }
     };
-    let mut r = Renderer::<LessonPanel>::with_root_and_props(
+    let mut r = Renderer::<ContextProvider<Lang>>::with_root_and_props(
         el.clone(),
-        props(s.clone(), Lang::En, onreset.clone()),
+        in_lang(s.clone(), Lang::En, onreset.clone()),
     )
     .render();
     yew::scheduler::flush().await;
@@ -477,7 +482,8 @@ async fn a_lesson_shows_its_task_and_checks_the_live_state() {
     }));
     s.apply(Action::Send);
     s.apply(Action::StepTo(usize::MAX));
-    r.update(props(s, Lang::Ko, onreset));
+    // Switching the language (the app's provider) re-renders the lesson.
+    r.update(in_lang(s, Lang::Ko, onreset));
     yew::scheduler::flush().await;
     let check = one(&el, "#lesson-check");
     assert_eq!(check.get_attribute("data-done").as_deref(), Some("true"));
@@ -497,31 +503,23 @@ async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
     use k8s_netlab::ui::tutorial::{LessonIndex, LessonIndexProps, LessonPanel, LessonPanelProps};
     for (index, prev, next) in [(0, false, true), (LESSONS.len() - 1, true, false)] {
         let el = root();
-        Renderer::<LessonPanel>::with_root_and_props(
-            el.clone(),
-            LessonPanelProps {
-                index,
-                state: Rc::new(State::new()).into(),
-                lang: Lang::En,
-                done_before: true,
-                onreset: Callback::noop(),
-            },
-        )
-        .render();
+        let props = LessonPanelProps {
+            index,
+            state: Rc::new(State::new()).into(),
+            done_before: true,
+            onreset: Callback::noop(),
+        };
+        render_in(&el, Lang::En, html! { <LessonPanel ..props /> });
         yew::scheduler::flush().await;
         assert_eq!(el.query_selector("#lesson-prev").unwrap().is_some(), prev);
         assert_eq!(el.query_selector("#lesson-next").unwrap().is_some(), next);
         assert!(el.query_selector(".lesson-done-before").unwrap().is_some());
     }
     let el = root();
-    Renderer::<LessonIndex>::with_root_and_props(
-        el.clone(),
-        LessonIndexProps {
-            lang: Lang::En,
-            done: vec![LESSONS[1].id.to_string()],
-        },
-    )
-    .render();
+    let props = LessonIndexProps {
+        done: vec![LESSONS[1].id.to_string()],
+    };
+    render_in(&el, Lang::En, html! { <LessonIndex ..props /> });
     yew::scheduler::flush().await;
     let links: Vec<String> = all(&el, "li > a")
         .iter()
@@ -538,4 +536,58 @@ async fn the_first_and_last_lessons_link_one_way_and_the_index_marks_done() {
         .collect();
     assert_eq!(done, vec![LESSONS[1].id.to_string()]);
     assert_eq!(all(&el, ".lesson-mark").len(), 1);
+}
+
+/// The panel tabs from the keyboard: the arrows wrap, End goes last, and
+/// the tab moved to takes the focus.
+#[wasm_bindgen_test]
+async fn the_tabs_move_with_the_arrow_keys() {
+    use k8s_netlab::ui::tabs::{tabs, TabItem, TabsProps};
+    let (onselect, chosen) = recorder::<usize>();
+    let el = root();
+    let props = TabsProps {
+        label: "Panels",
+        tabs: vec![
+            TabItem {
+                id: "t-one",
+                label: "One",
+            },
+            TabItem {
+                id: "t-two",
+                label: "Two",
+            },
+            TabItem {
+                id: "t-three",
+                label: "Three",
+            },
+        ],
+        selected: 0,
+        controls: "t-panel",
+        onselect,
+    };
+    render_in(&el, Lang::En, tabs(props));
+    yew::scheduler::flush().await;
+    let list = one(&el, "[role=tablist]");
+    let press = |key: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let e =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        one(&el, "#t-one").dispatch_event(&e).unwrap();
+    };
+    press("ArrowLeft");
+    press("End");
+    press("ArrowRight");
+    press("Enter");
+    assert_eq!(*chosen.borrow(), vec![2, 2, 1]);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert_eq!(doc.active_element().unwrap().id(), "t-two");
+    assert_eq!(
+        all(&list, "[role=tab]")
+            .iter()
+            .map(|t| t.get_attribute("tabindex").unwrap())
+            .collect::<Vec<_>>(),
+        ["0", "-1", "-1"]
+    );
 }

@@ -5,7 +5,8 @@
 
 use super::say::Say;
 use crate::lang::Lang;
-use crate::linux::netfilter::RuleHit;
+use crate::linux::netfilter::iptables::TableName;
+use crate::linux::netfilter::{Effect, RuleHit};
 use crate::linux::packet::Packet;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -97,22 +98,30 @@ impl From<Say> for Decision {
 /// A netfilter rule a packet matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleRef {
-    pub table: String,
+    #[serde(serialize_with = "as_text")]
+    pub table: TableName,
     pub chain: String,
     /// 1-based in its chain (0: the chain's policy).
     pub index: usize,
     pub rule: String,
-    pub effect: String,
+    /// What it did, as data (the JSON shows its English text).
+    #[serde(serialize_with = "as_text")]
+    pub effect: Effect,
+}
+
+/// A fact serialized as the text the CLI prints.
+fn as_text<S: serde::Serializer>(v: &impl std::fmt::Display, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
 }
 
 impl From<&RuleHit> for RuleRef {
     fn from(h: &RuleHit) -> Self {
         RuleRef {
-            table: h.table.as_str().to_string(),
+            table: h.table,
             chain: h.chain.clone(),
             index: h.index,
             rule: h.rule.clone(),
-            effect: h.effect.to_string(),
+            effect: h.effect.clone(),
         }
     }
 }

@@ -14,7 +14,8 @@
 //! [`Hop::note_in`]: super::trace::Hop::note_in
 
 use super::topology::{DeviceKind, Topology};
-use super::trace::{Hop, Leg, Trace, Verdict, World};
+use super::trace::{Hop, Leg, RuleRef, Trace, Verdict, World};
+use crate::linux::netfilter::Effect;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 /// What a question asks.
@@ -110,18 +111,19 @@ pub fn for_world(world: &mut World, trace: &Trace) -> Vec<Question> {
             continue;
         };
         for r in &hop.rules {
+            let table = r.table.to_string();
             if chains_by_node
                 .iter()
-                .any(|(n, t, _)| n == node && *t == r.table)
+                .any(|(n, t, _)| n == node && *t == table)
             {
                 continue;
             }
             let names = world
                 .ruleset(node)
-                .and_then(|rs| rs.tables.iter().find(|t| t.name.as_str() == r.table))
+                .and_then(|rs| rs.tables.iter().find(|t| t.name == r.table))
                 .map(|t| t.chains.iter().map(|c| c.name.clone()).collect())
                 .unwrap_or_default();
-            chains_by_node.push((node.to_string(), r.table.clone(), names));
+            chains_by_node.push((node.to_string(), table, names));
         }
     }
     let chains = |node: &str, table: &str| -> Vec<String> {
@@ -302,12 +304,7 @@ fn server_sees(trace: &Trace, hop: &Hop, net: &Network) -> Option<Draft> {
 /// random pick; not the hooks' built-in chains the packet never entered).
 fn decider(hop: &Hop, net: &Network) -> Option<Draft> {
     let node = hop.device.strip_prefix("node/")?;
-    let hit = hop.rules.iter().rev().find(|r| {
-        r.index != 0
-            && !["jump ", "goto ", "RETURN", "return"]
-                .iter()
-                .any(|p| r.effect.starts_with(p))
-    })?;
+    let hit = hop.rules.iter().rev().find(|r| decides(r))?;
     let kind = family(&hit.chain);
     let mut wrong: Vec<String> = hop
         .rules
@@ -315,7 +312,8 @@ fn decider(hop: &Hop, net: &Network) -> Option<Draft> {
         .filter(|r| r.table == hit.table && r.chain != hit.chain)
         .map(|r| r.chain.clone())
         .collect();
-    let mut rest: Vec<String> = (net.chains)(node, &hit.table)
+    let table = hit.table.to_string();
+    let mut rest: Vec<String> = (net.chains)(node, &table)
         .into_iter()
         .filter(|c| family(c) != kind && *c != hit.chain && !built_in(c))
         .collect();
@@ -330,12 +328,21 @@ fn decider(hop: &Hop, net: &Network) -> Option<Draft> {
         }
     }
     Some((
-        Ask::Decider {
-            table: hit.table.clone(),
-        },
+        Ask::Decider { table },
         Choice::Chain(hit.chain.clone()),
         wrong.into_iter().map(Choice::Chain).collect(),
     ))
+}
+
+/// Did this rule decide the packet's fate at the hook (accept, drop,
+/// reject, NAT), rather than pass it on (a jump, a return, a mark, a
+/// counter, a chain's policy)?
+pub fn decides(r: &RuleRef) -> bool {
+    r.index != 0
+        && matches!(
+            r.effect,
+            Effect::Accept | Effect::Drop | Effect::Reject | Effect::Nat(_) | Effect::Loop(_)
+        )
 }
 
 /// A chain's kind: `KUBE-SEP-XXXX` -> `KUBE-SEP`; nftables mode's

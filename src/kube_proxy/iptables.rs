@@ -20,7 +20,7 @@ use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
 use crate::hash::HashMap;
 use crate::linux::conntrack::CtState;
 use crate::linux::netfilter::iptables::{
-    chain_order, AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, Hex, MarkOp, Match, Policy,
+    AddrDir, AddrSpec, AddrType, Chain, ChainOrigin, Deleted, Hex, MarkOp, Match, Policy,
     Probability, RecentMode, Rule, Ruleset, Table, TableName, Target,
 };
 use crate::model::{Protocol, Scenario};
@@ -244,9 +244,28 @@ pub fn is_service_chain(name: &str) -> bool {
         .any(|p| name.starts_with(p))
 }
 
+/// The order kube-proxy's tests put chains in (`sortIPTablesRules`):
+/// KUBE-NODEPORTS, KUBE-SERVICES, then other KUBE-* chains, then the rest,
+/// alphabetically within each group. The real proxier's order across
+/// Services is Go map order; this is the deterministic form its tests
+/// compare. The tables this module writes hold their chains in it (after
+/// the built-in chains), and the text prints them as held.
+pub fn chain_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn rank(n: &str) -> u8 {
+        match n {
+            "KUBE-NODEPORTS" => 0,
+            "KUBE-SERVICES" => 1,
+            _ if n.starts_with("KUBE-") => 2,
+            _ => 3,
+        }
+    }
+    rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
+}
+
 /// Marks the service chains that `previous` had in its nat table and `new`
 /// no longer has as deleted in `new`, as a sync after `previous` does
-/// (a chain line to flush it, then `-X`).
+/// (a chain line to flush it, then `-X`), each declared where
+/// [`chain_order`] puts it among the restore chains.
 pub fn delete_stale_chains(new: &mut Ruleset, previous: &Ruleset) {
     let Some(old_nat) = previous.table(TableName::Nat) else {
         return;
@@ -258,10 +277,26 @@ pub fn delete_stale_chains(new: &mut Ruleset, previous: &Ruleset) {
         .chains
         .iter()
         .map(|c| c.name.clone())
-        .filter(|n| is_service_chain(n) && nat.chain(n).is_none() && !nat.deleted.contains(n))
+        .filter(|n| {
+            is_service_chain(n)
+                && nat.chain(n).is_none()
+                && !nat.deleted.iter().any(|d| &d.name == n)
+        })
         .collect();
-    sort::sort(&mut stale);
-    nat.deleted.extend(stale);
+    sort::sort_by(&mut stale, |a, b| chain_order(a, b));
+    let restore = |c: &Chain| c.origin == ChainOrigin::Restore;
+    let after_restore = nat.chains.iter().rposition(restore).map_or_else(
+        || nat.chains.iter().take_while(|c| c.is_builtin()).count(),
+        |i| i + 1,
+    );
+    for name in stale {
+        let before = nat
+            .chains
+            .iter()
+            .position(|c| restore(c) && chain_order(&name, &c.name).is_lt())
+            .unwrap_or(after_restore);
+        nat.deleted.push(Deleted { name, before });
+    }
 }
 
 // ----------------------------------------------------------------- build
@@ -294,21 +329,16 @@ impl Builder {
         self.chain(chain, ChainOrigin::Restore).rules.push(rule);
     }
 
-    /// Built-in chains first (in the order given), then kube-proxy's
-    /// chains in the tests' sorted order, then chains made outside the
-    /// restore.
+    /// Built-in chains first (in the order given), then the others, the
+    /// restore's and those made outside it alike, in the tests' sorted
+    /// order ([`chain_order`]): the order the text and the listing show.
     fn finish(mut self, name: TableName) -> Table {
-        let rank = |c: &Chain| match c.origin {
-            ChainOrigin::Builtin(_) => 0,
-            ChainOrigin::Restore => 1,
-            ChainOrigin::Ensured => 2,
-        };
         sort::sort_by(&mut self.chains, |a, b| {
-            rank(a).cmp(&rank(b)).then_with(|| {
-                if a.origin == ChainOrigin::Restore && b.origin == ChainOrigin::Restore {
-                    chain_order(&a.name, &b.name)
-                } else {
+            b.is_builtin().cmp(&a.is_builtin()).then_with(|| {
+                if a.is_builtin() {
                     std::cmp::Ordering::Equal
+                } else {
+                    chain_order(&a.name, &b.name)
                 }
             })
         });
@@ -1038,6 +1068,80 @@ mod tests {
         );
         assert!(is_service_chain("KUBE-EXT-XPGD46QRK7WJZT7O"));
         assert!(!is_service_chain("KUBE-SERVICES"));
+    }
+
+    #[test]
+    fn chains_sort_as_kube_proxys_tests_sort_them() {
+        let mut names = vec![
+            "OTHER",
+            "KUBE-SVC-B",
+            "KUBE-SERVICES",
+            "A-CHAIN",
+            "KUBE-MARK-MASQ",
+            "KUBE-NODEPORTS",
+        ];
+        sort::sort_by(&mut names, |a, b| chain_order(a, b));
+        assert_eq!(
+            names,
+            [
+                "KUBE-NODEPORTS",
+                "KUBE-SERVICES",
+                "KUBE-MARK-MASQ",
+                "KUBE-SVC-B",
+                "A-CHAIN",
+                "OTHER"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stale_chain_is_declared_where_kube_proxy_sorts_it() {
+        let table = |chains: &[&str]| {
+            let mut t = Table::new(TableName::Nat);
+            t.chains.push(Chain::new(
+                "PREROUTING",
+                ChainOrigin::Builtin(Policy::Accept),
+            ));
+            for c in chains {
+                t.chains.push(Chain::new(*c, ChainOrigin::Restore));
+            }
+            t.chains
+                .push(Chain::new(KUBE_PROXY_CANARY, ChainOrigin::Ensured));
+            Ruleset { tables: vec![t] }
+        };
+        let previous = table(&[
+            KUBE_SERVICES,
+            "KUBE-SEP-A",
+            "KUBE-SEP-C",
+            "KUBE-SVC-Z",
+            "KUBE-SVC-ZZ",
+        ]);
+        let mut now = table(&[KUBE_SERVICES, "KUBE-SEP-B", "KUBE-SVC-Y"]);
+        delete_stale_chains(&mut now, &previous);
+        let nat = now.table(TableName::Nat).unwrap();
+        let deleted: Vec<(&str, usize)> = nat
+            .deleted
+            .iter()
+            .map(|d| (d.name.as_str(), d.before))
+            .collect();
+        // Before KUBE-SEP-B (index 2), before KUBE-SVC-Y (3), after the
+        // last restore chain (4, the canary's place).
+        assert_eq!(
+            deleted,
+            [
+                ("KUBE-SEP-A", 2),
+                ("KUBE-SEP-C", 3),
+                ("KUBE-SVC-Z", 4),
+                ("KUBE-SVC-ZZ", 4)
+            ]
+        );
+        assert_eq!(
+            now.to_iptables_restore(),
+            "*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SEP-A - [0:0]\n:KUBE-SEP-B - [0:0]\n\
+             :KUBE-SEP-C - [0:0]\n:KUBE-SVC-Y - [0:0]\n:KUBE-SVC-Z - [0:0]\n\
+             :KUBE-SVC-ZZ - [0:0]\n-X KUBE-SEP-A\n-X KUBE-SEP-C\n-X KUBE-SVC-Z\n\
+             -X KUBE-SVC-ZZ\nCOMMIT\n"
+        );
     }
 
     #[test]

@@ -1,16 +1,18 @@
-//! The app: which page the address asks for (`route`), and the pages: the
-//! playground (the user's work, kept in local storage), the tutorial's
-//! lessons and index, and the embed view (`embed`). Each page owns its
-//! state (one reducer) and shows it in a `Workbench`. Browser-only.
+//! The app: which page the address asks for (`route`), the page's
+//! language (provided to every component as a `ContextProvider<Lang>`),
+//! and the pages: the playground (the user's work, kept in local storage),
+//! the tutorial's lessons and index, and the embed view (`embed`). Each
+//! page owns its state (one reducer) and shows it in a `Workbench`.
+//! Browser-only.
 
 use super::embed::EmbedPage;
-use super::i18n::{t, Lang};
+use super::i18n::{t, use_lang, Lang};
 use super::keep;
 use super::lessons;
 use super::route::{self, Page};
 use super::state::{Action, State};
 use super::tutorial::{LessonIndex, LessonPanel};
-use super::workbench::{lang_switch, use_lang, Chrome, Workbench};
+use super::workbench::{lang_switch, Chrome, Workbench};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -34,15 +36,64 @@ fn current_page() -> Page {
     route::page(&params, hash.trim_start_matches('#'))
 }
 
+/// Sets the page's `lang` (screen readers change voice); called as the
+/// app renders (idempotent, and cheaper in the wasm than an effect).
+fn set_doc_lang(lang: Lang) {
+    if let Some(e) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = e.set_attribute("lang", lang.code());
+    }
+}
+
+/// The reader's language: a saved choice, else the browser's.
+fn preferred_lang() -> Lang {
+    if let Ok(Some(l)) = super::storage::load_pref("lang") {
+        return Lang::from_tag(&l);
+    }
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .map(|l| Lang::from_tag(&l))
+        .unwrap_or_default()
+}
+
+/// The page, in its language: an embed's `data-lang`, else the reader's
+/// (see [`preferred_lang`]) until the switch changes it. The language is
+/// provided once, here; components read it with `i18n::use_lang`, and a
+/// switch re-renders each of them. The document's `lang` follows.
 #[function_component(App)]
 pub fn app() -> Html {
     let page = use_memo((), |_| current_page());
-    match &*page {
+    let lang = use_state(|| match &*page {
+        Page::Embed(options) => options
+            .lang
+            .as_deref()
+            .map_or_else(preferred_lang, Lang::from_tag),
+        _ => preferred_lang(),
+    });
+    set_doc_lang(*lang);
+    // The switch: the choice is remembered (pref `lang`) and provided.
+    let onlang = Callback::from({
+        let lang = lang.clone();
+        move |l: Lang| {
+            let _ = super::storage::save_pref("lang", l.code());
+            lang.set(l)
+        }
+    });
+    let body = match &*page {
         Page::Embed(options) => html! { <EmbedPage options={options.clone()} /> },
-        Page::Playground => html! { <PlaygroundPage /> },
-        Page::Lesson(id) => html! { <LessonPage id={id.clone()} /> },
-        Page::Tutorial => html! { <TutorialPage /> },
-    }
+        Page::Playground => html! { <PlaygroundPage {onlang} /> },
+        Page::Lesson(id) => html! { <LessonPage id={id.clone()} {onlang} /> },
+        Page::Tutorial => html! { <TutorialPage {onlang} /> },
+    };
+    html! { <ContextProvider<Lang> context={*lang}>{ body }</ContextProvider<Lang>> }
+}
+
+/// A page with the language switch: how it reports the reader's choice.
+#[derive(Properties, PartialEq)]
+struct SwitchProps {
+    onlang: Callback<Lang>,
 }
 
 /// Lesson ids done, as saved in this browser.
@@ -59,17 +110,12 @@ fn lessons_done() -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[derive(Properties, PartialEq)]
-struct TutorialBarProps {
-    lang: Lang,
-    onlang: Callback<Lang>,
-}
-
 /// The tutorial's header: the way back to the playground and the index,
 /// and the language switch (remembered).
 #[function_component(TutorialBar)]
-fn tutorial_bar(p: &TutorialBarProps) -> Html {
-    let (playground, index) = match p.lang {
+fn tutorial_bar(p: &SwitchProps) -> Html {
+    let lang = use_lang();
+    let (playground, index) = match lang {
         Lang::En => ("Playground", "All lessons"),
         Lang::Ko => ("플레이그라운드", "전체 레슨"),
     };
@@ -79,7 +125,7 @@ fn tutorial_bar(p: &TutorialBarProps) -> Html {
             <nav class="toolbar" aria-label="Tutorial">
                 <a href="?tutorial" id="tutorial-index">{ index }</a>
                 <a href="?" id="to-playground">{ playground }</a>
-                { lang_switch(p.lang, &p.onlang) }
+                { lang_switch(lang, &p.onlang) }
             </nav>
         </header>
     }
@@ -88,6 +134,7 @@ fn tutorial_bar(p: &TutorialBarProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct LessonPageProps {
     id: String,
+    onlang: Callback<Lang>,
 }
 
 /// One lesson beside a live playground in the lesson's state (its own:
@@ -103,14 +150,13 @@ fn lesson_page(p: &LessonPageProps) -> Html {
     // "Done before" is progress from an earlier visit, as the page opened.
     let done_at_open = use_state(lessons_done);
     let Some((index, lesson)) = found else {
-        let l = *lang;
         return html! {
             <>
-                <TutorialBar lang={l} onlang={Callback::from(move |l| lang.set(l))} />
+                <TutorialBar onlang={p.onlang.clone()} />
                 <main class="tutorial">
                     <p class="notice bad" role="alert">
-                        { t("There is no lesson ", "없는 레슨입니다: ").get(l) }{ format!("{:?}.", p.id) }</p>
-                    <LessonIndex lang={l} done={(*done).clone()} />
+                        { t("There is no lesson ", "없는 레슨입니다: ").get(lang) }{ format!("{:?}.", p.id) }</p>
+                    <LessonIndex done={(*done).clone()} />
                 </main>
             </>
         };
@@ -132,16 +178,15 @@ fn lesson_page(p: &LessonPageProps) -> Html {
         let d = state.dispatcher();
         Callback::from(move |_| d.dispatch(lessons::begin(lesson)))
     };
-    let lang_value = *lang;
     let open_section = lesson.change.and_then(|c| c.section());
     html! {
-        <div class="lesson-shell" lang={lang_value.code()}>
-            <TutorialBar lang={lang_value} onlang={Callback::from(move |l| lang.set(l))} />
+        <div class="lesson-shell" lang={lang.code()}>
+            <TutorialBar onlang={p.onlang.clone()} />
             <div class="lesson-page">
-                <LessonPanel {index} state={Rc::new((*state).clone())} lang={lang_value}
+                <LessonPanel {index} state={Rc::new((*state).clone())}
                     done_before={done_at_open.iter().any(|d| d == lesson.id)} {onreset} />
                 <div class="lesson-play">
-                    <Workbench {state} chrome={Chrome { toolbar: false, edit: true, contain: false }} lang={lang_value}
+                    <Workbench {state} chrome={Chrome { toolbar: false, edit: true, contain: false }}
                         {open_section} />
                 </div>
             </div>
@@ -151,14 +196,13 @@ fn lesson_page(p: &LessonPageProps) -> Html {
 
 /// The list of lessons.
 #[function_component(TutorialPage)]
-fn tutorial_page() -> Html {
+fn tutorial_page(p: &SwitchProps) -> Html {
     let lang = use_lang();
-    let lang_value = *lang;
     html! {
-        <div lang={lang_value.code()}>
-            <TutorialBar lang={lang_value} onlang={Callback::from(move |l| lang.set(l))} />
+        <div lang={lang.code()}>
+            <TutorialBar onlang={p.onlang.clone()} />
             <main class="tutorial">
-                <LessonIndex lang={lang_value} done={lessons_done()} />
+                <LessonIndex done={lessons_done()} />
             </main>
         </div>
     }
@@ -166,8 +210,7 @@ fn tutorial_page() -> Html {
 
 /// The playground: the user's own work, kept in the browser.
 #[function_component(PlaygroundPage)]
-fn playground_page() -> Html {
-    let lang = use_lang();
+fn playground_page(p: &SwitchProps) -> Html {
     let state = use_reducer(State::new);
     let dispatch: Callback<Action> = {
         let state = state.clone();
@@ -223,7 +266,5 @@ fn playground_page() -> Html {
         });
     }
 
-    let lang_value = *lang;
-    let onlang = Callback::from(move |l| lang.set(l));
-    html! { <Workbench {state} chrome={Chrome::FULL} lang={lang_value} {onlang} keep_draft=true /> }
+    html! { <Workbench {state} chrome={Chrome::FULL} onlang={p.onlang.clone()} keep_draft=true /> }
 }

@@ -15,7 +15,8 @@ use crate::engine::trace::Trace;
 use crate::model::Scenario;
 use std::net::Ipv4Addr;
 use std::rc::Rc;
-use yew::{Callback, LocalServerRenderer};
+use yew::context::ContextProviderProps;
+use yew::{html, Callback, ContextProvider, Html, LocalServerRenderer};
 
 /// The site's stylesheet.
 pub const STYLE_CSS: &str = include_str!("../../static/style.css");
@@ -77,7 +78,6 @@ pub fn svg(p: &Picture) -> String {
     let highlight = p.trace.map(super::story::highlight).unwrap_or_default();
     let onpick = Callback::noop();
     let ontoggle = Callback::noop();
-    let lang = p.lang;
     let props = yew::props!(TopologyProps {
         layout,
         trace,
@@ -85,14 +85,22 @@ pub fn svg(p: &Picture) -> String {
         highlight,
         onpick,
         ontoggle,
-        lang,
     });
-    let body = block_on(
-        LocalServerRenderer::<TopologyView>::with_props(props)
-            .hydratable(false)
-            .render(),
-    );
+    let body = render_in(p.lang, html! { <TopologyView ..props /> });
     standalone(&body, p.theme)
+}
+
+/// `body` rendered to a string in `lang`, provided as the app provides
+/// it (a `ContextProvider<Lang>`, which adds no markup of its own).
+pub fn render_in(lang: Lang, body: Html) -> String {
+    block_on(
+        LocalServerRenderer::<ContextProvider<Lang>>::with_props(ContextProviderProps {
+            context: lang,
+            children: body,
+        })
+        .hydratable(false)
+        .render(),
+    )
 }
 
 /// Makes the component's `<svg>` a document: the SVG namespace, the
@@ -269,7 +277,7 @@ fn section_rules(css: &str) -> String {
 /// Runs a future that never waits on anything outside itself (the
 /// server renderer of components without effects) to completion on this
 /// thread.
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
     use std::sync::Arc;
     use std::task::{Context, Poll, Wake, Waker};
     struct Unpark(std::thread::Thread);

@@ -13,11 +13,11 @@
 //! `step`, `theme`) from that page alone and sends it `netlab:ready` and
 //! `netlab:verdict` (docs/embedding.md).
 
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Lang, Text};
 use super::route::{EmbedOptions, Source, Theme};
 use super::state::{Action, Message, Run, State, TraceSpec};
 use super::trace_view::verdict_sentence;
-use super::workbench::{preferred_lang, set_doc_lang, Chrome, Workbench};
+use super::workbench::{Chrome, Workbench};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -180,13 +180,9 @@ fn when_visible(f: impl FnOnce() + 'static) -> Option<Closure<dyn FnMut(js_sys::
 
 #[function_component(EmbedPage)]
 pub fn embed_page(p: &EmbedProps) -> Html {
-    // The page's own `data-lang`, else the reader's language.
-    let lang = p
-        .options
-        .lang
-        .as_deref()
-        .map_or_else(preferred_lang, Lang::from_tag);
-    set_doc_lang(lang);
+    // The page's own `data-lang`, else the reader's language (the app
+    // provides it).
+    let lang = use_lang();
     let state = use_reducer(State::new);
     let origin = p.options.origin.clone();
     let theme = use_state(|| p.options.theme);
@@ -376,7 +372,7 @@ pub fn embed_page(p: &EmbedProps) -> Html {
     };
     html! {
         <div class={classes!("embed", (!*more).then_some("compact"))} lang={lang.code()}>
-            <Workbench state={state} {chrome} {lang} />
+            <Workbench state={state} {chrome} />
             <div class="embed-bar">
                 <button type="button" class="embed-more" aria-expanded={(*more).to_string()}
                     onclick={toggle}>{ if *more { LESS.get(lang) } else { MORE.get(lang) } }</button>

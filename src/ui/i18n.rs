@@ -1,7 +1,20 @@
 //! The interface's two languages: text kept as pairs of `&'static str`,
 //! one per language, chosen at render time. Plain data, no formatting.
+//!
+//! The page's language is provided once, at the app's root, as a
+//! `ContextProvider<Lang>` (`app.rs`; `draw.rs` for the posters);
+//! components read it with [`use_lang`] rather than take it as a prop, and
+//! switching it re-renders every component that reads it.
 
 pub use crate::lang::Lang;
+use yew::prelude::*;
+
+/// The page's language, from the nearest `ContextProvider<Lang>`; English
+/// where none is provided.
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
 
 /// A [`Text`] in a `const`.
 pub const fn t(en: &'static str, ko: &'static str) -> Text {
@@ -107,6 +120,28 @@ mod tests {
         assert_eq!(preset_title("nope", Lang::Ko), "nope");
         assert_eq!(Lang::En.other(), Lang::Ko);
         assert_eq!(Lang::Ko.other(), Lang::En);
+    }
+
+    /// A component reads the provided language; with none provided,
+    /// English.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn components_read_the_provided_language() {
+        const SEND: Text = t("Send", "보내기");
+        #[function_component(Says)]
+        fn says() -> Html {
+            let lang = use_lang();
+            html! { <p>{ SEND.get(lang) }</p> }
+        }
+        use crate::ui::draw::{block_on, render_in};
+        assert_eq!(render_in(Lang::Ko, html! { <Says /> }), "<p>보내기</p>");
+        assert_eq!(render_in(Lang::En, html! { <Says /> }), "<p>Send</p>");
+        let alone = block_on(
+            yew::LocalServerRenderer::<Says>::new()
+                .hydratable(false)
+                .render(),
+        );
+        assert_eq!(alone, "<p>Send</p>");
     }
 
     #[test]

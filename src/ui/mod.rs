@@ -24,10 +24,10 @@ pub mod state;
 pub mod steps;
 pub mod storage;
 pub mod story;
+pub mod tabs;
 pub mod topology;
 pub mod trace_view;
 pub mod tutorial;
-#[cfg(target_arch = "wasm32")]
 pub mod workbench;
 pub mod worlds;
 pub mod yaml;

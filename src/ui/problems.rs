@@ -3,7 +3,7 @@
 //! Used wherever problems are listed (the notice, the YAML tab, the
 //! editor's forms).
 
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Lang, Text};
 use yew::prelude::*;
 
 /// How many problems a folded list shows.
@@ -49,12 +49,12 @@ pub struct ProblemListProps {
     pub role: Option<AttrValue>,
     #[prop_or_default]
     pub live: Option<AttrValue>,
-    pub lang: Lang,
 }
 
 /// A `<ul>` of the problems, folded past [`FOLD_ABOVE`].
 #[function_component(ProblemList)]
 pub fn problem_list(p: &ProblemListProps) -> Html {
+    let lang = use_lang();
     let expanded = use_state_eq(|| false);
     let total = p.items.len();
     let n = shown(total, *expanded);
@@ -64,9 +64,9 @@ pub fn problem_list(p: &ProblemListProps) -> Html {
     };
     let button = (total > FOLD_ABOVE).then(|| {
         let label = if *expanded {
-            fewer_words(p.lang)
+            fewer_words(lang)
         } else {
-            more_words(total - n, p.lang)
+            more_words(total - n, lang)
         };
         html! {
             <li class="problems-more">
@@ -105,5 +105,23 @@ mod tests {
         assert_eq!(more_words(240, Lang::Ko), "외 240개 더 보기");
         assert_eq!(fewer_words(Lang::En), "Show the first 10 only");
         assert_eq!(fewer_words(Lang::Ko), "처음 10개만 보기");
+    }
+
+    /// The list's button in the language the page provides (rendered as
+    /// the posters are, natively).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_list_speaks_the_provided_language() {
+        use crate::ui::draw::render_in;
+        let items: Vec<String> = (0..20).map(|i| format!("problem {i}")).collect();
+        let list = || html! { <ProblemList items={items.clone()} /> };
+        let ko = render_in(Lang::Ko, list());
+        assert!(ko.contains("외 10개 더 보기"), "{ko}");
+        let en = render_in(Lang::En, list());
+        assert!(en.contains("and 10 more"), "{en}");
+        assert!(
+            en.contains("problem 9") && !en.contains("problem 10"),
+            "{en}"
+        );
     }
 }

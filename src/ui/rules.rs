@@ -2,10 +2,10 @@
 //! them, with the rules the current trace matched on that node marked in
 //! the order they matched.
 
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Text};
 use super::state::Action;
 use crate::engine::trace::{Trace, World};
-use crate::linux::netfilter::iptables::{ListingLine, TableName};
+use crate::linux::netfilter::iptables::ListingLine;
 use crate::model::Scenario;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -17,8 +17,6 @@ pub struct RulesProps {
     pub node: Option<String>,
     pub trace: Option<Rc<Trace>>,
     pub ondispatch: Callback<Action>,
-    #[prop_or_default]
-    pub lang: Lang,
 }
 
 const RULES: Text = t("Rules", "규칙");
@@ -47,11 +45,9 @@ pub fn marked_listing(
         .flat_map(|h| &h.rules);
     for (order, r) in hits.enumerate() {
         let at = lines.iter().position(|l| {
-            l.rule.as_ref().is_some_and(|p| {
-                TableName::parse(&r.table) == Some(p.table)
-                    && p.chain == r.chain
-                    && p.index == r.index
-            })
+            l.rule
+                .as_ref()
+                .is_some_and(|p| r.table == p.table && p.chain == r.chain && p.index == r.index)
         });
         if let Some(i) = at {
             marks[i].push(order + 1);
@@ -63,7 +59,7 @@ pub fn marked_listing(
 #[function_component(RulesPanel)]
 pub fn rules_panel(p: &RulesProps) -> Html {
     let only_hits = use_state(|| false);
-    let lang = p.lang;
+    let lang = use_lang();
     let node = p
         .node
         .clone()

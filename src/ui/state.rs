@@ -638,21 +638,6 @@ pub fn spread(s: &Scenario, spec: &TraceSpec, n: u32) -> Result<Spread, String> 
     })
 }
 
-/// WAI-ARIA tabs: the tab a key moves to from tab `i` of `n`
-/// (ArrowLeft/ArrowRight wrap around, Home, End); `None` for other keys.
-pub fn tab_key(n: usize, i: usize, key: &str) -> Option<usize> {
-    if n == 0 {
-        return None;
-    }
-    match key {
-        "ArrowRight" => Some((i + 1) % n),
-        "ArrowLeft" => Some((i + n - 1) % n),
-        "Home" => Some(0),
-        "End" => Some(n - 1),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -988,18 +973,6 @@ mod tests {
         s.apply(Action::Send);
         let err = s.run.as_ref().unwrap().trace.clone().unwrap_err();
         assert!(err.contains("nobody"), "{err}");
-    }
-
-    #[test]
-    fn tab_keys_move_and_wrap() {
-        assert_eq!(tab_key(4, 0, "ArrowRight"), Some(1));
-        assert_eq!(tab_key(4, 3, "ArrowRight"), Some(0));
-        assert_eq!(tab_key(4, 0, "ArrowLeft"), Some(3));
-        assert_eq!(tab_key(4, 2, "ArrowLeft"), Some(1));
-        assert_eq!(tab_key(2, 1, "Home"), Some(0));
-        assert_eq!(tab_key(2, 0, "End"), Some(1));
-        assert_eq!(tab_key(4, 1, "Enter"), None);
-        assert_eq!(tab_key(0, 0, "ArrowRight"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::layout::{Kind, Layout, Point, PAD};
 use crate::engine::say::Say;
 use crate::engine::topology::{DeviceKind, Topology};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
-use crate::linux::netfilter::NatAction;
+use crate::linux::netfilter::{Effect, NatAction};
 use crate::linux::packet::TcpFlags;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -182,7 +182,10 @@ fn word(h: &Hop) -> Option<(Text, &'static str)> {
 /// new address).
 fn nat(h: &Hop) -> Option<(&'static str, String, String)> {
     let (b, a) = (&h.before, &h.after);
-    let masq = h.rules.iter().any(|r| r.effect.starts_with("MASQUERADE"));
+    let masq = h
+        .rules
+        .iter()
+        .any(|r| matches!(r.effect, Effect::Nat(NatAction::Masquerade { .. })));
     if b.dst != a.dst {
         let (class, verb) = match h.leg {
             Leg::Request => ("dnat", "DNAT"),
@@ -204,11 +207,11 @@ fn nat(h: &Hop) -> Option<(&'static str, String, String)> {
 /// What changed the addresses: the chain of the NAT rule, conntrack, or a
 /// load balancer.
 fn nat_by(h: &Hop, lang: Lang) -> String {
-    let nat_rule = h.rules.iter().rev().find(|r| {
-        ["DNAT", "SNAT", "MASQUERADE"]
-            .iter()
-            .any(|w| r.effect.starts_with(w))
-    });
+    let nat_rule = h
+        .rules
+        .iter()
+        .rev()
+        .find(|r| matches!(r.effect, Effect::Nat(_)));
     if let Some(r) = nat_rule {
         return r.chain.clone();
     }
@@ -497,6 +500,51 @@ mod tests {
         assert!(ko.words.iter().any(|w| w.text == "전달됨"));
         let ko_un = ko.callouts.iter().find(|c| c.class == "undnat").unwrap();
         assert!(ko_un.by.contains("방향"), "{}", ko_un.by);
+    }
+
+    /// A client on the node network to a NodePort is masqueraded: the
+    /// callout says so and names kube-proxy's chain, read from the rule's
+    /// typed effect, never from its text.
+    #[test]
+    fn masquerade_is_told_from_the_rules_effect_not_its_text() {
+        let s = preset("nodeport");
+        let node_ip = s.nodes[0].internal_ip;
+        let (l, tr) = run(&s, "10.100.0.50", &format!("{node_ip}:30080"));
+        let st = story(&l, &tr, Lang::En);
+        let snat = st.callouts.iter().find(|c| c.class == "snat").unwrap();
+        assert!(snat.text.starts_with("MASQUERADE "), "{}", snat.text);
+        assert_eq!(snat.by, "KUBE-POSTROUTING");
+        let at = tr
+            .hops
+            .iter()
+            .position(|h| {
+                h.rules
+                    .iter()
+                    .any(|r| matches!(r.effect, Effect::Nat(NatAction::Masquerade { .. })))
+            })
+            .unwrap();
+        let mut hop = tr.hops[at].clone();
+        // The rule's text says nothing: the story is the same.
+        for r in &mut hop.rules {
+            r.rule = "-A SOMEWHERE".into();
+        }
+        assert_eq!(nat(&hop), nat(&tr.hops[at]));
+        assert_eq!(nat_by(&hop, Lang::En), "KUBE-POSTROUTING");
+        // An SNAT rule in its place is told as SNAT, by its own chain.
+        let r = hop
+            .rules
+            .iter_mut()
+            .find(|r| matches!(r.effect, Effect::Nat(_)))
+            .unwrap();
+        r.effect = Effect::Nat(NatAction::Snat(hop.after.src.ip().to_owned()));
+        r.chain = "SOME-SNAT".into();
+        let (class, text, _) = nat(&hop).unwrap();
+        assert_eq!(class, "snat");
+        assert!(text.starts_with("SNAT "), "{text}");
+        assert_eq!(nat_by(&hop, Lang::En), "SOME-SNAT");
+        // No NAT rule at all: the hop's own words.
+        hop.rules.retain(|r| !matches!(r.effect, Effect::Nat(_)));
+        assert_ne!(nat_by(&hop, Lang::En), "SOME-SNAT");
     }
 
     #[test]

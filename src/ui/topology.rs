@@ -10,7 +10,7 @@
 //! in the page's zoom and pan controls, which change only the SVG's
 //! `viewBox` (an attribute: no inline style under the CSP).
 
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Lang, Text};
 use super::layout::{Block, Kind, Layout, LINE, PAD};
 use super::story::{self, Outcome, Story};
 use crate::engine::trace::{Leg, Trace};
@@ -52,8 +52,6 @@ pub struct TopologyProps {
     /// A node's "+N more" / "show fewer" was clicked: the node's name.
     #[prop_or_default]
     pub ontoggle: Callback<String>,
-    #[prop_or_default]
-    pub lang: Lang,
     /// The part of the drawing shown (`None`: all of it).
     #[prop_or_default]
     pub view: Option<ViewBox>,
@@ -122,8 +120,9 @@ fn scene(l: &Layout, tr: &Trace, st: &Story, step: usize) -> Scene {
 #[function_component(TopologyView)]
 pub fn topology_view(p: &TopologyProps) -> Html {
     let l = &p.layout;
+    let lang = use_lang();
     let story = use_memo(
-        (p.layout.clone(), p.trace.clone(), p.lang),
+        (p.layout.clone(), p.trace.clone(), lang),
         |(l, tr, lang)| tr.as_ref().map(|tr| story::story(l, tr, *lang)),
     );
     let step = p.step;
@@ -142,7 +141,6 @@ pub fn topology_view(p: &TopologyProps) -> Html {
             }
         })
         .join(" ");
-    let lang = p.lang;
 
     let (trails, packet, cited) = match (&p.trace, story.as_ref()) {
         (Some(tr), Some(st)) => {
@@ -247,7 +245,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
     html! {
         <svg class="topology" xmlns="http://www.w3.org/2000/svg" viewBox={vb}
             width={n(size.0)} height={n(size.1)}
-            role="group" aria-label={label(l, p.lang)}>
+            role="group" aria-label={label(l, lang)}>
             <Drawing layout={p.layout.clone()} selected_node={p.selected_node.clone()}
                 highlight={p.highlight.clone()} onpick={p.onpick.clone()} ontoggle={p.ontoggle.clone()} {cited} />
             { legend }
@@ -498,8 +496,6 @@ pub struct ZoomProps {
     pub onpick: Callback<String>,
     #[prop_or_default]
     pub ontoggle: Callback<String>,
-    #[prop_or_default]
-    pub lang: Lang,
     /// The drawing's width in CSS pixels, measured (for the layout to
     /// wrap its rows to it).
     #[prop_or_default]
@@ -527,6 +523,7 @@ const CUE: Text = t("drag sideways to see more ⇆", "옆으로 끌어 더 보�
 /// and the arrows. Only the SVG's `viewBox` changes.
 #[function_component(ZoomView)]
 pub fn zoom_view(p: &ZoomProps) -> Html {
+    let lang = use_lang();
     let frame = use_node_ref();
     let geo = use_mut_ref(Geo::default);
     let redraw = use_force_update();
@@ -728,7 +725,6 @@ pub fn zoom_view(p: &ZoomProps) -> Html {
     let g = *geo.borrow();
     let (left, right, up, down) = g.hidden();
     let pct = format!("{}%", (g.scale() * 100.0).round() as i32);
-    let lang = p.lang;
     html! {
         <div class="zoom">
             <div class="zoom-tools" role="toolbar" aria-label={ZOOM.get(lang)}>
@@ -746,7 +742,7 @@ pub fn zoom_view(p: &ZoomProps) -> Html {
                 {onkeydown} {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup}>
                 <TopologyView layout={p.layout.clone()} trace={p.trace.clone()} step={p.step}
                     selected_node={p.selected_node.clone()} highlight={p.highlight.clone()}
-                    onpick={p.onpick.clone()} ontoggle={p.ontoggle.clone()} {lang}
+                    onpick={p.onpick.clone()} ontoggle={p.ontoggle.clone()}
                     view={Some(g.current())} size={Some((g.w, g.h()))} />
             </div>
         </div>

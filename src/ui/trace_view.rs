@@ -2,7 +2,7 @@
 //! the hops as an ordered list (request, then reply), conntrack, and
 //! "send N" beside the exact probabilities.
 
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Lang, Text};
 use super::state::{Action, Run, Speed, Spread, TraceSpec};
 use super::steps;
 use crate::engine::addressing::{Choice, Label};
@@ -23,8 +23,6 @@ pub struct TracePanelProps {
     pub sources: Rc<Vec<Choice>>,
     pub destinations: Rc<Vec<Choice>>,
     pub ondispatch: Callback<Action>,
-    #[prop_or_default]
-    pub lang: Lang,
     /// Every hop (true) or device-level steps (false).
     #[prop_or_default]
     pub every_hop: bool,
@@ -230,7 +228,7 @@ fn options(id: &'static str, choices: &[Choice], typed: &str, lang: Lang) -> Htm
 #[function_component(TracePanel)]
 pub fn trace_panel(p: &TracePanelProps) -> Html {
     let n = use_state(|| 1000u32);
-    let lang = p.lang;
+    let lang = use_lang();
     let list = use_node_ref();
     {
         let list = list.clone();
@@ -681,7 +679,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                 <ol class="rules-hit">
                     { for h.rules.iter().map(|r| html! {
                         <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>{ " " }
-                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ &r.effect }</span></li>
+                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ r.effect.to_string() }</span></li>
                     }) }
                 </ol>
             }

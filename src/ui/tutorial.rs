@@ -5,7 +5,7 @@
 //! page runs under a strict CSP.
 
 use super::by_addr::ByAddr;
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Text};
 use super::lessons::{what_you_saw, Mattered, LESSONS};
 use super::state::State;
 use yew::prelude::*;
@@ -46,7 +46,6 @@ pub struct LessonPanelProps {
     pub index: usize,
     /// The live playground's state.
     pub state: ByAddr<State>,
-    pub lang: Lang,
     /// Completed on an earlier visit (saved progress as the page opened:
     /// a first completion is not "done before").
     pub done_before: bool,
@@ -56,10 +55,10 @@ pub struct LessonPanelProps {
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(p: &LessonPanelProps) -> Html {
+    let lang = use_lang();
     let Some(l) = LESSONS.get(p.index) else {
         return Html::default();
     };
-    let lang = p.lang;
     let passed = (l.check)(&p.state);
     let count = format!(
         "{} {} {} {}",
@@ -143,14 +142,13 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct LessonIndexProps {
-    pub lang: Lang,
     /// Ids of the lessons done.
     pub done: Vec<String>,
 }
 
 #[function_component(LessonIndex)]
 pub fn lesson_index(p: &LessonIndexProps) -> Html {
-    let lang = p.lang;
+    let lang = use_lang();
     html! {
         <nav class="lesson-index" lang={lang.code()} aria-labelledby="lesson-index-h">
             <h2 id="lesson-index-h">{ LESSONS_H.get(lang) }</h2>

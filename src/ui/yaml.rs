@@ -14,7 +14,7 @@
 //! a reload, until it is applied or reverted.
 
 use super::chunks::{Editor, Shared};
-use super::i18n::{t, Lang, Text};
+use super::i18n::{t, use_lang, Text};
 use super::problems::ProblemList;
 use super::state::Action;
 use super::storage::size_words;
@@ -50,8 +50,6 @@ pub const CHECK_AFTER_MS: u32 = 400;
 pub struct YamlProps {
     pub scenario: Rc<Scenario>,
     pub ondispatch: Callback<Action>,
-    #[prop_or_default]
-    pub lang: Lang,
     /// Keep an unapplied draft in local storage across reloads (the
     /// playground; lessons and embeds keep nothing).
     #[prop_or_default]
@@ -161,7 +159,7 @@ fn set_text(ed: &Holder, text: &str) {
 
 #[function_component(YamlPanel)]
 pub fn yaml_panel(p: &YamlProps) -> Html {
-    let lang = p.lang;
+    let lang = use_lang();
     let keep = p.keep_draft;
     let root = use_node_ref();
     let area: Holder = (*use_state(Holder::default)).clone();
@@ -440,7 +438,7 @@ pub fn yaml_panel(p: &YamlProps) -> Html {
             { match (&*check, problems) {
                 (Check::Pending, _) => html! { <p class="muted small" id="yaml-status" role="status">{ CHECKING.get(lang) }</p> },
                 (_, Some(p)) if !p.is_empty() => html! {
-                    <ProblemList id="yaml-problems" class="problems" role="alert" {lang}
+                    <ProblemList id="yaml-problems" class="problems" role="alert"
                         items={p.iter().map(ToString::to_string).collect::<Vec<_>>()} />
                 },
                 (Check::Checked(_), _) => html! { <p class="ok small" id="yaml-status" role="status">{ VALID.get(lang) }</p> },

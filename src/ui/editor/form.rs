@@ -39,7 +39,6 @@ pub(super) struct FormProps {
     pub(super) kind: Kind,
     pub(super) replace: Option<Key>,
     pub(super) initial: ByAddr<Draft>,
-    pub(super) lang: Lang,
     #[prop_or_default]
     pub(super) ondone: Callback<()>,
 }
@@ -47,6 +46,7 @@ pub(super) struct FormProps {
 /// A form over a draft: validates on every input, submits only valid edits.
 #[function_component(DraftForm)]
 pub(super) fn draft_form(p: &FormProps) -> Html {
+    let lang = use_lang();
     let init = p.initial.clone();
     let draft = use_reducer(move || (*init).clone());
     let base = use_memo((p.scenario.clone(), p.replace.clone()), |(s, key)| {
@@ -57,7 +57,7 @@ pub(super) fn draft_form(p: &FormProps) -> Html {
     let result = {
         let (kind, replace, base) = (p.kind, p.replace.clone(), base.clone());
         use_memo(
-            ((*draft).clone(), p.scenario.clone(), pristine, p.lang),
+            ((*draft).clone(), p.scenario.clone(), pristine, lang),
             move |(d, s, pristine, lang)| {
                 if *pristine {
                     return Check::default();
@@ -93,9 +93,9 @@ pub(super) fn draft_form(p: &FormProps) -> Html {
         problems: &result.errors,
         shown: RefCell::new(vec![false; result.errors.len()]),
         scenario: &p.scenario,
-        lang: p.lang,
+        lang,
     };
-    let w = |x: Text| x.get(p.lang);
+    let w = |x: Text| x.get(lang);
     let fields = match p.kind {
         Kind::Node => c.node_fields(editing),
         Kind::Pod => c.template_fields(&POD),
@@ -128,7 +128,7 @@ pub(super) fn draft_form(p: &FormProps) -> Html {
     html! {
         <form class="editor-form" aria-label={heading.clone()} {onsubmit} novalidate=true>
             <h3>{ heading }</h3>
-            <ProblemList class="problems" live="polite" items={top} lang={p.lang} />
+            <ProblemList class="problems" live="polite" items={top} />
             { fields }
             <div class="actions">
                 <button type="submit" disabled={!result.ok()}>

@@ -24,7 +24,7 @@ use crate::model::edit::{self, Edit, Key};
 use crate::model::k8s::{self, IntOrString, Object};
 use crate::model::{Labels, Problem, Scenario};
 use crate::ui::by_addr::ByAddr;
-use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::i18n::{t, use_lang, Lang, Text};
 use crate::ui::problems::ProblemList;
 use crate::ui::state::Action;
 use std::cell::RefCell;
@@ -39,8 +39,6 @@ use yew::prelude::*;
 pub struct EditorProps {
     pub scenario: ByAddr<Scenario>,
     pub ondispatch: Callback<Action>,
-    #[prop_or_default]
-    pub lang: Lang,
     /// The section to open (and scroll to) first, the only one open; by
     /// default Services is open.
     #[prop_or_default]
@@ -133,13 +131,13 @@ pub const NEXT_HOP_L: Text = t("Next hop", "다음 홉");
 /// The editing panel: one section per kind of object.
 #[function_component(EditorPanel)]
 pub fn editor_panel(p: &EditorProps) -> Html {
-    let lang = p.lang;
+    let lang = use_lang();
     let section = |kind: Kind| {
         let (open, focus) = match p.open {
             Some(k) => (k == kind, k == kind),
             None => (kind == Kind::Service, false),
         };
-        html! { <Section scenario={p.scenario.clone()} ondispatch={p.ondispatch.clone()} {kind} {lang} {open} {focus} /> }
+        html! { <Section scenario={p.scenario.clone()} ondispatch={p.ondispatch.clone()} {kind} {open} {focus} /> }
     };
     html! {
         <section class="editor" aria-labelledby="editor-title">
@@ -307,7 +305,6 @@ struct SectionProps {
     scenario: ByAddr<Scenario>,
     ondispatch: Callback<Action>,
     kind: Kind,
-    lang: Lang,
     /// Open at first.
     open: bool,
     /// Scrolled to the top of its scrolling panel when it appears.
@@ -353,7 +350,7 @@ fn scroll_into_panel(el: &web_sys::HtmlElement) {
 /// form that adds one.
 #[function_component(Section)]
 fn section(p: &SectionProps) -> Html {
-    let (kind, lang) = (p.kind, p.lang);
+    let (kind, lang) = (p.kind, use_lang());
     let editing = use_state(|| None::<Key>);
     let details = use_node_ref();
     {
@@ -387,7 +384,6 @@ fn section(p: &SectionProps) -> Html {
                 {kind}
                 {replace}
                 {initial}
-                {lang}
                 ondone={Callback::from(move |_| close.set(None))}
             />
         }

@@ -17,7 +17,7 @@ pub use eval::{run_hook, run_hook_indexed, tables};
 pub use index::IndexedRuleset;
 pub use save::{save_chain_order, save_rule};
 pub use statistic::Probability;
-pub use text::{chain_order, ListingLine, ParseError, RulePos};
+pub use text::{ListingLine, ParseError, RulePos};
 
 use crate::linux::conntrack::CtState;
 use crate::linux::packet::Protocol;
@@ -71,10 +71,23 @@ impl fmt::Display for TableName {
 pub struct Table {
     pub name: TableName,
     pub chains: Vec<Chain>,
-    /// Chains that this sync deletes (`-X`): kube-proxy's service chains
-    /// left over from an earlier sync. Written as a chain line (which
-    /// flushes it) plus `-X` in the restore text.
-    pub deleted: Vec<String>,
+    /// Chains that this restore deletes (`-X`), such as chains left over
+    /// from an earlier sync. Written as a chain line (which flushes it),
+    /// among the chains' lines where [`Deleted::before`] puts it, plus `-X`
+    /// after the rules.
+    pub deleted: Vec<Deleted>,
+}
+
+/// A chain the restore text declares only to delete it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deleted {
+    pub name: String,
+    /// Its chain line comes just before the one of `chains[before]`
+    /// (after the last chain's when `before` is past the end); deletions
+    /// with the same `before` keep their order. The text shows chains in
+    /// the order the table holds them, so whoever writes the table decides
+    /// where a deleted chain's line goes.
+    pub before: usize,
 }
 
 impl Table {

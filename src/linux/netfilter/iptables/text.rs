@@ -121,29 +121,6 @@ pub(super) fn write_target(out: &mut String, t: &Target) {
     }
 }
 
-/// The order kube-proxy's tests put chains in (`sortIPTablesRules`):
-/// KUBE-NODEPORTS, KUBE-SERVICES, then other KUBE-* chains, then the rest,
-/// alphabetically within each group. The real proxier's order across
-/// Services is Go map order; this is the deterministic form its tests
-/// compare.
-///
-/// (Kubernetes knowledge below `kube_proxy`, kept here for now: the
-/// builder already declares chains in this order, but a table keeps its
-/// deleted chains (`-X`) apart from its chains, and the sorted text
-/// interleaves their `:` lines, which a parsed vector must reproduce. Moving
-/// this up needs deleted chains kept in the declaration sequence.)
-pub fn chain_order(a: &str, b: &str) -> std::cmp::Ordering {
-    fn rank(n: &str) -> u8 {
-        match n {
-            "KUBE-NODEPORTS" => 0,
-            "KUBE-SERVICES" => 1,
-            _ if n.starts_with("KUBE-") => 2,
-            _ => 3,
-        }
-    }
-    rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
-}
-
 impl Ruleset {
     pub fn table(&self, name: TableName) -> Option<&Table> {
         self.tables.iter().find(|t| t.name == name)
@@ -159,9 +136,10 @@ impl Ruleset {
 
     /// The `iptables-restore` input kube-proxy writes: for each table it
     /// touches (alphabetically: filter, nat), the chain lines of the chains
-    /// it owns, their rules chain by chain, the `-X` lines of stale chains,
-    /// then COMMIT. Built-in chains and chains made outside the restore
-    /// (canaries) are not part of it.
+    /// it owns and of the chains it deletes, in the order the table holds
+    /// them, their rules chain by chain, the `-X` lines, then COMMIT.
+    /// Built-in chains and chains made outside the restore (canaries) are
+    /// not part of it.
     pub fn to_iptables_restore(&self) -> String {
         let mut tables: Vec<&Table> = self
             .tables
@@ -176,14 +154,7 @@ impl Ruleset {
             out.push('*');
             out.push_str(t.name.as_str());
             out.push('\n');
-            let mut names: Vec<(&str, Option<&Chain>)> = t
-                .chains
-                .iter()
-                .filter(|c| c.origin == ChainOrigin::Restore)
-                .map(|c| (c.name.as_str(), Some(c)))
-                .chain(t.deleted.iter().map(|d| (d.as_str(), None)))
-                .collect();
-            sort::sort_by(&mut names, |a, b| chain_order(a.0, b.0));
+            let names = restore_declarations(t);
             for (n, _) in &names {
                 out.push(':');
                 out.push_str(n);
@@ -245,16 +216,10 @@ impl Ruleset {
         };
         for t in tables {
             line(format!("*{}", t.name.as_str()), None);
+            // iptables-save's order: built-in chains first, then the others
+            // as the table holds them.
             let mut chains: Vec<&Chain> = t.chains.iter().collect();
-            sort::sort_by(&mut chains, |a, b| {
-                b.is_builtin().cmp(&a.is_builtin()).then_with(|| {
-                    if a.is_builtin() {
-                        std::cmp::Ordering::Equal
-                    } else {
-                        chain_order(&a.name, &b.name)
-                    }
-                })
-            });
+            sort::sort_by_key(&mut chains, |c| !c.is_builtin());
             for c in &chains {
                 let policy = match c.origin {
                     ChainOrigin::Builtin(p) => p.as_str(),
@@ -271,6 +236,27 @@ impl Ruleset {
         }
         out
     }
+}
+
+/// The chains a table's restore text declares, in the table's order: its
+/// restore chains, with each deleted chain (no [`Chain`]) placed before
+/// the chain its [`Deleted::before`] names.
+fn restore_declarations(t: &Table) -> Vec<(&str, Option<&Chain>)> {
+    let end = t.chains.len();
+    let mut deleted: Vec<&Deleted> = t.deleted.iter().collect();
+    sort::sort_by_key(&mut deleted, |d| d.before.min(end));
+    let mut deleted = deleted.into_iter().peekable();
+    let mut out = Vec::new();
+    for (i, c) in t.chains.iter().enumerate() {
+        while let Some(d) = deleted.next_if(|d| d.before <= i) {
+            out.push((d.name.as_str(), None));
+        }
+        if c.origin == ChainOrigin::Restore {
+            out.push((c.name.as_str(), Some(c)));
+        }
+    }
+    out.extend(deleted.map(|d| (d.name.as_str(), None)));
+    out
 }
 
 /// Where a rule is: table, chain, and its 1-based place in the chain (0
@@ -366,8 +352,27 @@ impl Ruleset {
                     let name = words
                         .get(1)
                         .ok_or_else(|| err("-X without a chain".into()))?;
-                    table.chains.retain(|c| &c.name != name);
-                    table.deleted.push(name.clone());
+                    // Its chain line stays where it was: before the chain
+                    // that followed it, and after the deleted chains that
+                    // came before it (`deleted` is kept in line order).
+                    let (before, at) = match table.chains.iter().position(|c| &c.name == name) {
+                        Some(k) => {
+                            table.chains.remove(k);
+                            let at = table.deleted.partition_point(|d| d.before <= k);
+                            for d in &mut table.deleted[at..] {
+                                d.before -= 1;
+                            }
+                            (k, at)
+                        }
+                        None => (table.chains.len(), table.deleted.len()),
+                    };
+                    table.deleted.insert(
+                        at,
+                        Deleted {
+                            name: name.clone(),
+                            before,
+                        },
+                    );
                 }
                 Some("-A") => {
                     let name = words
