@@ -297,6 +297,30 @@ fn trace_json_has_the_contract_fields() {
     // Both legs are there.
     assert!(hops.iter().any(|h| h["leg"] == "request"));
     assert!(hops.iter().any(|h| h["leg"] == "reply"));
+    // Every hop says how to see it on the real machine: the DNAT rule with
+    // `iptables -S` as iptables prints it back, the client's route with
+    // `ip route get`; hops without a command have an empty list.
+    for h in hops {
+        assert!(h["commands"].is_array(), "hop without commands: {h}");
+    }
+    let shown: Vec<&str> = dnat["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["output"].as_str().unwrap())
+        .collect();
+    assert!(
+        shown
+            .iter()
+            .any(|o| o.contains("-j DNAT --to-destination") && o.contains("-p tcp -m comment")),
+        "{shown:?}"
+    );
+    let route = &hops[1]["commands"][0];
+    assert_eq!(route["command"], "ip route get 10.3.241.152");
+    assert_eq!(
+        route["output"],
+        "10.3.241.152 via 10.0.1.1 dev eth0 src 10.0.1.2 uid 0 \n    cache \n"
+    );
 }
 
 #[test]

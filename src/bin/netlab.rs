@@ -334,9 +334,23 @@ mod cli {
                     }
                 };
                 if json {
+                    // Each hop with the commands that show it on a real
+                    // node, and their predicted output.
+                    let commands = k8s_netlab::engine::commands::for_trace(&mut world, &t);
+                    let mut doc = serde_json::to_value(&t).expect("traces serialize");
+                    if let Some(hops) = doc.get_mut("hops").and_then(|h| h.as_array_mut()) {
+                        for (hop, cmds) in hops.iter_mut().zip(commands) {
+                            if let Some(o) = hop.as_object_mut() {
+                                o.insert(
+                                    "commands".into(),
+                                    serde_json::to_value(cmds).expect("commands serialize"),
+                                );
+                            }
+                        }
+                    }
                     println!(
                         "{}",
-                        serde_json::to_string_pretty(&t).expect("traces serialize")
+                        serde_json::to_string_pretty(&doc).expect("traces serialize")
                     );
                 } else {
                     print_trace(&t);
