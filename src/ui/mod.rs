@@ -16,6 +16,7 @@ pub mod keep;
 pub mod layout;
 pub mod lessons;
 pub mod notice;
+pub mod predict;
 pub mod problems;
 pub mod route;
 pub mod rules;

@@ -5,6 +5,7 @@
 
 use crate::engine::addressing::destination_for;
 use crate::engine::paths;
+use crate::engine::quiz::Question;
 use crate::engine::request::Request;
 use crate::engine::trace::{Trace, World};
 use crate::linux::netfilter::SeededChooser;
@@ -69,6 +70,48 @@ pub struct Run {
     /// re-running by itself after a preset loaded or the scenario changed.
     /// The tutorial's checks ask for a trace the learner sent.
     pub sent: bool,
+    /// Predict mode: the questions of this trace and the answers so far.
+    pub quiz: Option<Quiz>,
+}
+
+/// Predict mode's progress through a trace: each question
+/// ([`crate::engine::quiz`]) holds the player back before its hop until it
+/// is answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    pub questions: Rc<Vec<Question>>,
+    /// The choice made for each question answered so far, in order.
+    pub answers: Vec<usize>,
+}
+
+impl Quiz {
+    /// The question waiting for an answer.
+    pub fn pending(&self) -> Option<&Question> {
+        self.questions.get(self.answers.len())
+    }
+
+    /// The last question answered and whether the answer was right.
+    pub fn last(&self) -> Option<(&Question, usize, bool)> {
+        let i = self.answers.len().checked_sub(1)?;
+        let q = self.questions.get(i)?;
+        let chosen = self.answers[i];
+        Some((q, chosen, chosen == q.answer))
+    }
+
+    /// Right answers and answers given.
+    pub fn score(&self) -> (usize, usize) {
+        let right = self
+            .answers
+            .iter()
+            .zip(self.questions.iter())
+            .filter(|(a, q)| **a == q.answer)
+            .count();
+        (right, self.answers.len())
+    }
+
+    pub fn done(&self) -> bool {
+        self.answers.len() >= self.questions.len()
+    }
 }
 
 /// How fast the player moves.
@@ -128,6 +171,17 @@ impl Run {
     pub fn at_end(&self) -> bool {
         self.step >= self.hops()
     }
+
+    /// In predict mode, no hop at or past the pending question's is shown
+    /// (playing stops there until it is answered).
+    fn hold_for_question(&mut self) {
+        if let Some(q) = self.quiz.as_ref().and_then(Quiz::pending) {
+            if self.step > q.hop {
+                self.step = q.hop;
+                self.playing = false;
+            }
+        }
+    }
 }
 
 /// The result of "send N" for a request.
@@ -182,6 +236,8 @@ pub struct State {
     /// ([`super::steps`]), each opening onto its hops.
     pub every_hop: bool,
     pub speed: Speed,
+    /// Predict mode: each trace asks before it shows certain hops.
+    pub predict: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -228,6 +284,11 @@ pub enum Action {
     /// Device-level steps (false) or every hop (true).
     SetEveryHop(bool),
     SetSpeed(Speed),
+    /// Predict mode on or off (the trace on show starts again from its
+    /// first question, or shows all).
+    SetPredict(bool),
+    /// The choice made for the pending question: its hop is shown.
+    Answer(usize),
     Play,
     Pause,
     /// The player's clock: one more step (a device's hops, or one hop
@@ -281,6 +342,7 @@ impl State {
             revision: 0,
             every_hop: false,
             speed: Speed::Normal,
+            predict: false,
         }
     }
 
@@ -418,6 +480,7 @@ impl State {
                 if let Some(r) = &mut self.run {
                     r.step = n.min(r.hops());
                     r.playing = false;
+                    r.hold_for_question();
                 }
             }
             a @ (Action::Forward | Action::Back) => {
@@ -429,6 +492,7 @@ impl State {
                         super::steps::back(&g, r.step, self.every_hop)
                     };
                     r.playing = false;
+                    r.hold_for_question();
                 }
             }
             Action::TogglePlay => {
@@ -437,6 +501,34 @@ impl State {
             }
             Action::SetEveryHop(b) => self.every_hop = b,
             Action::SetSpeed(v) => self.speed = v,
+            Action::SetPredict(on) => {
+                self.predict = on;
+                let scenario = Rc::clone(&self.scenario);
+                if let Some(r) = &mut self.run {
+                    r.quiz = if on { quiz_for(&scenario, r) } else { None };
+                    if on {
+                        r.step = 0;
+                        r.playing = false;
+                    }
+                }
+            }
+            Action::Answer(choice) => {
+                if let Some(r) = &mut self.run {
+                    if let Some(quiz) = &mut r.quiz {
+                        if let Some(q) = quiz.pending() {
+                            let hop = q.hop;
+                            if choice < q.choices.len() && r.step <= hop {
+                                quiz.answers.push(choice);
+                                // Show the hop, unless another question
+                                // waits on it too.
+                                if quiz.pending().is_none_or(|n| n.hop > hop) {
+                                    r.step = hop + 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             Action::Play => {
                 if let Some(r) = &mut self.run {
                     if r.at_end() {
@@ -455,6 +547,7 @@ impl State {
                     if r.playing {
                         r.step = super::steps::forward(&r.groups(), r.step, self.every_hop);
                         r.playing = !r.at_end();
+                        r.hold_for_question();
                     }
                 }
             }
@@ -585,12 +678,18 @@ impl State {
         let trace = crate::ui::worlds::trace_spec(&self.scenario, &self.spec).map(Rc::new);
         let hops = trace.as_ref().map(|t| t.hops.len()).unwrap_or(0);
         self.spread = None;
-        self.run = Some(Run {
+        let mut run = Run {
             trace,
             step: if play { 0 } else { hops },
             playing: play && hops > 0,
             sent: play,
-        });
+            quiz: None,
+        };
+        if self.predict {
+            run.quiz = quiz_for(&self.scenario, &run);
+            run.hold_for_question();
+        }
+        self.run = Some(run);
     }
 
     fn send_n(&mut self, n: u32) {
@@ -603,6 +702,16 @@ impl State {
             }
         }
     }
+}
+
+/// Predict mode's questions for a run's trace (none for a request that
+/// could not be traced).
+fn quiz_for(scenario: &Rc<Scenario>, run: &Run) -> Option<Quiz> {
+    let trace = run.trace.as_ref().ok()?;
+    Some(Quiz {
+        questions: Rc::new(crate::ui::worlds::quiz(scenario, trace)),
+        answers: Vec::new(),
+    })
 }
 
 impl yew::Reducible for State {
@@ -682,6 +791,60 @@ mod tests {
         assert_eq!((run.step, run.playing), (t.hops.len(), false));
         s.apply(Action::StepTo(usize::MAX));
         assert_eq!(s.run.as_ref().unwrap().step, t.hops.len());
+    }
+
+    #[test]
+    fn predict_mode_holds_each_hop_until_its_question_is_answered() {
+        let mut s = State::new();
+        s.apply(Action::SetPredict(true));
+        let t = send(&mut s, "pod/client", "svc/web:80");
+        let quiz = s.run.as_ref().unwrap().quiz.clone().expect("questions");
+        let qs = quiz.questions.clone();
+        assert!(qs.len() > 5, "{qs:?}");
+        // Playing stops before the first question's hop.
+        for _ in 0..100 {
+            s.apply(Action::Tick);
+        }
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.playing), (qs[0].hop, false));
+        // "To the end" stops there too, and so does a step forward.
+        s.apply(Action::StepTo(usize::MAX));
+        s.apply(Action::Forward);
+        assert_eq!(s.run.as_ref().unwrap().step, qs[0].hop);
+        // A wrong answer is recorded as wrong and shows the hop.
+        let wrong = (qs[0].answer + 1) % qs[0].choices.len();
+        s.apply(Action::Answer(wrong));
+        let quiz = s.run.as_ref().unwrap().quiz.clone().unwrap();
+        assert_eq!(quiz.last().map(|(_, c, ok)| (c, ok)), Some((wrong, false)));
+        assert_eq!(s.run.as_ref().unwrap().step, qs[0].hop + 1);
+        // An answer out of range changes nothing.
+        s.apply(Action::Answer(99));
+        assert_eq!(s.run.as_ref().unwrap().quiz.as_ref().unwrap().answers.len(), 1);
+        // Right answers from here on; two questions on one hop (how it
+        // ends, what the server sees) keep it hidden until both are
+        // answered.
+        for (i, q) in qs.iter().enumerate().skip(1) {
+            s.apply(Action::StepTo(usize::MAX));
+            assert_eq!(s.run.as_ref().unwrap().step, q.hop, "question {i}");
+            s.apply(Action::Answer(q.answer));
+            let shown = s.run.as_ref().unwrap().step;
+            match qs.get(i + 1) {
+                Some(n) if n.hop == q.hop => assert_eq!(shown, q.hop),
+                _ => assert_eq!(shown, q.hop + 1),
+            }
+        }
+        let quiz = s.run.as_ref().unwrap().quiz.clone().unwrap();
+        assert!(quiz.done());
+        assert_eq!(quiz.score(), (qs.len() - 1, qs.len()));
+        s.apply(Action::StepTo(usize::MAX));
+        assert_eq!(s.run.as_ref().unwrap().step, t.hops.len());
+        // Off: the whole trace plays again without questions; on again
+        // starts from the first question.
+        s.apply(Action::SetPredict(false));
+        assert!(s.run.as_ref().unwrap().quiz.is_none());
+        s.apply(Action::SetPredict(true));
+        let run = s.run.clone().unwrap();
+        assert_eq!((run.step, run.quiz.unwrap().answers.len()), (0, 0));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::i18n::{t, use_lang, Lang, Text};
 use super::state::{Action, Run, Speed, Spread, TraceSpec};
+use super::predict::Predict;
 use super::steps;
 use crate::engine::addressing::{Choice, Label};
 use crate::engine::paths::{Ending as Outcome, Row as SpreadRow};
@@ -28,6 +29,9 @@ pub struct TracePanelProps {
     pub every_hop: bool,
     #[prop_or_default]
     pub speed: Speed,
+    /// Predict mode: questions before hops.
+    #[prop_or_default]
+    pub predict: bool,
 }
 
 const SEND_A_PACKET: Text = t("Send a packet", "패킷 보내기");
@@ -41,6 +45,11 @@ const ANOTHER_TITLE: Text = t(
     "새 연결: kube-proxy의 무작위 선택이 달라질 수 있습니다",
 );
 const CONNECTIONS: Text = t("Connections", "연결 수");
+const PREDICT: Text = t("Predict", "예측하기");
+const PREDICT_TITLE: Text = t(
+    "Before some hops, guess what happens there; the hop shows after your answer",
+    "일부 홉 앞에서 무슨 일이 일어날지 먼저 골라 보세요. 답한 뒤에 홉이 보입니다",
+);
 const SEND_N: Text = t("Send ", "");
 const SEND_N_END: Text = t("", "개 보내기");
 const DELIVERED_TO: Text = t("Delivered to ", "");
@@ -308,7 +317,7 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                         title={ANOTHER_TITLE.get(lang)}>{ ANOTHER.get(lang) }</button>
                 </div>
             </form>
-            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list })).unwrap_or_default() }
+            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, predict: p.predict, list: &list })).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();
                 let n = *n;
@@ -384,6 +393,7 @@ struct View<'a> {
     lang: Lang,
     every_hop: bool,
     speed: Speed,
+    predict: bool,
     list: &'a NodeRef,
 }
 
@@ -435,6 +445,11 @@ fn run_view(r: &Run, v: &View) -> Html {
             save_pref("every-hop", if every { "0" } else { "1" });
             d.emit(Action::SetEveryHop(!every))
         })
+    };
+    let on_predict = {
+        let d = d.clone();
+        let predict = v.predict;
+        Callback::from(move |_: Event| d.emit(Action::SetPredict(!predict)))
     };
     let on_player_key = {
         let d = d.clone();
@@ -497,10 +512,16 @@ fn run_view(r: &Run, v: &View) -> Html {
                     <label title={EVERY_HOP_TITLE.get(lang)}>
                         <input type="checkbox" id="every-hop" checked={v.every_hop} onchange={on_every} />
                         { EVERY_HOP.get(lang) }</label>
+                    <label title={PREDICT_TITLE.get(lang)}>
+                        <input type="checkbox" id="predict" checked={v.predict} onchange={on_predict} />
+                        { PREDICT.get(lang) }</label>
                 </span>
             </div>
             { now_view(t, &groups, cur, step, v.every_hop, lang) }
             </div>
+            if let Some(q) = &r.quiz {
+                <Predict quiz={q.clone()} trace={Rc::clone(t)} ondispatch={d.clone()} />
+            }
             <div class="hop-list" id="hop-list" ref={v.list.clone()}>
                 if v.every_hop {
                     <ol class="hops" aria-label={HOPS.get(lang)}>

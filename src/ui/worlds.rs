@@ -88,6 +88,17 @@ pub fn trace_spec(scenario: &Rc<Scenario>, spec: &TraceSpec) -> Result<Trace, St
     trace
 }
 
+/// Predict mode's questions for `trace` of `scenario`, from its kept
+/// world when there is one (the rulesets the trace met are built there).
+pub fn quiz(scenario: &Rc<Scenario>, trace: &Trace) -> Vec<crate::engine::quiz::Question> {
+    KEPT_WORLDS.with_borrow_mut(|kept| {
+        match kept.iter_mut().find(|(s, _)| Rc::ptr_eq(s, scenario)) {
+            Some((_, world)) => crate::engine::quiz::for_world(world, trace),
+            None => crate::engine::quiz::for_world(&mut World::new((**scenario).clone()), trace),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,7 +99,7 @@ pub fn panels(p: PanelsProps, lang: Lang) -> Html {
             { match shown[selected] {
                 Tab::Trace => html! { <TracePanel spec={s.spec.clone()} run={s.run.clone()}
                     spread={s.spread.clone()} sources={p.sources} destinations={p.destinations}
-                    ondispatch={d.clone()} every_hop={s.every_hop} speed={s.speed} /> },
+                    ondispatch={d.clone()} every_hop={s.every_hop} speed={s.speed} predict={s.predict} /> },
                 Tab::Rules => html! { <RulesPanel scenario={s.scenario.clone()} node={s.selected_node.clone()}
                     {trace} ondispatch={d.clone()} /> },
                 Tab::Edit => html! { <EditorPanel scenario={s.scenario.clone()} ondispatch={d.clone()}
