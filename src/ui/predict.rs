@@ -39,10 +39,7 @@ const WRONG: Text = t("Not quite: it is ", "아쉽네요. 정답은 ");
 const WRONG_END: Text = t(". ", "입니다. ");
 const SCORE: Text = t("Predicted right: ", "맞힌 예측: ");
 const OF: Text = t(" of ", " / ");
-const KEYS: Text = t(
-    "Keys 1 to 4 choose.",
-    "숫자 키 1~4로 고를 수 있습니다.",
-);
+const KEYS: Text = t("Keys 1 to 4 choose.", "숫자 키 1~4로 고를 수 있습니다.");
 
 fn verdict_text(v: Verdict) -> Text {
     match v {
@@ -81,6 +78,9 @@ pub fn label(c: &Choice, lang: Lang) -> String {
 pub struct PredictProps {
     pub quiz: Quiz,
     pub trace: Rc<Trace>,
+    /// How many hops are shown: the pending question is asked once the
+    /// player has stopped before its hop.
+    pub step: usize,
     pub ondispatch: Callback<Action>,
 }
 
@@ -89,12 +89,13 @@ pub fn predict(p: &PredictProps) -> Html {
     let lang = use_lang();
     let first = use_node_ref();
     let answered = p.quiz.answers.len();
+    let pending = p.quiz.pending().filter(|q| q.hop == p.step).cloned();
     {
-        // A new question: its first choice takes the focus, so the
+        // A question asked: its first choice takes the focus, so the
         // keyboard plays on.
         let first = first.clone();
-        let waiting = p.quiz.pending().is_some();
-        use_effect_with(answered, move |_| {
+        let waiting = pending.is_some();
+        use_effect_with((answered, waiting), move |_| {
             if waiting {
                 if let Some(b) = first.cast::<web_sys::HtmlElement>() {
                     let _ = b.focus();
@@ -122,12 +123,16 @@ pub fn predict(p: &PredictProps) -> Html {
         }
     });
     let (right, total) = p.quiz.score();
-    let pending = p.quiz.pending().cloned();
     let on_key = {
         let d = p.ondispatch.clone();
         let n = pending.as_ref().map_or(0, |q| q.choices.len());
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(k) = e.key().parse::<usize>().ok().filter(|k| (1..=n).contains(k)) {
+            if let Some(k) = e
+                .key()
+                .parse::<usize>()
+                .ok()
+                .filter(|k| (1..=n).contains(k))
+            {
                 e.prevent_default();
                 d.emit(Action::Answer(k - 1));
             }
@@ -155,7 +160,7 @@ pub fn predict(p: &PredictProps) -> Html {
                     </div>
                     <p class="small muted">{ KEYS.get(lang) }</p>
                 </div>
-            } else if total > 0 {
+            } else if p.quiz.done() && total > 0 {
                 <p class="predict-score" id="predict-score">{ SCORE.get(lang) }{ right }{ OF.get(lang) }{ total }</p>
             }
         </section>

@@ -173,10 +173,10 @@ impl Run {
     }
 
     /// In predict mode, no hop at or past the pending question's is shown
-    /// (playing stops there until it is answered).
+    /// (playing stops before it until it is answered).
     fn hold_for_question(&mut self) {
         if let Some(q) = self.quiz.as_ref().and_then(Quiz::pending) {
-            if self.step > q.hop {
+            if self.step >= q.hop {
                 self.step = q.hop;
                 self.playing = false;
             }
@@ -520,10 +520,13 @@ impl State {
                             if choice < q.choices.len() && r.step <= hop {
                                 quiz.answers.push(choice);
                                 // Show the hop, unless another question
-                                // waits on it too.
+                                // waits on it too, and play on to the
+                                // next question.
                                 if quiz.pending().is_none_or(|n| n.hop > hop) {
                                     r.step = hop + 1;
                                 }
+                                r.playing = !r.at_end();
+                                r.hold_for_question();
                             }
                         }
                     }
@@ -819,7 +822,10 @@ mod tests {
         assert_eq!(s.run.as_ref().unwrap().step, qs[0].hop + 1);
         // An answer out of range changes nothing.
         s.apply(Action::Answer(99));
-        assert_eq!(s.run.as_ref().unwrap().quiz.as_ref().unwrap().answers.len(), 1);
+        assert_eq!(
+            s.run.as_ref().unwrap().quiz.as_ref().unwrap().answers.len(),
+            1
+        );
         // Right answers from here on; two questions on one hop (how it
         // ends, what the server sees) keep it hidden until both are
         // answered.

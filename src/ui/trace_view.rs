@@ -3,8 +3,8 @@
 //! "send N" beside the exact probabilities.
 
 use super::i18n::{t, use_lang, Lang, Text};
-use super::state::{Action, Run, Speed, Spread, TraceSpec};
 use super::predict::Predict;
+use super::state::{Action, Run, Speed, Spread, TraceSpec};
 use super::steps;
 use crate::engine::addressing::{Choice, Label};
 use crate::engine::paths::{Ending as Outcome, Row as SpreadRow};
@@ -315,9 +315,16 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                     <button type="submit" class="primary">{ SEND.get(lang) }</button>
                     <button type="button" onclick={act(Action::SendAnother)}
                         title={ANOTHER_TITLE.get(lang)}>{ ANOTHER.get(lang) }</button>
+                    <label class="predict-switch" title={PREDICT_TITLE.get(lang)}>
+                        <input type="checkbox" id="predict" checked={p.predict} onchange={{
+                            let d = p.ondispatch.clone();
+                            let on = p.predict;
+                            Callback::from(move |_: Event| d.emit(Action::SetPredict(!on)))
+                        }} />
+                        { PREDICT.get(lang) }</label>
                 </div>
             </form>
-            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, predict: p.predict, list: &list })).unwrap_or_default() }
+            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list })).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();
                 let n = *n;
@@ -393,7 +400,6 @@ struct View<'a> {
     lang: Lang,
     every_hop: bool,
     speed: Speed,
-    predict: bool,
     list: &'a NodeRef,
 }
 
@@ -445,11 +451,6 @@ fn run_view(r: &Run, v: &View) -> Html {
             save_pref("every-hop", if every { "0" } else { "1" });
             d.emit(Action::SetEveryHop(!every))
         })
-    };
-    let on_predict = {
-        let d = d.clone();
-        let predict = v.predict;
-        Callback::from(move |_: Event| d.emit(Action::SetPredict(!predict)))
     };
     let on_player_key = {
         let d = d.clone();
@@ -512,15 +513,12 @@ fn run_view(r: &Run, v: &View) -> Html {
                     <label title={EVERY_HOP_TITLE.get(lang)}>
                         <input type="checkbox" id="every-hop" checked={v.every_hop} onchange={on_every} />
                         { EVERY_HOP.get(lang) }</label>
-                    <label title={PREDICT_TITLE.get(lang)}>
-                        <input type="checkbox" id="predict" checked={v.predict} onchange={on_predict} />
-                        { PREDICT.get(lang) }</label>
                 </span>
             </div>
             { now_view(t, &groups, cur, step, v.every_hop, lang) }
             </div>
             if let Some(q) = &r.quiz {
-                <Predict quiz={q.clone()} trace={Rc::clone(t)} ondispatch={d.clone()} />
+                <Predict quiz={q.clone()} trace={Rc::clone(t)} step={step} ondispatch={d.clone()} />
             }
             <div class="hop-list" id="hop-list" ref={v.list.clone()}>
                 if v.every_hop {
