@@ -97,22 +97,32 @@ impl From<Say> for Decision {
 /// A netfilter rule a packet matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleRef {
+    /// `iptables` or `nftables`.
+    pub backend: &'static str,
+    /// `nat` (iptables) or `ip kube-proxy` (nftables).
     pub table: String,
     pub chain: String,
     /// 1-based in its chain (0: the chain's policy).
     pub index: usize,
+    /// As the tool is fed it (`-A …`, `add rule …`).
     pub rule: String,
+    /// nft verdict maps: the element that matched (`KEY : VERDICT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// What it did, in the backend's words.
     pub effect: String,
 }
 
 impl From<&RuleHit> for RuleRef {
     fn from(h: &RuleHit) -> Self {
         RuleRef {
-            table: h.table.as_str().to_string(),
+            backend: h.backend().as_str(),
+            table: h.table.to_string(),
             chain: h.chain.clone(),
             index: h.index,
             rule: h.rule.clone(),
-            effect: h.effect.to_string(),
+            element: h.element.clone(),
+            effect: h.effect_text(),
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn program(scenario: &Scenario, node: &str) -> Result<NodeProgram, Error> {
             Ok(NodeProgram {
                 dataplane: Dataplane {
                     iptables: Some(Arc::new(IndexedRuleset::new(rs))),
+                    nftables: None,
                 },
             })
         }

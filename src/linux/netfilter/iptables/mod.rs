@@ -13,6 +13,7 @@ mod statistic;
 mod text;
 
 pub use eval::{run_hook, run_hook_indexed, tables};
+pub(crate) use eval::{run_table_at, End};
 pub use index::IndexedRuleset;
 pub use statistic::Probability;
 pub use text::{chain_order, ListingLine, ParseError, RulePos};

@@ -1,11 +1,17 @@
 //! Running a packet through one hook of an nftables [`Table`], as the
-//! kernel does: the hook's base chains in ascending priority, each to a
-//! verdict; `accept` (or falling off a base chain with policy accept) lets
-//! the next base chain see the packet, `drop` and `reject` end it. NAT
-//! statements are terminal (they accept) and rewrite the packet that the
-//! later base chains of the same hook see, so a filter chain at priority 0
-//! sees the DNATed destination. nat chains are consulted only for the first
-//! packet of a connection (`ct state new`), as in the kernel.
+//! kernel does: the hook's base chains in ascending priority (equal
+//! priorities: the chain created last runs first, see
+//! [`Table::base_chains`]), each to a verdict; `accept` (or falling off a
+//! base chain with policy accept) lets the next base chain see the packet,
+//! `drop` and `reject` end it. NAT statements are terminal (they accept)
+//! and rewrite the packet that the later base chains of the same hook see,
+//! so a filter chain at priority 0 sees the DNATed destination. nat chains
+//! are consulted only for the first packet of a connection (`ct state
+//! new`), and once one of them has set up the NAT the others at the hook
+//! are skipped (`nf_nat_inet_fn`), as in the kernel.
+//!
+//! `numgen random mod N` asks the [`Chooser`] (`pick(N)`), so a seeded
+//! chooser reproduces a run and `enumerate` walks every choice.
 //!
 //! `jump` pushes a return point, `goto` does not, `return` (or the end of
 //! a regular chain) goes back to the last return point. A verdict map or a
@@ -16,9 +22,10 @@
 //! port unreachable).
 
 use super::{
-    CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule, Selector, Table,
-    Value, Verdict,
+    Chain, ChainType, CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule,
+    Selector, Table, Value, Verdict,
 };
+use crate::linux::netfilter::{Chooser, Effect, NatAction};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
@@ -57,11 +64,11 @@ pub struct Packet {
 }
 
 /// The node around the ruleset: which addresses are its own (for
-/// `fib … type local`) and how `numgen random` picks (`pick(n)` returns a
-/// number in `0..n`).
+/// `fib … type local`) and who answers `numgen random mod N`
+/// ([`Chooser::pick`]).
 pub struct Env<'a> {
     pub is_local: &'a dyn Fn(IpAddr) -> bool,
-    pub pick: &'a mut dyn FnMut(u32) -> u32,
+    pub chooser: &'a mut dyn Chooser,
 }
 
 /// Elements added at run time by `update @set { … }` (affinity sets).
@@ -92,6 +99,9 @@ pub struct Hit {
     /// The map element (or inline vmap entry) that matched, as
     /// `KEY : VERDICT`.
     pub element: Option<String>,
+    /// What the rule did: its verdict (or the matched element's), its NAT,
+    /// its mark; [`Effect::Count`] when it only counted or updated a set.
+    pub effect: Effect,
 }
 
 /// What a hook did to a packet.
@@ -150,11 +160,65 @@ pub fn run_hook(
     env: &mut Env<'_>,
     state: &mut SetState,
 ) -> Outcome {
+    let mut out = Outcome::new(packet);
+    for chain in table.base_chains(hook) {
+        let base = chain.base.as_ref().expect("base chains have a base");
+        if base.kind == ChainType::Nat
+            && (out.packet.ct_state != CtState::New
+                || out.dnat.is_some()
+                || out.masquerade.is_some())
+        {
+            continue;
+        }
+        let (next, _policy) = run_chain(table, chain, out.packet, env, state);
+        out.absorb(next);
+        if out.verdict != Final::Accept {
+            break;
+        }
+    }
+    out
+}
+
+/// Runs `packet` through one base chain of `table` (without asking
+/// whether its hook or type applies: the caller orders a hook's chains).
+/// The second value says whether the verdict is the chain's policy (the
+/// packet fell off its end).
+pub fn run_chain(
+    table: &Table,
+    chain: &Chain,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> (Outcome, bool) {
     let mut run = Run {
         table,
         env,
         state,
-        out: Outcome {
+        out: Outcome::new(packet),
+        returning: false,
+    };
+    let flow = run.chain(&chain.name, 0);
+    let policy = chain
+        .base
+        .as_ref()
+        .and_then(|b| b.policy)
+        .unwrap_or(Policy::Accept);
+    let (verdict, by_policy) = match flow {
+        Flow::Continue => match policy {
+            Policy::Drop => (Final::Drop, true),
+            Policy::Accept => (Final::Accept, true),
+        },
+        Flow::Accept => (Final::Accept, false),
+        Flow::Drop => (Final::Drop, false),
+        Flow::Reject => (Final::Reject, false),
+    };
+    run.out.verdict = verdict;
+    (run.out, by_policy)
+}
+
+impl Outcome {
+    fn new(packet: Packet) -> Outcome {
+        Outcome {
             verdict: Final::Accept,
             packet,
             dnat: None,
@@ -162,37 +226,23 @@ pub fn run_hook(
             set_updates: Vec::new(),
             hits: Vec::new(),
             rules_evaluated: 0,
-        },
-        returning: false,
-    };
-    for chain in table.base_chains(hook) {
-        let base = chain.base.as_ref().expect("base chains have a base");
-        if base.kind == super::ChainType::Nat && run.out.packet.ct_state != CtState::New {
-            continue;
-        }
-        let flow = run.chain(&chain.name, 0);
-        let flow = match flow {
-            Flow::Continue => match base.policy {
-                Some(Policy::Drop) => Flow::Drop,
-                _ => Flow::Accept,
-            },
-            f => f,
-        };
-        match flow {
-            Flow::Drop => {
-                run.out.verdict = Final::Drop;
-                break;
-            }
-            Flow::Reject => {
-                run.out.verdict = Final::Reject;
-                break;
-            }
-            _ => {}
         }
     }
-    run.out
+
+    /// Adds what a later base chain of the same hook did.
+    fn absorb(&mut self, next: Outcome) {
+        self.verdict = next.verdict;
+        self.packet = next.packet;
+        self.dnat = self.dnat.or(next.dnat);
+        self.masquerade = self.masquerade.or(next.masquerade);
+        self.set_updates.extend(next.set_updates);
+        self.hits.extend(next.hits);
+        self.rules_evaluated += next.rules_evaluated;
+    }
 }
 
+/// An element as `add element` writes it between the braces:
+/// `KEY [comment "…"] [: VERDICT]`.
 fn element_text(e: &Element) -> String {
     let mut s = e
         .key
@@ -200,6 +250,9 @@ fn element_text(e: &Element) -> String {
         .map(|v| v.to_string())
         .collect::<Vec<_>>()
         .join(" . ");
+    if let Some(c) = &e.comment {
+        s.push_str(&format!(" comment \"{c}\""));
+    }
     if let Some(v) = &e.value {
         s.push_str(&format!(" : {v}"));
     }
@@ -238,7 +291,7 @@ impl Run<'_, '_> {
             Selector::FibSaddrType => Value::Name(self.addr_type(p.saddr).into()),
             Selector::FibDaddrType => Value::Name(self.addr_type(p.daddr).into()),
             Selector::NumgenRandom(n) => {
-                let k = (self.env.pick)(n);
+                let k = self.env.chooser.pick(n.max(1));
                 Value::Num(u64::from(k.min(n.saturating_sub(1))))
             }
             Selector::Mark => Value::Num(u64::from(p.mark)),
@@ -293,14 +346,26 @@ impl Run<'_, '_> {
         Flow::Continue
     }
 
-    fn hit(&mut self, chain: &str, i: usize, rule: &Rule, element: Option<String>) {
+    fn hit(&mut self, chain: &str, i: usize, rule: &Rule, element: Option<String>, effect: Effect) {
         self.out.hits.push(Hit {
             chain: chain.to_string(),
             rule: i,
             text: rule.to_string(),
             comment: rule.comment.clone(),
             element,
+            effect,
         });
+    }
+
+    /// What the rule recorded last did, when a later statement of it
+    /// decides (a verdict, NAT, a mark over a mere count).
+    fn effect(&mut self, e: Effect) {
+        if let Some(h) = self.out.hits.last_mut() {
+            if e != Effect::Count && !(matches!(e, Effect::MarkSet(_)) && h.effect != Effect::Count)
+            {
+                h.effect = e;
+            }
+        }
     }
 
     /// One rule. `Continue` goes on with the next rule of the chain (a
@@ -351,7 +416,7 @@ impl Run<'_, '_> {
                     let Some(v) = el.value.clone() else {
                         return Flow::Continue;
                     };
-                    self.hit(chain, i, rule, Some(element_text(el)));
+                    self.hit(chain, i, rule, Some(element_text(el)), verdict_effect(&v));
                     recorded = true;
                     Some(v)
                 }
@@ -365,13 +430,19 @@ impl Run<'_, '_> {
                     else {
                         return Flow::Continue;
                     };
-                    self.hit(chain, i, rule, Some(format!("{k} : {v}")));
+                    self.hit(
+                        chain,
+                        i,
+                        rule,
+                        Some(format!("{k} : {v}")),
+                        verdict_effect(v),
+                    );
                     recorded = true;
                     Some(v.clone())
                 }
                 stmt => {
                     if !recorded {
-                        self.hit(chain, i, rule, None);
+                        self.hit(chain, i, rule, None, Effect::Count);
                         recorded = true;
                     }
                     match stmt {
@@ -383,6 +454,7 @@ impl Run<'_, '_> {
                                 MarkSet::And(v) => *mark & v.value,
                                 MarkSet::Xor(v) => *mark ^ v.value,
                             };
+                            self.effect(Effect::MarkSet(*m));
                             None
                         }
                         Expr::Dnat { addr, port } => {
@@ -391,10 +463,20 @@ impl Run<'_, '_> {
                             if let Some(p) = port {
                                 self.out.packet.dport = *p;
                             }
+                            if let IpAddr::V4(a) = addr {
+                                let to = std::net::SocketAddrV4::new(
+                                    *a,
+                                    port.unwrap_or(self.out.packet.dport),
+                                );
+                                self.effect(Effect::Nat(NatAction::Dnat(to)));
+                            }
                             return Flow::Accept;
                         }
                         Expr::Masquerade { fully_random } => {
                             self.out.masquerade = Some(*fully_random);
+                            self.effect(Effect::Nat(NatAction::Masquerade {
+                                random_fully: *fully_random,
+                            }));
                             return Flow::Accept;
                         }
                         Expr::Update { set, key } => {
@@ -408,8 +490,14 @@ impl Run<'_, '_> {
                             None
                         }
                         Expr::Counter => None,
-                        Expr::Reject => return Flow::Reject,
-                        Expr::Verdict(v) => Some(v.clone()),
+                        Expr::Reject => {
+                            self.effect(Effect::Reject);
+                            return Flow::Reject;
+                        }
+                        Expr::Verdict(v) => {
+                            self.effect(verdict_effect(v));
+                            Some(v.clone())
+                        }
                         _ => None,
                     }
                 }
@@ -432,7 +520,7 @@ impl Run<'_, '_> {
             }
         }
         if !recorded {
-            self.hit(chain, i, rule, None);
+            self.hit(chain, i, rule, None, Effect::Count);
         }
         Flow::Continue
     }
@@ -441,5 +529,16 @@ impl Run<'_, '_> {
     fn returned(&mut self) -> Flow {
         self.returning = true;
         Flow::Continue
+    }
+}
+
+/// A verdict as the neutral [`Effect`].
+fn verdict_effect(v: &Verdict) -> Effect {
+    match v {
+        Verdict::Accept => Effect::Accept,
+        Verdict::Drop => Effect::Drop,
+        Verdict::Return => Effect::Return,
+        Verdict::Jump(c) => Effect::Jump(c.clone()),
+        Verdict::Goto(c) => Effect::Goto(c.clone()),
     }
 }
