@@ -574,7 +574,11 @@ pub(super) fn stopped(node: &str, hook: Hook, r: &netfilter::HookResult) -> Opti
 pub(super) fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> Say {
     match hits.last() {
         Some(h) => {
-            let why = h.comment.clone();
+            // nft's rules and elements carry their comments in their text.
+            let why = match h.backend() {
+                netfilter::Backend::Iptables => h.comment.clone(),
+                netfilter::Backend::Nftables => None,
+            };
             // nft: a `reject` or `drop` reached through a verdict map names
             // the element that sent the packet there (its comment says
             // which Service port).
