@@ -448,6 +448,7 @@ mod flows {
         let mut env = Env {
             is_local: &is_local,
             chooser: &mut pick,
+            now: 0,
         };
         let mut st = SetState::default();
         let p = Packet {
@@ -706,6 +707,7 @@ mod terminating {
             let mut env = Env {
                 is_local: &is_local,
                 chooser: &mut pick,
+                now: 0,
             };
             let mut st = SetState::default();
             let p = Packet {

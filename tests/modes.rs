@@ -309,3 +309,48 @@ fn an_nft_reject_reads_right_in_both_languages() {
         "node-1의 FORWARD 훅, nftables 테이블 ip kube-proxy의 cluster-ips-check 체인에서 reject (icmp port-unreachable로 응답): add rule ip kube-proxy cluster-ips-check ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\""
     );
 }
+
+/// ClientIP affinity in nftables mode: `ip saddr @affinity-… goto
+/// endpoint-…` before the numgen vmap, and `update @affinity-… { ip saddr
+/// }` in the endpoint chain, whose elements live `timeoutSeconds` (60
+/// here) after the last connection. An element is gone once the clock
+/// reaches its expiry: at exactly 60 s (iptables' `-m recent --seconds
+/// 60` still matches then).
+#[test]
+fn session_affinity_in_nftables_mode_sticks_until_the_element_expires() {
+    use k8s_netlab::linux::netfilter::ConstChooser;
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/engine/affinity.yaml");
+    let text = format!(
+        "{}\n---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n",
+        std::fs::read_to_string(p).unwrap()
+    );
+    let mut w = world(&text);
+    let req = Request::parse(w.scenario(), "pod/client", "svc/sticky:80", Protocol::Tcp).unwrap();
+    let first = w.trace(&req, &mut ConstChooser(true)).unwrap();
+    assert_eq!(first.delivered_to.as_deref(), Some("pod/web-1"));
+    for _ in 0..3 {
+        w.now += 59;
+        let t = w.trace(&req, &mut ConstChooser(false)).unwrap();
+        assert_eq!(t.delivered_to.as_deref(), Some("pod/web-1"), "at {}", w.now);
+        let hit = t
+            .hops
+            .iter()
+            .flat_map(|h| &h.rules)
+            .find(|r| r.rule.contains("ip saddr @affinity-"))
+            .expect("the affinity rule matched");
+        assert!(hit.effect.starts_with("goto endpoint-"), "{}", hit.effect);
+    }
+    w.now += 60;
+    let t = w.trace(&req, &mut ConstChooser(false)).unwrap();
+    assert_eq!(
+        t.delivered_to.as_deref(),
+        Some("pod/web-2"),
+        "expired at exactly 60 s: numgen decides again"
+    );
+    let t = w.trace(&req, &mut ConstChooser(true)).unwrap();
+    assert_eq!(
+        t.delivered_to.as_deref(),
+        Some("pod/web-2"),
+        "and it sticks"
+    );
+}

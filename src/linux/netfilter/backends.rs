@@ -256,6 +256,7 @@ fn run_nft(table: &nftables::Table, chain: &nftables::Chain, ctx: &Ctx, st: &mut
     let mut env = nft::Env {
         is_local: &is_local,
         chooser: &mut *st.chooser,
+        now: ctx.now,
     };
     let (out, by_policy) = nft::run_chain(table, chain, p, &mut env, &mut st.memory.sets);
     st.evaluated += out.rules_evaluated;

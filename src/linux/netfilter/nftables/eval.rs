@@ -17,9 +17,9 @@
 //! a regular chain) goes back to the last return point. A verdict map or a
 //! set lookup counts as one rule evaluated.
 //!
-//! Not modelled: set element timeouts (no clock here: `update` adds the
-//! element for good), counters' numbers, and `reject` types (always ICMP
-//! port unreachable).
+//! Set element timeouts run on the caller's clock ([`Env::now`]). Not
+//! modelled: counters' numbers, and `reject` types (always ICMP port
+//! unreachable).
 
 use super::{
     Chain, ChainType, CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule,
@@ -69,13 +69,21 @@ pub struct Packet {
 pub struct Env<'a> {
     pub is_local: &'a dyn Fn(IpAddr) -> bool,
     pub chooser: &'a mut dyn Chooser,
+    /// Seconds, for set element timeouts.
+    pub now: u64,
 }
 
-/// Elements added at run time by `update @set { … }` (affinity sets).
+/// Elements added at run time by `update @set { … }` (affinity sets):
+/// per set, each key with the time it expires (`None`: a set without a
+/// timeout). An element is gone once the time reaches its expiry
+/// (`nft_set_elem_expired`); `update` adds it or restarts its timeout.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SetState {
-    pub added: BTreeMap<String, Vec<Vec<Value>>>,
+    pub added: BTreeMap<String, Vec<Added>>,
 }
+
+/// An element `update` added: its key, and when it expires.
+pub type Added = (Vec<Value>, Option<u64>);
 
 /// How the hook ended for the packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -317,11 +325,10 @@ impl Run<'_, '_> {
             .table
             .set(name)
             .is_some_and(|s| s.elements.iter().any(|e| matches(&e.key)));
-        stat || self
-            .state
-            .added
-            .get(name)
-            .is_some_and(|v| v.iter().any(|k| matches(k)))
+        stat || self.state.added.get(name).is_some_and(|v| {
+            v.iter()
+                .any(|(k, expires)| matches(k) && expires.is_none_or(|e| self.env.now < e))
+        })
     }
 
     fn chain(&mut self, name: &str, depth: usize) -> Flow {
@@ -481,9 +488,15 @@ impl Run<'_, '_> {
                         }
                         Expr::Update { set, key } => {
                             if let Some(vals) = self.key_of(key) {
+                                let table = self.table;
+                                let expires = table
+                                    .set(set)
+                                    .and_then(|s| s.timeout)
+                                    .map(|t| self.env.now + u64::from(t));
                                 let v = self.state.added.entry(set.clone()).or_default();
-                                if !v.contains(&vals) {
-                                    v.push(vals.clone());
+                                match v.iter_mut().find(|(k, _)| *k == vals) {
+                                    Some(e) => e.1 = expires,
+                                    None => v.push((vals.clone(), expires)),
                                 }
                                 self.out.set_updates.push((set.clone(), vals));
                             }

@@ -55,6 +55,7 @@ fn hook(t: &Table, h: Hook, p: Packet, state: &mut SetState) -> Outcome {
     let mut env = Env {
         is_local: &is_local,
         chooser: &mut pick,
+        now: 0,
     };
     run_hook(t, h, p, &mut env, state)
 }
@@ -317,6 +318,7 @@ fn numgen_follows_the_chooser() {
         let mut env = Env {
             is_local: &is_local,
             chooser: &mut pick,
+            now: 0,
         };
         let out = run_hook(
             &t,
