@@ -354,3 +354,77 @@ fn session_affinity_in_nftables_mode_sticks_until_the_element_expires() {
         "and it sticks"
     );
 }
+
+/// Outside the rows above, the modes agree: every request `netlab
+/// kernel-check` makes of every preset and engine scenario (pod, node and
+/// hairpin to ClusterIPs, NodePorts from the node network and the
+/// internet, load balancers, Services without endpoints) ends the same way
+/// in both: verdict, server, the source the server sees, the reply, each
+/// outcome's probability (to 6 places: iptables' `statistic` thresholds
+/// over 2^31 and nft's `numgen` over 2^32 split 1/3 differently after
+/// the ninth).
+#[test]
+fn the_checked_requests_end_the_same_in_both_modes() {
+    use k8s_netlab::engine::checks;
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for dir in ["static/scenarios", "tests/data/engine"] {
+        let mut files: Vec<_> = std::fs::read_dir(root().join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().and_then(|x| x.to_str()) == Some("yaml"))
+            .collect();
+        files.sort();
+        for p in files {
+            let ipt = model::load(&std::fs::read_to_string(&p).unwrap())
+                .unwrap()
+                .scenario;
+            let mut nft = ipt.clone();
+            let mut cfg = nft
+                .proxy
+                .clone()
+                .unwrap_or_else(|| model::ProxyConfig::default_for(&nft.cluster));
+            cfg.mode = ProxyMode::Nftables;
+            nft.proxy = Some(cfg);
+            let host = checks::host_address(&ipt, &[]).expect("a free host address");
+            for r in checks::derive(&ipt, host) {
+                let run = |s: &model::Scenario| {
+                    let w = World::new(s.clone());
+                    let req = Request::parse(w.scenario(), &r.from, &r.to, r.proto).unwrap();
+                    let mut v: Vec<String> = paths(&w, &req)
+                        .unwrap()
+                        .iter()
+                        .map(|o| {
+                            format!(
+                                "{} server sees {:?}, reply {:?} p={:.6}",
+                                ending(&o.trace).split(" by ").next().unwrap(),
+                                o.trace.server_sees.map(|s| s.src),
+                                o.trace
+                                    .reply
+                                    .as_ref()
+                                    .map(|r| (r.verdict, r.client_sees.clone())),
+                                o.probability
+                            )
+                        })
+                        .collect();
+                    v.sort();
+                    v.join("; ")
+                };
+                let (a, b) = (run(&ipt), run(&nft));
+                compared += 1;
+                if a != b {
+                    failures.push(format!(
+                        "{} {r}\n  iptables {a}\n  nftables {b}",
+                        p.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} requests");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}

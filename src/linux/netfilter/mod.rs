@@ -32,8 +32,8 @@ pub mod nftables;
 mod recent;
 
 pub use chooser::{
-    enumerate, match_probability, Branch, Chooser, ConstChooser, Decision, ScriptedChooser,
-    SeededChooser,
+    enumerate, match_probability, pick_count, pick_probability, Branch, Chooser, ConstChooser,
+    Decision, ScriptedChooser, SeededChooser,
 };
 pub use recent::{Recent, LIST_CAPACITY};
 
