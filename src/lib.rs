@@ -16,8 +16,9 @@
 //! - [`kube_proxy`]: per-node rulesets as kube-proxy writes them, from a
 //!   backend-independent view of each Service port (endpoints in
 //!   kube-proxy's order, local endpoints, traffic policies); the iptables
-//!   backend fills a [`linux::netfilter::iptables::Ruleset`]. Never
-//!   imports `engine`, `ui`.
+//!   backend fills a [`linux::netfilter::iptables::Ruleset`], the nftables
+//!   backend a [`linux::netfilter::nftables::Table`]; a node's mode picks
+//!   one. Never imports `engine`, `ui`.
 //! - [`engine`]: the cluster's network built from a scenario (topology,
 //!   each node's kube-proxy program) and the two-way packet trace through
 //!   it, with its sentences in both languages, every outcome with its

@@ -441,13 +441,14 @@ mod flows {
     /// prerouting, then forward and postrouting (or input).
     fn trace(t: &Table, row: &Row, k: u32) -> (String, bool, u32) {
         let modulus = std::cell::Cell::new(1);
-        let mut pick = |n: u32| {
+        let mut pick = super::Pick(|n: u32| {
             modulus.set(n);
             k
-        };
+        });
         let mut env = Env {
             is_local: &is_local,
-            pick: &mut pick,
+            chooser: &mut pick,
+            now: 0,
         };
         let mut st = SetState::default();
         let p = Packet {
@@ -699,13 +700,14 @@ mod terminating {
         let mut k = 0;
         while k < n {
             let seen = std::cell::Cell::new(1);
-            let mut pick = |m: u32| {
+            let mut pick = super::Pick(|m: u32| {
                 seen.set(m);
                 k
-            };
+            });
             let mut env = Env {
                 is_local: &is_local,
-                pick: &mut pick,
+                chooser: &mut pick,
+                now: 0,
             };
             let mut st = SetState::default();
             let p = Packet {
@@ -891,5 +893,17 @@ mod terminating {
                 ),
             ],
         );
+    }
+}
+
+/// A chooser whose `pick` is a closure (numgen only).
+struct Pick<F: FnMut(u32) -> u32>(F);
+
+impl<F: FnMut(u32) -> u32> k8s_netlab::linux::netfilter::Chooser for Pick<F> {
+    fn bernoulli(&mut self, _threshold: u32, _written: &str) -> bool {
+        unreachable!("nftables draws no bernoulli")
+    }
+    fn pick(&mut self, n: u32) -> u32 {
+        (self.0)(n)
     }
 }

@@ -204,26 +204,36 @@ iptables:
   masqueradeBit: 40
 ",
         expected: &[
-            "KubeProxyConfiguration in document 6: mode: userspace: this mode was removed in Kubernetes v1.26; only iptables is modelled",
+            "KubeProxyConfiguration in document 6: mode: userspace: this mode was removed in Kubernetes v1.26; iptables and nftables are modelled",
             "KubeProxyConfiguration in document 6: clusterCIDR: \"10.0.0.0/33\" is not a CIDR",
             "KubeProxyConfiguration in document 6: iptables.masqueradeBit: 40 must be between 0 and 31",
         ],
     },
     // A mode is simulated as itself or refused, never replaced.
     Case {
-        name: "kube-proxy nftables mode",
-        snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n",
-        expected: &["KubeProxyConfiguration in document 6: mode: nftables: only kube-proxy's iptables mode is modelled for now; set mode: iptables (or \"\") to simulate the iptables rules"],
-    },
-    Case {
         name: "kube-proxy ipvs mode",
         snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n",
-        expected: &["KubeProxyConfiguration in document 6: mode: ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables (modelled here) or nftables"],
+        expected: &["KubeProxyConfiguration in document 6: mode: ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables or nftables (both modelled here)"],
+    },
+    Case {
+        name: "kube-proxy unknown mode",
+        snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ebpf\n",
+        expected: &["KubeProxyConfiguration in document 6: mode: unknown mode \"ebpf\" (iptables or nftables; ipvs is not modelled)"],
+    },
+    Case {
+        name: "a node's kube-proxy mode label with an unknown mode",
+        snippet: "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-9\n  labels:\n    netlab.dev/kube-proxy-mode: nftable\n",
+        expected: &["Node node-9: metadata.labels[\"netlab.dev/kube-proxy-mode\"]: unknown kube-proxy mode \"nftable\" (iptables or nftables)"],
+    },
+    Case {
+        name: "a node's kube-proxy mode label asking for ipvs",
+        snippet: "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-9\n  labels:\n    netlab.dev/kube-proxy-mode: ipvs\n",
+        expected: &["Node node-9: metadata.labels[\"netlab.dev/kube-proxy-mode\"]: ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables or nftables"],
     },
     Case {
         name: "kube-proxy kernelspace mode",
         snippet: "apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: kernelspace\n",
-        expected: &["KubeProxyConfiguration in document 6: mode: kernelspace: Windows' mode (HNS) is not modelled; only iptables is"],
+        expected: &["KubeProxyConfiguration in document 6: mode: kernelspace: Windows' mode (HNS) is not modelled; iptables and nftables are"],
     },
     // ---------------------------------------------------------------- Node
     Case {

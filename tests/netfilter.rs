@@ -467,8 +467,11 @@ spec:
     assert_eq!(o.hooks, [Hook::Prerouting, Hook::Forward]);
     let last = o.hits.last().unwrap();
     assert_eq!(
-        (last.table, last.chain.as_str()),
-        (TableName::Filter, "KUBE-SERVICES")
+        (last.table.clone(), last.chain.as_str()),
+        (
+            k8s_netlab::linux::netfilter::TableId::Iptables(TableName::Filter),
+            "KUBE-SERVICES"
+        )
     );
     assert!(last
         .rule

@@ -301,3 +301,50 @@ fn nodes_of_one_class_get_the_same_ruleset() {
     }
     assert!(shared > 0, "no two nodes share a class anywhere");
 }
+
+#[test]
+fn nodes_of_one_class_get_the_same_program_in_either_mode() {
+    use k8s_netlab::kube_proxy::program;
+    use k8s_netlab::model::{ProxyConfig, ProxyMode, KUBE_PROXY_MODE_LABEL};
+    let mut shared = 0;
+    let mut differ = 0;
+    for (name, mut s) in scenarios() {
+        // The whole cluster in nftables mode, then every other node moved
+        // back to iptables by its label.
+        let mut cfg = s
+            .proxy
+            .clone()
+            .unwrap_or_else(|| ProxyConfig::default_for(&s.cluster));
+        cfg.mode = ProxyMode::Nftables;
+        s.proxy = Some(cfg);
+        for mixed in [false, true] {
+            if mixed {
+                for n in s.nodes.iter_mut().step_by(2) {
+                    n.labels
+                        .insert(KUBE_PROXY_MODE_LABEL.into(), "iptables".into());
+                }
+            }
+            let classes = NodeClasses::new(&s);
+            let mut seen: Vec<(k8s_netlab::kube_proxy::NodeClass, String, _)> = Vec::new();
+            for n in &s.nodes {
+                let p = program(&s, &n.name).expect("known node");
+                let class = classes.class(&n.name, n.internal_ip);
+                for (c, other, op) in &seen {
+                    if *c == class {
+                        assert_eq!(
+                            &p, op,
+                            "{name}: nodes {other} and {} share a class, not a program",
+                            n.name
+                        );
+                        shared += 1;
+                    } else if p != *op {
+                        differ += 1;
+                    }
+                }
+                seen.push((class, n.name.clone(), p));
+            }
+        }
+    }
+    assert!(shared > 0, "no two nodes share a class anywhere");
+    assert!(differ > 0, "no two nodes' programs differ anywhere");
+}

@@ -104,11 +104,26 @@ fn scenario_files() -> Vec<std::path::PathBuf> {
 
 #[test]
 fn every_hop_and_reason_of_every_scenario_reads_in_korean() {
+    walk(model::ProxyMode::Iptables);
+}
+
+/// The same walk with kube-proxy in nftables mode, plus the requests its
+/// rules answer differently (a NodePort on 127.0.0.1, a ClusterIP's
+/// missing port, an unallocated Service address).
+#[test]
+fn every_hop_and_reason_in_nftables_mode_reads_in_korean() {
+    walk(model::ProxyMode::Nftables);
+}
+
+fn walk(mode: model::ProxyMode) {
     let mut traces = 0;
     let mut seen = BTreeSet::new();
     for file in scenario_files() {
         let text = std::fs::read_to_string(&file).unwrap();
-        let original = model::load(&text).unwrap().scenario;
+        let mut original = model::load(&text).unwrap().scenario;
+        let mut cfg = original.proxy_config();
+        cfg.mode = mode;
+        original.proxy = Some(cfg);
         let name = file.display().to_string();
         let preset_reqs: Vec<(String, String)> = PRESETS
             .iter()
@@ -136,6 +151,25 @@ fn every_hop_and_reason_of_every_scenario_reads_in_korean() {
             for (from, to) in &preset_reqs {
                 for proto in [model::Protocol::Tcp, model::Protocol::Udp] {
                     reqs.push((from.clone(), to.clone(), proto));
+                }
+            }
+            if mode == model::ProxyMode::Nftables {
+                let tcp = model::Protocol::Tcp;
+                if let (Some(n), Some(svc)) = (s.nodes.first(), s.services.first()) {
+                    if let Some(np) = svc.ports.iter().find_map(|p| p.node_port) {
+                        reqs.push((format!("node/{}", n.name), format!("127.0.0.1:{np}"), tcp));
+                    }
+                    if let (Some(ip), Some(pod)) = (svc.cluster_ip, s.pods.first()) {
+                        reqs.push((format!("pod/{}", pod.name), format!("{ip}:1"), tcp));
+                    }
+                }
+                if let Some(pod) = s.pods.first() {
+                    let unallocated = s.cluster.service_cidr.hosts().nth(1000).unwrap();
+                    reqs.push((
+                        format!("pod/{}", pod.name),
+                        format!("{unallocated}:80"),
+                        tcp,
+                    ));
                 }
             }
             for (from, to, proto) in reqs {

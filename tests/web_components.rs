@@ -198,6 +198,7 @@ async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Ele
         destinations: Rc::new(k8s_netlab::engine::addressing::destinations(&s.scenario)),
         ondispatch,
         every_hop: s.every_hop,
+        predict: s.predict,
         speed: s.speed,
     };
     render_in(&el, lang, html! { <TracePanel ..props /> });

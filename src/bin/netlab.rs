@@ -14,9 +14,9 @@ mod cli {
     use clap::{Parser, Subcommand};
     use k8s_netlab::engine::paths::paths;
     use k8s_netlab::engine::trace::{Leg, Request, Trace, World};
-    use k8s_netlab::kube_proxy::iptables;
+    use k8s_netlab::kube_proxy::{iptables, nftables};
     use k8s_netlab::linux::netfilter::SeededChooser;
-    use k8s_netlab::model::{self, Loaded, Protocol};
+    use k8s_netlab::model::{self, Loaded, Protocol, ProxyMode};
     use std::io::Read;
     use std::process::ExitCode;
 
@@ -35,12 +35,17 @@ mod cli {
             /// A multi-document YAML or JSON file of Kubernetes objects ("-" for stdin).
             file: String,
         },
-        /// A node's ruleset as kube-proxy writes it (iptables-restore format).
+        /// A node's rules as kube-proxy writes them: iptables-restore input in
+        /// iptables mode, `nft -f` input in nftables mode.
         Rules {
             file: String,
             /// The node whose rules to print.
             #[arg(long)]
             node: String,
+            /// kube-proxy's mode (default: the node's, from its
+            /// netlab.dev/kube-proxy-mode label or KubeProxyConfiguration).
+            #[arg(long, value_enum)]
+            mode: Option<ModeArg>,
         },
         /// Send one connection and its answer; print every hop.
         /// Exit 0 when delivered and answered, 1 when not, 2 on bad input.
@@ -190,6 +195,12 @@ mod cli {
     }
 
     #[derive(Clone, Copy, clap::ValueEnum)]
+    enum ModeArg {
+        Iptables,
+        Nftables,
+    }
+
+    #[derive(Clone, Copy, clap::ValueEnum)]
     enum ThemeArg {
         Light,
         Dark,
@@ -251,8 +262,11 @@ mod cli {
             for r in &h.rules {
                 println!(
                     "{:>38}[{} {} #{}] {}  => {}",
-                    "", r.table, r.chain, r.index, r.rule, r.effect
+                    "", r.table, r.chain, r.index, r.rule, r.effect_text
                 );
+                if let Some(e) = &r.element {
+                    println!("{:>38}    element: {e}", "");
+                }
             }
             if h.rules.is_empty()
                 && !h.decision.is_empty()
@@ -298,15 +312,32 @@ mod cli {
                 }
                 Err(code) => code,
             },
-            Command::Rules { file, node } => {
+            Command::Rules { file, node, mode } => {
                 let loaded = match read_and_load(&file) {
                     Ok(l) => l,
                     Err(code) => return code,
                 };
                 print_warnings(&file, &loaded);
-                match iptables::ruleset(&loaded.scenario, &node) {
-                    Ok(rs) => {
-                        print!("{}", rs.to_iptables_restore());
+                let s = &loaded.scenario;
+                let Some(n) = s.node(&node) else {
+                    eprintln!("error: --node {node}: there is no node {node:?}");
+                    return ExitCode::from(2);
+                };
+                let mode = match mode {
+                    Some(ModeArg::Iptables) => ProxyMode::Iptables,
+                    Some(ModeArg::Nftables) => ProxyMode::Nftables,
+                    None => s.proxy_mode(n),
+                };
+                let text = match mode {
+                    ProxyMode::Iptables => {
+                        iptables::ruleset(s, &node).map(|rs| rs.to_iptables_restore())
+                    }
+                    ProxyMode::Nftables => nftables::table(s, &node).map(|t| t.to_nft()),
+                    m @ ProxyMode::Ipvs => Err(k8s_netlab::kube_proxy::Error::Mode(m)),
+                };
+                match text {
+                    Ok(text) => {
+                        print!("{text}");
                         ExitCode::SUCCESS
                     }
                     Err(e) => {

@@ -116,7 +116,7 @@ fn rules_shown(rs: &Ruleset, hop: &Hop) -> Vec<Command> {
         .iter()
         .filter(|r| r.index > 0)
         .filter_map(|r| {
-            let table = rs.tables.iter().find(|t| t.name == r.table)?;
+            let table = rs.tables.iter().find(|t| r.table == t.name)?;
             let chain = table.chains.iter().find(|c| c.name == r.chain)?;
             let rule = chain.rules.get(r.index - 1)?;
             Some(Command {

@@ -5,8 +5,8 @@
 
 use super::say::Say;
 use crate::lang::Lang;
-use crate::linux::netfilter::iptables::TableName;
-use crate::linux::netfilter::{Effect, RuleHit};
+
+use crate::linux::netfilter::{Effect, RuleHit, TableId};
 use crate::linux::packet::Packet;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -98,15 +98,25 @@ impl From<Say> for Decision {
 /// A netfilter rule a packet matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleRef {
+    /// `iptables` or `nftables`.
+    pub backend: &'static str,
+    /// `nat` (iptables) or `ip kube-proxy` (nftables), as data.
     #[serde(serialize_with = "as_text")]
-    pub table: TableName,
+    pub table: TableId,
     pub chain: String,
     /// 1-based in its chain (0: the chain's policy).
     pub index: usize,
+    /// As the tool is fed it (`-A …`, `add rule …`).
     pub rule: String,
-    /// What it did, as data (the JSON shows its English text).
-    #[serde(serialize_with = "as_text")]
+    /// nft verdict maps: the element that matched (`KEY : VERDICT`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
+    /// What it did, as data (the UI reads this, never the text).
+    #[serde(skip)]
     pub effect: Effect,
+    /// `effect` in the backend's words: what the CLI and the JSON show.
+    #[serde(rename = "effect")]
+    pub effect_text: String,
 }
 
 /// A fact serialized as the text the CLI prints.
@@ -117,11 +127,14 @@ fn as_text<S: serde::Serializer>(v: &impl std::fmt::Display, s: S) -> Result<S::
 impl From<&RuleHit> for RuleRef {
     fn from(h: &RuleHit) -> Self {
         RuleRef {
-            table: h.table,
+            backend: h.backend().as_str(),
+            table: h.table.clone(),
             chain: h.chain.clone(),
             index: h.index,
             rule: h.rule.clone(),
+            element: h.element.clone(),
             effect: h.effect.clone(),
+            effect_text: h.effect_text(),
         }
     }
 }

@@ -69,23 +69,29 @@ impl World {
         let state = self.state(node);
         let mut ctx = Ctx::new(&local, ct_state, now);
         ctx.ct_nat = ct_nat;
-        let recent = &mut state.recent;
-        let r = netfilter::run_hook(&program.dataplane, hook, &packet, &ctx, recent, w.chooser);
+        let memory = &mut state.memory;
+        let r = netfilter::run_hook(&program.dataplane, hook, &packet, &ctx, memory, w.chooser);
         w.trace.rules_evaluated += r.rules_evaluated;
         let (decided, decision_say) = match r.hits.last() {
             Some(h) => (h.rule.clone(), None),
             None => (Say::NoRules.en(), Some(Say::NoRules)),
         };
+        let nft_only = program.dataplane.iptables.is_none() && program.dataplane.nftables.is_some();
         let say = match (&r.verdict, &r.nat) {
             (netfilter::Verdict::Drop, _) => Say::NetfilterDrops,
             (netfilter::Verdict::Reject, _) => Say::NetfilterRejects,
-            (_, Some(n)) => Say::NatChooses { action: *n },
+            (_, Some(n)) => Say::NatChooses {
+                action: *n,
+                // The nft nat chain whose rule chose it.
+                chain: nft_nat_chain(&program.dataplane, &r.hits),
+            },
             _ if ct_state != CtState::New
                 && matches!(hook, Hook::Prerouting | Hook::Output | Hook::Postrouting) =>
             {
                 Say::NatSkipped {
                     hook: hook.chain_name(),
                     state: ct_state.as_str(),
+                    nft: nft_only,
                 }
             }
             _ => Say::HookPasses {
@@ -519,7 +525,12 @@ impl World {
             "bridge-nf-call-iptables=1".to_string(),
             packet,
             packet,
-            Say::Bridges { node: node.clone() },
+            Say::Bridges {
+                node: node.clone(),
+                nft: self.program(&node).is_some_and(|p| {
+                    p.dataplane.iptables.is_none() && p.dataplane.nftables.is_some()
+                }),
+            },
         );
         let (p, lookup, pending, ct_nat) = match self.prerouting(&node, &dev_id, packet, w) {
             Ok(v) => v,
@@ -563,14 +574,28 @@ pub(super) fn stopped(node: &str, hook: Hook, r: &netfilter::HookResult) -> Opti
 pub(super) fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> Say {
     match hits.last() {
         Some(h) => {
-            let why = h.comment.clone();
+            // nft's rules and elements carry their comments in their text.
+            let why = match h.backend() {
+                netfilter::Backend::Iptables => h.comment.clone(),
+                netfilter::Backend::Nftables => None,
+            };
+            // nft: a `reject` or `drop` reached through a verdict map names
+            // the element that sent the packet there (its comment says
+            // which Service port).
+            let element = h.element.clone().or_else(|| {
+                (h.backend() == netfilter::Backend::Nftables)
+                    .then(|| hits.iter().rev().find_map(|x| x.element.clone()))
+                    .flatten()
+            });
             Say::RuleStops(Box::new(RuleStop {
                 node: node.to_string(),
                 effect: h.effect.clone(),
                 hook: hook.chain_name(),
-                table: h.table.as_str(),
+                table: h.table.to_string(),
+                backend: h.backend(),
                 chain: h.chain.clone(),
                 rule: h.rule.clone(),
+                element,
                 why,
             }))
         }
@@ -579,4 +604,22 @@ pub(super) fn drop_reason(node: &str, hook: Hook, hits: &[RuleHit]) -> Say {
             hook: hook.chain_name(),
         },
     }
+}
+
+/// The nft base chain (`nat-prerouting`) from which the rule that chose
+/// the hook's NAT was reached; `None` when iptables' nat table chose it.
+fn nft_nat_chain(dp: &netfilter::Dataplane, hits: &[RuleHit]) -> Option<String> {
+    let table = dp.nftables.as_deref()?;
+    let i = hits
+        .iter()
+        .rposition(|h| matches!(h.effect, netfilter::Effect::Nat(_)))?;
+    if hits[i].backend() != netfilter::Backend::Nftables {
+        return None;
+    }
+    hits[..=i]
+        .iter()
+        .rev()
+        .filter(|h| h.backend() == netfilter::Backend::Nftables)
+        .find(|h| table.chain(&h.chain).is_some_and(|c| c.base.is_some()))
+        .map(|h| h.chain.clone())
 }

@@ -120,7 +120,7 @@ pub fn for_world(world: &mut World, trace: &Trace) -> Vec<Question> {
             }
             let names = world
                 .ruleset(node)
-                .and_then(|rs| rs.tables.iter().find(|t| t.name == r.table))
+                .and_then(|rs| rs.tables.iter().find(|t| r.table == t.name))
                 .map(|t| t.chains.iter().map(|c| c.name.clone()).collect())
                 .unwrap_or_default();
             chains_by_node.push((node.to_string(), table, names));

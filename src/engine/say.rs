@@ -10,7 +10,7 @@
 //! such names, so every sentence reads correctly for any name.
 
 use crate::lang::Lang;
-use crate::linux::netfilter::{Effect, NatAction};
+use crate::linux::netfilter::{Backend, Effect, NatAction};
 use crate::linux::packet::TcpFlags;
 use crate::linux::route::{Route, RouteKind};
 use crate::model::Protocol;
@@ -60,12 +60,18 @@ pub enum Say {
     NetfilterDrops,
     /// A hook's REJECT.
     NetfilterRejects,
-    /// The nat table's choice.
-    NatChooses { action: NatAction },
-    /// A packet of a known connection skips the nat table.
+    /// The nat table's choice (`chain`: the nft nat chain that chose,
+    /// `None` for iptables' nat table).
+    NatChooses {
+        action: NatAction,
+        chain: Option<String>,
+    },
+    /// A packet of a known connection skips the nat table (`nft`: the nat
+    /// chains of nftables).
     NatSkipped {
         hook: &'static str,
         state: &'static str,
+        nft: bool,
     },
     /// A hook accepts the packet.
     HookPasses { hook: &'static str },
@@ -85,7 +91,7 @@ pub enum Say {
     /// A node's own packet for itself.
     ForThisHost,
     /// Two pods of one node across its bridge.
-    Bridges { node: String },
+    Bridges { node: String, nft: bool },
     /// A load balancer translates an answer back.
     LbTranslatesBack { lb: String },
     /// A pass-through load balancer picks a node.
@@ -205,11 +211,15 @@ pub struct RuleStop {
     /// What the rule did: DROP, REJECT, a DROP policy.
     pub effect: Effect,
     pub hook: &'static str,
-    pub table: &'static str,
+    /// `filter` (iptables), `ip kube-proxy` (nftables).
+    pub table: String,
+    pub backend: Backend,
     pub chain: String,
-    /// `-A CHAIN ...`.
+    /// `-A CHAIN ...` / `add rule ...`.
     pub rule: String,
-    /// The rule's `--comment`.
+    /// The nft map element that decided (`KEY : VERDICT`).
+    pub element: Option<String>,
+    /// The rule's `--comment` (or, nft, the element's or the rule's comment).
     pub why: Option<String>,
 }
 
@@ -279,9 +289,30 @@ impl Say {
             Say::SendsTo { who, to } => format!("{who} sends it to {to}"),
             Say::NetfilterDrops => "netfilter drops it".into(),
             Say::NetfilterRejects => "netfilter rejects it".into(),
-            Say::NatChooses { action } => format!("the nat table chooses {action}"),
-            Say::NatSkipped { hook, state } => {
+            Say::NatChooses {
+                action,
+                chain: None,
+            } => format!("the nat table chooses {action}"),
+            Say::NatChooses {
+                action,
+                chain: Some(c),
+            } => format!(
+                "the nftables nat chain {c} chooses {}",
+                Effect::Nat(*action).text(Backend::Nftables)
+            ),
+            Say::NatSkipped {
+                hook,
+                state,
+                nft: false,
+            } => {
                 format!("{hook} (state {state}): the nat table is skipped")
+            }
+            Say::NatSkipped {
+                hook,
+                state,
+                nft: true,
+            } => {
+                format!("{hook} (state {state}): the nftables nat chains are skipped")
             }
             Say::HookPasses { hook } => format!("{hook} lets it through"),
             Say::CtRewrites {
@@ -298,8 +329,11 @@ impl Say {
                 format!("{ip} is one of {node}'s own addresses: the packet is for this host")
             }
             Say::ForThisHost => "the packet is for this host itself".into(),
-            Say::Bridges { node } => format!(
+            Say::Bridges { node, nft: false } => format!(
                 "{node}'s cbr0 bridges it between two pods; br_netfilter runs {node}'s iptables on it"
+            ),
+            Say::Bridges { node, nft: true } => format!(
+                "{node}'s cbr0 bridges it between two pods; br_netfilter runs {node}'s nftables hooks on it"
             ),
             Say::LbTranslatesBack { lb } => {
                 format!("{lb} translates the answer back for the client")
@@ -324,10 +358,21 @@ impl Say {
             Say::LbNoHealthy { lb } => format!("{lb} has no healthy node in its backend pool"),
             Say::LbNeedsNodePort { lb, port } => format!("{lb} needs a NodePort for {port}"),
             Say::NoAnswer { ip } => format!("{ip} does not answer"),
+            Say::RuleStops(r) if r.backend == Backend::Nftables => format!(
+                "{} {} at {} in nftables table {}, chain {}: {}{}{}",
+                r.node,
+                effect(&r.effect, r.backend, Lang::En),
+                r.hook,
+                r.table,
+                r.chain,
+                r.rule,
+                element(&r.element, Lang::En),
+                comment(&r.why)
+            ),
             Say::RuleStops(r) => format!(
                 "{} {} at {} in {} {}: {}{}",
                 r.node,
-                effect(&r.effect, Lang::En),
+                effect(&r.effect, r.backend, Lang::En),
                 r.hook,
                 r.table,
                 r.chain,
@@ -440,7 +485,25 @@ impl Say {
             Say::SendsTo { who, to } => format!("{who}에서 {to}에 패킷을 전달합니다"),
             Say::NetfilterDrops => "netfilter가 패킷을 버립니다".into(),
             Say::NetfilterRejects => "netfilter가 패킷을 거부합니다".into(),
-            Say::NatChooses { action } => match action {
+            Say::NatChooses {
+                action,
+                chain: Some(c),
+            } => match action {
+                NatAction::Dnat(to) => {
+                    format!("nftables nat 체인 {c}에서 dnat을 선택합니다. 새 목적지는 {to}입니다")
+                }
+                NatAction::Snat(to) => {
+                    format!("nftables nat 체인 {c}에서 snat을 선택합니다. 새 출발지는 {to}입니다")
+                }
+                NatAction::Masquerade { random_fully } => format!(
+                    "nftables nat 체인 {c}에서 masquerade{}를 선택합니다. 출발지를 나가는 인터페이스의 주소로 바꿉니다",
+                    if *random_fully { " fully-random" } else { "" }
+                ),
+            },
+            Say::NatChooses {
+                action,
+                chain: None,
+            } => match action {
                 NatAction::Dnat(to) => {
                     format!("nat 테이블이 DNAT을 선택합니다. 새 목적지는 {to}입니다")
                 }
@@ -452,8 +515,19 @@ impl Say {
                     if *random_fully { " --random-fully" } else { "" }
                 ),
             },
-            Say::NatSkipped { hook, state } => {
+            Say::NatSkipped {
+                hook,
+                state,
+                nft: false,
+            } => {
                 format!("{hook} (상태 {state}): 새 연결이 아니므로 nat 테이블을 건너뜁니다")
+            }
+            Say::NatSkipped {
+                hook,
+                state,
+                nft: true,
+            } => {
+                format!("{hook} (상태 {state}): 새 연결이 아니므로 nftables nat 체인을 건너뜁니다")
             }
             Say::HookPasses { hook } => format!("{hook} 훅을 통과합니다"),
             Say::CtRewrites {
@@ -470,8 +544,11 @@ impl Say {
                 format!("{node}의 자기 주소 {ip}에 온 패킷이므로 이 호스트가 받습니다")
             }
             Say::ForThisHost => "이 호스트 자신에게 가는 패킷입니다".into(),
-            Say::Bridges { node } => format!(
+            Say::Bridges { node, nft: false } => format!(
                 "{node}의 cbr0 브리지가 두 파드 사이에서 패킷을 전달합니다. br_netfilter 때문에 {node}의 iptables 규칙도 적용됩니다"
+            ),
+            Say::Bridges { node, nft: true } => format!(
+                "{node}의 cbr0 브리지가 두 파드 사이에서 패킷을 전달합니다. br_netfilter 때문에 {node}의 nftables 훅도 적용됩니다"
             ),
             Say::LbTranslatesBack { lb } => {
                 format!("{lb}에서 응답의 주소를 클라이언트에 맞게 되돌립니다")
@@ -503,13 +580,24 @@ impl Say {
                 format!("{lb}에는 포트 {port}에 대한 NodePort가 필요합니다")
             }
             Say::NoAnswer { ip } => format!("{ip}에서 아무도 응답하지 않습니다"),
+            Say::RuleStops(r) if r.backend == Backend::Nftables => format!(
+                "{}의 {} 훅, nftables 테이블 {}의 {} 체인에서 {}: {}{}{}",
+                r.node,
+                r.hook,
+                r.table,
+                r.chain,
+                effect(&r.effect, r.backend, Lang::Ko),
+                r.rule,
+                element(&r.element, Lang::Ko),
+                comment(&r.why)
+            ),
             Say::RuleStops(r) => format!(
                 "{}의 {} 훅, {} 테이블 {} 체인에서 {}: {}{}",
                 r.node,
                 r.hook,
                 r.table,
                 r.chain,
-                effect(&r.effect, Lang::Ko),
+                effect(&r.effect, r.backend, Lang::Ko),
                 r.rule,
                 comment(&r.why)
             ),
@@ -599,20 +687,41 @@ fn quoted_list(items: &[String]) -> String {
 /// A rule's comment, ` (comment)`, or nothing.
 /// What a rule did, in `lang`. The tool's keywords (ACCEPT, DROP, DNAT,
 /// MARK, ...) stay as iptables prints them.
-pub fn effect(e: &Effect, lang: Lang) -> String {
-    match lang {
-        Lang::En => e.to_string(),
-        Lang::Ko => match e {
+pub fn effect(e: &Effect, backend: Backend, lang: Lang) -> String {
+    match (lang, backend) {
+        (Lang::En, _) => e.text(backend),
+        (Lang::Ko, Backend::Nftables) => match e {
+            Effect::Count => "판정 없음: 계속".into(),
+            Effect::Reject => "reject (icmp port-unreachable로 응답)".into(),
+            Effect::Jump(c) => format!("{c} 체인으로 jump"),
+            Effect::Goto(c) => format!("{c} 체인으로 goto (돌아오지 않음)"),
+            Effect::Policy(v) => format!("체인 정책 {}", v.as_str().to_ascii_lowercase()),
+            _ => e.text(backend),
+        },
+        (Lang::Ko, Backend::Iptables) => match e {
             Effect::Count => "타깃 없음: 세기만 하고 계속".into(),
             Effect::Reject => "REJECT (icmp-port-unreachable로 응답)".into(),
             Effect::Jump(c) => format!("{c} 체인으로 점프"),
             Effect::NoSuchChain(c) => format!("{c} 체인으로 점프: 없는 체인이라 무시"),
             Effect::Loop(c) => format!("{c} 체인으로 점프: 체인 순환이라 버림"),
+            Effect::Goto(c) => format!("{c} 체인으로 이동 (돌아오지 않음)"),
             Effect::Policy(v) => format!("정책 {}", v.as_str()),
-            Effect::Accept | Effect::Drop | Effect::Return | Effect::Mark(_) | Effect::Nat(_) => {
-                e.to_string()
-            }
+            Effect::Accept
+            | Effect::Drop
+            | Effect::Return
+            | Effect::Mark(_)
+            | Effect::MarkSet(_)
+            | Effect::Nat(_) => e.to_string(),
         },
+    }
+}
+
+/// The nft map element that decided, ` [element KEY : VERDICT]`, or nothing.
+fn element(e: &Option<String>, lang: Lang) -> String {
+    match (e, lang) {
+        (Some(e), Lang::En) => format!(" [element {e}]"),
+        (Some(e), Lang::Ko) => format!(" [일치한 원소 {e}]"),
+        (None, _) => String::new(),
     }
 }
 
@@ -783,12 +892,22 @@ mod tests {
             },
             NatAction::Masquerade { random_fully: true },
         ] {
-            v.push(Say::NatChooses { action });
+            v.push(Say::NatChooses {
+                action,
+                chain: None,
+            });
+            v.push(Say::NatChooses {
+                action,
+                chain: Some(s("nat-prerouting")),
+            });
         }
-        v.push(Say::NatSkipped {
-            hook: "PREROUTING",
-            state: "ESTABLISHED",
-        });
+        for nft in [false, true] {
+            v.push(Say::NatSkipped {
+                hook: "PREROUTING",
+                state: "ESTABLISHED",
+                nft,
+            });
+        }
         v.push(Say::HookPasses { hook: "FORWARD" });
         for dst_side in [true, false] {
             v.push(Say::CtRewrites {
@@ -804,7 +923,12 @@ mod tests {
             node: s("node-1"),
         });
         v.push(Say::ForThisHost);
-        v.push(Say::Bridges { node: s("node-1") });
+        for nft in [false, true] {
+            v.push(Say::Bridges {
+                node: s("node-1"),
+                nft,
+            });
+        }
         v.push(Say::LbTranslatesBack {
             lb: s("lb/default/web"),
         });
@@ -847,9 +971,24 @@ mod tests {
                 node: s("node-1"),
                 effect: Effect::Reject,
                 hook: "FORWARD",
-                table: "filter",
+                table: s("filter"),
+                backend: Backend::Iptables,
                 chain: s("KUBE-SERVICES"),
                 rule: s("-A KUBE-SERVICES -d 10.3.240.20/32 -p tcp -j REJECT"),
+                element: None,
+                why: why.clone(),
+            })));
+            v.push(Say::RuleStops(Box::new(RuleStop {
+                node: s("node-1"),
+                effect: Effect::Reject,
+                hook: "FORWARD",
+                table: s("ip kube-proxy"),
+                backend: Backend::Nftables,
+                chain: s("reject-chain"),
+                rule: s("add rule ip kube-proxy reject-chain reject"),
+                element: Some(s(
+                    "10.3.240.20 . tcp . 80 comment \"default/none:http\" : goto reject-chain",
+                )),
                 why,
             })));
         }
@@ -1003,10 +1142,23 @@ mod tests {
     fn korean_keeps_tool_words_and_translates_origins() {
         let dnat = Say::NatChooses {
             action: NatAction::Dnat(sa("10.0.2.2:8080")),
+            chain: None,
         };
         assert_eq!(
             dnat.ko(),
             "nat 테이블이 DNAT을 선택합니다. 새 목적지는 10.0.2.2:8080입니다"
+        );
+        let nft = Say::NatChooses {
+            action: NatAction::Dnat(sa("10.0.2.2:8080")),
+            chain: Some("nat-prerouting".into()),
+        };
+        assert_eq!(
+            nft.en(),
+            "the nftables nat chain nat-prerouting chooses dnat to 10.0.2.2:8080"
+        );
+        assert_eq!(
+            nft.ko(),
+            "nftables nat 체인 nat-prerouting에서 dnat을 선택합니다. 새 목적지는 10.0.2.2:8080입니다"
         );
         let r = Say::Routes {
             who: s_("node-1"),

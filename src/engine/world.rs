@@ -8,7 +8,7 @@ use crate::hash::HashMap;
 use crate::kube_proxy::{self, NodeClass, NodeClasses, NodeProgram};
 use crate::linux::conntrack::{Conntrack, Tuple};
 use crate::linux::netfilter::iptables::Ruleset;
-use crate::linux::netfilter::Recent;
+use crate::linux::netfilter::Memory;
 use crate::model::Scenario;
 use petgraph::graph::NodeIndex;
 use std::collections::BTreeMap;
@@ -57,7 +57,8 @@ pub(super) struct NodeState {
     /// one class.
     pub(super) program: Option<Arc<NodeProgram>>,
     pub(super) conntrack: Conntrack,
-    pub(super) recent: Recent,
+    /// `-m recent` lists and nft's dynamic (affinity) sets.
+    pub(super) memory: Memory,
 }
 
 /// The first ephemeral port the trace's clients use (Linux's range starts

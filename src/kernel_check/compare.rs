@@ -149,7 +149,15 @@ fn source_nat(t: &crate::engine::trace::Trace) -> bool {
         .iter()
         .filter(|h| h.leg == crate::engine::trace::Leg::Request)
         .flat_map(|h| &h.rules)
-        .any(|r| r.rule.contains("-j MASQUERADE") || r.rule.contains("-j SNAT"))
+        .any(|r| {
+            matches!(
+                r.effect,
+                crate::linux::netfilter::Effect::Nat(
+                    crate::linux::netfilter::NatAction::Masquerade { .. }
+                        | crate::linux::netfilter::NatAction::Snat(_)
+                )
+            )
+        })
 }
 
 /// What one kernel attempt amounts to.

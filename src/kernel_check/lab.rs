@@ -92,9 +92,10 @@ const NODE_SYSCTLS: &[&str] = &[
     "net.bridge.bridge-nf-call-iptables=1",
 ];
 
-/// The kube-proxy mode `node` runs in.
-pub fn node_mode(s: &Scenario, _node: &str) -> ProxyMode {
-    s.proxy_config().mode
+/// The kube-proxy mode `node` runs in (its label, else the cluster's).
+pub fn node_mode(s: &Scenario, node: &str) -> ProxyMode {
+    s.node(node)
+        .map_or_else(|| s.proxy_config().mode, |n| s.proxy_mode(n))
 }
 
 pub struct Lab {

@@ -212,11 +212,15 @@ pub fn run(opts: &Options) -> u8 {
     }
 }
 
-/// `s` with kube-proxy in `mode` on every node.
+/// `s` with kube-proxy in `mode` on every node (the cluster's mode, and
+/// no node's own).
 pub fn in_mode(mut s: model::Scenario, mode: ProxyMode) -> model::Scenario {
     let mut config = s.proxy_config();
     config.mode = mode;
     s.proxy = Some(config);
+    for n in &mut s.nodes {
+        n.labels.remove(model::KUBE_PROXY_MODE_LABEL);
+    }
     s
 }
 

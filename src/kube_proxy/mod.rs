@@ -49,20 +49,42 @@ impl NodeProgram {
     pub fn iptables(&self) -> Option<&Ruleset> {
         self.dataplane.iptables.as_deref().map(|r| r.ruleset())
     }
+
+    /// The nftables table, if this mode writes one.
+    pub fn nftables(&self) -> Option<&crate::linux::netfilter::nftables::Table> {
+        self.dataplane.nftables.as_deref()
+    }
 }
 
-/// What kube-proxy in the scenario's mode programs on `node`.
+/// What kube-proxy programs on `node`, in the node's mode
+/// ([`Scenario::proxy_mode`]: the node's `netlab.dev/kube-proxy-mode`
+/// label, else `KubeProxyConfiguration`'s `mode`): iptables rules, or the
+/// `ip kube-proxy` nftables table. Each mode leaves only its own rules
+/// (kube-proxy deletes the other mode's at start-up).
 pub fn program(scenario: &Scenario, node: &str) -> Result<NodeProgram, Error> {
-    match scenario.proxy_config().mode {
+    let n = scenario
+        .node(node)
+        .ok_or_else(|| Error::UnknownNode(node.to_string()))?;
+    match scenario.proxy_mode(n) {
         ProxyMode::Iptables => {
             let rs = iptables::ruleset(scenario, node)?;
             Ok(NodeProgram {
                 dataplane: Dataplane {
                     iptables: Some(Arc::new(IndexedRuleset::new(rs))),
+                    nftables: None,
                 },
             })
         }
-        mode @ (ProxyMode::Nftables | ProxyMode::Ipvs) => Err(Error::Mode(mode)),
+        ProxyMode::Nftables => {
+            let t = nftables::table(scenario, node)?;
+            Ok(NodeProgram {
+                dataplane: Dataplane {
+                    iptables: None,
+                    nftables: Some(Arc::new(t)),
+                },
+            })
+        }
+        mode @ ProxyMode::Ipvs => Err(Error::Mode(mode)),
     }
 }
 
@@ -329,6 +351,9 @@ pub fn service_ports(scenario: &Scenario, node_name: &str) -> Result<Vec<Service
 /// What makes one node's rules differ from another's, so that nodes
 /// whose rules are the same can share one ruleset.
 ///
+/// First the node's kube-proxy mode; in nftables mode also the node's IP
+/// (the `nodeport-ips` set holds it: nodePortAddresses `primary`).
+///
 /// A node enters its rules only through (1) which endpoints are local,
 /// which matters for Services with a Local traffic policy, and for an
 /// `ip:port` given twice (the local copy wins), and (2) whether its IP is
@@ -346,11 +371,16 @@ pub struct NodeClasses {
     sensitive: Vec<Vec<(usize, usize)>>,
     /// Every load balancer source range.
     ranges: Vec<Ipv4Net>,
+    /// Each node's kube-proxy mode.
+    modes: BTreeMap<String, ProxyMode>,
 }
 
 /// See [`NodeClasses`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeClass {
+    mode: Option<ProxyMode>,
+    /// nftables mode: the node's IP.
+    node_ip: Option<Ipv4Addr>,
     endpoints: Vec<(usize, usize)>,
     in_ranges: Vec<bool>,
 }
@@ -399,16 +429,25 @@ impl NodeClasses {
             .iter()
             .flat_map(|s| s.load_balancer_source_ranges.iter().copied())
             .collect();
+        let modes = scenario
+            .nodes
+            .iter()
+            .map(|n| (n.name.clone(), scenario.proxy_mode(n)))
+            .collect();
         NodeClasses {
             node_at,
             sensitive,
             ranges,
+            modes,
         }
     }
 
     /// The class of the node named `node` with address `ip`.
     pub fn class(&self, node: &str, ip: Ipv4Addr) -> NodeClass {
+        let mode = self.modes.get(node).copied();
         NodeClass {
+            mode,
+            node_ip: (mode == Some(ProxyMode::Nftables)).then_some(ip),
             endpoints: self
                 .node_at
                 .get(node)

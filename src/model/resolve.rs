@@ -302,30 +302,26 @@ impl Resolver<'_> {
         // A mode is simulated as itself or refused, never replaced.
         match p.mode.as_deref() {
             None | Some("") | Some("iptables") => cfg.mode = ProxyMode::Iptables,
-            Some("nftables") => self.err(
-                &label,
-                "mode",
-                "nftables: only kube-proxy's iptables mode is modelled for now; set mode: iptables (or \"\") to simulate the iptables rules",
-            ),
+            Some("nftables") => cfg.mode = ProxyMode::Nftables,
             Some("ipvs") => self.err(
                 &label,
                 "mode",
-                "ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables (modelled here) or nftables",
+                "ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables or nftables (both modelled here)",
             ),
             Some("kernelspace") => self.err(
                 &label,
                 "mode",
-                "kernelspace: Windows' mode (HNS) is not modelled; only iptables is",
+                "kernelspace: Windows' mode (HNS) is not modelled; iptables and nftables are",
             ),
             Some("userspace") => self.err(
                 &label,
                 "mode",
-                "userspace: this mode was removed in Kubernetes v1.26; only iptables is modelled",
+                "userspace: this mode was removed in Kubernetes v1.26; iptables and nftables are modelled",
             ),
             Some(other) => self.err(
                 &label,
                 "mode",
-                format!("unknown mode {other:?} (iptables; nftables and ipvs are not modelled)"),
+                format!("unknown mode {other:?} (iptables or nftables; ipvs is not modelled)"),
             ),
         }
         if p.cluster_cidr.as_deref() == Some("") {
@@ -384,6 +380,22 @@ impl Resolver<'_> {
                 continue;
             }
             self.labels(&label, "metadata.labels", &n.metadata.labels);
+            if let Some(mode) = n.metadata.labels.get(KUBE_PROXY_MODE_LABEL) {
+                let field = format!("metadata.labels[{KUBE_PROXY_MODE_LABEL:?}]");
+                match mode.as_str() {
+                    "iptables" | "nftables" => {}
+                    "ipvs" => self.err(
+                        &label,
+                        &field,
+                        "ipvs: IPVS mode is deprecated since Kubernetes v1.35 and not modelled; use iptables or nftables",
+                    ),
+                    other => self.err(
+                        &label,
+                        &field,
+                        format!("unknown kube-proxy mode {other:?} (iptables or nftables)"),
+                    ),
+                }
+            }
             let mut node = Node {
                 name,
                 labels: n.metadata.labels.clone(),

@@ -126,14 +126,30 @@ impl LoadBalancerStyle {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProxyMode {
     Iptables,
     Nftables,
     Ipvs,
 }
 
+/// A node label that sets kube-proxy's mode on that node alone
+/// (`iptables` or `nftables`), over `KubeProxyConfiguration`'s `mode`:
+/// a cluster being moved from one mode to the other, node by node.
+pub const KUBE_PROXY_MODE_LABEL: &str = "netlab.dev/kube-proxy-mode";
+
 impl ProxyMode {
+    /// `iptables`, `nftables`, `ipvs` (as `KubeProxyConfiguration` spells
+    /// them).
+    pub fn parse(s: &str) -> Option<ProxyMode> {
+        match s {
+            "iptables" => Some(ProxyMode::Iptables),
+            "nftables" => Some(ProxyMode::Nftables),
+            "ipvs" => Some(ProxyMode::Ipvs),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProxyMode::Iptables => "iptables",
@@ -454,6 +470,15 @@ impl Scenario {
         self.proxy
             .clone()
             .unwrap_or_else(|| ProxyConfig::default_for(&self.cluster))
+    }
+
+    /// kube-proxy's mode on `node`: its [`KUBE_PROXY_MODE_LABEL`] if it
+    /// has one, else the cluster's (`KubeProxyConfiguration`'s `mode`).
+    pub fn proxy_mode(&self, node: &Node) -> ProxyMode {
+        node.labels
+            .get(KUBE_PROXY_MODE_LABEL)
+            .and_then(|m| ProxyMode::parse(m))
+            .unwrap_or_else(|| self.proxy_config().mode)
     }
 
     pub fn node(&self, name: &str) -> Option<&Node> {

@@ -979,11 +979,11 @@ mod tests {
         );
         s.apply(Action::Dismiss);
         assert!(s.notice.is_none());
-        // kube-proxy's nftables mode is refused, naming the field; the
+        // kube-proxy's IPVS mode is refused, naming the field; the
         // imported cluster stays.
         let before = s.scenario.clone();
         s.apply(Action::Import(format!(
-            "{kind}---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: nftables\n"
+            "{kind}---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n"
         )));
         assert_eq!(s.scenario, before);
         let n = s.notice.clone().unwrap();

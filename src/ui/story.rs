@@ -165,7 +165,7 @@ fn word(h: &Hop) -> Option<(Text, &'static str)> {
         Say::GetsAnswer { .. } => (W_ANSWERED, "ok"),
         Say::Bridges { .. } => (W_BRIDGED, ""),
         Say::LbPassThrough { .. } | Say::LbNodePort { .. } => (W_BALANCED, "nat"),
-        Say::NatChooses { action } => (
+        Say::NatChooses { action, .. } => (
             match action {
                 NatAction::Dnat(_) => t("DNAT", "DNAT"),
                 NatAction::Snat(_) => t("SNAT", "SNAT"),

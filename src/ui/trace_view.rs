@@ -698,7 +698,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                 <ol class="rules-hit">
                     { for h.rules.iter().map(|r| html! {
                         <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>{ " " }
-                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ r.effect.to_string() }</span></li>
+                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ &r.effect_text }</span></li>
                     }) }
                 </ol>
             }

@@ -23,6 +23,22 @@ pub trait Chooser {
     fn pick(&mut self, n: u32) -> u32;
 }
 
+/// How many of the 2^32 values of `get_random_u32()` nft's `numgen random
+/// mod n` turns into `i`: those `r` with `(r * n) >> 32 == i`.
+pub fn pick_count(i: u32, n: u32) -> u64 {
+    let n = u64::from(n.max(1));
+    let first = |k: u64| (k << 32).div_ceil(n);
+    first(u64::from(i) + 1) - first(u64::from(i))
+}
+
+/// The probability that `numgen random mod n` gives `i`: exactly
+/// `pick_count(i, n) / 2^32`.
+pub fn pick_probability(i: u32, n: u32) -> f64 {
+    pick_count(i, n) as f64 / TWO_POW_32
+}
+
+const TWO_POW_32: f64 = 4_294_967_296.0;
+
 /// The probability that the kernel matches a threshold: `threshold /
 /// 2^31`, exactly.
 pub fn match_probability(threshold: u32) -> f64 {
@@ -88,7 +104,8 @@ impl Chooser for ConstChooser {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     /// The probability of matching (the kernel's threshold over 2^31; for
-    /// a step of a pick, exactly `1/(n-i)`).
+    /// a step of a pick, the share of the random values left that give
+    /// this index).
     pub p_match: f64,
     /// The probability as written in the rule.
     pub written: String,
@@ -163,16 +180,23 @@ impl Chooser for ScriptedChooser {
         self.decide(match_probability(threshold), written.to_string())
     }
 
-    /// A pick among `n` as a ladder of decisions, "this one" with
-    /// probability `1/(n-i)` at step `i`: each of `n` outcomes has
-    /// probability `1/n`, and [`enumerate`] walks them all.
+    /// A pick among `n` as a ladder of decisions, "this one" at step `i`
+    /// with the share of the remaining 32-bit random values that the
+    /// kernel's `reciprocal_scale(r, n)` (`(r * n) >> 32`) maps to `i`: each
+    /// outcome has exactly the kernel's probability ([`pick_probability`],
+    /// `1/n` when `n` divides 2^32), and [`enumerate`] walks them all.
     fn pick(&mut self, n: u32) -> u32 {
         let n = n.max(1);
+        let mut left: u64 = 1 << 32;
         for i in 0..n - 1 {
-            let left = n - i;
-            if self.decide(1.0 / f64::from(left), format!("1/{left}")) {
+            let count = pick_count(i, n);
+            if self.decide(
+                count as f64 / left as f64,
+                format!("numgen random mod {n}: {i}"),
+            ) {
                 return i;
             }
+            left -= count;
         }
         n - 1
     }
@@ -328,5 +352,32 @@ mod tests {
         );
         assert_eq!(ConstChooser(true).pick(5), 0);
         assert_eq!(ConstChooser(false).pick(5), 4);
+    }
+
+    #[test]
+    fn a_pick_has_the_kernels_reciprocal_scale_probabilities() {
+        // 2^32 = 3 * 1431655765 + 1: index 0 gets the extra value.
+        assert_eq!(
+            [pick_count(0, 3), pick_count(1, 3), pick_count(2, 3)],
+            [1_431_655_766, 1_431_655_765, 1_431_655_765]
+        );
+        for n in [1u32, 2, 3, 5, 7, 1000] {
+            let total: u64 = (0..n).map(|i| pick_count(i, n)).sum();
+            assert_eq!(total, 1 << 32, "n={n}");
+            // Each count is what `(r * n) >> 32` gives for the r's.
+            for i in 0..n {
+                let first = (u64::from(i) << 32).div_ceil(u64::from(n));
+                assert_eq!((first * u64::from(n)) >> 32, u64::from(i));
+                if first > 0 {
+                    assert_eq!(((first - 1) * u64::from(n)) >> 32, u64::from(i) - 1);
+                }
+            }
+        }
+        let branches = enumerate(|c| c.pick(3));
+        for b in &branches {
+            let want = pick_probability(b.value, 3);
+            assert!((b.probability - want).abs() < 1e-15, "{}", b.probability);
+        }
+        assert!(branches[0].probability > branches[1].probability);
     }
 }

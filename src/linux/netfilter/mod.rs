@@ -25,14 +25,15 @@
 //! sees the translated packet), but [`HookResult::packet`] keeps the
 //! original addresses, with only mark changes.
 
+mod backends;
 mod chooser;
 pub mod iptables;
 pub mod nftables;
 mod recent;
 
 pub use chooser::{
-    enumerate, match_probability, Branch, Chooser, ConstChooser, Decision, ScriptedChooser,
-    SeededChooser,
+    enumerate, match_probability, pick_count, pick_probability, Branch, Chooser, ConstChooser,
+    Decision, ScriptedChooser, SeededChooser,
 };
 pub use recent::{Recent, LIST_CAPACITY};
 
@@ -80,36 +81,112 @@ impl fmt::Display for Hook {
     }
 }
 
-/// A node's netfilter backends: what its hooks run. Today only iptables
-/// (as `iptables-nft` or legacy iptables would load it); an nftables
-/// ruleset can sit beside it, each shared (`Arc`) by the nodes that have
-/// the same rules.
+/// A node's netfilter backends: what its hooks run. iptables (as
+/// `iptables-nft` or legacy iptables would load it) and one nftables table
+/// can sit side by side, each shared (`Arc`) by the nodes that have the
+/// same rules.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataplane {
     pub iptables: Option<Arc<iptables::IndexedRuleset>>,
+    pub nftables: Option<Arc<nftables::Table>>,
+}
+
+/// What the kernel remembers between packets for the rules: `-m recent`
+/// lists and the elements nft's `update @set` added (affinity sets).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Memory {
+    pub recent: Recent,
+    pub sets: nftables::eval::SetState,
+}
+
+/// Which backend a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Backend {
+    Iptables,
+    Nftables,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Iptables => "iptables",
+            Backend::Nftables => "nftables",
+        }
+    }
+}
+
+/// The table a rule is in: an iptables table, or an nftables table
+/// (`ip kube-proxy`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TableId {
+    Iptables(TableName),
+    Nftables {
+        family: nftables::Family,
+        name: String,
+    },
+}
+
+impl TableId {
+    pub fn backend(&self) -> Backend {
+        match self {
+            TableId::Iptables(_) => Backend::Iptables,
+            TableId::Nftables { .. } => Backend::Nftables,
+        }
+    }
+}
+
+impl PartialEq<TableName> for TableId {
+    fn eq(&self, other: &TableName) -> bool {
+        matches!(self, TableId::Iptables(t) if t == other)
+    }
+}
+
+impl fmt::Display for TableId {
+    /// `nat` (iptables), `ip kube-proxy` (nftables, as `nft list table`
+    /// names it).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TableId::Iptables(t) => f.write_str(t.as_str()),
+            TableId::Nftables { family, name } => write!(f, "{} {name}", family.as_str()),
+        }
+    }
 }
 
 /// Runs what every backend of `dp` has at `hook` on `packet`, in the
-/// kernel's priority order (for iptables, its tables' fixed priorities;
-/// see [`iptables::tables`]). A node with no backend accepts everything
-/// and evaluates no rule.
+/// kernel's priority order. A node with only iptables runs its tables at
+/// their fixed priorities ([`iptables::tables`]); one with only nftables
+/// runs its base chains in priority order ([`nftables::Table::base_chains`]);
+/// with both, every iptables table and nft base chain is placed at its
+/// priority (raw -300, mangle -150, filter 0; nft chains as declared), and
+/// the nat ones (iptables' nat table at -100 for PREROUTING/OUTPUT, +100
+/// for INPUT/POSTROUTING; nft `type nat` chains at their priority) run
+/// together where the kernel's NAT core sits (-100 or +100), in their own
+/// priority order, until one of them sets up the NAT (`nf_nat_inet_fn`).
+/// Ties: the one registered last runs first (`nf_hook_entries_grow`
+/// inserts a hook before any of equal priority); the iptables tables count
+/// as registered at boot, before kube-proxy's nft table, whose chains are
+/// registered in creation order. A node with no backend accepts
+/// everything and evaluates no rule.
 pub fn run_hook(
     dp: &Dataplane,
     hook: Hook,
     packet: &Packet,
     ctx: &Ctx,
-    recent: &mut Recent,
+    memory: &mut Memory,
     chooser: &mut dyn Chooser,
 ) -> HookResult {
-    match &dp.iptables {
-        Some(rs) => iptables::run_hook_indexed(rs, hook, packet, ctx, recent, chooser),
-        None => HookResult {
+    match (&dp.iptables, &dp.nftables) {
+        (Some(rs), None) => {
+            iptables::run_hook_indexed(rs, hook, packet, ctx, &mut memory.recent, chooser)
+        }
+        (None, None) => HookResult {
             verdict: Verdict::Accept,
             nat: None,
             packet: *packet,
             hits: Vec::new(),
             rules_evaluated: 0,
         },
+        (ipt, Some(nft)) => backends::run(ipt.as_deref(), nft, hook, packet, ctx, memory, chooser),
     }
 }
 
@@ -217,11 +294,15 @@ pub enum Effect {
     Return,
     /// Entered the named chain.
     Jump(String),
+    /// Went on in the named chain, not to come back (nft `goto`).
+    Goto(String),
     /// A jump to a chain that does not exist: ignored.
     NoSuchChain(String),
     /// A jump nested too deep (a loop): the packet is dropped.
     Loop(String),
     Mark(MarkOp),
+    /// nft `mark set …`.
+    MarkSet(nftables::MarkSet),
     Nat(NatAction),
     /// A built-in chain's policy applied.
     Policy(Verdict),
@@ -236,27 +317,66 @@ impl fmt::Display for Effect {
             Effect::Reject => f.write_str("REJECT with icmp-port-unreachable"),
             Effect::Return => f.write_str("RETURN"),
             Effect::Jump(c) => write!(f, "jump {c}"),
+            Effect::Goto(c) => write!(f, "goto {c}"),
             Effect::NoSuchChain(c) => write!(f, "jump {c}: no such chain, ignored"),
             Effect::Loop(c) => write!(f, "jump {c}: chain loop, dropped"),
             Effect::Mark(op) => write!(f, "MARK {op}"),
+            Effect::MarkSet(m) => f.write_str(&nftables::Expr::MarkSet(*m).to_string()),
             Effect::Nat(a) => a.fmt(f),
             Effect::Policy(v) => write!(f, "policy {}", v.as_str()),
         }
     }
 }
 
-/// One rule that matched (or a built-in chain's policy that applied).
+impl Effect {
+    /// The effect as `backend`'s tool words it: [`Display`](fmt::Display)
+    /// for iptables (`ACCEPT`, `DNAT to …`), nft's statements for
+    /// nftables (`accept`, `goto …`, `dnat to …`, `masquerade
+    /// fully-random`, `policy accept`).
+    pub fn text(&self, backend: Backend) -> String {
+        if backend == Backend::Iptables {
+            return self.to_string();
+        }
+        match self {
+            Effect::Count => "no verdict: continue".into(),
+            Effect::Accept => "accept".into(),
+            Effect::Drop => "drop".into(),
+            Effect::Reject => "reject (icmp port-unreachable)".into(),
+            Effect::Return => "return".into(),
+            Effect::Nat(NatAction::Dnat(to)) => format!("dnat to {to}"),
+            Effect::Nat(NatAction::Snat(to)) => format!("snat to {to}"),
+            Effect::Nat(NatAction::Masquerade { random_fully }) => {
+                if *random_fully {
+                    "masquerade fully-random".into()
+                } else {
+                    "masquerade".into()
+                }
+            }
+            Effect::Policy(v) => format!("policy {}", v.as_str().to_ascii_lowercase()),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// One rule that matched (or a built-in or base chain's policy that
+/// applied), in either backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleHit {
-    pub table: TableName,
+    /// The table, and through it the backend ([`TableId::backend`]).
+    pub table: TableId,
     pub chain: String,
-    /// 1-based within the chain, as `iptables -L --line-numbers`; 0 for
-    /// the chain's policy.
+    /// 1-based within the chain, as `iptables -L --line-numbers` (nft: the
+    /// rule's position in its chain); 0 for the chain's policy.
     pub index: usize,
-    /// `-A CHAIN spec` (`-P CHAIN POLICY` for a policy).
+    /// As the tool is fed it: `-A CHAIN spec` (`-P CHAIN POLICY` for a
+    /// policy); nft: `add rule FAMILY TABLE CHAIN …` (`add chain …` for a
+    /// base chain's policy).
     pub rule: String,
-    /// The rule's comment (`-m comment --comment`), if it has one.
+    /// The rule's comment (`-m comment --comment`, nft `comment`), if any.
     pub comment: Option<String>,
+    /// nft verdict maps and inline vmaps: the element that matched, as
+    /// `KEY : VERDICT` (`10.3.0.10 . tcp . 80 : goto service-…`).
+    pub element: Option<String>,
     /// What it did.
     pub effect: Effect,
 }
@@ -264,6 +384,15 @@ pub struct RuleHit {
 impl RuleHit {
     pub fn is_policy(&self) -> bool {
         self.index == 0
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.table.backend()
+    }
+
+    /// What it did, in its backend's words ([`Effect::text`]).
+    pub fn effect_text(&self) -> String {
+        self.effect.text(self.backend())
     }
 }
 
@@ -376,13 +505,14 @@ mod tests {
         let p = tcp("10.0.1.2:1000", "10.0.2.2:80");
         for h in Hook::ALL {
             let res = run(&r, h, &p);
-            let order: Vec<TableName> = res
+            let order: Vec<TableId> = res
                 .hits
                 .iter()
                 .filter(|x| !x.is_policy())
-                .map(|x| x.table)
+                .map(|x| x.table.clone())
                 .collect();
-            assert_eq!(order, tables(h), "{h}");
+            let want: Vec<TableId> = tables(h).iter().map(|t| TableId::Iptables(*t)).collect();
+            assert_eq!(order, want, "{h}");
             assert_eq!(res.rules_evaluated, tables(h).len(), "{h}");
             assert_eq!(res.verdict, Verdict::Accept);
             assert!(res.hits.iter().all(|x| x

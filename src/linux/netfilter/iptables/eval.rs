@@ -3,7 +3,7 @@
 use super::index::{find_chain, Dispatch, TableIndex};
 use super::*;
 use crate::linux::netfilter::{
-    Chooser, CtNat, Ctx, Effect, Hook, HookResult, NatAction, Recent, RuleHit, Verdict,
+    Chooser, CtNat, Ctx, Effect, Hook, HookResult, NatAction, Recent, RuleHit, TableId, Verdict,
 };
 use crate::linux::packet::Packet;
 use std::net::SocketAddrV4;
@@ -131,8 +131,38 @@ fn run(
     }
 }
 
+/// One table of `ruleset` at `hook` on `pkt` (which a NAT it chooses does
+/// not rewrite), for [`crate::linux::netfilter::run_hook`] when iptables
+/// shares the hook with nftables: `None` when the table has no chain
+/// there; with its hits and the rules it evaluated. `ctx.ct_nat` is what
+/// `--ctstate DNAT/SNAT` sees.
+pub(crate) fn run_table_at(
+    ruleset: &IndexedRuleset,
+    name: TableName,
+    hook: Hook,
+    pkt: &mut Packet,
+    ctx: &Ctx,
+    recent: &mut Recent,
+    chooser: &mut dyn Chooser,
+) -> Option<(End, Vec<RuleHit>, usize)> {
+    let t = ruleset.ruleset.tables.iter().position(|t| t.name == name)?;
+    let table = &ruleset.ruleset.tables[t];
+    let tix = Some(&ruleset.tables[t]);
+    let chain = find_chain(table, tix, hook.chain_name())?;
+    let mut ev = Eval {
+        ctx,
+        recent,
+        chooser,
+        ct_nat: ctx.ct_nat,
+        hits: Vec::new(),
+        evaluated: 0,
+    };
+    let end = ev.run_table(table, tix, chain, pkt);
+    Some((end, ev.hits, ev.evaluated))
+}
+
 /// How one table ends.
-enum End {
+pub(crate) enum End {
     Accept,
     Drop,
     Reject,
@@ -162,11 +192,12 @@ impl Eval<'_, '_> {
             format!("-A {} {}", chain.name, spec)
         };
         self.hits.push(RuleHit {
-            table,
+            table: TableId::Iptables(table),
             chain: chain.name.clone(),
             index: index + 1,
             rule,
             comment,
+            element: None,
             effect,
         });
     }
@@ -177,11 +208,12 @@ impl Eval<'_, '_> {
             _ => Policy::Accept,
         };
         self.hits.push(RuleHit {
-            table,
+            table: TableId::Iptables(table),
             chain: builtin.name.clone(),
             index: 0,
             rule: format!("-P {} {}", builtin.name, policy.as_str()),
             comment: None,
+            element: None,
             effect: Effect::Policy(match policy {
                 Policy::Accept => Verdict::Accept,
                 Policy::Drop => Verdict::Drop,

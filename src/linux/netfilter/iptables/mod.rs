@@ -14,6 +14,7 @@ mod statistic;
 mod text;
 
 pub use eval::{run_hook, run_hook_indexed, tables};
+pub(crate) use eval::{run_table_at, End};
 pub use index::IndexedRuleset;
 pub use save::{save_chain_order, save_rule};
 pub use statistic::Probability;

@@ -1,24 +1,31 @@
 //! Running a packet through one hook of an nftables [`Table`], as the
-//! kernel does: the hook's base chains in ascending priority, each to a
-//! verdict; `accept` (or falling off a base chain with policy accept) lets
-//! the next base chain see the packet, `drop` and `reject` end it. NAT
-//! statements are terminal (they accept) and rewrite the packet that the
-//! later base chains of the same hook see, so a filter chain at priority 0
-//! sees the DNATed destination. nat chains are consulted only for the first
-//! packet of a connection (`ct state new`), as in the kernel.
+//! kernel does: the hook's base chains in ascending priority (equal
+//! priorities: the chain created last runs first, see
+//! [`Table::base_chains`]), each to a verdict; `accept` (or falling off a
+//! base chain with policy accept) lets the next base chain see the packet,
+//! `drop` and `reject` end it. NAT statements are terminal (they accept)
+//! and rewrite the packet that the later base chains of the same hook see,
+//! so a filter chain at priority 0 sees the DNATed destination. nat chains
+//! are consulted only for the first packet of a connection (`ct state
+//! new`), and once one of them has set up the NAT the others at the hook
+//! are skipped (`nf_nat_inet_fn`), as in the kernel.
+//!
+//! `numgen random mod N` asks the [`Chooser`] (`pick(N)`), so a seeded
+//! chooser reproduces a run and `enumerate` walks every choice.
 //!
 //! `jump` pushes a return point, `goto` does not, `return` (or the end of
 //! a regular chain) goes back to the last return point. A verdict map or a
 //! set lookup counts as one rule evaluated.
 //!
-//! Not modelled: set element timeouts (no clock here: `update` adds the
-//! element for good), counters' numbers, and `reject` types (always ICMP
-//! port unreachable).
+//! Set element timeouts run on the caller's clock ([`Env::now`]). Not
+//! modelled: counters' numbers, and `reject` types (always ICMP port
+//! unreachable).
 
 use super::{
-    CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule, Selector, Table,
-    Value, Verdict,
+    Chain, ChainType, CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule,
+    Selector, Table, Value, Verdict,
 };
+use crate::linux::netfilter::{Chooser, Effect, NatAction};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::net::IpAddr;
@@ -57,18 +64,26 @@ pub struct Packet {
 }
 
 /// The node around the ruleset: which addresses are its own (for
-/// `fib … type local`) and how `numgen random` picks (`pick(n)` returns a
-/// number in `0..n`).
+/// `fib … type local`) and who answers `numgen random mod N`
+/// ([`Chooser::pick`]).
 pub struct Env<'a> {
     pub is_local: &'a dyn Fn(IpAddr) -> bool,
-    pub pick: &'a mut dyn FnMut(u32) -> u32,
+    pub chooser: &'a mut dyn Chooser,
+    /// Seconds, for set element timeouts.
+    pub now: u64,
 }
 
-/// Elements added at run time by `update @set { … }` (affinity sets).
+/// Elements added at run time by `update @set { … }` (affinity sets):
+/// per set, each key with the time it expires (`None`: a set without a
+/// timeout). An element is gone once the time reaches its expiry
+/// (`nft_set_elem_expired`); `update` adds it or restarts its timeout.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SetState {
-    pub added: BTreeMap<String, Vec<Vec<Value>>>,
+    pub added: BTreeMap<String, Vec<Added>>,
 }
+
+/// An element `update` added: its key, and when it expires.
+pub type Added = (Vec<Value>, Option<u64>);
 
 /// How the hook ended for the packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,6 +107,9 @@ pub struct Hit {
     /// The map element (or inline vmap entry) that matched, as
     /// `KEY : VERDICT`.
     pub element: Option<String>,
+    /// What the rule did: its verdict (or the matched element's), its NAT,
+    /// its mark; [`Effect::Count`] when it only counted or updated a set.
+    pub effect: Effect,
 }
 
 /// What a hook did to a packet.
@@ -150,11 +168,65 @@ pub fn run_hook(
     env: &mut Env<'_>,
     state: &mut SetState,
 ) -> Outcome {
+    let mut out = Outcome::new(packet);
+    for chain in table.base_chains(hook) {
+        let base = chain.base.as_ref().expect("base chains have a base");
+        if base.kind == ChainType::Nat
+            && (out.packet.ct_state != CtState::New
+                || out.dnat.is_some()
+                || out.masquerade.is_some())
+        {
+            continue;
+        }
+        let (next, _policy) = run_chain(table, chain, out.packet, env, state);
+        out.absorb(next);
+        if out.verdict != Final::Accept {
+            break;
+        }
+    }
+    out
+}
+
+/// Runs `packet` through one base chain of `table` (without asking
+/// whether its hook or type applies: the caller orders a hook's chains).
+/// The second value says whether the verdict is the chain's policy (the
+/// packet fell off its end).
+pub fn run_chain(
+    table: &Table,
+    chain: &Chain,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> (Outcome, bool) {
     let mut run = Run {
         table,
         env,
         state,
-        out: Outcome {
+        out: Outcome::new(packet),
+        returning: false,
+    };
+    let flow = run.chain(&chain.name, 0);
+    let policy = chain
+        .base
+        .as_ref()
+        .and_then(|b| b.policy)
+        .unwrap_or(Policy::Accept);
+    let (verdict, by_policy) = match flow {
+        Flow::Continue => match policy {
+            Policy::Drop => (Final::Drop, true),
+            Policy::Accept => (Final::Accept, true),
+        },
+        Flow::Accept => (Final::Accept, false),
+        Flow::Drop => (Final::Drop, false),
+        Flow::Reject => (Final::Reject, false),
+    };
+    run.out.verdict = verdict;
+    (run.out, by_policy)
+}
+
+impl Outcome {
+    fn new(packet: Packet) -> Outcome {
+        Outcome {
             verdict: Final::Accept,
             packet,
             dnat: None,
@@ -162,37 +234,23 @@ pub fn run_hook(
             set_updates: Vec::new(),
             hits: Vec::new(),
             rules_evaluated: 0,
-        },
-        returning: false,
-    };
-    for chain in table.base_chains(hook) {
-        let base = chain.base.as_ref().expect("base chains have a base");
-        if base.kind == super::ChainType::Nat && run.out.packet.ct_state != CtState::New {
-            continue;
-        }
-        let flow = run.chain(&chain.name, 0);
-        let flow = match flow {
-            Flow::Continue => match base.policy {
-                Some(Policy::Drop) => Flow::Drop,
-                _ => Flow::Accept,
-            },
-            f => f,
-        };
-        match flow {
-            Flow::Drop => {
-                run.out.verdict = Final::Drop;
-                break;
-            }
-            Flow::Reject => {
-                run.out.verdict = Final::Reject;
-                break;
-            }
-            _ => {}
         }
     }
-    run.out
+
+    /// Adds what a later base chain of the same hook did.
+    fn absorb(&mut self, next: Outcome) {
+        self.verdict = next.verdict;
+        self.packet = next.packet;
+        self.dnat = self.dnat.or(next.dnat);
+        self.masquerade = self.masquerade.or(next.masquerade);
+        self.set_updates.extend(next.set_updates);
+        self.hits.extend(next.hits);
+        self.rules_evaluated += next.rules_evaluated;
+    }
 }
 
+/// An element as `add element` writes it between the braces:
+/// `KEY [comment "…"] [: VERDICT]`.
 fn element_text(e: &Element) -> String {
     let mut s = e
         .key
@@ -200,6 +258,9 @@ fn element_text(e: &Element) -> String {
         .map(|v| v.to_string())
         .collect::<Vec<_>>()
         .join(" . ");
+    if let Some(c) = &e.comment {
+        s.push_str(&format!(" comment \"{c}\""));
+    }
     if let Some(v) = &e.value {
         s.push_str(&format!(" : {v}"));
     }
@@ -238,7 +299,7 @@ impl Run<'_, '_> {
             Selector::FibSaddrType => Value::Name(self.addr_type(p.saddr).into()),
             Selector::FibDaddrType => Value::Name(self.addr_type(p.daddr).into()),
             Selector::NumgenRandom(n) => {
-                let k = (self.env.pick)(n);
+                let k = self.env.chooser.pick(n.max(1));
                 Value::Num(u64::from(k.min(n.saturating_sub(1))))
             }
             Selector::Mark => Value::Num(u64::from(p.mark)),
@@ -264,11 +325,10 @@ impl Run<'_, '_> {
             .table
             .set(name)
             .is_some_and(|s| s.elements.iter().any(|e| matches(&e.key)));
-        stat || self
-            .state
-            .added
-            .get(name)
-            .is_some_and(|v| v.iter().any(|k| matches(k)))
+        stat || self.state.added.get(name).is_some_and(|v| {
+            v.iter()
+                .any(|(k, expires)| matches(k) && expires.is_none_or(|e| self.env.now < e))
+        })
     }
 
     fn chain(&mut self, name: &str, depth: usize) -> Flow {
@@ -293,14 +353,26 @@ impl Run<'_, '_> {
         Flow::Continue
     }
 
-    fn hit(&mut self, chain: &str, i: usize, rule: &Rule, element: Option<String>) {
+    fn hit(&mut self, chain: &str, i: usize, rule: &Rule, element: Option<String>, effect: Effect) {
         self.out.hits.push(Hit {
             chain: chain.to_string(),
             rule: i,
             text: rule.to_string(),
             comment: rule.comment.clone(),
             element,
+            effect,
         });
+    }
+
+    /// What the rule recorded last did, when a later statement of it
+    /// decides (a verdict, NAT, a mark over a mere count).
+    fn effect(&mut self, e: Effect) {
+        if let Some(h) = self.out.hits.last_mut() {
+            if e != Effect::Count && !(matches!(e, Effect::MarkSet(_)) && h.effect != Effect::Count)
+            {
+                h.effect = e;
+            }
+        }
     }
 
     /// One rule. `Continue` goes on with the next rule of the chain (a
@@ -351,7 +423,7 @@ impl Run<'_, '_> {
                     let Some(v) = el.value.clone() else {
                         return Flow::Continue;
                     };
-                    self.hit(chain, i, rule, Some(element_text(el)));
+                    self.hit(chain, i, rule, Some(element_text(el)), verdict_effect(&v));
                     recorded = true;
                     Some(v)
                 }
@@ -365,13 +437,19 @@ impl Run<'_, '_> {
                     else {
                         return Flow::Continue;
                     };
-                    self.hit(chain, i, rule, Some(format!("{k} : {v}")));
+                    self.hit(
+                        chain,
+                        i,
+                        rule,
+                        Some(format!("{k} : {v}")),
+                        verdict_effect(v),
+                    );
                     recorded = true;
                     Some(v.clone())
                 }
                 stmt => {
                     if !recorded {
-                        self.hit(chain, i, rule, None);
+                        self.hit(chain, i, rule, None, Effect::Count);
                         recorded = true;
                     }
                     match stmt {
@@ -383,6 +461,7 @@ impl Run<'_, '_> {
                                 MarkSet::And(v) => *mark & v.value,
                                 MarkSet::Xor(v) => *mark ^ v.value,
                             };
+                            self.effect(Effect::MarkSet(*m));
                             None
                         }
                         Expr::Dnat { addr, port } => {
@@ -391,25 +470,47 @@ impl Run<'_, '_> {
                             if let Some(p) = port {
                                 self.out.packet.dport = *p;
                             }
+                            if let IpAddr::V4(a) = addr {
+                                let to = std::net::SocketAddrV4::new(
+                                    *a,
+                                    port.unwrap_or(self.out.packet.dport),
+                                );
+                                self.effect(Effect::Nat(NatAction::Dnat(to)));
+                            }
                             return Flow::Accept;
                         }
                         Expr::Masquerade { fully_random } => {
                             self.out.masquerade = Some(*fully_random);
+                            self.effect(Effect::Nat(NatAction::Masquerade {
+                                random_fully: *fully_random,
+                            }));
                             return Flow::Accept;
                         }
                         Expr::Update { set, key } => {
                             if let Some(vals) = self.key_of(key) {
+                                let table = self.table;
+                                let expires = table
+                                    .set(set)
+                                    .and_then(|s| s.timeout)
+                                    .map(|t| self.env.now + u64::from(t));
                                 let v = self.state.added.entry(set.clone()).or_default();
-                                if !v.contains(&vals) {
-                                    v.push(vals.clone());
+                                match v.iter_mut().find(|(k, _)| *k == vals) {
+                                    Some(e) => e.1 = expires,
+                                    None => v.push((vals.clone(), expires)),
                                 }
                                 self.out.set_updates.push((set.clone(), vals));
                             }
                             None
                         }
                         Expr::Counter => None,
-                        Expr::Reject => return Flow::Reject,
-                        Expr::Verdict(v) => Some(v.clone()),
+                        Expr::Reject => {
+                            self.effect(Effect::Reject);
+                            return Flow::Reject;
+                        }
+                        Expr::Verdict(v) => {
+                            self.effect(verdict_effect(v));
+                            Some(v.clone())
+                        }
                         _ => None,
                     }
                 }
@@ -432,7 +533,7 @@ impl Run<'_, '_> {
             }
         }
         if !recorded {
-            self.hit(chain, i, rule, None);
+            self.hit(chain, i, rule, None, Effect::Count);
         }
         Flow::Continue
     }
@@ -441,5 +542,16 @@ impl Run<'_, '_> {
     fn returned(&mut self) -> Flow {
         self.returning = true;
         Flow::Continue
+    }
+}
+
+/// A verdict as the neutral [`Effect`].
+fn verdict_effect(v: &Verdict) -> Effect {
+    match v {
+        Verdict::Accept => Effect::Accept,
+        Verdict::Drop => Effect::Drop,
+        Verdict::Return => Effect::Return,
+        Verdict::Jump(c) => Effect::Jump(c.clone()),
+        Verdict::Goto(c) => Effect::Goto(c.clone()),
     }
 }

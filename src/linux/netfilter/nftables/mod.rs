@@ -758,16 +758,25 @@ impl Table {
         out
     }
 
-    /// The base chains of `hook`, in the order the kernel runs them
-    /// (ascending priority; equal priorities in creation order).
+    /// The base chains of `hook`, in the order the kernel runs them:
+    /// ascending priority; of equal priorities, the chain created last
+    /// first (the kernel registers a table's chains in the order they are
+    /// added, and `nf_hook_entries_grow` inserts a hook before the first
+    /// one of equal or higher priority).
     pub fn base_chains(&self, hook: Hook) -> Vec<&Chain> {
-        let mut v: Vec<&Chain> = self
+        let mut v: Vec<(usize, &Chain)> = self
             .chains
             .iter()
-            .filter(|c| c.base.as_ref().is_some_and(|b| b.hook == hook))
+            .enumerate()
+            .filter(|(_, c)| c.base.as_ref().is_some_and(|b| b.hook == hook))
             .collect();
-        v.sort_by_key(|c| c.base.as_ref().map(|b| b.priority).unwrap_or(0));
-        v
+        v.sort_by_key(|(i, c)| {
+            (
+                c.base.as_ref().map(|b| b.priority).unwrap_or(0),
+                std::cmp::Reverse(*i),
+            )
+        });
+        v.into_iter().map(|(_, c)| c).collect()
     }
 }
 

@@ -2,6 +2,18 @@ use super::eval::{run_hook, CtState, Env, Final, Outcome, Packet, SetState};
 use super::*;
 use std::net::{IpAddr, Ipv4Addr};
 
+/// A chooser whose `pick` is a closure (numgen only).
+struct Pick<F: FnMut(u32) -> u32>(F);
+
+impl<F: FnMut(u32) -> u32> crate::linux::netfilter::Chooser for Pick<F> {
+    fn bernoulli(&mut self, _threshold: u32, _written: &str) -> bool {
+        unreachable!("nftables draws no bernoulli")
+    }
+    fn pick(&mut self, n: u32) -> u32 {
+        (self.0)(n)
+    }
+}
+
 /// kube-proxy's TestOverallNFTablesRules dump (`nft -f` text).
 const VECTOR: &str =
     include_str!("../../../../tests/data/nftables/nftables_TestOverallNFTablesRules.txt");
@@ -39,10 +51,11 @@ fn pkt(src: &str, dst: &str, port: u16) -> Packet {
 }
 
 fn hook(t: &Table, h: Hook, p: Packet, state: &mut SetState) -> Outcome {
-    let mut pick = |_n: u32| 0u32;
+    let mut pick = Pick(|_n: u32| 0u32);
     let mut env = Env {
         is_local: &is_local,
-        pick: &mut pick,
+        chooser: &mut pick,
+        now: 0,
     };
     run_hook(t, h, p, &mut env, state)
 }
@@ -211,8 +224,13 @@ fn service_without_endpoints_is_rejected() {
     );
     assert_eq!(
         last.hits[1].element.as_deref(),
-        Some("172.30.0.46 . tcp . 80 : goto reject-chain")
+        Some("172.30.0.46 . tcp . 80 comment \"ns6/svc6:p80\" : goto reject-chain")
     );
+    assert_eq!(
+        last.hits[1].effect,
+        crate::linux::netfilter::Effect::Goto("reject-chain".into())
+    );
+    assert_eq!(last.hits[2].effect, crate::linux::netfilter::Effect::Reject);
 }
 
 #[test]
@@ -293,13 +311,14 @@ fn numgen_follows_the_chooser() {
     let t = vector();
     let mut st = SetState::default();
     for (k, ep) in [(0u32, "10.180.0.4"), (1, "10.180.0.5")] {
-        let mut pick = move |n: u32| {
+        let mut pick = Pick(move |n: u32| {
             assert_eq!(n, 2);
             k
-        };
+        });
         let mut env = Env {
             is_local: &is_local,
-            pick: &mut pick,
+            chooser: &mut pick,
+            now: 0,
         };
         let out = run_hook(
             &t,
