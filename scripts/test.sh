@@ -39,8 +39,8 @@ step "kernel check: the engine against Linux in network namespaces"
 cargo build --locked --bin netlab
 kernel_check=(target/debug/netlab kernel-check static/scenarios/*.yaml tests/data/engine/*.yaml
   tests/data/clusters/*
-  --random "${KERNEL_CHECK_RANDOM:-50}" --seed "${KERNEL_CHECK_SEED:-1}"
-  --mode "${KERNEL_CHECK_MODE:-iptables}")
+  --random "${KERNEL_CHECK_RANDOM:-25}" --seed "${KERNEL_CHECK_SEED:-1}"
+  --mode "${KERNEL_CHECK_MODE:-both}")
 if [ "$(id -u)" -eq 0 ]; then
   "${kernel_check[@]}"
 else
