@@ -72,6 +72,9 @@ pub struct Run {
     pub sent: bool,
     /// Predict mode: the questions of this trace and the answers so far.
     pub quiz: Option<Quiz>,
+    /// Per hop, the commands that show it on a real node, with their
+    /// predicted output ([`crate::engine::commands`]).
+    pub commands: Rc<Vec<Vec<crate::engine::commands::Command>>>,
 }
 
 /// Predict mode's progress through a trace: each question
@@ -687,7 +690,11 @@ impl State {
             playing: play && hops > 0,
             sent: play,
             quiz: None,
+            commands: Rc::new(Vec::new()),
         };
+        if let Ok(t) = &run.trace {
+            run.commands = Rc::new(crate::ui::worlds::commands(&self.scenario, t));
+        }
         if self.predict {
             run.quiz = quiz_for(&self.scenario, &run);
             run.hold_for_question();
@@ -851,6 +858,24 @@ mod tests {
         s.apply(Action::SetPredict(true));
         let run = s.run.clone().unwrap();
         assert_eq!((run.step, run.quiz.unwrap().answers.len()), (0, 0));
+    }
+
+    #[test]
+    fn a_run_carries_the_command_behind_each_hop() {
+        let mut s = State::new();
+        let t = send(&mut s, "pod/client", "svc/web:80");
+        let run = s.run.clone().unwrap();
+        assert_eq!(run.commands.len(), t.hops.len());
+        let dnat = t
+            .hops
+            .iter()
+            .position(|h| h.before.dst != h.after.dst)
+            .expect("a DNAT hop");
+        assert!(run.commands[dnat]
+            .iter()
+            .any(|c| c.command.starts_with("iptables -t nat -S KUBE-SEP-")
+                && c.output.contains("-j DNAT --to-destination")));
+        assert_eq!(run.commands[1][0].command, "ip route get 10.3.241.152");
     }
 
     #[test]

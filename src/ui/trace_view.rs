@@ -7,6 +7,7 @@ use super::predict::Predict;
 use super::state::{Action, Run, Speed, Spread, TraceSpec};
 use super::steps;
 use crate::engine::addressing::{Choice, Label};
+use crate::engine::commands::Command;
 use crate::engine::paths::{Ending as Outcome, Row as SpreadRow};
 use crate::engine::trace::{Hop, Leg, Trace, Verdict};
 use crate::model::Protocol;
@@ -45,6 +46,8 @@ const ANOTHER_TITLE: Text = t(
     "새 연결: kube-proxy의 무작위 선택이 달라질 수 있습니다",
 );
 const CONNECTIONS: Text = t("Connections", "연결 수");
+const ON_THE_MACHINE: Text = t("See it on the machine: ", "실제 머신에서 보기: ");
+const COPY_COMMANDS: Text = t("Copy the commands", "명령 복사");
 const PREDICT: Text = t("Predict", "예측하기");
 const PREDICT_TITLE: Text = t(
     "Before some hops, guess what happens there; the hop shows after your answer",
@@ -480,6 +483,7 @@ fn run_view(r: &Run, v: &View) -> Html {
         end: end_at(i).filter(|_| i < step),
         d,
         lang,
+        commands: r.commands.get(i).map_or(&[][..], Vec::as_slice),
     };
     html! {
         <>
@@ -658,6 +662,8 @@ struct HopCtx<'a> {
     end: Option<Verdict>,
     d: &'a Callback<Action>,
     lang: Lang,
+    /// The commands that show this hop on a real machine.
+    commands: &'a [Command],
 }
 
 fn hop_view(h: &Hop, c: &HopCtx) -> Html {
@@ -702,7 +708,33 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                     }) }
                 </ol>
             }
+            if !c.commands.is_empty() {
+                { commands_view(&h.device, c.commands, lang) }
+            }
         </li>
+    }
+}
+
+/// What to type on the real node (or pod) to see this hop, with the
+/// output the engine predicts, and a copy button for the commands.
+fn commands_view(device: &str, commands: &[Command], lang: Lang) -> Html {
+    let typed: String = commands
+        .iter()
+        .map(|c| format!("{}\n", c.command))
+        .collect();
+    let copy = Callback::from(move |_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&typed);
+        }
+    });
+    html! {
+        <details class="commands">
+            <summary>{ ON_THE_MACHINE.get(lang) }<code>{ device }</code></summary>
+            <pre>{ for commands.iter().map(|c| html! {
+                <><span class="cmd">{ "$ " }{ &c.command }</span>{ "\n" }{ &c.output }</>
+            }) }</pre>
+            <button type="button" class="copy" onclick={copy}>{ COPY_COMMANDS.get(lang) }</button>
+        </details>
     }
 }
 

@@ -99,6 +99,22 @@ pub fn quiz(scenario: &Rc<Scenario>, trace: &Trace) -> Vec<crate::engine::quiz::
     })
 }
 
+/// The commands behind each hop of `trace` of `scenario`
+/// (`engine::commands`), from its kept world when there is one.
+pub fn commands(
+    scenario: &Rc<Scenario>,
+    trace: &Trace,
+) -> Vec<Vec<crate::engine::commands::Command>> {
+    KEPT_WORLDS.with_borrow_mut(|kept| {
+        match kept.iter_mut().find(|(s, _)| Rc::ptr_eq(s, scenario)) {
+            Some((_, world)) => crate::engine::commands::for_trace(world, trace),
+            None => {
+                crate::engine::commands::for_trace(&mut World::new((**scenario).clone()), trace)
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
