@@ -12,7 +12,7 @@
 //! traversed for it, and the process's peak memory.
 
 use k8s_netlab::engine::trace::{Request, World};
-use k8s_netlab::kube_proxy::iptables;
+use k8s_netlab::kube_proxy::{iptables, nftables};
 use k8s_netlab::linux::netfilter::iptables::TableName;
 use k8s_netlab::linux::netfilter::SeededChooser;
 use k8s_netlab::model::k8s::{self, Object, ObjectMeta};
@@ -185,6 +185,48 @@ fn report(size: &str, what: &str, value: impl std::fmt::Display) {
     println!("bench: {size:<44} | {what:<28} | {value}");
 }
 
+/// nftables mode's traces: pod-0 to the first and the last Service, as
+/// iptables mode's below (new connections, mean of many).
+fn nft_traces(name: &str, s: &Size, scenario: model::Scenario) {
+    let mut world = World::new(scenario);
+    for (label, target) in [
+        ("first Service", "svc/svc-0:80".to_string()),
+        ("last Service", format!("svc/svc-{}:80", s.services - 1)),
+    ] {
+        let req =
+            Request::parse(world.scenario(), "pod/pod-0", &target, Protocol::Tcp).expect("request");
+        let t = Instant::now();
+        let warm = world
+            .trace(&req, &mut SeededChooser::from_seed(0))
+            .expect("trace");
+        assert!(warm.succeeded(), "nft {target}: {:?}", warm.reason);
+        report(
+            name,
+            &format!("nft: first trace, {label}"),
+            format!("{} (builds the tables it meets)", ms(t.elapsed())),
+        );
+        let n: u32 = if s.nodes > 1000 { 1_000 } else { 2_000 };
+        let t = Instant::now();
+        let mut evaluated = 0;
+        for seed in 0..n {
+            let tr = world
+                .trace(&req, &mut SeededChooser::from_seed(u64::from(seed)))
+                .expect("trace");
+            evaluated += tr.rules_evaluated;
+            black_box(tr);
+        }
+        report(
+            name,
+            &format!("nft: trace, {label}"),
+            format!(
+                "{} mean of {n}; {} rules evaluated (a map lookup is one)",
+                ms(t.elapsed() / n),
+                evaluated / n as usize
+            ),
+        );
+    }
+}
+
 fn main() {
     let filter: Vec<String> = std::env::args()
         .skip(1)
@@ -241,6 +283,30 @@ fn main() {
             ),
         );
         drop(black_box(rs));
+
+        // nftables mode, the same cluster: one node's table as kube-proxy's
+        // nftables proxier writes it, and the same two traces.
+        let mut nft_scenario = scenario.clone();
+        let mut config = nft_scenario.proxy_config();
+        config.mode = model::ProxyMode::Nftables;
+        nft_scenario.proxy = Some(config);
+        let t = Instant::now();
+        let table = nftables::table(&nft_scenario, "node-1").expect("node-1 exists");
+        let table_time = t.elapsed();
+        let nft_rules: usize = table.chains.iter().map(|c| c.rules.len()).sum();
+        let elements: usize = table.sets.iter().map(|s| s.elements.len()).sum();
+        report(
+            name,
+            "nft: table (node-1)",
+            format!(
+                "{} ({nft_rules} rules in {} chains, {elements} set and map elements; then {} resident)",
+                ms(table_time),
+                table.chains.len(),
+                memory_mib()
+            ),
+        );
+        drop(black_box(table));
+        nft_traces(name, s, nft_scenario);
 
         // The world: the topology (rulesets come on first use).
         let t = Instant::now();
