@@ -74,7 +74,6 @@ pub(super) fn run(
     memory: &mut Memory,
     chooser: &mut dyn Chooser,
 ) -> HookResult {
-    let nft_hook = nft_hook(hook);
     let mut plain: Vec<Placed> = Vec::new();
     let mut nat: Vec<Placed> = Vec::new();
     if ipt.is_some() {
@@ -89,7 +88,7 @@ pub(super) fn run(
     }
     for (i, c) in nft_table.chains.iter().enumerate() {
         let Some(b) = &c.base else { continue };
-        if b.hook != nft_hook {
+        if b.hook != hook {
             continue;
         }
         let at = (b.priority, 1 + i, Unit::Nft(c));
@@ -208,16 +207,6 @@ fn run_ipt(
         iptables::End::Reject => End::Reject,
         iptables::End::Nat(a) => End::Nat(a),
     })
-}
-
-fn nft_hook(h: Hook) -> nftables::Hook {
-    match h {
-        Hook::Prerouting => nftables::Hook::Prerouting,
-        Hook::Input => nftables::Hook::Input,
-        Hook::Forward => nftables::Hook::Forward,
-        Hook::Output => nftables::Hook::Output,
-        Hook::Postrouting => nftables::Hook::Postrouting,
-    }
 }
 
 fn l4(p: Protocol) -> L4Proto {

@@ -75,6 +75,19 @@ impl Hook {
     }
 }
 
+impl Hook {
+    /// The hook as `nft` names it in a base chain (`prerouting`).
+    pub fn nft_name(self) -> &'static str {
+        match self {
+            Hook::Prerouting => "prerouting",
+            Hook::Input => "input",
+            Hook::Forward => "forward",
+            Hook::Output => "output",
+            Hook::Postrouting => "postrouting",
+        }
+    }
+}
+
 impl fmt::Display for Hook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.chain_name())

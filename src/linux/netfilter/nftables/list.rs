@@ -220,7 +220,7 @@ impl Table {
                     b,
                     "\t\ttype {} hook {} priority {}; policy {};",
                     base.kind.as_str(),
-                    base.hook.as_str(),
+                    base.hook.nft_name(),
                     priority_name(base.hook, base.priority),
                     base.policy.unwrap_or(super::Policy::Accept).as_str()
                 );

@@ -83,35 +83,9 @@ impl ChainType {
     }
 }
 
-/// Netfilter hooks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Hook {
-    Prerouting,
-    Input,
-    Forward,
-    Output,
-    Postrouting,
-}
-
-impl Hook {
-    pub const ALL: [Hook; 5] = [
-        Hook::Prerouting,
-        Hook::Input,
-        Hook::Forward,
-        Hook::Output,
-        Hook::Postrouting,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Hook::Prerouting => "prerouting",
-            Hook::Input => "input",
-            Hook::Forward => "forward",
-            Hook::Output => "output",
-            Hook::Postrouting => "postrouting",
-        }
-    }
-}
+/// Netfilter hooks: the one hook type of the netfilter layer (a base
+/// chain names it as `nft` does, [`Hook::nft_name`]).
+pub use super::Hook;
 
 /// A base chain's default policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -664,7 +638,7 @@ impl Table {
             parts.push(format!(
                 "type {} hook {} priority {} ;",
                 b.kind.as_str(),
-                b.hook.as_str(),
+                b.hook.nft_name(),
                 b.priority
             ));
             if let Some(p) = b.policy {

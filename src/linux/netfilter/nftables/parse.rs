@@ -298,7 +298,7 @@ fn parse_chain_decl(name: &str, c: &mut Cur<'_>) -> Result<Chain, String> {
                 hook = Some(
                     *Hook::ALL
                         .iter()
-                        .find(|x| x.as_str() == h)
+                        .find(|x| x.nft_name() == h)
                         .ok_or_else(|| format!("unknown hook {h:?}"))?,
                 );
                 c.expect("priority")?;
