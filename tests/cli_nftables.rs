@@ -3,11 +3,12 @@
 //! `trace --json` names nft chains, rules and elements, `paths` gives
 //! numgen's exact probabilities, and bad modes are refused by name.
 
+mod common;
+
+use common::{code, json, netlab, stderr, stdout};
 use k8s_netlab::kube_proxy::{iptables, nftables};
 use k8s_netlab::model;
-use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,29 +32,6 @@ const NFT: &str =
 
 fn nft_file(name: &str) -> PathBuf {
     file(name, "nodeport", NFT)
-}
-
-fn netlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netlab"))
-        .args(args)
-        .output()
-        .expect("netlab runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited, not killed")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
 }
 
 #[test]

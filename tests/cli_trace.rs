@@ -2,11 +2,13 @@
 //! codes, the JSON fields, the ruleset text, the messages for bad input;
 //! and snapshots of whole traces of the story.
 
+mod common;
+
+use common::{code, json, netlab, stderr, stdout};
 use k8s_netlab::kube_proxy::iptables;
 use k8s_netlab::model::{self, presets};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,29 +27,6 @@ fn data(name: &str) -> String {
         .join(name)
         .to_string_lossy()
         .into_owned()
-}
-
-fn netlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_netlab"))
-        .args(args)
-        .output()
-        .expect("netlab runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited, not killed")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
 }
 
 // ------------------------------------------------------------ exit codes

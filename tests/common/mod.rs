@@ -6,6 +6,7 @@
 
 use k8s_netlab::model::{self, Scenario};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// A path under the repository's root.
 pub fn root(rel: &str) -> PathBuf {
@@ -45,4 +46,30 @@ pub fn load_named(name: &str, text: &str) -> model::Loaded {
 /// The scenario of `text`, which must be valid.
 pub fn load(text: &str) -> Scenario {
     load_named("scenario", text).scenario
+}
+
+/// Runs the `netlab` binary with `args` (the CLI tests).
+pub fn netlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_netlab"))
+        .args(args)
+        .output()
+        .expect("netlab runs")
+}
+
+/// A finished command's exit code.
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited, not killed")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A command's standard output as JSON (the output in the failure).
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
 }
