@@ -88,31 +88,29 @@ pub fn trace_spec(scenario: &Rc<Scenario>, spec: &TraceSpec) -> Result<Trace, St
     trace
 }
 
-/// Predict mode's questions for `trace` of `scenario`, from its kept
-/// world when there is one (the rulesets the trace met are built there).
-pub fn quiz(scenario: &Rc<Scenario>, trace: &Trace) -> Vec<crate::engine::quiz::Question> {
+/// `f` on the kept world of `scenario` (where the rulesets the trace met
+/// are built already), else on a new one.
+fn in_kept_world<T>(scenario: &Rc<Scenario>, f: impl FnOnce(&mut World) -> T) -> T {
     KEPT_WORLDS.with_borrow_mut(|kept| {
         match kept.iter_mut().find(|(s, _)| Rc::ptr_eq(s, scenario)) {
-            Some((_, world)) => crate::engine::quiz::for_world(world, trace),
-            None => crate::engine::quiz::for_world(&mut World::new((**scenario).clone()), trace),
+            Some((_, world)) => f(world),
+            None => f(&mut World::new((**scenario).clone())),
         }
     })
 }
 
+/// Predict mode's questions for `trace` of `scenario` (`engine::quiz`).
+pub fn quiz(scenario: &Rc<Scenario>, trace: &Trace) -> Vec<crate::engine::quiz::Question> {
+    in_kept_world(scenario, |w| crate::engine::quiz::for_world(w, trace))
+}
+
 /// The commands behind each hop of `trace` of `scenario`
-/// (`engine::commands`), from its kept world when there is one.
+/// (`engine::commands`).
 pub fn commands(
     scenario: &Rc<Scenario>,
     trace: &Trace,
 ) -> Vec<Vec<crate::engine::commands::Command>> {
-    KEPT_WORLDS.with_borrow_mut(|kept| {
-        match kept.iter_mut().find(|(s, _)| Rc::ptr_eq(s, scenario)) {
-            Some((_, world)) => crate::engine::commands::for_trace(world, trace),
-            None => {
-                crate::engine::commands::for_trace(&mut World::new((**scenario).clone()), trace)
-            }
-        }
-    })
+    in_kept_world(scenario, |w| crate::engine::commands::for_trace(w, trace))
 }
 
 #[cfg(test)]
