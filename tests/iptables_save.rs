@@ -4,15 +4,18 @@
 //! (`unshare -n`, never the host's) and printed back by the kernel's
 //! tools. Skipped, saying so, where the machine cannot (no iptables, not
 //! root); the kernel check compares the same on every node it builds.
+#![cfg(target_os = "linux")]
 
 mod common;
 
 use common::{files, load_named, read};
+use k8s_netlab::kernel_check::lab::{normalize_save, Backend};
 use k8s_netlab::kube_proxy::iptables::ruleset;
 use std::process::Command;
 
 /// What the kernel's `iptables-save` prints after `listing` is restored,
-/// without its comment lines and with counters zeroed; `Err` when this
+/// without its comment lines and with counters zeroed (as the kernel check
+/// compares it); `Err` when this
 /// machine cannot run it.
 fn kernel_save(listing: &str) -> Result<String, String> {
     let uid = Command::new("id")
@@ -64,20 +67,10 @@ fn kernel_save(listing: &str) -> Result<String, String> {
         "restore failed: {}\n{listing}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Ok(normalize(&String::from_utf8_lossy(&out.stdout)))
-}
-
-/// Comment lines dropped, counters zeroed.
-fn normalize(save: &str) -> String {
-    save.lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| match l.rfind(" [") {
-            Some(i) if l.starts_with(':') => format!("{} [0:0]", &l[..i]),
-            _ => l.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n"
+    Ok(normalize_save(
+        &String::from_utf8_lossy(&out.stdout),
+        Backend::Nft,
+    ))
 }
 
 #[test]
@@ -96,7 +89,7 @@ fn to_save_prints_what_iptables_save_prints() {
                         return;
                     }
                 };
-                let ours = rs.to_save();
+                let ours = normalize_save(&rs.to_save(), Backend::Nft);
                 if ours != got {
                     let diff: Vec<String> = ours
                         .lines()
