@@ -143,30 +143,21 @@ impl World {
         let (Lookup::Known(_, dir), Some(e)) = (lookup, known) else {
             return None;
         };
-        if dst_side {
-            let to = e.dst_for(dir);
-            if to != packet.dst {
-                packet.dst = to;
-                return Some(Say::CtRewrites {
-                    dst_side,
-                    to,
-                    dir: dir.name(),
-                    entry: e.to_string(),
-                });
-            }
+        let (to, side) = if dst_side {
+            (e.dst_for(dir), &mut packet.dst)
         } else {
-            let to = e.src_for(dir);
-            if to != packet.src {
-                packet.src = to;
-                return Some(Say::CtRewrites {
-                    dst_side,
-                    to,
-                    dir: dir.name(),
-                    entry: e.to_string(),
-                });
-            }
+            (e.src_for(dir), &mut packet.src)
+        };
+        if to == *side {
+            return None;
         }
-        None
+        *side = to;
+        Some(Say::CtRewrites {
+            dst_side,
+            to,
+            dir: dir.name(),
+            entry: e.to_string(),
+        })
     }
 
     pub(super) fn node_name(&self, dev: NodeIndex) -> String {
