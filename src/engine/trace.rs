@@ -454,7 +454,7 @@ impl World {
     pub(super) fn transmit(
         &mut self,
         dev: NodeIndex,
-        route: &crate::linux::route::Route,
+        route: &super::topology::Route,
         packet: Packet,
         w: &mut Walk<'_>,
     ) -> Step {

@@ -16,9 +16,9 @@
 //! writes them as integers.
 
 use super::i18n::{t, Lang, Text};
-use crate::engine::topology::{pod_ref, DeviceKind, Topology, OUTSIDE_NET};
+use crate::engine::topology::{pod_ref, DeviceKind, Route, RouteOrigin, Topology, OUTSIDE_NET};
 use crate::engine::trace::Place;
-use crate::linux::route::{Route, RouteKind};
+use crate::linux::route::RouteKind;
 use crate::model::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -1179,10 +1179,10 @@ fn router_rows(
         match (&r.kind, r.origin) {
             (RouteKind::Link, _) => {}
             (RouteKind::Unreachable, _) => unreach.push(r),
-            (_, "static Route") => stat.push(r),
-            (_, "load balancer IP") => lb.push(r),
+            (_, RouteOrigin::StaticRoute) => stat.push(r),
+            (_, RouteOrigin::LoadBalancerIp) => lb.push(r),
             (RouteKind::Via(_), _) if r.dest.prefix_len() == 0 => default.push(r),
-            (RouteKind::Via(_), _) if r.origin.starts_with("the node's pod CIDR") => pod.push(r),
+            (RouteKind::Via(_), RouteOrigin::NodePodCidr) => pod.push(r),
             _ => stat.push(r),
         }
     }
