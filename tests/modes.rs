@@ -285,7 +285,7 @@ fn an_nft_trace_names_its_chains_rules_and_elements() {
         last.effect_text
     );
     assert!(pre
-        .note
+        .note()
         .starts_with("the nftables nat chain nat-prerouting chooses dnat to"));
     assert!(pre
         .note_in(Lang::Ko)

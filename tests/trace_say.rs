@@ -61,9 +61,10 @@ fn origin(say: &Say) -> Option<RouteOrigin> {
 fn check_trace(what: &str, t: &Trace, seen: &mut BTreeSet<String>) {
     for (i, h) in t.hops.iter().enumerate() {
         let w = format!("{what}, hop {}", i + 1);
-        check(&w, &h.note, &h.say, &h.note_in(Lang::Ko));
-        assert_eq!(h.note_in(Lang::En), h.note, "{w}");
-        seen.insert(template(&h.note));
+        let note = h.note();
+        check(&w, &note, &h.say, &h.note_in(Lang::Ko));
+        assert_eq!(h.note_in(Lang::En), note, "{w}");
+        seen.insert(template(&note));
         if let Some(o) = origin(&h.say) {
             seen.insert(format!("{o:?}"));
         }

@@ -255,7 +255,8 @@ mod cli {
                     }
                 );
             }
-            println!("{:>4}. {:<16} {:<14} {}", i + 1, h.device, h.at, h.note);
+            let note = h.note();
+            println!("{:>4}. {:<16} {:<14} {note}", i + 1, h.device, h.at);
             if h.before != h.after {
                 println!("{:>38}{}  ->  {}", "", h.before, h.after);
             }
@@ -268,12 +269,13 @@ mod cli {
                     println!("{:>38}    element: {e}", "");
                 }
             }
+            let decision = h.decision_in(k8s_netlab::lang::Lang::En);
             if h.rules.is_empty()
-                && !h.decision.is_empty()
-                && h.decision != h.note
+                && !decision.is_empty()
+                && decision != note
                 && h.at != Place::Socket
             {
-                println!("{:>38}{}", "", h.decision);
+                println!("{:>38}{decision}", "");
             }
         }
         println!();

@@ -133,44 +133,71 @@ pub struct Hop {
     pub device: String,
     /// Where in the device (`eth0 in`, `routing`, `PREROUTING`...).
     pub at: Place,
-    /// The route, rule or fact that decided, as the tools print it.
-    pub decision: String,
-    /// `decision` as data where it is prose (`arrives on eth0`), for any
-    /// language; `None` for tool output (not serialized).
-    #[serde(skip)]
-    pub decision_say: Option<Say>,
+    /// The route, rule or fact that decided: tool output, or a sentence
+    /// (the JSON carries its English).
+    #[serde(serialize_with = "decision_en")]
+    pub decision: Decision,
     /// For netfilter steps: every rule that matched, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleRef>,
     pub before: Packet,
     pub after: Packet,
-    /// The step in a sentence: `say` in English.
-    pub note: String,
-    /// The step's sentence as data, for any language (not serialized: the
-    /// JSON carries `note`).
-    #[serde(skip)]
+    /// The step's sentence as data, for any language (the JSON carries its
+    /// English as `note`).
+    #[serde(rename = "note", serialize_with = "say_en")]
     pub say: Say,
 }
 
 impl Hop {
-    /// The step's sentence in `lang` (`note` in English).
+    /// The step in a sentence, in English (the CLI's and the JSON's text).
+    pub fn note(&self) -> String {
+        self.say.en()
+    }
+
+    /// The step's sentence in `lang`.
     pub fn note_in(&self, lang: Lang) -> String {
         self.say.text(lang)
     }
 
     /// The decision line in `lang`: tool output as it is, prose translated.
     pub fn decision_in(&self, lang: Lang) -> String {
-        match &self.decision_say {
-            Some(s) => s.text(lang),
-            None => self.decision.clone(),
-        }
+        self.decision.text(lang)
     }
 }
 
-/// A hop's decision: tool output, or a sentence.
+fn say_en<S: serde::Serializer>(say: &Say, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&say.en())
+}
+
+fn decision_en<S: serde::Serializer>(d: &Decision, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.text(Lang::En))
+}
+
+/// A hop's decision: tool output (a route, a rule, `connect …`), or a
+/// sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Tool(String),
     Said(Say),
+}
+
+impl Decision {
+    /// In `lang`: tool output as it is, a sentence translated.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Decision::Tool(t) => t.clone(),
+            Decision::Said(s) => s.text(lang),
+        }
+    }
+
+    /// The tool output, if the decision is one (a route as `ip route`
+    /// prints it, a rule as it was fed).
+    pub fn tool(&self) -> Option<&str> {
+        match self {
+            Decision::Tool(t) => Some(t),
+            Decision::Said(_) => None,
+        }
+    }
 }
 
 impl From<String> for Decision {

@@ -72,9 +72,9 @@ impl World {
         let memory = &mut state.memory;
         let r = netfilter::run_hook(&program.dataplane, hook, &packet, &ctx, memory, w.chooser);
         w.trace.rules_evaluated += r.rules_evaluated;
-        let (decided, decision_say) = match r.hits.last() {
-            Some(h) => (h.rule.clone(), None),
-            None => (Say::NoRules.en(), Some(Say::NoRules)),
+        let decided = match r.hits.last() {
+            Some(h) => Decision::Tool(h.rule.clone()),
+            None => Decision::Said(Say::NoRules),
         };
         let nft_only = program.dataplane.iptables.is_none() && program.dataplane.nftables.is_some();
         let say = match (&r.verdict, &r.nat) {
@@ -103,11 +103,9 @@ impl World {
             device: dev_id.to_string(),
             at: Place::Hook(hook),
             decision: decided,
-            decision_say,
             rules: r.hits.iter().map(RuleRef::from).collect(),
             before: packet,
             after: r.packet,
-            note: say.en(),
             say,
         });
         r

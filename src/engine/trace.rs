@@ -84,20 +84,14 @@ impl Walk<'_> {
         after: Packet,
         say: Say,
     ) {
-        let (decision, decision_say) = match decision.into() {
-            Decision::Tool(s) => (s, None),
-            Decision::Said(s) => (s.en(), Some(s)),
-        };
         self.trace.hops.push(Hop {
             leg: self.leg,
             device: device.to_string(),
             at,
-            decision,
-            decision_say,
+            decision: decision.into(),
             rules: Vec::new(),
             before,
             after,
-            note: say.en(),
             say,
         });
     }

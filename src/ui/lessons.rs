@@ -1147,8 +1147,8 @@ mod tests {
                     }
                     Mattered::End => {
                         assert_ne!(t.verdict, Verdict::Delivered);
-                        assert_eq!(x.detail(Lang::En), h.note);
-                        assert_ne!(x.detail(Lang::Ko), h.note);
+                        assert_eq!(x.detail(Lang::En), h.note());
+                        assert_ne!(x.detail(Lang::Ko), h.note());
                     }
                 }
                 assert!(x.place(Lang::En).contains(&h.device));

@@ -591,9 +591,9 @@ mod tests {
         let r = l.block("router/vpc").unwrap();
         assert!(m.at.0 > r.x && m.at.0 < r.x + r.w && m.at.1 > r.y && m.at.1 < r.y + r.h);
         assert!(
-            tr.hops[m.hop].note.contains("drops it"),
+            tr.hops[m.hop].note().contains("drops it"),
             "{}",
-            tr.hops[m.hop].note
+            tr.hops[m.hop].note()
         );
         assert_eq!(st.marker_at(m.hop), None);
         assert!(st.marker_at(m.hop + 1).is_some());

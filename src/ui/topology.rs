@@ -162,8 +162,10 @@ pub fn topology_view(p: &TopologyProps) -> Html {
             // The routes that decided at routers, as far as reached.
             let cited: Vec<String> = tr.hops[..step.min(tr.hops.len())]
                 .iter()
-                .filter(|h| h.at == Place::Routing && l.rows_citing(&h.decision).next().is_some())
-                .map(|h| h.decision.clone())
+                .filter(|h| h.at == Place::Routing)
+                .filter_map(|h| h.decision.tool())
+                .filter(|d| l.rows_citing(d).next().is_some())
+                .map(str::to_string)
                 .collect();
             (trails, packet, cited)
         }
