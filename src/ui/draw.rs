@@ -114,7 +114,13 @@ fn standalone(body: &str, theme: Theme) -> String {
         .expect("TopologyView renders one <svg> element");
     let (open, rest) = body.split_at(open_end);
     let mut out = String::with_capacity(body.len() + 4096);
-    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    out.push_str("<svg");
+    // The component's `<svg>` names its namespace; a document must name
+    // it exactly once (a second `xmlns` is a duplicate attribute, which
+    // strict XML parsers such as Firefox's refuse).
+    if !open.contains(" xmlns=") {
+        out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
+    }
     out.push_str(&open[4..]);
     out.push_str(&format!(" data-theme=\"{}\">", theme.name()));
     out.push_str("<style>");
