@@ -78,9 +78,11 @@ fn a_scenario_as_a_standalone_svg() {
     ] {
         assert!(svg.contains(name), "{name}");
     }
-    // The style is inlined: the theme's variables and the drawing's rules.
-    assert!(svg.contains("<style>") && svg.contains("--topo-request:"));
-    assert!(svg.contains(".topology .node rect{"));
+    // The style is inlined: the drawing's rules with the theme's colours
+    // written in, only those that can match the picture.
+    assert!(svg.contains("<style>") && !svg.contains("var(--"));
+    assert!(svg.contains(".topology .node rect{fill:#"));
+    assert!(!svg.contains(".topology .trail{"), "no trail, no rule for one");
     // No request, no trail, no packet.
     assert!(!svg.contains("class=\"trail"));
     assert!(!svg.contains("class=\"packet"));
@@ -119,12 +121,19 @@ fn themes_and_languages() {
     let dark = draw(&[file, "--theme", "dark"]);
     assert_ne!(light, dark);
     assert!(dark.contains("data-theme=\"dark\""));
-    let var = |svg: &str, name: &str| {
-        let at = svg.find(&format!("{name}:")).unwrap() + name.len() + 1;
-        svg[at..at + svg[at..].find(';').unwrap()].to_string()
+    // The theme's colours are written into the rules.
+    let fill = |svg: &str, rule: &str| {
+        let at = svg.find(&format!("{rule}{{fill:")).unwrap() + rule.len() + 6;
+        svg[at..at + svg[at..].find([';', '}']).unwrap()].to_string()
     };
-    assert_ne!(var(&light, "--fg"), var(&dark, "--fg"));
-    assert_ne!(var(&light, "--panel"), var(&dark, "--panel"));
+    assert_ne!(
+        fill(&light, ".topology text"),
+        fill(&dark, ".topology text")
+    );
+    assert_ne!(
+        fill(&light, ".topology rect.backdrop"),
+        fill(&dark, ".topology rect.backdrop")
+    );
     let ko = draw(&[file, "--lang", "ko"]);
     assert_eq!(check_xml(&ko), Ok("svg".to_string()));
     assert!(
