@@ -704,7 +704,9 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                 <ol class="rules-hit">
                     { for h.rules.iter().map(|r| html! {
                         <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>{ " " }
-                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ &r.effect_text }</span></li>
+                            <code class="rule">{ &r.rule }</code>
+                            if let Some(e) = &r.element { { " " }<code class="element">{ "{ " }{ e }{ " }" }</code> }
+                            { " → " }<span class="effect">{ &r.effect_text }</span></li>
                     }) }
                 </ol>
             }
