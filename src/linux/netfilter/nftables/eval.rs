@@ -22,8 +22,8 @@
 //! unreachable).
 
 use super::{
-    Chain, ChainType, CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule,
-    Selector, Table, Value, Verdict,
+    Chain, ChainType, CmpOp, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule, Selector,
+    Table, Value, Verdict,
 };
 use crate::linux::netfilter::{Chooser, Effect, NatAction};
 use std::collections::BTreeMap;
@@ -249,24 +249,6 @@ impl Outcome {
     }
 }
 
-/// An element as `add element` writes it between the braces:
-/// `KEY [comment "…"] [: VERDICT]`.
-fn element_text(e: &Element) -> String {
-    let mut s = e
-        .key
-        .iter()
-        .map(|v| v.to_string())
-        .collect::<Vec<_>>()
-        .join(" . ");
-    if let Some(c) = &e.comment {
-        s.push_str(&format!(" comment \"{c}\""));
-    }
-    if let Some(v) = &e.value {
-        s.push_str(&format!(" : {v}"));
-    }
-    s
-}
-
 impl Run<'_, '_> {
     fn value_of(&mut self, sel: Selector) -> Option<Value> {
         let p = &self.out.packet;
@@ -423,7 +405,7 @@ impl Run<'_, '_> {
                     let Some(v) = el.value.clone() else {
                         return Flow::Continue;
                     };
-                    self.hit(chain, i, rule, Some(element_text(el)), verdict_effect(&v));
+                    self.hit(chain, i, rule, Some(el.text()), verdict_effect(&v));
                     recorded = true;
                     Some(v)
                 }

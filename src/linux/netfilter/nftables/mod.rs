@@ -450,6 +450,26 @@ pub struct Set {
     pub elements: Vec<Element>,
 }
 
+impl Element {
+    /// The element as `add element` writes it between the braces:
+    /// `KEY [comment "…"] [: VERDICT]` (what a verdict map's hit names).
+    pub fn text(&self) -> String {
+        let mut s = self
+            .key
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" . ");
+        if let Some(c) = &self.comment {
+            s.push_str(&format!(" comment \"{c}\""));
+        }
+        if let Some(v) = &self.value {
+            s.push_str(&format!(" : {v}"));
+        }
+        s
+    }
+}
+
 impl Set {
     pub fn is_map(&self) -> bool {
         self.value.is_some()
