@@ -418,7 +418,7 @@ impl World {
         w.hop(
             &d.id,
             "socket",
-            format!("connect {}", packet.dst),
+            socket_call(&packet),
             packet,
             packet,
             sends(&d.id, &packet),

@@ -270,6 +270,11 @@ impl Run<'_, '_> {
                 Value::Addr(p.daddr)
             }
             Selector::L4Proto => Value::Proto(p.proto),
+            // On ICMP the kernel reads the header's checksum there; the
+            // model has none, so nothing compares equal. Every rule of
+            // kube-proxy's that reads `th dport` also keys on `meta
+            // l4proto`, which no ICMP packet matches either way.
+            Selector::ThDport if p.proto == L4Proto::Icmp => return None,
             Selector::ThDport => Value::Num(u64::from(p.dport)),
             Selector::Dport(proto) => {
                 if proto != p.proto {

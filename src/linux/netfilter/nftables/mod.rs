@@ -44,6 +44,7 @@ pub enum L4Proto {
     Tcp,
     Udp,
     Sctp,
+    Icmp,
 }
 
 impl L4Proto {
@@ -52,6 +53,7 @@ impl L4Proto {
             L4Proto::Tcp => "tcp",
             L4Proto::Udp => "udp",
             L4Proto::Sctp => "sctp",
+            L4Proto::Icmp => "icmp",
         }
     }
 
@@ -60,6 +62,7 @@ impl L4Proto {
             "tcp" => Some(L4Proto::Tcp),
             "udp" => Some(L4Proto::Udp),
             "sctp" => Some(L4Proto::Sctp),
+            "icmp" => Some(L4Proto::Icmp),
             _ => None,
         }
     }
