@@ -82,7 +82,10 @@ fn a_scenario_as_a_standalone_svg() {
     // written in, only those that can match the picture.
     assert!(svg.contains("<style>") && !svg.contains("var(--"));
     assert!(svg.contains(".topology .node rect{fill:#"));
-    assert!(!svg.contains(".topology .trail{"), "no trail, no rule for one");
+    assert!(
+        !svg.contains(".topology .trail{"),
+        "no trail, no rule for one"
+    );
     // No request, no trail, no packet.
     assert!(!svg.contains("class=\"trail"));
     assert!(!svg.contains("class=\"packet"));

@@ -8,6 +8,7 @@
 //! which the echo reply matches. `netlab kernel-check` confirms every row's
 //! kind of request against a real kernel (engine::checks derives pings).
 
+use k8s_netlab::engine::trace::Place;
 use k8s_netlab::engine::trace::{Request, Trace, Verdict, World};
 use k8s_netlab::linux::netfilter::SeededChooser;
 use k8s_netlab::model::{self, Protocol};
@@ -228,7 +229,7 @@ fn the_echo_reply_is_part_of_the_tracked_connection() {
         .iter()
         .find(|h| {
             h.leg == k8s_netlab::engine::trace::Leg::Request
-                && h.at == "socket"
+                && h.at == Place::Socket
                 && h.device == "pod/web-1"
         })
         .expect("the pod's kernel answers");

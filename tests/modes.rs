@@ -7,9 +7,9 @@
 
 use k8s_netlab::engine::paths::paths;
 use k8s_netlab::engine::say::Say;
-use k8s_netlab::engine::trace::{Request, Trace, Verdict, World};
+use k8s_netlab::engine::trace::{Place, Request, Trace, Verdict, World};
 use k8s_netlab::lang::Lang;
-use k8s_netlab::linux::netfilter::SeededChooser;
+use k8s_netlab::linux::netfilter::{Hook, SeededChooser};
 use k8s_netlab::model::{self, Protocol, ProxyMode};
 use std::path::Path;
 
@@ -246,7 +246,7 @@ fn an_nft_trace_names_its_chains_rules_and_elements() {
     let pre = t
         .hops
         .iter()
-        .find(|h| h.device == "node/node-1" && h.at == "PREROUTING")
+        .find(|h| h.device == "node/node-1" && h.at == Place::Hook(Hook::Prerouting))
         .unwrap();
     let services = pre.rules.iter().find(|r| r.chain == "services").unwrap();
     assert_eq!(services.backend, "nftables");

@@ -13,7 +13,7 @@ fn main() {}
 mod cli {
     use clap::{Parser, Subcommand};
     use k8s_netlab::engine::paths::paths;
-    use k8s_netlab::engine::trace::{Leg, Request, Trace, World};
+    use k8s_netlab::engine::trace::{Leg, Place, Request, Trace, World};
     use k8s_netlab::kube_proxy::{iptables, nftables};
     use k8s_netlab::linux::netfilter::SeededChooser;
     use k8s_netlab::model::{self, Loaded, Protocol, ProxyMode};
@@ -280,7 +280,7 @@ mod cli {
             if h.rules.is_empty()
                 && !h.decision.is_empty()
                 && h.decision != h.note
-                && h.at != "socket"
+                && h.at != Place::Socket
             {
                 println!("{:>38}{}", "", h.decision);
             }

@@ -40,7 +40,7 @@ impl World {
             p.dst = f.client.src;
             w.hop(
                 &d.id,
-                "load balancer",
+                Place::LoadBalancer,
                 format!("flow {} <- {}", f.client.src, f.backend.dst),
                 packet,
                 p,
@@ -139,7 +139,7 @@ impl World {
         });
         w.hop(
             &d.id,
-            "load balancer",
+            Place::LoadBalancer,
             Say::Backend {
                 node: node_name.clone(),
                 healthy: n,

@@ -9,10 +9,11 @@
 //! whose form depends on the word before (이/가, 을/를, 로/으로) after
 //! such names, so every sentence reads correctly for any name.
 
+use super::topology::{Route, RouteOrigin};
 use crate::lang::Lang;
 use crate::linux::netfilter::{Backend, Effect, NatAction};
 use crate::linux::packet::{Icmp, TcpFlags};
-use crate::linux::route::{Route, RouteKind};
+use crate::linux::route::RouteKind;
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -54,11 +55,11 @@ pub enum Say {
     Routes {
         who: String,
         forwarding: bool,
-        origin: &'static str,
+        origin: RouteOrigin,
     },
     /// The route that matched sends the packet nowhere (`unreachable`, or
     /// a static route through a node that is gone): the device drops it.
-    RouteDrops { who: String, origin: &'static str },
+    RouteDrops { who: String, origin: RouteOrigin },
     /// Nobody on the segment answers ARP for the next hop.
     NoArpAnswer {
         who: String,
@@ -171,7 +172,7 @@ pub enum Say {
         who: String,
         to: Ipv4Addr,
         route: String,
-        origin: &'static str,
+        origin: RouteOrigin,
     },
     /// A route out of an interface the device lacks.
     NoInterface { who: String, dev: String },
@@ -312,10 +313,10 @@ impl Say {
                 } else {
                     "routes it"
                 };
-                format!("{who} {verb} ({origin})")
+                format!("{who} {verb} ({})", origin.en())
             }
             Say::RouteDrops { who, origin } => {
-                format!("{who} drops it: its route leads nowhere ({origin})")
+                format!("{who} drops it: its route leads nowhere ({})", origin.en())
             }
             Say::NoArpAnswer { who, dev, next_hop } => {
                 format!("nobody on {who}'s {dev} answers for {next_hop}")
@@ -454,7 +455,7 @@ impl Say {
                 to,
                 route,
                 origin,
-            } => format!("{who} has no route to {to}: {route} ({origin})"),
+            } => format!("{who} has no route to {to}: {route} ({})", origin.en()),
             Say::NoInterface { who, dev } => format!("{who} has no interface {dev}"),
             Say::NextHopGone { who, dev, next_hop } => {
                 format!("no host answers for next hop {next_hop} on {who}'s {dev} (is it gone?)")
@@ -539,11 +540,11 @@ impl Say {
                 } else {
                     "라우팅합니다"
                 };
-                format!("{who}에서 패킷을 {verb} ({})", origin_ko(origin))
+                format!("{who}에서 패킷을 {verb} ({})", origin.ko())
             }
             Say::RouteDrops { who, origin } => format!(
                 "{who}에서 패킷을 버립니다: 경로가 갈 곳이 없습니다 ({})",
-                origin_ko(origin)
+                origin.ko()
             ),
             Say::NoArpAnswer { who, dev, next_hop } => {
                 format!("{who}의 {dev}에서 {next_hop}에 대한 ARP 응답이 없습니다")
@@ -710,7 +711,7 @@ impl Say {
                 origin,
             } => format!(
                 "{who}에는 {to}까지 가는 경로가 없습니다: {route} ({})",
-                origin_ko(origin)
+                origin.ko()
             ),
             Say::NoInterface { who, dev } => format!("{who}에는 {dev} 인터페이스가 없습니다"),
             Say::NextHopGone { who, dev, next_hop } => format!(
@@ -815,21 +816,53 @@ fn comment(why: &Option<String>) -> String {
     why.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
 }
 
-/// A route's origin (engine::topology's words) in Korean; an origin not
-/// listed here is shown as it is.
-fn origin_ko(origin: &'static str) -> &'static str {
-    match origin {
-        "connected" => "직접 연결된 네트워크",
-        "connected (pod bridge)" => "직접 연결된 네트워크, 파드 브리지",
-        "default" => "기본 경로",
-        "the VPC's private ranges, through its router" => "VPC 사설 대역, VPC 라우터 경유",
-        "load balancer IPs the cloud announces" => "클라우드가 알리는 로드 밸런서 IP",
-        "the node's pod CIDR (cloud route)" => "노드의 파드 CIDR, 클라우드 경로",
-        "static Route" => "Route 객체의 정적 경로",
-        "load balancer IP" => "로드 밸런서 IP",
-        "private addresses the VPC has no route for" => "VPC에 경로가 없는 사설 주소",
-        "the internet" => "인터넷",
-        other => other,
+impl RouteOrigin {
+    /// Why the route is there, in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en(),
+            Lang::Ko => self.ko(),
+        }
+    }
+
+    /// In English (the CLI's and the JSON's words).
+    pub fn en(self) -> &'static str {
+        match self {
+            RouteOrigin::Connected => "connected",
+            RouteOrigin::PodBridge => "connected (pod bridge)",
+            RouteOrigin::PodVeth => "the pod's address, to its veth",
+            RouteOrigin::Default => "default",
+            RouteOrigin::VpcPrivateRanges => "the VPC's private ranges, through its router",
+            RouteOrigin::LoadBalancerPool => "load balancer IPs the cloud announces",
+            RouteOrigin::AnnouncedLoadBalancerIp => "a load balancer IP the cloud announces",
+            RouteOrigin::ExternalIpToVpc => "an external IP routed to the VPC",
+            RouteOrigin::NodePodCidr => "the node's pod CIDR (cloud route)",
+            RouteOrigin::StaticRoute => "static Route",
+            RouteOrigin::LoadBalancerIp => "load balancer IP",
+            RouteOrigin::ExternalIpToNode => "external IP, routed to a node",
+            RouteOrigin::NoVpcRoute => "private addresses the VPC has no route for",
+            RouteOrigin::Internet => "the internet",
+        }
+    }
+
+    /// In Korean.
+    pub fn ko(self) -> &'static str {
+        match self {
+            RouteOrigin::Connected => "직접 연결된 네트워크",
+            RouteOrigin::PodBridge => "직접 연결된 네트워크, 파드 브리지",
+            RouteOrigin::PodVeth => "파드의 주소, 파드의 veth 쪽",
+            RouteOrigin::Default => "기본 경로",
+            RouteOrigin::VpcPrivateRanges => "VPC 사설 대역, VPC 라우터 경유",
+            RouteOrigin::LoadBalancerPool => "클라우드가 알리는 로드 밸런서 IP",
+            RouteOrigin::AnnouncedLoadBalancerIp => "클라우드가 알리는 로드 밸런서 IP 하나",
+            RouteOrigin::ExternalIpToVpc => "VPC 쪽으로 라우팅되는 외부 IP",
+            RouteOrigin::NodePodCidr => "노드의 파드 CIDR, 클라우드 경로",
+            RouteOrigin::StaticRoute => "Route 객체의 정적 경로",
+            RouteOrigin::LoadBalancerIp => "로드 밸런서 IP",
+            RouteOrigin::ExternalIpToNode => "노드 쪽으로 라우팅되는 외부 IP",
+            RouteOrigin::NoVpcRoute => "VPC에 경로가 없는 사설 주소",
+            RouteOrigin::Internet => "인터넷",
+        }
     }
 }
 
@@ -958,12 +991,12 @@ mod tests {
             v.push(Say::Routes {
                 who: s("node-1"),
                 forwarding,
-                origin: "the node's pod CIDR (cloud route)",
+                origin: RouteOrigin::NodePodCidr,
             });
         }
         v.push(Say::RouteDrops {
             who: s("router/vpc"),
-            origin: "private addresses the VPC has no route for",
+            origin: RouteOrigin::NoVpcRoute,
         });
         v.push(Say::NoArpAnswer {
             who: s("router"),
@@ -1109,7 +1142,7 @@ mod tests {
             who: s("router"),
             to: ip("10.3.241.152"),
             route: s("unreachable 10.0.0.0/8"),
-            origin: "private addresses the VPC has no route for",
+            origin: RouteOrigin::NoVpcRoute,
         });
         v.push(Say::NoInterface {
             who: s("node/node-1"),
@@ -1187,7 +1220,7 @@ mod tests {
                 who: s("router"),
                 to: ip("10.3.241.152"),
                 route: s("unreachable 10.0.0.0/8"),
-                origin: "private addresses the VPC has no route for",
+                origin: RouteOrigin::NoVpcRoute,
             }),
         });
         v.push(Say::PingClusterIp {
@@ -1294,14 +1327,42 @@ mod tests {
         let r = Say::Routes {
             who: s_("node-1"),
             forwarding: true,
-            origin: "connected",
+            origin: RouteOrigin::Connected,
         };
         assert_eq!(
             r.ko(),
             "node-1에서 패킷을 포워딩합니다 (직접 연결된 네트워크)"
         );
-        // An origin the table does not know is shown as it is.
-        assert_eq!(origin_ko("pod CIDR"), "pod CIDR");
+        assert_eq!(r.en(), "node-1 forwards it (connected)");
+    }
+
+    #[test]
+    fn every_route_origin_reads_in_both_languages() {
+        let hangul = |s: &str| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        let mut en = std::collections::BTreeSet::new();
+        let mut ko = std::collections::BTreeSet::new();
+        for o in RouteOrigin::ALL {
+            assert!(hangul(o.ko()), "{o:?}: {}", o.ko());
+            assert_eq!(o.text(Lang::En), o.en());
+            assert_eq!(o.text(Lang::Ko), o.ko());
+            // No two origins read alike in either language.
+            assert!(en.insert(o.en()), "{o:?}");
+            assert!(ko.insert(o.ko()), "{o:?}");
+        }
+        // The four that showed in English on Korean pages before.
+        let veth = Say::Routes {
+            who: s_("node/node-1"),
+            forwarding: true,
+            origin: RouteOrigin::PodVeth,
+        };
+        assert_eq!(
+            veth.en(),
+            "node/node-1 forwards it (the pod's address, to its veth)"
+        );
+        assert_eq!(
+            veth.ko(),
+            "node/node-1에서 패킷을 포워딩합니다 (파드의 주소, 파드의 veth 쪽)"
+        );
     }
 
     fn s_(x: &str) -> String {

@@ -19,7 +19,9 @@
 //! path is `node.rs`, the cloud load balancer `lb.rs`, the records
 //! `hop.rs`, the state `world.rs`.
 
-pub use super::hop::{ClientSees, Decision, Hop, Leg, Reply, RuleRef, Seen, Trace, Verdict};
+pub use super::hop::{
+    ClientSees, Decision, Dir, Hop, Leg, Place, Reply, RuleRef, Seen, Trace, Verdict,
+};
 pub use super::request::{Request, RequestError, Source};
 pub use super::say::{RuleStop, Say};
 use super::topology::DeviceKind;
@@ -76,7 +78,7 @@ impl Walk<'_> {
     pub(super) fn hop(
         &mut self,
         device: &str,
-        at: &str,
+        at: Place,
         decision: impl Into<Decision>,
         before: Packet,
         after: Packet,
@@ -89,7 +91,7 @@ impl Walk<'_> {
         self.trace.hops.push(Hop {
             leg: self.leg,
             device: device.to_string(),
-            at: at.to_string(),
+            at,
             decision,
             decision_say,
             rules: Vec::new(),
@@ -319,7 +321,7 @@ impl World {
         }
         w.hop(
             &d.id,
-            "socket",
+            Place::Socket,
             socket_call(&packet),
             packet,
             packet,
@@ -340,7 +342,7 @@ impl World {
         let d = topo.device(dev);
         w.hop(
             &d.id,
-            &format!("{iface} in"),
+            Place::arrives(iface),
             Say::ArrivesOn {
                 iface: iface.to_string(),
             },
@@ -399,7 +401,14 @@ impl World {
                     from: packet.src,
                 },
             };
-            w.hop(&id, "socket", Say::ClientConnection, packet, packet, say);
+            w.hop(
+                &id,
+                Place::Socket,
+                Say::ClientConnection,
+                packet,
+                packet,
+                say,
+            );
             return End::Delivered { dev, packet };
         }
         if packet.icmp == Some(Icmp::EchoRequest) {
@@ -407,7 +416,7 @@ impl World {
             let id = d.id.clone();
             w.hop(
                 &id,
-                "socket",
+                Place::Socket,
                 Say::KernelEcho,
                 packet,
                 packet,
@@ -421,7 +430,7 @@ impl World {
                 let owner = sock.owner.clone();
                 w.hop(
                     &id,
-                    "socket",
+                    Place::Socket,
                     Say::Listening {
                         port: packet.dst.port(),
                         proto: packet.proto,
@@ -440,7 +449,7 @@ impl World {
                 let id = d.id.clone();
                 w.hop(
                     &id,
-                    "socket",
+                    Place::Socket,
                     Say::NoSocket {
                         port: packet.dst.port(),
                         proto: packet.proto,
@@ -471,7 +480,7 @@ impl World {
         let Some(route) = d.routes.lookup(packet.dst_ip()).cloned() else {
             w.hop(
                 &d.id,
-                "routing",
+                Place::Routing,
                 Say::RouteMissing,
                 packet,
                 packet,
@@ -481,7 +490,7 @@ impl World {
         };
         w.hop(
             &d.id,
-            "routing",
+            Place::Routing,
             route.to_string(),
             packet,
             packet,
@@ -494,7 +503,7 @@ impl World {
     pub(super) fn transmit(
         &mut self,
         dev: NodeIndex,
-        route: &crate::linux::route::Route,
+        route: &super::topology::Route,
         packet: Packet,
         w: &mut Walk<'_>,
     ) -> Step {
@@ -528,7 +537,7 @@ impl World {
         let Some((next, iface)) = self.topology.neighbour(segment, next_hop) else {
             w.hop(
                 &d.id,
-                &format!("{} out", route.dev),
+                Place::leaves(&route.dev),
                 Say::ArpNoAnswer { next_hop },
                 packet,
                 packet,
@@ -546,7 +555,7 @@ impl World {
         };
         w.hop(
             &d.id,
-            &format!("{} out", route.dev),
+            Place::leaves(&route.dev),
             Say::NextHop { next_hop },
             packet,
             packet,

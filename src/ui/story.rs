@@ -10,7 +10,7 @@ use super::i18n::{t, Lang, Text};
 use super::layout::{Kind, Layout, Point, PAD};
 use crate::engine::say::Say;
 use crate::engine::topology::{DeviceKind, Topology};
-use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::engine::trace::{Hop, Leg, Place, Trace, Verdict};
 use crate::linux::netfilter::{Effect, NatAction};
 use crate::linux::packet::TcpFlags;
 use std::collections::{BTreeMap, BTreeSet};
@@ -344,7 +344,7 @@ pub fn story(l: &Layout, tr: &Trace, lang: Lang) -> Story {
         let h = &tr.hops[i];
         // In a router, beside its addresses rather than over the table.
         let at = match l.block(&h.device) {
-            Some(b) if b.kind == Kind::Router && h.at == "routing" => {
+            Some(b) if b.kind == Kind::Router && h.at == Place::Routing => {
                 (b.x + b.w - 18.0, b.y + 2.0 * super::layout::LINE + 4.0)
             }
             _ => l.anchor(&h.device, &h.at)?,

@@ -703,7 +703,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
             if c.reply_start { <p class="leg">{ THE_ANSWER.get(lang) }</p> }
             <button type="button" class="hop-head" onclick={jump}>
                 <span class="num">{ i + 1 }</span>
-                <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ &h.at }</span>
+                <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ h.at.to_string() }</span>
             </button>
             if let Some(v) = c.end {
                 { " " }<span class={classes!("mark", steps::verdict_class(v))}>{ end_word(v, h.leg).get(lang) }</span>
