@@ -39,6 +39,7 @@ const SEND_A_PACKET: Text = t("Send a packet", "패킷 보내기");
 const FROM: Text = t("From", "출발지");
 const TO: Text = t("To", "목적지");
 const PROTOCOL: Text = t("Protocol", "프로토콜");
+const PING: Text = t("ICMP (ping)", "ICMP (핑)");
 const SEND: Text = t("Send", "보내기");
 const ANOTHER: Text = t("Another connection", "다른 연결");
 const ANOTHER_TITLE: Text = t(
@@ -272,10 +273,10 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
     let on_from = set(|s, v| s.from = v);
     let on_to = set(|s, v| s.to = v);
     let on_proto = set(|s, v| {
-        s.proto = if v == "UDP" {
-            Protocol::Udp
-        } else {
-            Protocol::Tcp
+        s.proto = match v.as_str() {
+            "UDP" => Protocol::Udp,
+            "ICMP" => Protocol::Icmp,
+            _ => Protocol::Tcp,
         }
     });
     let send = {
@@ -311,6 +312,7 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                     <select id="proto" onchange={on_proto}>
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
+                        <option value="ICMP" selected={spec.proto == Protocol::Icmp}>{ PING.get(lang) }</option>
                     </select></label>
                 { options("sources", &p.sources, &spec.from, lang) }
                 { options("destinations", &p.destinations, &spec.to, lang) }
