@@ -376,11 +376,11 @@ pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
         delivered(&mut s, t.delivered_to.as_deref().unwrap_or("?"));
         if let Some(seen) = &t.server_sees {
             s += WHICH_SEES.get(lang);
-            s += &format!("{} -> {}", seen.src, seen.dst);
+            s += &format!("{} -> {}", t.addr_text(seen.src), t.addr_text(seen.dst));
         }
         if let Some(cs) = t.reply.as_ref().and_then(|r| r.client_sees.as_ref()) {
             s += ANSWER_FROM.get(lang);
-            s += &cs.src.to_string();
+            s += &t.addr_text(cs.src);
         }
     } else {
         match (&t.delivered_to, t.verdict) {
@@ -912,6 +912,26 @@ mod tests {
             ko.contains(r_ko.as_str()) && !ko.contains(r.as_str()),
             "{ko}"
         );
+        // A ping reads without ports, and one to a ClusterIP says why no
+        // echo reply comes.
+        let s = crate::model::default_scenario();
+        let ping = |to: &str| {
+            let spec = TraceSpec {
+                to: to.into(),
+                proto: crate::model::Protocol::Icmp,
+                ..TraceSpec::default()
+            };
+            trace_spec(&s, &spec).unwrap()
+        };
+        let en = verdict_sentence(&ping("10.0.2.2"), Lang::En);
+        assert!(
+            en.contains("10.0.1.2 -> 10.0.2.2") && !en.contains(":0"),
+            "{en}"
+        );
+        let en = verdict_sentence(&ping("svc/web"), Lang::En);
+        assert!(en.contains("is a ClusterIP, a virtual address"), "{en}");
+        let ko = verdict_sentence(&ping("svc/web"), Lang::Ko);
+        assert!(ko.contains("가상 주소"), "{ko}");
     }
 
     fn hangul(s: &str) -> bool {
