@@ -291,11 +291,7 @@ mod cli {
             None => println!("verdict: {:?}", t.verdict),
         }
         // A ping has no ports: its addresses alone (the id is in `conntrack`).
-        let ping = t.hops.first().is_some_and(|h| h.before.icmp.is_some());
-        let addr = |a: &std::net::SocketAddrV4| match ping {
-            true => a.ip().to_string(),
-            false => a.to_string(),
-        };
+        let addr = |a: &std::net::SocketAddrV4| t.addr_text(*a);
         if let Some(s) = &t.server_sees {
             println!("server sees: {} -> {}", addr(&s.src), addr(&s.dst));
         }

@@ -72,7 +72,7 @@ pub fn predicted(o: &Outcome) -> Predicted {
         && t.reply
             .as_ref()
             .is_some_and(|r| r.verdict == Verdict::Delivered);
-    let ping = t.hops.first().is_some_and(|h| h.before.icmp.is_some());
+    let ping = t.is_ping();
     let class = match (t.verdict, &t.server_sees, answered) {
         (Verdict::Delivered, Some(seen), true) if ping => Class::Echoed {
             from: t

@@ -135,6 +135,7 @@ const W_REJECTED: Text = t("rejected", "거부 (REJECT)");
 const W_REFUSED: Text = t("refused", "연결 거부");
 const W_DELIVERED: Text = t("delivered", "전달됨");
 const W_ANSWERED: Text = t("answer received", "응답 받음");
+const W_ECHO: Text = t("answers the ping", "ping에 응답");
 const W_RESET: Text = t("gets a reset", "RST 받음");
 const W_BRIDGED: Text = t("bridged", "브리지");
 const W_BALANCED: Text = t("load-balanced", "부하 분산");
@@ -144,7 +145,7 @@ const BY_LB: Text = t("by the load balancer", "로드 밸런서가 변환");
 /// A hop's word, if it decides something worth a word.
 fn word(h: &Hop) -> Option<(Text, &'static str)> {
     Some(match &h.say {
-        Say::Sends { .. } => (W_SENDS, ""),
+        Say::Sends { .. } | Say::SendsIcmp { .. } => (W_SENDS, ""),
         Say::Routes {
             forwarding: true, ..
         } => (W_FORWARDED, ""),
@@ -162,7 +163,8 @@ fn word(h: &Hop) -> Option<(Text, &'static str)> {
         Say::NoListener { .. } | Say::Refused { .. } => (W_REFUSED, "bad"),
         Say::Accepts { .. } => (W_DELIVERED, "ok"),
         Say::GetsAnswer { .. } if h.after.flags == Some(TcpFlags::Rst) => (W_RESET, "bad"),
-        Say::GetsAnswer { .. } => (W_ANSWERED, "ok"),
+        Say::GetsAnswer { .. } | Say::GetsEchoReply { .. } => (W_ANSWERED, "ok"),
+        Say::AnswersEcho { .. } => (W_ECHO, "ok"),
         Say::Bridges { .. } => (W_BRIDGED, ""),
         Say::LbPassThrough { .. } | Say::LbNodePort { .. } => (W_BALANCED, "nat"),
         Say::NatChooses { action, .. } => (
@@ -573,6 +575,37 @@ mod tests {
                 .any(|w| &w.device == client && w.text == "gets a reset"),
             "{words:?}"
         );
+    }
+
+    #[test]
+    fn a_ping_is_answered_by_the_pods_kernel_and_a_cluster_ip_ping_is_lost() {
+        let s = default_scenario();
+        let ping = |to: &str| {
+            let mut w = World::new(s.clone());
+            let req = Request::parse(&s, "pod/client", to, Protocol::Icmp).unwrap();
+            let tr = w.trace(&req, &mut ConstChooser(true)).unwrap();
+            let opts = LayoutOptions {
+                room: room(w.topology(), &tr),
+                ..LayoutOptions::default()
+            };
+            (layout(w.topology(), w.scenario(), &opts), tr)
+        };
+        let (l, tr) = ping("10.0.2.2");
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Delivered, "{:?}", tr.verdict);
+        let words = st.words_at(st.len);
+        let has = |device: &str, text: &str| {
+            words
+                .iter()
+                .any(|w| w.device == device && w.text == text && w.class == "ok")
+        };
+        assert!(has("pod/web-1", "answers the ping"), "{words:?}");
+        assert!(has("pod/client", "answer received"), "{words:?}");
+        let (l, tr) = ping("10.3.241.152");
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Dropped);
+        let m = st.marker.clone().unwrap();
+        assert_eq!(tr.hops[m.hop].device, "router/vpc");
     }
 
     #[test]

@@ -43,6 +43,7 @@ const SEND_A_PACKET: Text = t("Send a packet", "패킷 보내기");
 const FROM: Text = t("From", "출발지");
 const TO: Text = t("To", "목적지");
 const PROTOCOL: Text = t("Protocol", "프로토콜");
+const PING: Text = t("ICMP (ping)", "ICMP (핑)");
 const SEND: Text = t("Send", "보내기");
 const ANOTHER: Text = t("Another connection", "다른 연결");
 const ANOTHER_TITLE: Text = t(
@@ -277,10 +278,10 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
     let on_from = set(|s, v| s.from = v);
     let on_to = set(|s, v| s.to = v);
     let on_proto = set(|s, v| {
-        s.proto = if v == "UDP" {
-            Protocol::Udp
-        } else {
-            Protocol::Tcp
+        s.proto = match v.as_str() {
+            "UDP" => Protocol::Udp,
+            "ICMP" => Protocol::Icmp,
+            _ => Protocol::Tcp,
         }
     });
     let send = {
@@ -316,6 +317,7 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                     <select id="proto" onchange={on_proto}>
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
+                        <option value="ICMP" selected={spec.proto == Protocol::Icmp}>{ PING.get(lang) }</option>
                     </select></label>
                 { options("sources", &p.sources, &spec.from, lang) }
                 { options("destinations", &p.destinations, &spec.to, lang) }
@@ -390,11 +392,11 @@ pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
         delivered(&mut s, t.delivered_to.as_deref().unwrap_or("?"));
         if let Some(seen) = &t.server_sees {
             s += WHICH_SEES.get(lang);
-            s += &format!("{} -> {}", seen.src, seen.dst);
+            s += &format!("{} -> {}", t.addr_text(seen.src), t.addr_text(seen.dst));
         }
         if let Some(cs) = t.reply.as_ref().and_then(|r| r.client_sees.as_ref()) {
             s += ANSWER_FROM.get(lang);
-            s += &cs.src.to_string();
+            s += &t.addr_text(cs.src);
         }
     } else {
         match (&t.delivered_to, t.verdict) {
@@ -928,6 +930,26 @@ mod tests {
             ko.contains(r_ko.as_str()) && !ko.contains(r.as_str()),
             "{ko}"
         );
+        // A ping reads without ports, and one to a ClusterIP says why no
+        // echo reply comes.
+        let s = crate::model::default_scenario();
+        let ping = |to: &str| {
+            let spec = TraceSpec {
+                to: to.into(),
+                proto: crate::model::Protocol::Icmp,
+                ..TraceSpec::default()
+            };
+            trace_spec(&s, &spec).unwrap()
+        };
+        let en = verdict_sentence(&ping("10.0.2.2"), Lang::En);
+        assert!(
+            en.contains("10.0.1.2 -> 10.0.2.2") && !en.contains(":0"),
+            "{en}"
+        );
+        let en = verdict_sentence(&ping("svc/web"), Lang::En);
+        assert!(en.contains("is a ClusterIP, a virtual address"), "{en}");
+        let ko = verdict_sentence(&ping("svc/web"), Lang::Ko);
+        assert!(ko.contains("가상 주소"), "{ko}");
     }
 
     fn hangul(s: &str) -> bool {
