@@ -328,6 +328,21 @@ impl Trace {
     }
 
     /// Delivered, and the reply reached the client (the CLI's exit 0).
+    /// Whether the request is a ping (ICMP echo).
+    pub fn is_ping(&self) -> bool {
+        self.hops.first().is_some_and(|h| h.before.icmp.is_some())
+    }
+
+    /// An address of the trace's connection (`server_sees`, `client_sees`)
+    /// as it reads: with its port, or bare for a ping, whose packets carry
+    /// the echo's id in the port's place.
+    pub fn addr_text(&self, a: SocketAddrV4) -> String {
+        match self.is_ping() {
+            true => a.ip().to_string(),
+            false => a.to_string(),
+        }
+    }
+
     pub fn succeeded(&self) -> bool {
         self.verdict == Verdict::Delivered
             && self

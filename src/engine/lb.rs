@@ -52,6 +52,11 @@ impl World {
         let Some(svc) = self.scenario.service(ns, name).cloned() else {
             return Step::End(End::Dropped(Say::LbServiceGone { lb: d.id.clone() }));
         };
+        if !packet.proto.has_ports() {
+            // The cloud forwards only the Service's ports (the kernel
+            // check's load balancer: its FORWARD admits only those).
+            return Step::End(End::Dropped(Say::LbNoIcmp { lb: d.id.clone() }));
+        }
         let Some(port) = svc
             .ports
             .iter()

@@ -416,7 +416,7 @@ impl World {
         w.hop(
             &d.id,
             Place::Socket,
-            format!("connect {}", packet.dst),
+            socket_call(&packet),
             packet,
             packet,
             sends(&d.id, &packet),

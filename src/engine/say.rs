@@ -12,7 +12,7 @@
 use super::topology::{Route, RouteOrigin};
 use crate::lang::Lang;
 use crate::linux::netfilter::{Backend, Effect, NatAction};
-use crate::linux::packet::TcpFlags;
+use crate::linux::packet::{Icmp, TcpFlags};
 use crate::linux::route::RouteKind;
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -37,6 +37,17 @@ pub enum Say {
     Accepts { who: String, from: SocketAddrV4 },
     /// No socket for the port (the hop; [`Say::Refused`] is the reason).
     NoListener { port: u16, at: String },
+    /// `pod/client sends an ICMP echo request (ping) to 10.0.2.2`.
+    SendsIcmp {
+        who: String,
+        kind: Icmp,
+        to: Ipv4Addr,
+    },
+    /// A device's kernel answers a ping to one of its addresses itself
+    /// (no socket needed).
+    AnswersEcho { who: String },
+    /// The pinging client gets the echo reply (`64 bytes from ...`).
+    GetsEchoReply { who: String, from: Ipv4Addr },
     /// No route: a hop's note and a reason.
     NoRoute { who: String, to: Ipv4Addr },
     /// A routing decision: `forwarding` a packet passing through, else one
@@ -111,6 +122,17 @@ pub enum Say {
     },
 
     // Reasons.
+    /// A ping to a ClusterIP got no echo reply: no device owns the
+    /// address and kube-proxy rewrites only its Service's ports; `why` is
+    /// how the packet ended (routed away and lost, or, `rejected`, refused
+    /// by kube-proxy's nftables `cluster-ips-check`).
+    PingClusterIp {
+        ip: Ipv4Addr,
+        rejected: bool,
+        why: Box<Say>,
+    },
+    /// A load balancer forwards only its Service's ports: a ping ends there.
+    LbNoIcmp { lb: String },
     /// A load balancer of a deleted Service.
     LbServiceGone { lb: String },
     /// A load balancer without the port.
@@ -203,6 +225,8 @@ pub enum Say {
     Backend { node: String, healthy: usize },
     /// A hook without a matching rule.
     NoRules,
+    /// An echo request at the device it is for: the kernel answers it.
+    KernelEcho,
 }
 
 /// A DROP or REJECT rule (or a chain's DROP policy) that ended a packet.
@@ -264,6 +288,16 @@ impl Say {
                 Some(TcpFlags::Rst) => format!("{who} sends a TCP RST to {dst}"),
                 None => format!("{who} sends a {} datagram to {dst}", proto.as_k8s()),
             },
+            Say::SendsIcmp { who, kind, to } => match kind {
+                Icmp::EchoRequest => format!("{who} sends an ICMP echo request (ping) to {to}"),
+                Icmp::EchoReply => format!("{who} sends an ICMP echo reply to {to}"),
+            },
+            Say::AnswersEcho { who } => format!(
+                "{who}'s kernel answers the ping itself: an echo request needs no listening socket"
+            ),
+            Say::GetsEchoReply { who, from } => {
+                format!("{who} gets the echo reply from {from}: the ping is answered")
+            }
             Say::Receives { who, iface } => format!("{who} receives it on {iface}"),
             Say::GetsAnswer { who, from } => format!("{who} gets the answer from {from}"),
             Say::Accepts { who, from } => format!("{who} accepts the connection from {from}"),
@@ -349,6 +383,25 @@ impl Say {
                 port,
                 from,
             } => format!("{lb} proxies it to {node}'s NodePort {ip}:{port} from its own address {from}"),
+            Say::PingClusterIp {
+                ip,
+                rejected: false,
+                why,
+            } => format!(
+                "no answer: {ip} is a ClusterIP, a virtual address that no device owns; kube-proxy rewrites only its Service's TCP/UDP/SCTP ports, so the ping is routed on like any other packet and lost: {}",
+                why.en()
+            ),
+            Say::PingClusterIp {
+                ip,
+                rejected: true,
+                why,
+            } => format!(
+                "no echo reply: {ip} is a ClusterIP, a virtual address that no device owns; kube-proxy's nftables rules rewrite only its Service's TCP/UDP/SCTP ports and reject everything else sent to it (ping prints Destination Port Unreachable): {}",
+                why.en()
+            ),
+            Say::LbNoIcmp { lb } => format!(
+                "{lb} forwards only its Service's ports: nothing answers the ping"
+            ),
             Say::LbServiceGone { lb } => format!("{lb} belongs to a Service that is gone"),
             Say::LbNoListener { lb, port, proto } => {
                 format!("{lb} has no listener for {port}/{}", proto.as_lower())
@@ -438,6 +491,7 @@ impl Say {
             Say::NewEntry { entry } => format!("new entry: {entry}"),
             Say::Backend { node, healthy } => format!("backend {node} of {healthy} healthy"),
             Say::NoRules => "no rules".into(),
+            Say::KernelEcho => "icmp echo: the kernel answers".into(),
         }
     }
 
@@ -457,6 +511,18 @@ impl Say {
                 Some(TcpFlags::Rst) => format!("{who}에서 {dst}에 TCP RST 패킷을 보냅니다"),
                 None => format!("{who}에서 {dst}에 {} 데이터그램을 보냅니다", proto.as_k8s()),
             },
+            Say::SendsIcmp { who, kind, to } => match kind {
+                Icmp::EchoRequest => {
+                    format!("{who}에서 {to}에 ICMP echo request(ping)를 보냅니다")
+                }
+                Icmp::EchoReply => format!("{who}에서 {to}에 ICMP echo reply를 보냅니다"),
+            },
+            Say::AnswersEcho { who } => format!(
+                "{who}의 커널이 ping에 직접 응답합니다. echo request에는 대기 중인 소켓이 필요 없습니다"
+            ),
+            Say::GetsEchoReply { who, from } => {
+                format!("{who}에 {from}의 echo reply가 도착합니다. ping이 응답을 받았습니다")
+            }
             Say::Receives { who, iface } => format!("{who}의 {iface}에 패킷이 도착합니다"),
             Say::GetsAnswer { who, from } => format!("{who}에 {from}의 응답이 도착합니다"),
             Say::Accepts { who, from } => format!("{who}에서 {from}의 연결을 수락합니다"),
@@ -566,6 +632,25 @@ impl Say {
             } => format!(
                 "{lb}에서 {node}의 NodePort {ip}:{port}에 패킷을 프록시합니다. 출발지는 로드 밸런서 자신의 주소 {from}입니다"
             ),
+            Say::PingClusterIp {
+                ip,
+                rejected: false,
+                why,
+            } => format!(
+                "응답이 없습니다. {ip}는 ClusterIP, 어떤 장치도 갖고 있지 않은 가상 주소입니다. kube-proxy는 서비스의 TCP/UDP/SCTP 포트만 변환하므로 ping은 다른 패킷처럼 라우팅되어 사라집니다: {}",
+                why.ko()
+            ),
+            Say::PingClusterIp {
+                ip,
+                rejected: true,
+                why,
+            } => format!(
+                "echo reply가 없습니다. {ip}는 ClusterIP, 어떤 장치도 갖고 있지 않은 가상 주소입니다. kube-proxy의 nftables 규칙은 서비스의 TCP/UDP/SCTP 포트만 변환하고 그 밖에 이 주소로 오는 패킷은 모두 거부합니다 (ping에는 Destination Port Unreachable이 표시됩니다): {}",
+                why.ko()
+            ),
+            Say::LbNoIcmp { lb } => format!(
+                "{lb}에서는 서비스의 포트만 전달합니다. ping에 응답하는 곳이 없습니다"
+            ),
             Say::LbServiceGone { lb } => format!("{lb}의 서비스가 이미 삭제되었습니다"),
             Say::LbNoListener { lb, port, proto } => {
                 format!("{lb}에는 {port}/{} 리스너가 없습니다", proto.as_lower())
@@ -665,6 +750,7 @@ impl Say {
                 format!("정상 노드 {healthy}개 중 백엔드 {node}")
             }
             Say::NoRules => "일치하는 규칙 없음".into(),
+            Say::KernelEcho => "icmp echo: 커널이 응답".into(),
         }
     }
 }
@@ -851,9 +937,15 @@ mod tests {
             Say::Backend { .. } => 51,
             Say::NoRules => 52,
             Say::RouteDrops { .. } => 53,
+            Say::SendsIcmp { .. } => 54,
+            Say::AnswersEcho { .. } => 55,
+            Say::GetsEchoReply { .. } => 56,
+            Say::PingClusterIp { .. } => 57,
+            Say::LbNoIcmp { .. } => 58,
+            Say::KernelEcho => 59,
         }
     }
-    const VARIANTS: usize = 54;
+    const VARIANTS: usize = 60;
 
     fn samples() -> Vec<Say> {
         let s = |x: &str| x.to_string();
@@ -1107,6 +1199,42 @@ mod tests {
             healthy: 3,
         });
         v.push(Say::NoRules);
+        for kind in [Icmp::EchoRequest, Icmp::EchoReply] {
+            v.push(Say::SendsIcmp {
+                who: s("pod/client"),
+                kind,
+                to: ip("10.0.2.2"),
+            });
+        }
+        v.push(Say::AnswersEcho {
+            who: s("pod/web-1"),
+        });
+        v.push(Say::GetsEchoReply {
+            who: s("pod/client"),
+            from: ip("10.0.2.2"),
+        });
+        v.push(Say::PingClusterIp {
+            ip: ip("10.3.241.152"),
+            rejected: false,
+            why: Box::new(Say::Unreachable {
+                who: s("router"),
+                to: ip("10.3.241.152"),
+                route: s("unreachable 10.0.0.0/8"),
+                origin: RouteOrigin::NoVpcRoute,
+            }),
+        });
+        v.push(Say::PingClusterIp {
+            ip: ip("10.3.241.152"),
+            rejected: true,
+            why: Box::new(Say::HookDrops {
+                node: s("node-1"),
+                hook: "FORWARD",
+            }),
+        });
+        v.push(Say::LbNoIcmp {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::KernelEcho);
         v
     }
 
@@ -1166,6 +1294,9 @@ mod tests {
             "new entry: tcp src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80",
             "backend node-1 of 3 healthy",
             "no rules",
+            "pod/client sends an ICMP echo request (ping) to 10.0.2.2",
+            "pod/client gets the echo reply from 10.0.2.2: the ping is answered",
+            "no answer: 10.3.241.152 is a ClusterIP, a virtual address that no device owns; kube-proxy rewrites only its Service's TCP/UDP/SCTP ports, so the ping is routed on like any other packet and lost: router has no route to 10.3.241.152: unreachable 10.0.0.0/8 (private addresses the VPC has no route for)",
         ] {
             assert!(en.iter().any(|e| e == want), "{want}");
         }

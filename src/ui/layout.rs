@@ -1000,11 +1000,16 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                         );
                     };
                     part(&mut b, Kind::Eth0, 22.0, format!("eth0 {eth0}"));
+                    // nftables nodes say so (iptables is the default).
+                    let nft = scenario.node(name).is_some_and(|n| {
+                        scenario.proxy_mode(n) == crate::model::ProxyMode::Nftables
+                    });
+                    let nf = if nft { "nftables" } else { "netfilter" };
                     part(
                         &mut b,
                         Kind::Netfilter,
                         46.0,
-                        "netfilter · kube-proxy".into(),
+                        [nf, " · kube-proxy"].concat(),
                     );
                     if room > 0.0 {
                         b.l.bands
