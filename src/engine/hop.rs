@@ -385,6 +385,41 @@ mod tests {
     }
 
     #[test]
+    fn a_hop_serializes_its_note_and_decision_from_the_data() {
+        let p = Packet::new(
+            crate::linux::packet::Protocol::Tcp,
+            "10.0.1.2:40000".parse().unwrap(),
+            "10.3.241.152:80".parse().unwrap(),
+        );
+        let hop = |decision: Decision| Hop {
+            leg: Leg::Request,
+            device: "node/node-1".into(),
+            at: Place::arrives("eth0"),
+            decision,
+            rules: Vec::new(),
+            before: p,
+            after: p,
+            say: Say::NoRules,
+        };
+        let said = hop(Decision::Said(Say::ArrivesOn {
+            iface: "eth0".into(),
+        }));
+        let v = serde_json::to_value(&said).unwrap();
+        assert_eq!(v["at"], "eth0 in");
+        assert_eq!(v["decision"], "arrives on eth0");
+        assert_eq!(v["note"], Say::NoRules.en());
+        assert!(v.get("say").is_none());
+        assert_eq!(said.note(), Say::NoRules.en());
+        assert_eq!(said.decision_in(Lang::Ko), "eth0에 도착");
+        let tool = hop(Decision::Tool("default via 10.0.1.1 dev eth0".into()));
+        let v = serde_json::to_value(&tool).unwrap();
+        assert_eq!(v["decision"], "default via 10.0.1.1 dev eth0");
+        assert_eq!(tool.decision_in(Lang::Ko), "default via 10.0.1.1 dev eth0");
+        assert_eq!(tool.decision.tool(), Some("default via 10.0.1.1 dev eth0"));
+        assert_eq!(said.decision.tool(), None);
+    }
+
+    #[test]
     fn a_place_names_its_interface() {
         assert_eq!(Place::arrives("eth0").arrival(), Some("eth0"));
         assert_eq!(Place::leaves("eth0").arrival(), None);
