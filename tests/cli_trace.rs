@@ -206,9 +206,22 @@ fn bad_input_exits_2_with_a_message() {
         ),
         (
             &[
-                "trace", &file, "--from", "internet", "--to", "svc/web", "--proto", "icmp",
+                "trace",
+                &file,
+                "--from",
+                "internet",
+                "--to",
+                "svc/web:80",
+                "--proto",
+                "icmp",
             ],
-            "icmp",
+            "destination svc/web:80: ICMP has no ports",
+        ),
+        (
+            &[
+                "trace", &file, "--from", "internet", "--to", "svc/web", "--proto", "gre",
+            ],
+            "gre",
         ),
     ];
     for (args, msg) in cases {
