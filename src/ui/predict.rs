@@ -64,12 +64,13 @@ pub fn prompt(q: &Question, lang: Lang) -> String {
     }
 }
 
-/// A choice as the card shows it.
-pub fn label(c: &Choice, lang: Lang) -> String {
+/// A choice as the card shows it (an address as the trace reads it: bare
+/// for a ping).
+pub fn label(c: &Choice, t: &Trace, lang: Lang) -> String {
     match c {
         Choice::Device(d) => d.clone(),
         Choice::Chain(c) => c.clone(),
-        Choice::Addr(a) => a.to_string(),
+        Choice::Addr(a) => t.addr_text(*a),
         Choice::Verdict(v) => verdict_text(*v).get(lang).to_string(),
     }
 }
@@ -116,7 +117,7 @@ pub fn predict(p: &PredictProps) -> Html {
                 if right {
                     { RIGHT.get(lang) }
                 } else {
-                    { WRONG.get(lang) }<code>{ label(&q.choices[q.answer], lang) }</code>{ WRONG_END.get(lang) }
+                    { WRONG.get(lang) }<code>{ label(&q.choices[q.answer], &p.trace, lang) }</code>{ WRONG_END.get(lang) }
                 }
                 { why }
             </p>
@@ -153,7 +154,7 @@ pub fn predict(p: &PredictProps) -> Html {
                                     ref={if i == 0 { first.clone() } else { NodeRef::default() }}
                                     onclick={onclick}>
                                     <span class="key" aria-hidden="true">{ i + 1 }</span>
-                                    <code>{ label(c, lang) }</code>
+                                    <code>{ label(c, &p.trace, lang) }</code>
                                 </button>
                             }
                         }) }
