@@ -167,3 +167,25 @@ pub fn predict(p: &PredictProps) -> Html {
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{default_scenario, Protocol};
+    use crate::ui::state::{trace_spec, TraceSpec};
+
+    #[test]
+    fn an_address_choice_reads_bare_for_a_ping_and_with_its_port_otherwise() {
+        let s = default_scenario();
+        let a = Choice::Addr("10.0.1.2:40000".parse().unwrap());
+        let ping = TraceSpec {
+            to: "10.0.2.2".into(),
+            proto: Protocol::Icmp,
+            ..TraceSpec::default()
+        };
+        let t = trace_spec(&s, &ping).unwrap();
+        assert_eq!(label(&a, &t, Lang::En), "10.0.1.2");
+        let t = trace_spec(&s, &TraceSpec::default()).unwrap();
+        assert_eq!(label(&a, &t, Lang::En), "10.0.1.2:40000");
+    }
+}
