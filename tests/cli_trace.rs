@@ -211,11 +211,17 @@ fn bad_input_exits_2_with_a_message() {
                 "--from",
                 "internet",
                 "--to",
-                "10.3.241.152:80",
+                "svc/web:80",
                 "--proto",
                 "icmp",
             ],
-            "ICMP has no ports",
+            "destination svc/web:80: ICMP has no ports",
+        ),
+        (
+            &[
+                "trace", &file, "--from", "internet", "--to", "svc/web", "--proto", "gre",
+            ],
+            "gre",
         ),
     ];
     for (args, msg) in cases {

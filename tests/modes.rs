@@ -366,7 +366,8 @@ fn session_affinity_in_nftables_mode_sticks_until_the_element_expires() {
 /// Outside the rows above, the modes agree: every request `netlab
 /// kernel-check` makes of every preset and engine scenario (pod, node and
 /// hairpin to ClusterIPs, NodePorts from the node network and the
-/// internet, load balancers, Services without endpoints) ends the same way
+/// internet, load balancers, Services without endpoints, pings but those
+/// to a ClusterIP) ends the same way
 /// in both: verdict, server, the source the server sees, the reply, each
 /// outcome's probability (to 6 places: iptables' `statistic` thresholds
 /// over 2^31 and nft's `numgen` over 2^32 split 1/3 differently after
@@ -399,6 +400,16 @@ fn the_checked_requests_end_the_same_in_both_modes() {
             nft.proxy = Some(cfg);
             let host = checks::host_address(&ipt, &[]).expect("a free host address");
             for r in checks::derive(&ipt, host) {
+                // A ping to a ClusterIP is where the modes differ (iptables:
+                // routed away and lost; nftables: cluster-ips-check rejects
+                // it): tests/engine_icmp.rs has both rows.
+                let cluster_ip = ipt
+                    .services
+                    .iter()
+                    .any(|s| s.cluster_ip.is_some_and(|ip| ip.to_string() == r.to));
+                if r.proto == Protocol::Icmp && cluster_ip {
+                    continue;
+                }
                 let run = |s: &model::Scenario| {
                     let w = World::new(s.clone());
                     let req = Request::parse(w.scenario(), &r.from, &r.to, r.proto).unwrap();

@@ -137,9 +137,8 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
             Protocol::Tcp,
         );
     }
-    // A few pings (`ping -c1`): a pod, a node (a NodePort address), a
-    // ClusterIP, a load balancer IP. The kernel answers the first two
-    // itself; nothing owns the others.
+    // A few pings: a pod, a node, a ClusterIP, a load balancer IP. The
+    // kernel answers the first two itself; nothing owns the others.
     let ping = Protocol::Icmp;
     if let Some(first) = pods.first() {
         let from = pod_id(&first.namespace, &first.name);
@@ -152,9 +151,6 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
         if let Some(ip) = s.services.iter().find_map(|svc| svc.cluster_ip) {
             add(from, ip.to_string(), ping);
         }
-    }
-    if let Some(n) = s.nodes.first() {
-        add(host.to_string(), n.internal_ip.to_string(), ping);
     }
     if let Some(vip) = s
         .services

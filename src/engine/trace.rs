@@ -576,12 +576,12 @@ impl World {
 }
 
 /// What the sending program asks of its socket: `connect 10.3.241.152:80`,
-/// or for a ping `ping 10.3.241.152`.
-pub(super) fn socket_call(p: &Packet) -> String {
+/// or for a ping `ping 10.3.241.152`; an echo reply is the kernel's own.
+pub(super) fn socket_call(p: &Packet) -> Decision {
     match p.icmp {
-        Some(Icmp::EchoRequest) => format!("ping {}", p.dst_ip()),
-        Some(Icmp::EchoReply) => format!("echo reply to {}", p.dst_ip()),
-        None => format!("connect {}", p.dst),
+        Some(Icmp::EchoRequest) => format!("ping {}", p.dst_ip()).into(),
+        Some(Icmp::EchoReply) => Say::KernelEcho.into(),
+        None => format!("connect {}", p.dst).into(),
     }
 }
 

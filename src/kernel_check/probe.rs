@@ -136,30 +136,30 @@ impl Attempt {
     }
 }
 
-/// One `ping -c1 -n` as the client saw it, from its output (iputils):
-/// `64 bytes from IP: ...` is an echo reply; `From IP ... Destination Port
-/// Unreachable` a REJECT's answer (refused, as a connection would be);
-/// another `Destination ... Unreachable` a router's (unreachable);
-/// nothing, a timeout.
-pub fn ping_attempt(output: &str) -> Attempt {
+/// `ping -n -c COUNT` as the client saw it, one attempt per echo request,
+/// from its output (iputils): `64 bytes from IP: ...` is an echo reply; a
+/// `From IP ... Destination Port Unreachable` line a REJECT's answer
+/// (refused, as a connection would be); another `Destination ...
+/// Unreachable` a router's (unreachable); requests with no line, timeouts.
+pub fn ping_attempts(output: &str, count: u32) -> Vec<Attempt> {
+    let mut out = Vec::new();
     for line in output.lines() {
-        if let Some(rest) = line.split_once(" bytes from ").map(|(_, r)| r) {
+        if let Some((_, rest)) = line.split_once(" bytes from ") {
             let ip = rest.split(':').next().unwrap_or_default();
-            return match ip.parse() {
+            out.push(match ip.parse() {
                 Ok(from) => Attempt::Echoed { from },
                 Err(_) => Attempt::Error(format!("unreadable_ping_reply_{}", line.trim())),
-            };
-        }
-        if line.starts_with("From ") {
-            if line.contains("Destination Port Unreachable") {
-                return Attempt::Refused;
-            }
-            if line.contains("Unreachable") {
-                return Attempt::Unreachable;
-            }
+            });
+        } else if line.starts_with("From ") && line.contains("Destination Port Unreachable") {
+            out.push(Attempt::Refused);
+        } else if line.starts_with("From ") && line.contains("Unreachable") {
+            out.push(Attempt::Unreachable);
         }
     }
-    Attempt::Timeout
+    while out.len() < count as usize {
+        out.push(Attempt::Timeout);
+    }
+    out
 }
 
 fn v4(a: SocketAddr) -> Option<SocketAddrV4> {
@@ -288,19 +288,23 @@ mod tests {
     }
 
     #[test]
-    fn ping_output_reads_as_an_attempt() {
-        let ok = "PING 10.0.2.2 (10.0.2.2) 56(84) bytes of data.\n64 bytes from 10.0.2.2: icmp_seq=1 ttl=62 time=0.071 ms\n\n--- 10.0.2.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\n";
+    fn ping_output_reads_as_attempts() {
+        let echo = Attempt::Echoed {
+            from: "10.0.2.2".parse().unwrap(),
+        };
+        let ok = "PING 10.0.2.2 (10.0.2.2) 56(84) bytes of data.\n64 bytes from 10.0.2.2: icmp_seq=1 ttl=62 time=0.071 ms\n64 bytes from 10.0.2.2: icmp_seq=2 ttl=62 time=0.05 ms\n\n--- 10.0.2.2 ping statistics ---\n3 packets transmitted, 2 received, 33% packet loss, time 0ms\n";
         assert_eq!(
-            ping_attempt(ok),
-            Attempt::Echoed {
-                from: "10.0.2.2".parse().unwrap()
-            }
+            ping_attempts(ok, 3),
+            vec![echo.clone(), echo, Attempt::Timeout]
         );
         let rejected = "PING 10.3.241.152 (10.3.241.152) 56(84) bytes of data.\nFrom 10.100.0.2 icmp_seq=1 Destination Port Unreachable\n";
-        assert_eq!(ping_attempt(rejected), Attempt::Refused);
+        assert_eq!(ping_attempts(rejected, 1), vec![Attempt::Refused]);
         let net = "From 10.100.0.1 icmp_seq=1 Destination Net Unreachable\n";
-        assert_eq!(ping_attempt(net), Attempt::Unreachable);
-        let lost = "PING 10.3.241.152 (10.3.241.152) 56(84) bytes of data.\n\n--- 10.3.241.152 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n";
-        assert_eq!(ping_attempt(lost), Attempt::Timeout);
+        assert_eq!(ping_attempts(net, 1), vec![Attempt::Unreachable]);
+        let lost = "PING 10.3.241.152 (10.3.241.152) 56(84) bytes of data.\n\n--- 10.3.241.152 ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss, time 0ms\n";
+        assert_eq!(
+            ping_attempts(lost, 2),
+            vec![Attempt::Timeout, Attempt::Timeout]
+        );
     }
 }

@@ -64,12 +64,13 @@ pub fn prompt(q: &Question, lang: Lang) -> String {
     }
 }
 
-/// A choice as the card shows it.
-pub fn label(c: &Choice, lang: Lang) -> String {
+/// A choice as the card shows it (an address as the trace reads it: bare
+/// for a ping).
+pub fn label(c: &Choice, t: &Trace, lang: Lang) -> String {
     match c {
         Choice::Device(d) => d.clone(),
         Choice::Chain(c) => c.clone(),
-        Choice::Addr(a) => a.to_string(),
+        Choice::Addr(a) => t.addr_text(*a),
         Choice::Verdict(v) => verdict_text(*v).get(lang).to_string(),
     }
 }
@@ -116,7 +117,7 @@ pub fn predict(p: &PredictProps) -> Html {
                 if right {
                     { RIGHT.get(lang) }
                 } else {
-                    { WRONG.get(lang) }<code>{ label(&q.choices[q.answer], lang) }</code>{ WRONG_END.get(lang) }
+                    { WRONG.get(lang) }<code>{ label(&q.choices[q.answer], &p.trace, lang) }</code>{ WRONG_END.get(lang) }
                 }
                 { why }
             </p>
@@ -153,7 +154,7 @@ pub fn predict(p: &PredictProps) -> Html {
                                     ref={if i == 0 { first.clone() } else { NodeRef::default() }}
                                     onclick={onclick}>
                                     <span class="key" aria-hidden="true">{ i + 1 }</span>
-                                    <code>{ label(c, lang) }</code>
+                                    <code>{ label(c, &p.trace, lang) }</code>
                                 </button>
                             }
                         }) }
@@ -164,5 +165,27 @@ pub fn predict(p: &PredictProps) -> Html {
                 <p class="predict-score" id="predict-score">{ SCORE.get(lang) }{ right }{ OF.get(lang) }{ total }</p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{default_scenario, Protocol};
+    use crate::ui::state::{trace_spec, TraceSpec};
+
+    #[test]
+    fn an_address_choice_reads_bare_for_a_ping_and_with_its_port_otherwise() {
+        let s = default_scenario();
+        let a = Choice::Addr("10.0.1.2:40000".parse().unwrap());
+        let ping = TraceSpec {
+            to: "10.0.2.2".into(),
+            proto: Protocol::Icmp,
+            ..TraceSpec::default()
+        };
+        let t = trace_spec(&s, &ping).unwrap();
+        assert_eq!(label(&a, &t, Lang::En), "10.0.1.2");
+        let t = trace_spec(&s, &TraceSpec::default()).unwrap();
+        assert_eq!(label(&a, &t, Lang::En), "10.0.1.2:40000");
     }
 }
