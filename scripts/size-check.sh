@@ -38,11 +38,12 @@
 # mode's questions and card (about +33 KB, not measured apart) and the
 # language as context with the workbench's areas (+3.7); 514 with the
 # command behind each hop in the page (iptables-save rendering and
-# `ip route get`, +4.4).
+# `ip route get`, +4.4); 522 with the six lessons past the story (their
+# English and Korean text and six presets' YAML, +8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 goal_kb=220
-budget_kb=${SIZE_BUDGET_KB:-514}
+budget_kb=${SIZE_BUDGET_KB:-522}
 first_paint_budget_kb=${FIRST_PAINT_BUDGET_KB:-$goal_kb}
 
 [ -e dist/index.html ] || { echo "size: no dist/index.html (run trunk build --release)" >&2; exit 1; }
