@@ -153,6 +153,9 @@
         picture.setAttribute('fetchpriority', 'high');
       } else picture.loading = 'lazy';
       picture.decoding = 'async';
+      // The standard measure of when it is on screen (Element Timing):
+      // the page can observe 'element' entries named netlab-poster.
+      picture.setAttribute('elementtiming', 'netlab-poster');
       picture.style.objectFit = 'contain';
       picture.style.objectPosition = 'center top';
     } else {

@@ -4,6 +4,7 @@
 //! trail; the themes and languages differ; bad input exits 2 with a
 //! message.
 
+mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -31,101 +32,7 @@ fn draw(args: &[&str]) -> String {
     text(&out.stdout)
 }
 
-/// A small XML well-formedness check: every tag closes in order, every
-/// attribute is quoted, no raw `<` or unknown entity in text, one root.
-fn check_xml(s: &str) -> Result<String, String> {
-    let mut stack: Vec<String> = Vec::new();
-    let mut root = None;
-    let mut rest = s.trim();
-    if let Some(r) = rest.strip_prefix("<?xml") {
-        rest = &r[r.find("?>").ok_or("unclosed declaration")? + 2..];
-    }
-    let check_text = |t: &str| -> Result<(), String> {
-        let mut t = t;
-        while let Some(i) = t.find('&') {
-            let end = t[i..].find(';').ok_or("bare &")?;
-            let ent = &t[i + 1..i + end];
-            let ok = matches!(ent, "amp" | "lt" | "gt" | "quot" | "apos")
-                || ent.starts_with('#') && ent.len() > 1;
-            if !ok {
-                return Err(format!("unknown entity &{ent};"));
-            }
-            t = &t[i + end..];
-        }
-        Ok(())
-    };
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            check_text(rest)?;
-            if !stack.is_empty() {
-                return Err(format!("unclosed {stack:?}"));
-            }
-            break;
-        };
-        check_text(&rest[..lt])?;
-        if !rest[..lt].trim().is_empty() && stack.is_empty() {
-            return Err("text outside the root".into());
-        }
-        rest = &rest[lt..];
-        // A tag: find its end outside quoted attribute values.
-        let mut quote = None;
-        let mut end = None;
-        for (i, c) in rest.char_indices().skip(1) {
-            match (quote, c) {
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                (None, '<') => return Err(format!("< inside a tag: {}", &rest[..i])),
-                (None, '>') => {
-                    end = Some(i);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let end = end.ok_or("unclosed tag")?;
-        let tag = &rest[1..end];
-        rest = &rest[end + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            let open = stack
-                .pop()
-                .ok_or(format!("</{name}> without an opening tag"))?;
-            if open != name.trim() {
-                return Err(format!("<{open}> closed by </{name}>"));
-            }
-            continue;
-        }
-        let self_closing = tag.ends_with('/');
-        let tag = tag.trim_end_matches('/');
-        let name: String = tag.chars().take_while(|c| !c.is_whitespace()).collect();
-        // Attributes: name="value" pairs.
-        let mut attrs = tag[name.len()..].trim();
-        while !attrs.is_empty() {
-            let eq = attrs
-                .find('=')
-                .ok_or(format!("attribute without value in <{name}>"))?;
-            let q = attrs[eq + 1..].chars().next().ok_or("attribute value")?;
-            if q != '"' && q != '\'' {
-                return Err(format!("unquoted attribute in <{name}>"));
-            }
-            let close = attrs[eq + 2..].find(q).ok_or("unclosed attribute value")?;
-            check_text(&attrs[eq + 2..eq + 2 + close])?;
-            attrs = attrs[eq + 2 + close + 1..].trim_start();
-        }
-        if stack.is_empty() {
-            if root.is_some() {
-                return Err("two roots".into());
-            }
-            root = Some(name.clone());
-        }
-        if !self_closing {
-            stack.push(name);
-        }
-    }
-    if !stack.is_empty() {
-        return Err(format!("unclosed {stack:?}"));
-    }
-    root.ok_or_else(|| "no root".into())
-}
+use common::check_xml;
 
 #[test]
 fn the_checker_catches_bad_xml() {
@@ -134,6 +41,8 @@ fn the_checker_catches_bad_xml() {
     assert!(check_xml("<a x=1></a>").is_err());
     assert!(check_xml("<a>&nbsp;</a>").is_err());
     assert!(check_xml("<a></a><b></b>").is_err());
+    assert!(check_xml("<a x=\"1\" x=\"2\"></a>").is_err());
+    assert!(check_xml("<a xmlns=\"u\" xmlns=\"u\"></a>").is_err());
 }
 
 fn attr<'a>(svg: &'a str, name: &str) -> &'a str {
@@ -169,9 +78,14 @@ fn a_scenario_as_a_standalone_svg() {
     ] {
         assert!(svg.contains(name), "{name}");
     }
-    // The style is inlined: the theme's variables and the drawing's rules.
-    assert!(svg.contains("<style>") && svg.contains("--topo-request:"));
-    assert!(svg.contains(".topology .node rect{"));
+    // The style is inlined: the drawing's rules with the theme's colours
+    // written in, only those that can match the picture.
+    assert!(svg.contains("<style>") && !svg.contains("var(--"));
+    assert!(svg.contains(".topology .node rect{fill:#"));
+    assert!(
+        !svg.contains(".topology .trail{"),
+        "no trail, no rule for one"
+    );
     // No request, no trail, no packet.
     assert!(!svg.contains("class=\"trail"));
     assert!(!svg.contains("class=\"packet"));
@@ -210,12 +124,19 @@ fn themes_and_languages() {
     let dark = draw(&[file, "--theme", "dark"]);
     assert_ne!(light, dark);
     assert!(dark.contains("data-theme=\"dark\""));
-    let var = |svg: &str, name: &str| {
-        let at = svg.find(&format!("{name}:")).unwrap() + name.len() + 1;
-        svg[at..at + svg[at..].find(';').unwrap()].to_string()
+    // The theme's colours are written into the rules.
+    let fill = |svg: &str, rule: &str| {
+        let at = svg.find(&format!("{rule}{{fill:")).unwrap() + rule.len() + 6;
+        svg[at..at + svg[at..].find([';', '}']).unwrap()].to_string()
     };
-    assert_ne!(var(&light, "--fg"), var(&dark, "--fg"));
-    assert_ne!(var(&light, "--panel"), var(&dark, "--panel"));
+    assert_ne!(
+        fill(&light, ".topology text"),
+        fill(&dark, ".topology text")
+    );
+    assert_ne!(
+        fill(&light, ".topology rect.backdrop"),
+        fill(&dark, ".topology rect.backdrop")
+    );
     let ko = draw(&[file, "--lang", "ko"]);
     assert_eq!(check_xml(&ko), Ok("svg".to_string()));
     assert!(

@@ -206,9 +206,16 @@ fn bad_input_exits_2_with_a_message() {
         ),
         (
             &[
-                "trace", &file, "--from", "internet", "--to", "svc/web", "--proto", "icmp",
+                "trace",
+                &file,
+                "--from",
+                "internet",
+                "--to",
+                "10.3.241.152:80",
+                "--proto",
+                "icmp",
             ],
-            "icmp",
+            "ICMP has no ports",
         ),
     ];
     for (args, msg) in cases {

@@ -7,7 +7,7 @@ mod common;
 
 use common::{files, load_named, read};
 use k8s_netlab::engine::commands::for_trace;
-use k8s_netlab::engine::trace::{Request, World};
+use k8s_netlab::engine::trace::{Place, Request, World};
 use k8s_netlab::linux::netfilter::SeededChooser;
 use k8s_netlab::model::Protocol;
 
@@ -34,7 +34,7 @@ fn routing_hops_and_matched_rules_get_their_commands() {
                 assert_eq!(cmds.len(), trace.hops.len());
                 for (h, c) in trace.hops.iter().zip(&cmds) {
                     let what = format!("{name}: {from} -> {to}: {} {}", h.device, h.at);
-                    if h.at == "routing" {
+                    if h.at == Place::Routing {
                         assert!(
                             c.len() == 1 && c[0].command.starts_with("ip route get "),
                             "{what}: {c:?}"

@@ -6,6 +6,8 @@
 //! `scripts/posters.sh` (`NETLAB_UPDATE_POSTERS=1 cargo test --test posters`).
 //! It also keeps `static/embed.js`'s list of presets with posters in step.
 
+mod common;
+
 use k8s_netlab::model::presets::PRESETS;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -62,6 +64,12 @@ fn posters_are_current() {
             for theme in ["light", "dark"] {
                 let svg = draw(p.yaml, p.from, p.to, theme, lang);
                 assert!(svg.contains("<polyline "), "{}: the request's trail", p.id);
+                // Well-formed XML: an `<img>` shows nothing of a poster a
+                // strict parser refuses (Firefox does, for a duplicate
+                // attribute).
+                if let Err(e) = common::check_xml(&svg) {
+                    panic!("{} {lang} {theme}: not well-formed XML: {e}", p.id);
+                }
                 let path = poster_path(p.id, lang, theme);
                 sizes.push(svg.len());
                 if update {

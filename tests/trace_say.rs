@@ -5,10 +5,11 @@
 //! `static/scenarios/` and `tests/data/engine/`, also with a node removed.
 //! Each hop's note and each reason is its `Say` in English (one source of
 //! truth), and its Korean is not empty, not the English, has Hangul and
-//! keeps every address of the English sentence.
+//! keeps every address of the English sentence; a route's origin reads in
+//! Korean too.
 use k8s_netlab::engine::checks as requests;
 use k8s_netlab::engine::paths::branches;
-use k8s_netlab::engine::topology::Topology;
+use k8s_netlab::engine::topology::{RouteOrigin, Topology};
 use k8s_netlab::engine::trace::{Request, Say, Trace, World};
 use k8s_netlab::lang::Lang;
 use k8s_netlab::model::{self, presets::PRESETS};
@@ -37,7 +38,24 @@ fn check(what: &str, en: &str, say: &Say, ko: &str) -> String {
             "{what}: {a} of {en:?} missing from {ko:?}"
         );
     }
+    if let Some(o) = origin(say) {
+        assert!(
+            ko.contains(&format!("({})", o.ko())) && !ko.contains(&format!("({})", o.en())),
+            "{what}: the route's origin {o:?} is not in Korean: {ko}"
+        );
+    }
     en.to_string()
+}
+
+/// The origin of the route a sentence names, if it names one.
+fn origin(say: &Say) -> Option<RouteOrigin> {
+    match say {
+        Say::Routes { origin, .. }
+        | Say::RouteDrops { origin, .. }
+        | Say::Unreachable { origin, .. } => Some(*origin),
+        Say::AnswerLost(inner) => origin(inner),
+        _ => None,
+    }
 }
 
 fn check_trace(what: &str, t: &Trace, seen: &mut BTreeSet<String>) {
@@ -46,6 +64,9 @@ fn check_trace(what: &str, t: &Trace, seen: &mut BTreeSet<String>) {
         check(&w, &h.note, &h.say, &h.note_in(Lang::Ko));
         assert_eq!(h.note_in(Lang::En), h.note, "{w}");
         seen.insert(template(&h.note));
+        if let Some(o) = origin(&h.say) {
+            seen.insert(format!("{o:?}"));
+        }
     }
     match (&t.reason, &t.reason_say) {
         (None, None) => {}
@@ -90,10 +111,14 @@ fn template(s: &str) -> String {
 
 fn scenario_files() -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
-    for dir in ["static/scenarios", "tests/data/engine"] {
+    for dir in [
+        "static/scenarios",
+        "tests/data/engine",
+        "tests/data/clusters",
+    ] {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "yaml") {
+            if p.extension().is_some_and(|x| x == "yaml" || x == "json") {
                 files.push(p);
             }
         }
@@ -202,4 +227,34 @@ fn walk(mode: model::ProxyMode) {
     }
     assert!(traces > 500, "only {traces} traces");
     println!("{traces} traces, {} sentence shapes", seen.len());
+}
+
+/// An external IP outside every range the cloud announces: the internet's
+/// route to it and the VPC router's route to a node name their origins in
+/// Korean as well (before, these fell back to English).
+#[test]
+fn external_ip_routes_read_in_korean() {
+    let text = std::fs::read_to_string("tests/data/engine/lb-nodeport.yaml")
+        .unwrap()
+        .replacen(
+            "  externalTrafficPolicy: Cluster\n",
+            "  externalTrafficPolicy: Cluster\n  externalIPs: [192.0.2.50]\n",
+            1,
+        );
+    let s = model::load(&text).unwrap().scenario;
+    assert_eq!(
+        s.services[0].external_ips,
+        ["192.0.2.50".parse::<Ipv4Addr>().unwrap()]
+    );
+    let req = Request::parse(&s, "internet", "192.0.2.50:80", model::Protocol::Tcp).unwrap();
+    let world = World::new(s);
+    let mut origins = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for b in branches(&world, &req).unwrap() {
+        check_trace("internet -> 192.0.2.50:80", &b.trace, &mut seen);
+        origins.extend(b.trace.hops.iter().filter_map(|h| origin(&h.say)));
+    }
+    for want in [RouteOrigin::ExternalIpToVpc, RouteOrigin::ExternalIpToNode] {
+        assert!(origins.contains(&want), "{want:?} not in {origins:?}");
+    }
 }

@@ -13,7 +13,7 @@ fn main() {}
 mod cli {
     use clap::{Parser, Subcommand};
     use k8s_netlab::engine::paths::paths;
-    use k8s_netlab::engine::trace::{Leg, Request, Trace, World};
+    use k8s_netlab::engine::trace::{Leg, Place, Request, Trace, World};
     use k8s_netlab::kube_proxy::{iptables, nftables};
     use k8s_netlab::linux::netfilter::SeededChooser;
     use k8s_netlab::model::{self, Loaded, Protocol, ProxyMode};
@@ -216,6 +216,18 @@ mod cli {
     enum Proto {
         Tcp,
         Udp,
+        /// An ICMP echo request (ping): DST is a bare address.
+        Icmp,
+    }
+
+    impl Proto {
+        fn protocol(self) -> Protocol {
+            match self {
+                Proto::Tcp => Protocol::Tcp,
+                Proto::Udp => Protocol::Udp,
+                Proto::Icmp => Protocol::Icmp,
+            }
+        }
     }
 
     /// Loads the scenario, removes nodes, parses the request.
@@ -229,10 +241,7 @@ mod cli {
                 return Err(ExitCode::from(2));
             }
         }
-        let proto = match req.proto {
-            Proto::Tcp => Protocol::Tcp,
-            Proto::Udp => Protocol::Udp,
-        };
+        let proto = req.proto.protocol();
         let request = Request::parse(world.scenario(), &req.from, &req.to, proto).map_err(|e| {
             eprintln!("error: {e}");
             ExitCode::from(2)
@@ -271,7 +280,7 @@ mod cli {
             if h.rules.is_empty()
                 && !h.decision.is_empty()
                 && h.decision != h.note
-                && h.at != "socket"
+                && h.at != Place::Socket
             {
                 println!("{:>38}{}", "", h.decision);
             }
@@ -281,12 +290,18 @@ mod cli {
             Some(d) => println!("verdict: {:?} to {d}", t.verdict),
             None => println!("verdict: {:?}", t.verdict),
         }
+        // A ping has no ports: its addresses alone (the id is in `conntrack`).
+        let addr = |a: &std::net::SocketAddrV4| t.addr_text(*a);
         if let Some(s) = &t.server_sees {
-            println!("server sees: {} -> {}", s.src, s.dst);
+            println!("server sees: {} -> {}", addr(&s.src), addr(&s.dst));
         }
         if let Some(r) = &t.reply {
             match &r.client_sees {
-                Some(c) => println!("reply: {:?}, the client sees it from {}", r.verdict, c.src),
+                Some(c) => println!(
+                    "reply: {:?}, the client sees it from {}",
+                    r.verdict,
+                    addr(&c.src)
+                ),
                 None => println!("reply: {:?}", r.verdict),
             }
         }
@@ -481,6 +496,10 @@ mod cli {
                 count,
                 timeout_ms,
             } => {
+                if matches!(proto, Proto::Icmp) {
+                    eprintln!("kernel-connect: --proto icmp: the kernel check pings with ping(8)");
+                    return ExitCode::from(2);
+                }
                 k8s_netlab::kernel_check::probe::connect(
                     matches!(proto, Proto::Udp),
                     to,
@@ -524,10 +543,7 @@ mod cli {
                 index,
             });
         }
-        let proto = match proto {
-            Proto::Tcp => Protocol::Tcp,
-            Proto::Udp => Protocol::Udp,
-        };
+        let proto = proto.protocol();
         let trace = match &request {
             None => None,
             Some((from, to)) => {

@@ -10,7 +10,7 @@
 use super::request::{RequestError, Source};
 use super::topology::pod_ref;
 use crate::kube_proxy;
-use crate::model::{defaults, Scenario, Service, ServicePort};
+use crate::model::{defaults, Protocol, Scenario, Service, ServicePort};
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -221,6 +221,116 @@ pub fn destinations(s: &Scenario) -> Vec<Choice> {
     out
 }
 
+/// Destinations for `proto`: a ping (ICMP) names bare addresses (pods,
+/// nodes, ClusterIPs, load balancer and external IPs), the others
+/// [`destinations`].
+pub fn destinations_for(s: &Scenario, proto: Protocol) -> Vec<Choice> {
+    if proto.has_ports() {
+        return destinations(s);
+    }
+    let mut out = Vec::new();
+    for p in &s.pods {
+        if let Some(ip) = p.ip {
+            out.push(choice(
+                ip.to_string(),
+                Label::PodDirect {
+                    name: p.name.clone(),
+                },
+            ));
+        }
+    }
+    for n in &s.nodes {
+        out.push(choice(
+            n.internal_ip.to_string(),
+            Label::Node {
+                name: n.name.clone(),
+                ip: n.internal_ip,
+            },
+        ));
+    }
+    for svc in &s.services {
+        let service = service_ref(svc);
+        if let Some(ip) = svc.cluster_ip {
+            out.push(choice(
+                ip.to_string(),
+                Label::ClusterIp {
+                    service: service.clone(),
+                },
+            ));
+        }
+        for ip in kube_proxy::load_balancer_ips(svc)
+            .iter()
+            .chain(&svc.external_ips)
+        {
+            out.push(choice(
+                ip.to_string(),
+                Label::External {
+                    service: service.clone(),
+                },
+            ));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    out.retain(|c| seen.insert(c.value.clone()));
+    out
+}
+
+/// A request's destination `to` carried over to `proto` when the protocol
+/// changes: a ping's is the bare address (`10.3.241.152:80` ->
+/// `10.3.241.152`, `svc/web:80` -> `svc/web`); back from a ping, a bare
+/// address gets the port picking its device would give
+/// ([`destination_for`]). Anything else is left as typed.
+pub fn destination_in(s: &Scenario, to: &str, proto: Protocol) -> String {
+    let to = to.trim();
+    if !proto.has_ports() {
+        if let Ok(a) = to.parse::<SocketAddrV4>() {
+            return a.ip().to_string();
+        }
+        if let Some((svc, port)) = to.strip_prefix("svc/").and_then(|r| r.rsplit_once(':')) {
+            if port.parse::<u16>().is_ok() {
+                return format!("svc/{svc}");
+            }
+        }
+        return to.to_string();
+    }
+    let Ok(ip) = to.parse::<Ipv4Addr>() else {
+        return to.to_string();
+    };
+    let pick = match (
+        s.pods.iter().find(|p| p.ip == Some(ip)),
+        s.nodes.iter().find(|n| n.internal_ip == ip),
+    ) {
+        (Some(p), _) => format!("pod/{}", pod_ref(&p.namespace, &p.name)),
+        (None, Some(n)) => format!("node/{}", n.name),
+        (None, None) => match s
+            .services
+            .iter()
+            .find(|v| v.cluster_ip == Some(ip))
+            .and_then(|v| v.ports.first())
+        {
+            Some(p) => return format!("{ip}:{}", p.port),
+            None => ip.to_string(),
+        },
+    };
+    destination_for(s, &pick).unwrap_or_else(|| to.to_string())
+}
+
+/// What picking a device means as the destination of a `proto` request:
+/// for a ping, the device's own address; otherwise [`destination_for`].
+pub fn destination_for_proto(s: &Scenario, pick: &str, proto: Protocol) -> Option<String> {
+    if proto.has_ports() {
+        return destination_for(s, pick);
+    }
+    if let Some(name) = pick.strip_prefix("pod/") {
+        let (ns, name) = name.split_once('/').unwrap_or((defaults::NAMESPACE, name));
+        return Some(s.pod(ns, name)?.ip?.to_string());
+    }
+    if let Some(name) = pick.strip_prefix("node/") {
+        return Some(s.node(name)?.internal_ip.to_string());
+    }
+    pick.parse::<Ipv4Addr>().ok().map(|ip| ip.to_string())
+}
+
 /// The port a pod is reached on when it declares none.
 pub const POD_DEFAULT_PORT: u16 = 80;
 
@@ -339,6 +449,46 @@ mod tests {
         for pick in ["pod/web-1", "node/node-2", "198.51.100.10"] {
             Request::parse(&s, "internet", &d(pick).unwrap(), Protocol::Tcp).unwrap();
         }
+    }
+
+    #[test]
+    fn a_ping_offers_bare_addresses_and_switching_carries_the_destination_over() {
+        let s = model::load(presets::preset("load-balancer").unwrap().yaml)
+            .unwrap()
+            .scenario;
+        let dst = destinations_for(&s, Protocol::Icmp);
+        let values: Vec<&str> = dst.iter().map(|c| c.value.as_str()).collect();
+        for want in ["10.0.2.2", "10.100.0.3", "10.3.241.152", "198.51.100.10"] {
+            assert!(values.contains(&want), "{want} missing: {values:?}");
+        }
+        // Every choice is a ping the engine reads, from every source.
+        for f in &sources(&s) {
+            for t in &dst {
+                Request::parse(&s, &f.value, &t.value, Protocol::Icmp)
+                    .unwrap_or_else(|e| panic!("{} -> {}: {e}", f.value, t.value));
+            }
+        }
+        assert_eq!(destinations_for(&s, Protocol::Tcp), destinations(&s));
+        let icmp = |to: &str| destination_in(&s, to, Protocol::Icmp);
+        assert_eq!(icmp("10.3.241.152:80"), "10.3.241.152");
+        assert_eq!(icmp("svc/web:80"), "svc/web");
+        assert_eq!(icmp("svc/web"), "svc/web");
+        let tcp = |to: &str| destination_in(&s, to, Protocol::Tcp);
+        assert_eq!(tcp("10.0.2.2"), "10.0.2.2:8080");
+        assert_eq!(tcp("10.3.241.152"), "10.3.241.152:80");
+        assert_eq!(tcp("198.51.100.10"), "198.51.100.10:80");
+        let np = s.services[0].ports[0].node_port.unwrap();
+        assert_eq!(tcp("10.100.0.3"), format!("10.100.0.3:{np}"));
+        assert_eq!(tcp("svc/web"), "svc/web");
+        let pick = |p: &str| destination_for_proto(&s, p, Protocol::Icmp);
+        assert_eq!(pick("pod/web-1").as_deref(), Some("10.0.2.2"));
+        assert_eq!(pick("node/node-2").as_deref(), Some("10.100.0.3"));
+        assert_eq!(pick("198.51.100.10").as_deref(), Some("198.51.100.10"));
+        assert_eq!(pick("internet"), None);
+        assert_eq!(
+            destination_for_proto(&s, "pod/web-1", Protocol::Tcp),
+            destination_for(&s, "pod/web-1")
+        );
     }
 
     #[test]

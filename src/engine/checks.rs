@@ -3,7 +3,8 @@
 //! hairpin (an endpoint to its own Service), pod -> pod, a node-network
 //! host -> every node's NodePorts, port 80 and load balancer IPs, the
 //! internet -> load balancer IPs, NodePorts and ClusterIPs. Services without endpoints get
-//! the same requests (and so their REJECT/DROP rules are checked).
+//! the same requests (and so their REJECT/DROP rules are checked). And a
+//! few pings: a pod, a node, a ClusterIP, a load balancer IP.
 //!
 //! Pure, so the requests can be derived (and their sentences tested,
 //! tests/trace_say.rs) on any platform; `netlab kernel-check` (Linux)
@@ -135,6 +136,32 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
             format!("{}:80", n.internal_ip),
             Protocol::Tcp,
         );
+    }
+    // A few pings (`ping -c1`): a pod, a node (a NodePort address), a
+    // ClusterIP, a load balancer IP. The kernel answers the first two
+    // itself; nothing owns the others.
+    let ping = Protocol::Icmp;
+    if let Some(first) = pods.first() {
+        let from = pod_id(&first.namespace, &first.name);
+        if let Some(p) = pods.last().filter(|p| p.name != first.name) {
+            add(from.clone(), p.ip.expect("filtered").to_string(), ping);
+        }
+        if let Some(n) = s.nodes.last() {
+            add(from.clone(), n.internal_ip.to_string(), ping);
+        }
+        if let Some(ip) = s.services.iter().find_map(|svc| svc.cluster_ip) {
+            add(from, ip.to_string(), ping);
+        }
+    }
+    if let Some(n) = s.nodes.first() {
+        add(host.to_string(), n.internal_ip.to_string(), ping);
+    }
+    if let Some(vip) = s
+        .services
+        .iter()
+        .find_map(|svc| crate::kube_proxy::load_balancer_ips(svc).first().copied())
+    {
+        add("internet".into(), vip.to_string(), ping);
     }
     out.into_iter().collect()
 }

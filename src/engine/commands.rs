@@ -12,7 +12,7 @@
 
 use super::topology::Topology;
 use super::trace::World;
-use super::trace::{Hop, Trace};
+use super::trace::{Hop, Place, Trace};
 use crate::linux::netfilter::iptables::{save_rule, Ruleset};
 use crate::linux::route::RouteKind;
 use serde::Serialize;
@@ -32,8 +32,8 @@ pub fn for_trace(world: &mut World, trace: &Trace) -> Vec<Vec<Command>> {
     (0..trace.hops.len())
         .map(|i| {
             let hop = &trace.hops[i];
-            match hop.at.as_str() {
-                "routing" => route_get(&topology, trace, i).into_iter().collect(),
+            match hop.at {
+                Place::Routing => route_get(&topology, trace, i).into_iter().collect(),
                 _ if !hop.rules.is_empty() => match hop.device.strip_prefix("node/") {
                     Some(node) => match world.ruleset(node) {
                         Some(rs) => rules_shown(rs, hop),
@@ -55,7 +55,7 @@ fn incoming(trace: &Trace, i: usize) -> Option<String> {
         .iter()
         .rev()
         .take_while(|h| h.device == *device && h.leg == trace.hops[i].leg)
-        .find_map(|h| h.at.strip_suffix(" in").map(str::to_string))
+        .find_map(|h| h.at.arrival().map(str::to_string))
 }
 
 /// `ip route get` as the kernel answers it for hop `i`'s packet.

@@ -6,10 +6,11 @@
 use super::say::Say;
 use crate::lang::Lang;
 
-use crate::linux::netfilter::{Effect, RuleHit, TableId};
+use crate::linux::netfilter::{Effect, Hook, RuleHit, TableId};
 use crate::linux::packet::Packet;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::net::SocketAddrV4;
 
 /// How a leg ends.
@@ -34,15 +35,104 @@ pub enum Leg {
     Reply,
 }
 
+/// Which way a packet crosses an interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    In,
+    Out,
+}
+
+/// Where in a device a hop happens. Its [`Display`](fmt::Display) is what
+/// `netlab trace` prints beside the device and what the JSON carries
+/// (`eth0 in`, `routing`, `PREROUTING`, `conntrack`, `socket`, `cbr0 out`,
+/// `cbr0 bridge`, `load balancer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Arriving on (`eth0 in`) or leaving by (`cbr0 out`) an interface.
+    Iface { name: String, dir: Dir },
+    /// The routing decision (what `ip route get` answers).
+    Routing,
+    /// A netfilter hook, named by its built-in chain (`PREROUTING`).
+    Hook(Hook),
+    /// Conntrack: a known connection's translation, or a new entry.
+    Conntrack,
+    /// A socket: the client's connect, a listener, or none on the port.
+    Socket,
+    /// A bridge passing a frame to netfilter (`br_netfilter`): `cbr0 bridge`.
+    Bridge(String),
+    /// A cloud load balancer choosing a backend.
+    LoadBalancer,
+}
+
+impl Place {
+    /// Arriving on interface `name`.
+    pub fn arrives(name: &str) -> Place {
+        Place::Iface {
+            name: name.to_string(),
+            dir: Dir::In,
+        }
+    }
+
+    /// Leaving by interface `name`.
+    pub fn leaves(name: &str) -> Place {
+        Place::Iface {
+            name: name.to_string(),
+            dir: Dir::Out,
+        }
+    }
+
+    /// The interface a packet arrives on or leaves by, if this is one;
+    /// a bridge counts as its interface.
+    pub fn iface(&self) -> Option<&str> {
+        match self {
+            Place::Iface { name, .. } | Place::Bridge(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The interface a packet arrives on, if this is an arrival.
+    pub fn arrival(&self) -> Option<&str> {
+        match self {
+            Place::Iface { name, dir: Dir::In } => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad`, so that `{:<14}` lines the CLI's columns up.
+        match self {
+            Place::Iface { name, dir: Dir::In } => f.pad(&format!("{name} in")),
+            Place::Iface {
+                name,
+                dir: Dir::Out,
+            } => f.pad(&format!("{name} out")),
+            Place::Routing => f.pad("routing"),
+            Place::Hook(h) => f.pad(h.chain_name()),
+            Place::Conntrack => f.pad("conntrack"),
+            Place::Socket => f.pad("socket"),
+            Place::Bridge(name) => f.pad(&format!("{name} bridge")),
+            Place::LoadBalancer => f.pad("load balancer"),
+        }
+    }
+}
+
+/// Serialized as the text the CLI prints.
+impl Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One step of a packet's path.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hop {
     pub leg: Leg,
     /// The device id (`node/node-1`).
     pub device: String,
-    /// Where in the device: `eth0 in`, `routing`, `nat PREROUTING`,
-    /// `conntrack`, `socket`, `cbr0 out`...
-    pub at: String,
+    /// Where in the device (`eth0 in`, `routing`, `PREROUTING`...).
+    pub at: Place,
     /// The route, rule or fact that decided, as the tools print it.
     pub decision: String,
     /// `decision` as data where it is prose (`arrives on eth0`), for any
@@ -211,11 +301,69 @@ impl Trace {
     }
 
     /// Delivered, and the reply reached the client (the CLI's exit 0).
+    /// Whether the request is a ping (ICMP echo).
+    pub fn is_ping(&self) -> bool {
+        self.hops.first().is_some_and(|h| h.before.icmp.is_some())
+    }
+
+    /// An address of the trace's connection (`server_sees`, `client_sees`)
+    /// as it reads: with its port, or bare for a ping, whose packets carry
+    /// the echo's id in the port's place.
+    pub fn addr_text(&self, a: SocketAddrV4) -> String {
+        match self.is_ping() {
+            true => a.ip().to_string(),
+            false => a.to_string(),
+        }
+    }
+
     pub fn succeeded(&self) -> bool {
         self.verdict == Verdict::Delivered
             && self
                 .reply
                 .as_ref()
                 .is_some_and(|r| r.verdict == Verdict::Delivered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_print_and_serialize_as_the_cli_names_them() {
+        let cases = [
+            (Place::arrives("eth0"), "eth0 in"),
+            (Place::leaves("cbr0"), "cbr0 out"),
+            (Place::Routing, "routing"),
+            (Place::Hook(Hook::Prerouting), "PREROUTING"),
+            (Place::Hook(Hook::Input), "INPUT"),
+            (Place::Hook(Hook::Forward), "FORWARD"),
+            (Place::Hook(Hook::Output), "OUTPUT"),
+            (Place::Hook(Hook::Postrouting), "POSTROUTING"),
+            (Place::Conntrack, "conntrack"),
+            (Place::Socket, "socket"),
+            (Place::Bridge("cbr0".into()), "cbr0 bridge"),
+            (Place::LoadBalancer, "load balancer"),
+        ];
+        for (place, text) in cases {
+            assert_eq!(place.to_string(), text);
+            assert_eq!(
+                serde_json::to_string(&place).unwrap(),
+                format!("\"{text}\"")
+            );
+        }
+        // Padded like a string, for the CLI's columns.
+        assert_eq!(format!("[{:<9}]", Place::arrives("eth0")), "[eth0 in  ]");
+        assert_eq!(format!("[{:<9}]", Place::Routing), "[routing  ]");
+    }
+
+    #[test]
+    fn a_place_names_its_interface() {
+        assert_eq!(Place::arrives("eth0").arrival(), Some("eth0"));
+        assert_eq!(Place::leaves("eth0").arrival(), None);
+        assert_eq!(Place::leaves("ext0").iface(), Some("ext0"));
+        assert_eq!(Place::Bridge("cbr0".into()).iface(), Some("cbr0"));
+        assert_eq!(Place::Routing.iface(), None);
+        assert_eq!(Place::Hook(Hook::Forward).arrival(), None);
     }
 }

@@ -40,7 +40,7 @@ impl World {
             p.dst = f.client.src;
             w.hop(
                 &d.id,
-                "load balancer",
+                Place::LoadBalancer,
                 format!("flow {} <- {}", f.client.src, f.backend.dst),
                 packet,
                 p,
@@ -52,6 +52,11 @@ impl World {
         let Some(svc) = self.scenario.service(ns, name).cloned() else {
             return Step::End(End::Dropped(Say::LbServiceGone { lb: d.id.clone() }));
         };
+        if !packet.proto.has_ports() {
+            // The cloud forwards only the Service's ports (the kernel
+            // check's load balancer: its FORWARD admits only those).
+            return Step::End(End::Dropped(Say::LbNoIcmp { lb: d.id.clone() }));
+        }
         let Some(port) = svc
             .ports
             .iter()
@@ -134,7 +139,7 @@ impl World {
         });
         w.hop(
             &d.id,
-            "load balancer",
+            Place::LoadBalancer,
             Say::Backend {
                 node: node_name.clone(),
                 healthy: n,

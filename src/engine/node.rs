@@ -101,7 +101,7 @@ impl World {
         w.trace.hops.push(Hop {
             leg: w.leg,
             device: dev_id.to_string(),
-            at: hook.chain_name().to_string(),
+            at: Place::Hook(hook),
             decision: decided,
             decision_say,
             rules: r.hits.iter().map(RuleRef::from).collect(),
@@ -228,7 +228,7 @@ impl World {
             return (p, Some(e));
         }
         if let Some(say) = Self::ct_translate(known, lookup, &mut p, true) {
-            w.hop(dev_id, "conntrack", say.clone(), r.packet, p, say);
+            w.hop(dev_id, Place::Conntrack, say.clone(), r.packet, p, say);
         }
         (p, None)
     }
@@ -305,7 +305,7 @@ impl World {
             let text = ct.entries()[i].to_string();
             w.hop(
                 dev_id,
-                "conntrack",
+                Place::Conntrack,
                 Say::NewEntry { entry: text },
                 // Confirmed after the nat table: the packet is already
                 // translated (shown on the POSTROUTING hop).
@@ -316,7 +316,7 @@ impl World {
                 },
             );
         } else if let Some(say) = Self::ct_translate(known.as_ref(), lookup, &mut p, false) {
-            w.hop(dev_id, "conntrack", say.clone(), r.packet, p, say);
+            w.hop(dev_id, Place::Conntrack, say.clone(), r.packet, p, say);
         }
         if let Lookup::Known(i, Direction::Reply) = lookup {
             if let Some(n) = self.nodes.get_mut(node) {
@@ -344,7 +344,7 @@ impl World {
         if d.owns(p.dst_ip()) {
             w.hop(
                 &d.id,
-                "routing",
+                Place::Routing,
                 format!("local {} dev lo table local", p.dst_ip()),
                 p,
                 p,
@@ -393,7 +393,7 @@ impl World {
         };
         w.hop(
             &d.id,
-            "routing",
+            Place::Routing,
             route.to_string(),
             p,
             p,
@@ -417,8 +417,8 @@ impl World {
         let d = topo.device(dev);
         w.hop(
             &d.id,
-            "socket",
-            format!("connect {}", packet.dst),
+            Place::Socket,
+            socket_call(&packet),
             packet,
             packet,
             sends(&d.id, &packet),
@@ -456,7 +456,7 @@ impl World {
             }
             w.hop(
                 &d.id,
-                "routing",
+                Place::Routing,
                 format!("local {} dev lo table local", p.dst_ip()),
                 p,
                 p,
@@ -478,7 +478,7 @@ impl World {
         }
         w.hop(
             &d.id,
-            "routing",
+            Place::Routing,
             route.to_string(),
             p,
             p,
@@ -512,7 +512,7 @@ impl World {
         let dev_id = format!("node/{node}");
         w.hop(
             &dev_id,
-            "cbr0 bridge",
+            Place::Bridge("cbr0".into()),
             "bridge-nf-call-iptables=1".to_string(),
             packet,
             packet,

@@ -32,12 +32,24 @@ impl fmt::Display for Source {
     }
 }
 
-/// One connection attempt.
+/// One connection attempt, or one ping (`proto` ICMP: `to`'s port is 0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub from: Source,
     pub to: SocketAddrV4,
     pub proto: Protocol,
+}
+
+impl fmt::Display for Request {
+    /// `TCP pod/client -> 10.3.241.152:80`, `ICMP pod/client -> 10.3.241.152`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} -> ", self.proto.as_k8s(), self.from)?;
+        if self.proto.has_ports() {
+            write!(f, "{}", self.to)
+        } else {
+            write!(f, "{}", self.to.ip())
+        }
+    }
 }
 
 /// A request the scenario cannot carry out, said in words.
@@ -57,7 +69,9 @@ impl Request {
     /// `node/NAME`, `internet`, or an IP address (inside the node network
     /// but no node's: a host there; elsewhere an internet client). DST is
     /// `IP:PORT` or `svc/NAME[:PORT]` (or `svc/NS/NAME[:PORT]`: its
-    /// ClusterIP, the Service's first port when none is given).
+    /// ClusterIP, the Service's first port when none is given). With ICMP
+    /// (a ping) DST is a bare address or `svc/NAME` (its ClusterIP), with
+    /// no port.
     pub fn parse(
         s: &Scenario,
         from: &str,
@@ -160,6 +174,9 @@ fn parse_destination(
     to: &str,
     proto: Protocol,
 ) -> Result<SocketAddrV4, RequestError> {
+    if !proto.has_ports() {
+        return parse_ping_destination(s, to);
+    }
     if let Some(rest) = to.strip_prefix("svc/") {
         let (svc_part, port) = match rest.rsplit_once(':') {
             Some((a, p)) => {
@@ -200,4 +217,40 @@ fn parse_destination(
             "destination {to:?}: expected IP:PORT or svc/NAME[:PORT]"
         ))
     })
+}
+
+/// A ping's destination: a bare address, or a Service's ClusterIP.
+fn parse_ping_destination(s: &Scenario, to: &str) -> Result<SocketAddrV4, RequestError> {
+    let has_port = |a: &str| a.rsplit_once(':').is_some();
+    if let Some(rest) = to.strip_prefix("svc/") {
+        if has_port(rest) {
+            return Err(RequestError(format!(
+                "destination {to}: ICMP has no ports; ping svc/NAME without :PORT"
+            )));
+        }
+        let (namespace, name) = split_ns(rest);
+        let svc = s.service(&namespace, &name).ok_or_else(|| {
+            RequestError(format!(
+                "destination {to}: there is no Service {namespace}/{name}"
+            ))
+        })?;
+        let ip = svc.cluster_ip.ok_or_else(|| {
+            RequestError(format!(
+                "destination {to}: the Service has no ClusterIP (headless or ExternalName)"
+            ))
+        })?;
+        return Ok(SocketAddrV4::new(ip, 0));
+    }
+    if to.parse::<SocketAddrV4>().is_ok() {
+        return Err(RequestError(format!(
+            "destination {to}: ICMP has no ports; give the bare address ({})",
+            to.rsplit_once(':').map_or(to, |(a, _)| a)
+        )));
+    }
+    let ip: Ipv4Addr = to.parse().map_err(|_| {
+        RequestError(format!(
+            "destination {to:?}: expected an IPv4 address or svc/NAME for ICMP"
+        ))
+    })?;
+    Ok(SocketAddrV4::new(ip, 0))
 }

@@ -9,10 +9,11 @@
 //! whose form depends on the word before (이/가, 을/를, 로/으로) after
 //! such names, so every sentence reads correctly for any name.
 
+use super::topology::{Route, RouteOrigin};
 use crate::lang::Lang;
 use crate::linux::netfilter::{Backend, Effect, NatAction};
-use crate::linux::packet::TcpFlags;
-use crate::linux::route::{Route, RouteKind};
+use crate::linux::packet::{Icmp, TcpFlags};
+use crate::linux::route::RouteKind;
 use crate::model::Protocol;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -36,6 +37,17 @@ pub enum Say {
     Accepts { who: String, from: SocketAddrV4 },
     /// No socket for the port (the hop; [`Say::Refused`] is the reason).
     NoListener { port: u16, at: String },
+    /// `pod/client sends an ICMP echo request (ping) to 10.0.2.2`.
+    SendsIcmp {
+        who: String,
+        kind: Icmp,
+        to: Ipv4Addr,
+    },
+    /// A device's kernel answers a ping to one of its addresses itself
+    /// (no socket needed).
+    AnswersEcho { who: String },
+    /// The pinging client gets the echo reply (`64 bytes from ...`).
+    GetsEchoReply { who: String, from: Ipv4Addr },
     /// No route: a hop's note and a reason.
     NoRoute { who: String, to: Ipv4Addr },
     /// A routing decision: `forwarding` a packet passing through, else one
@@ -43,11 +55,11 @@ pub enum Say {
     Routes {
         who: String,
         forwarding: bool,
-        origin: &'static str,
+        origin: RouteOrigin,
     },
     /// The route that matched sends the packet nowhere (`unreachable`, or
     /// a static route through a node that is gone): the device drops it.
-    RouteDrops { who: String, origin: &'static str },
+    RouteDrops { who: String, origin: RouteOrigin },
     /// Nobody on the segment answers ARP for the next hop.
     NoArpAnswer {
         who: String,
@@ -110,6 +122,17 @@ pub enum Say {
     },
 
     // Reasons.
+    /// A ping to a ClusterIP got no echo reply: no device owns the
+    /// address and kube-proxy rewrites only its Service's ports; `why` is
+    /// how the packet ended (routed away and lost, or, `rejected`, refused
+    /// by kube-proxy's nftables `cluster-ips-check`).
+    PingClusterIp {
+        ip: Ipv4Addr,
+        rejected: bool,
+        why: Box<Say>,
+    },
+    /// A load balancer forwards only its Service's ports: a ping ends there.
+    LbNoIcmp { lb: String },
     /// A load balancer of a deleted Service.
     LbServiceGone { lb: String },
     /// A load balancer without the port.
@@ -149,7 +172,7 @@ pub enum Say {
         who: String,
         to: Ipv4Addr,
         route: String,
-        origin: &'static str,
+        origin: RouteOrigin,
     },
     /// A route out of an interface the device lacks.
     NoInterface { who: String, dev: String },
@@ -202,6 +225,8 @@ pub enum Say {
     Backend { node: String, healthy: usize },
     /// A hook without a matching rule.
     NoRules,
+    /// An echo request at the device it is for: the kernel answers it.
+    KernelEcho,
 }
 
 /// A DROP or REJECT rule (or a chain's DROP policy) that ended a packet.
@@ -263,6 +288,16 @@ impl Say {
                 Some(TcpFlags::Rst) => format!("{who} sends a TCP RST to {dst}"),
                 None => format!("{who} sends a {} datagram to {dst}", proto.as_k8s()),
             },
+            Say::SendsIcmp { who, kind, to } => match kind {
+                Icmp::EchoRequest => format!("{who} sends an ICMP echo request (ping) to {to}"),
+                Icmp::EchoReply => format!("{who} sends an ICMP echo reply to {to}"),
+            },
+            Say::AnswersEcho { who } => format!(
+                "{who}'s kernel answers the ping itself: an echo request needs no listening socket"
+            ),
+            Say::GetsEchoReply { who, from } => {
+                format!("{who} gets the echo reply from {from}: the ping is answered")
+            }
             Say::Receives { who, iface } => format!("{who} receives it on {iface}"),
             Say::GetsAnswer { who, from } => format!("{who} gets the answer from {from}"),
             Say::Accepts { who, from } => format!("{who} accepts the connection from {from}"),
@@ -278,10 +313,10 @@ impl Say {
                 } else {
                     "routes it"
                 };
-                format!("{who} {verb} ({origin})")
+                format!("{who} {verb} ({})", origin.en())
             }
             Say::RouteDrops { who, origin } => {
-                format!("{who} drops it: its route leads nowhere ({origin})")
+                format!("{who} drops it: its route leads nowhere ({})", origin.en())
             }
             Say::NoArpAnswer { who, dev, next_hop } => {
                 format!("nobody on {who}'s {dev} answers for {next_hop}")
@@ -348,6 +383,25 @@ impl Say {
                 port,
                 from,
             } => format!("{lb} proxies it to {node}'s NodePort {ip}:{port} from its own address {from}"),
+            Say::PingClusterIp {
+                ip,
+                rejected: false,
+                why,
+            } => format!(
+                "no answer: {ip} is a ClusterIP, a virtual address that no device owns; kube-proxy rewrites only its Service's TCP/UDP/SCTP ports, so the ping is routed on like any other packet and lost: {}",
+                why.en()
+            ),
+            Say::PingClusterIp {
+                ip,
+                rejected: true,
+                why,
+            } => format!(
+                "no echo reply: {ip} is a ClusterIP, a virtual address that no device owns; kube-proxy's nftables rules rewrite only its Service's TCP/UDP/SCTP ports and reject everything else sent to it (ping prints Destination Port Unreachable): {}",
+                why.en()
+            ),
+            Say::LbNoIcmp { lb } => format!(
+                "{lb} forwards only its Service's ports: nothing answers the ping"
+            ),
             Say::LbServiceGone { lb } => format!("{lb} belongs to a Service that is gone"),
             Say::LbNoListener { lb, port, proto } => {
                 format!("{lb} has no listener for {port}/{}", proto.as_lower())
@@ -401,7 +455,7 @@ impl Say {
                 to,
                 route,
                 origin,
-            } => format!("{who} has no route to {to}: {route} ({origin})"),
+            } => format!("{who} has no route to {to}: {route} ({})", origin.en()),
             Say::NoInterface { who, dev } => format!("{who} has no interface {dev}"),
             Say::NextHopGone { who, dev, next_hop } => {
                 format!("no host answers for next hop {next_hop} on {who}'s {dev} (is it gone?)")
@@ -437,6 +491,7 @@ impl Say {
             Say::NewEntry { entry } => format!("new entry: {entry}"),
             Say::Backend { node, healthy } => format!("backend {node} of {healthy} healthy"),
             Say::NoRules => "no rules".into(),
+            Say::KernelEcho => "icmp echo: the kernel answers".into(),
         }
     }
 
@@ -456,6 +511,18 @@ impl Say {
                 Some(TcpFlags::Rst) => format!("{who}에서 {dst}에 TCP RST 패킷을 보냅니다"),
                 None => format!("{who}에서 {dst}에 {} 데이터그램을 보냅니다", proto.as_k8s()),
             },
+            Say::SendsIcmp { who, kind, to } => match kind {
+                Icmp::EchoRequest => {
+                    format!("{who}에서 {to}에 ICMP echo request(ping)를 보냅니다")
+                }
+                Icmp::EchoReply => format!("{who}에서 {to}에 ICMP echo reply를 보냅니다"),
+            },
+            Say::AnswersEcho { who } => format!(
+                "{who}의 커널이 ping에 직접 응답합니다. echo request에는 대기 중인 소켓이 필요 없습니다"
+            ),
+            Say::GetsEchoReply { who, from } => {
+                format!("{who}에 {from}의 echo reply가 도착합니다. ping이 응답을 받았습니다")
+            }
             Say::Receives { who, iface } => format!("{who}의 {iface}에 패킷이 도착합니다"),
             Say::GetsAnswer { who, from } => format!("{who}에 {from}의 응답이 도착합니다"),
             Say::Accepts { who, from } => format!("{who}에서 {from}의 연결을 수락합니다"),
@@ -473,11 +540,11 @@ impl Say {
                 } else {
                     "라우팅합니다"
                 };
-                format!("{who}에서 패킷을 {verb} ({})", origin_ko(origin))
+                format!("{who}에서 패킷을 {verb} ({})", origin.ko())
             }
             Say::RouteDrops { who, origin } => format!(
                 "{who}에서 패킷을 버립니다: 경로가 갈 곳이 없습니다 ({})",
-                origin_ko(origin)
+                origin.ko()
             ),
             Say::NoArpAnswer { who, dev, next_hop } => {
                 format!("{who}의 {dev}에서 {next_hop}에 대한 ARP 응답이 없습니다")
@@ -565,6 +632,25 @@ impl Say {
             } => format!(
                 "{lb}에서 {node}의 NodePort {ip}:{port}에 패킷을 프록시합니다. 출발지는 로드 밸런서 자신의 주소 {from}입니다"
             ),
+            Say::PingClusterIp {
+                ip,
+                rejected: false,
+                why,
+            } => format!(
+                "응답이 없습니다. {ip}는 ClusterIP, 어떤 장치도 갖고 있지 않은 가상 주소입니다. kube-proxy는 서비스의 TCP/UDP/SCTP 포트만 변환하므로 ping은 다른 패킷처럼 라우팅되어 사라집니다: {}",
+                why.ko()
+            ),
+            Say::PingClusterIp {
+                ip,
+                rejected: true,
+                why,
+            } => format!(
+                "echo reply가 없습니다. {ip}는 ClusterIP, 어떤 장치도 갖고 있지 않은 가상 주소입니다. kube-proxy의 nftables 규칙은 서비스의 TCP/UDP/SCTP 포트만 변환하고 그 밖에 이 주소로 오는 패킷은 모두 거부합니다 (ping에는 Destination Port Unreachable이 표시됩니다): {}",
+                why.ko()
+            ),
+            Say::LbNoIcmp { lb } => format!(
+                "{lb}에서는 서비스의 포트만 전달합니다. ping에 응답하는 곳이 없습니다"
+            ),
             Say::LbServiceGone { lb } => format!("{lb}의 서비스가 이미 삭제되었습니다"),
             Say::LbNoListener { lb, port, proto } => {
                 format!("{lb}에는 {port}/{} 리스너가 없습니다", proto.as_lower())
@@ -625,7 +711,7 @@ impl Say {
                 origin,
             } => format!(
                 "{who}에는 {to}까지 가는 경로가 없습니다: {route} ({})",
-                origin_ko(origin)
+                origin.ko()
             ),
             Say::NoInterface { who, dev } => format!("{who}에는 {dev} 인터페이스가 없습니다"),
             Say::NextHopGone { who, dev, next_hop } => format!(
@@ -664,6 +750,7 @@ impl Say {
                 format!("정상 노드 {healthy}개 중 백엔드 {node}")
             }
             Say::NoRules => "일치하는 규칙 없음".into(),
+            Say::KernelEcho => "icmp echo: 커널이 응답".into(),
         }
     }
 }
@@ -729,21 +816,53 @@ fn comment(why: &Option<String>) -> String {
     why.as_ref().map(|c| format!(" ({c})")).unwrap_or_default()
 }
 
-/// A route's origin (engine::topology's words) in Korean; an origin not
-/// listed here is shown as it is.
-fn origin_ko(origin: &'static str) -> &'static str {
-    match origin {
-        "connected" => "직접 연결된 네트워크",
-        "connected (pod bridge)" => "직접 연결된 네트워크, 파드 브리지",
-        "default" => "기본 경로",
-        "the VPC's private ranges, through its router" => "VPC 사설 대역, VPC 라우터 경유",
-        "load balancer IPs the cloud announces" => "클라우드가 알리는 로드 밸런서 IP",
-        "the node's pod CIDR (cloud route)" => "노드의 파드 CIDR, 클라우드 경로",
-        "static Route" => "Route 객체의 정적 경로",
-        "load balancer IP" => "로드 밸런서 IP",
-        "private addresses the VPC has no route for" => "VPC에 경로가 없는 사설 주소",
-        "the internet" => "인터넷",
-        other => other,
+impl RouteOrigin {
+    /// Why the route is there, in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en(),
+            Lang::Ko => self.ko(),
+        }
+    }
+
+    /// In English (the CLI's and the JSON's words).
+    pub fn en(self) -> &'static str {
+        match self {
+            RouteOrigin::Connected => "connected",
+            RouteOrigin::PodBridge => "connected (pod bridge)",
+            RouteOrigin::PodVeth => "the pod's address, to its veth",
+            RouteOrigin::Default => "default",
+            RouteOrigin::VpcPrivateRanges => "the VPC's private ranges, through its router",
+            RouteOrigin::LoadBalancerPool => "load balancer IPs the cloud announces",
+            RouteOrigin::AnnouncedLoadBalancerIp => "a load balancer IP the cloud announces",
+            RouteOrigin::ExternalIpToVpc => "an external IP routed to the VPC",
+            RouteOrigin::NodePodCidr => "the node's pod CIDR (cloud route)",
+            RouteOrigin::StaticRoute => "static Route",
+            RouteOrigin::LoadBalancerIp => "load balancer IP",
+            RouteOrigin::ExternalIpToNode => "external IP, routed to a node",
+            RouteOrigin::NoVpcRoute => "private addresses the VPC has no route for",
+            RouteOrigin::Internet => "the internet",
+        }
+    }
+
+    /// In Korean.
+    pub fn ko(self) -> &'static str {
+        match self {
+            RouteOrigin::Connected => "직접 연결된 네트워크",
+            RouteOrigin::PodBridge => "직접 연결된 네트워크, 파드 브리지",
+            RouteOrigin::PodVeth => "파드의 주소, 파드의 veth 쪽",
+            RouteOrigin::Default => "기본 경로",
+            RouteOrigin::VpcPrivateRanges => "VPC 사설 대역, VPC 라우터 경유",
+            RouteOrigin::LoadBalancerPool => "클라우드가 알리는 로드 밸런서 IP",
+            RouteOrigin::AnnouncedLoadBalancerIp => "클라우드가 알리는 로드 밸런서 IP 하나",
+            RouteOrigin::ExternalIpToVpc => "VPC 쪽으로 라우팅되는 외부 IP",
+            RouteOrigin::NodePodCidr => "노드의 파드 CIDR, 클라우드 경로",
+            RouteOrigin::StaticRoute => "Route 객체의 정적 경로",
+            RouteOrigin::LoadBalancerIp => "로드 밸런서 IP",
+            RouteOrigin::ExternalIpToNode => "노드 쪽으로 라우팅되는 외부 IP",
+            RouteOrigin::NoVpcRoute => "VPC에 경로가 없는 사설 주소",
+            RouteOrigin::Internet => "인터넷",
+        }
     }
 }
 
@@ -818,9 +937,15 @@ mod tests {
             Say::Backend { .. } => 51,
             Say::NoRules => 52,
             Say::RouteDrops { .. } => 53,
+            Say::SendsIcmp { .. } => 54,
+            Say::AnswersEcho { .. } => 55,
+            Say::GetsEchoReply { .. } => 56,
+            Say::PingClusterIp { .. } => 57,
+            Say::LbNoIcmp { .. } => 58,
+            Say::KernelEcho => 59,
         }
     }
-    const VARIANTS: usize = 54;
+    const VARIANTS: usize = 60;
 
     fn samples() -> Vec<Say> {
         let s = |x: &str| x.to_string();
@@ -866,12 +991,12 @@ mod tests {
             v.push(Say::Routes {
                 who: s("node-1"),
                 forwarding,
-                origin: "the node's pod CIDR (cloud route)",
+                origin: RouteOrigin::NodePodCidr,
             });
         }
         v.push(Say::RouteDrops {
             who: s("router/vpc"),
-            origin: "private addresses the VPC has no route for",
+            origin: RouteOrigin::NoVpcRoute,
         });
         v.push(Say::NoArpAnswer {
             who: s("router"),
@@ -1017,7 +1142,7 @@ mod tests {
             who: s("router"),
             to: ip("10.3.241.152"),
             route: s("unreachable 10.0.0.0/8"),
-            origin: "private addresses the VPC has no route for",
+            origin: RouteOrigin::NoVpcRoute,
         });
         v.push(Say::NoInterface {
             who: s("node/node-1"),
@@ -1074,6 +1199,42 @@ mod tests {
             healthy: 3,
         });
         v.push(Say::NoRules);
+        for kind in [Icmp::EchoRequest, Icmp::EchoReply] {
+            v.push(Say::SendsIcmp {
+                who: s("pod/client"),
+                kind,
+                to: ip("10.0.2.2"),
+            });
+        }
+        v.push(Say::AnswersEcho {
+            who: s("pod/web-1"),
+        });
+        v.push(Say::GetsEchoReply {
+            who: s("pod/client"),
+            from: ip("10.0.2.2"),
+        });
+        v.push(Say::PingClusterIp {
+            ip: ip("10.3.241.152"),
+            rejected: false,
+            why: Box::new(Say::Unreachable {
+                who: s("router"),
+                to: ip("10.3.241.152"),
+                route: s("unreachable 10.0.0.0/8"),
+                origin: RouteOrigin::NoVpcRoute,
+            }),
+        });
+        v.push(Say::PingClusterIp {
+            ip: ip("10.3.241.152"),
+            rejected: true,
+            why: Box::new(Say::HookDrops {
+                node: s("node-1"),
+                hook: "FORWARD",
+            }),
+        });
+        v.push(Say::LbNoIcmp {
+            lb: s("lb/default/web"),
+        });
+        v.push(Say::KernelEcho);
         v
     }
 
@@ -1133,6 +1294,9 @@ mod tests {
             "new entry: tcp src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80",
             "backend node-1 of 3 healthy",
             "no rules",
+            "pod/client sends an ICMP echo request (ping) to 10.0.2.2",
+            "pod/client gets the echo reply from 10.0.2.2: the ping is answered",
+            "no answer: 10.3.241.152 is a ClusterIP, a virtual address that no device owns; kube-proxy rewrites only its Service's TCP/UDP/SCTP ports, so the ping is routed on like any other packet and lost: router has no route to 10.3.241.152: unreachable 10.0.0.0/8 (private addresses the VPC has no route for)",
         ] {
             assert!(en.iter().any(|e| e == want), "{want}");
         }
@@ -1163,14 +1327,42 @@ mod tests {
         let r = Say::Routes {
             who: s_("node-1"),
             forwarding: true,
-            origin: "connected",
+            origin: RouteOrigin::Connected,
         };
         assert_eq!(
             r.ko(),
             "node-1에서 패킷을 포워딩합니다 (직접 연결된 네트워크)"
         );
-        // An origin the table does not know is shown as it is.
-        assert_eq!(origin_ko("pod CIDR"), "pod CIDR");
+        assert_eq!(r.en(), "node-1 forwards it (connected)");
+    }
+
+    #[test]
+    fn every_route_origin_reads_in_both_languages() {
+        let hangul = |s: &str| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+        let mut en = std::collections::BTreeSet::new();
+        let mut ko = std::collections::BTreeSet::new();
+        for o in RouteOrigin::ALL {
+            assert!(hangul(o.ko()), "{o:?}: {}", o.ko());
+            assert_eq!(o.text(Lang::En), o.en());
+            assert_eq!(o.text(Lang::Ko), o.ko());
+            // No two origins read alike in either language.
+            assert!(en.insert(o.en()), "{o:?}");
+            assert!(ko.insert(o.ko()), "{o:?}");
+        }
+        // The four that showed in English on Korean pages before.
+        let veth = Say::Routes {
+            who: s_("node/node-1"),
+            forwarding: true,
+            origin: RouteOrigin::PodVeth,
+        };
+        assert_eq!(
+            veth.en(),
+            "node/node-1 forwards it (the pod's address, to its veth)"
+        );
+        assert_eq!(
+            veth.ko(),
+            "node/node-1에서 패킷을 포워딩합니다 (파드의 주소, 파드의 veth 쪽)"
+        );
     }
 
     fn s_(x: &str) -> String {

@@ -17,7 +17,7 @@
 //! ARP for them on the node network (`Interface::proxy_arp`).
 
 use crate::hash::HashMap;
-use crate::linux::route::{Route, RouteKind, RoutingTable};
+use crate::linux::route::{self, RouteKind};
 use crate::model::{
     defaults, NextHop, Protocol, Scenario, ServiceType, TrafficPolicy, NODE_NETWORK_POD_GATEWAY,
 };
@@ -25,6 +25,65 @@ use ipnet::Ipv4Net;
 use petgraph::graph::{NodeIndex, UnGraph};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+
+/// Why a route is in a device's table: what the cloud, the CNI or the
+/// cluster's admin made it for. Worded by `say` in English and Korean
+/// ([`RouteOrigin::text`]); the routing itself ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RouteOrigin {
+    /// The interface's own network (`proto kernel scope link`).
+    Connected,
+    /// A node's pod bridge and its network.
+    PodBridge,
+    /// Pods on the node network: one route per pod, to its veth.
+    PodVeth,
+    /// A default route towards the gateway.
+    Default,
+    /// The internet's route to the VPC's private ranges.
+    VpcPrivateRanges,
+    /// The internet's route to the cloud's load balancer pool.
+    LoadBalancerPool,
+    /// The internet's route to one load balancer IP outside the pool.
+    AnnouncedLoadBalancerIp,
+    /// The internet's route to one external IP, through the VPC.
+    ExternalIpToVpc,
+    /// The VPC router's route to a node's pod CIDR (a cloud route).
+    NodePodCidr,
+    /// A static `Route` of the scenario.
+    StaticRoute,
+    /// The VPC router's route to a load balancer's VIP.
+    LoadBalancerIp,
+    /// The VPC router's route to an external IP, through a node.
+    ExternalIpToNode,
+    /// The VPC router's `unreachable` for private ranges it does not know.
+    NoVpcRoute,
+    /// The VPC router's default route, to the internet.
+    Internet,
+}
+
+impl RouteOrigin {
+    pub const ALL: [RouteOrigin; 14] = [
+        RouteOrigin::Connected,
+        RouteOrigin::PodBridge,
+        RouteOrigin::PodVeth,
+        RouteOrigin::Default,
+        RouteOrigin::VpcPrivateRanges,
+        RouteOrigin::LoadBalancerPool,
+        RouteOrigin::AnnouncedLoadBalancerIp,
+        RouteOrigin::ExternalIpToVpc,
+        RouteOrigin::NodePodCidr,
+        RouteOrigin::StaticRoute,
+        RouteOrigin::LoadBalancerIp,
+        RouteOrigin::ExternalIpToNode,
+        RouteOrigin::NoVpcRoute,
+        RouteOrigin::Internet,
+    ];
+}
+
+/// A route in the engine's tables, tagged with its [`RouteOrigin`].
+pub type Route = route::Route<RouteOrigin>;
+/// A device's routing table.
+pub type RoutingTable = route::RoutingTable<RouteOrigin>;
 
 /// The outside network between the internet and the VPC router.
 pub const OUTSIDE_NET: Ipv4Net = match Ipv4Net::new(Ipv4Addr::new(203, 0, 113, 0), 24) {
@@ -209,20 +268,25 @@ impl Topology {
             }
         }
         let mut inet_routes = RoutingTable::default();
-        inet_routes.add(Route::link(OUTSIDE_NET, "eth0", None, "connected"));
+        inet_routes.add(Route::link(
+            OUTSIDE_NET,
+            "eth0",
+            None,
+            RouteOrigin::Connected,
+        ));
         for r in PRIVATE_RANGES {
             inet_routes.add(Route::via(
                 r,
                 ROUTER_OUTSIDE_IP,
                 "eth0",
-                "the VPC's private ranges, through its router",
+                RouteOrigin::VpcPrivateRanges,
             ));
         }
         inet_routes.add(Route::via(
             defaults::LOAD_BALANCER_POOL,
             ROUTER_OUTSIDE_IP,
             "eth0",
-            "load balancer IPs the cloud announces",
+            RouteOrigin::LoadBalancerPool,
         ));
         // Load balancer and external IPs anywhere else (a real cluster's
         // public addresses, or ones inside the outside network itself): the
@@ -242,11 +306,11 @@ impl Topology {
             };
             for (ip, origin) in lb
                 .iter()
-                .map(|ip| (ip, "a load balancer IP the cloud announces"))
+                .map(|ip| (ip, RouteOrigin::AnnouncedLoadBalancerIp))
                 .chain(
                     svc.external_ips
                         .iter()
-                        .map(|ip| (ip, "an external IP routed to the VPC")),
+                        .map(|ip| (ip, RouteOrigin::ExternalIpToVpc)),
                 )
             {
                 if !announced(ip) && !node_ips.contains(ip) {
@@ -278,12 +342,17 @@ impl Topology {
 
         // VPC router.
         let mut rr = RoutingTable::default();
-        rr.add(Route::link(c.node_cidr, "eth0", Some(gw), "connected"));
+        rr.add(Route::link(
+            c.node_cidr,
+            "eth0",
+            Some(gw),
+            RouteOrigin::Connected,
+        ));
         rr.add(Route::link(
             OUTSIDE_NET,
             "ext0",
             Some(ROUTER_OUTSIDE_IP),
-            "connected",
+            RouteOrigin::Connected,
         ));
         // Pods on the node network need no route: their node answers
         // for them (proxy ARP).
@@ -292,7 +361,7 @@ impl Topology {
                 n.pod_cidr,
                 n.internal_ip,
                 "eth0",
-                "the node's pod CIDR (cloud route)",
+                RouteOrigin::NodePodCidr,
             ));
         }
         for r in &s.routes {
@@ -308,7 +377,7 @@ impl Topology {
                 kind,
                 dev: "eth0".into(),
                 src: None,
-                origin: "static Route",
+                origin: RouteOrigin::StaticRoute,
             });
         }
         // Load balancers: an address on the node network each, from the top.
@@ -349,7 +418,7 @@ impl Topology {
                     Ipv4Net::from(*vip),
                     addr,
                     "eth0",
-                    "load balancer IP",
+                    RouteOrigin::LoadBalancerIp,
                 ));
             }
         }
@@ -363,7 +432,7 @@ impl Topology {
                             Ipv4Net::from(*ip),
                             n.internal_ip,
                             "eth0",
-                            "external IP, routed to a node",
+                            RouteOrigin::ExternalIpToNode,
                         ));
                     }
                 }
@@ -375,14 +444,14 @@ impl Topology {
                 kind: RouteKind::Unreachable,
                 dev: String::new(),
                 src: None,
-                origin: "private addresses the VPC has no route for",
+                origin: RouteOrigin::NoVpcRoute,
             });
         }
         rr.add(Route::via(
             "0.0.0.0/0".parse().expect("default"),
             INTERNET_GATEWAY_IP,
             "ext0",
-            "the internet",
+            RouteOrigin::Internet,
         ));
         t.add_device(
             Device {
@@ -415,12 +484,17 @@ impl Topology {
                 continue;
             };
             let mut routes = RoutingTable::default();
-            routes.add(Route::link(c.node_cidr, "eth0", Some(addr), "connected"));
+            routes.add(Route::link(
+                c.node_cidr,
+                "eth0",
+                Some(addr),
+                RouteOrigin::Connected,
+            ));
             routes.add(Route::via(
                 "0.0.0.0/0".parse().expect("default"),
                 gw,
                 "eth0",
-                "default",
+                RouteOrigin::Default,
             ));
             let mut addrs = vec![with_len(addr, c.node_cidr)];
             addrs.extend(
@@ -452,12 +526,17 @@ impl Topology {
                 continue;
             }
             let mut routes = RoutingTable::default();
-            routes.add(Route::link(c.node_cidr, "eth0", Some(*ip), "connected"));
+            routes.add(Route::link(
+                c.node_cidr,
+                "eth0",
+                Some(*ip),
+                RouteOrigin::Connected,
+            ));
             routes.add(Route::via(
                 "0.0.0.0/0".parse().expect("default"),
                 gw,
                 "eth0",
-                "default",
+                RouteOrigin::Default,
             ));
             t.add_device(
                 Device {
@@ -497,13 +576,13 @@ impl Topology {
                 "0.0.0.0/0".parse().expect("default"),
                 gw,
                 "eth0",
-                "default",
+                RouteOrigin::Default,
             ));
             routes.add(Route::link(
                 c.node_cidr,
                 "eth0",
                 Some(n.internal_ip),
-                "connected",
+                RouteOrigin::Connected,
             ));
             let on_node_network = c.pods_on_node_network;
             let node_pods = pods_by_node.get(n.name.as_str());
@@ -517,7 +596,7 @@ impl Topology {
                         Ipv4Net::from(ip),
                         "cbr0",
                         None,
-                        "the pod's address, to its veth",
+                        RouteOrigin::PodVeth,
                     ));
                 }
                 (vec![], NODE_NETWORK_POD_GATEWAY, 32)
@@ -526,7 +605,7 @@ impl Topology {
                     n.pod_cidr,
                     "cbr0",
                     Some(n.bridge_ip()),
-                    "connected (pod bridge)",
+                    RouteOrigin::PodBridge,
                 ));
                 (
                     vec![with_len(n.bridge_ip(), n.pod_cidr)],
@@ -597,10 +676,15 @@ impl Topology {
                     "0.0.0.0/0".parse().expect("default"),
                     gateway,
                     "eth0",
-                    "default",
+                    RouteOrigin::Default,
                 ));
                 if !on_node_network {
-                    routes.add(Route::link(n.pod_cidr, "eth0", Some(ip), "connected"));
+                    routes.add(Route::link(
+                        n.pod_cidr,
+                        "eth0",
+                        Some(ip),
+                        RouteOrigin::Connected,
+                    ));
                 }
                 t.add_device(
                     Device {

@@ -19,14 +19,16 @@
 //! path is `node.rs`, the cloud load balancer `lb.rs`, the records
 //! `hop.rs`, the state `world.rs`.
 
-pub use super::hop::{ClientSees, Decision, Hop, Leg, Reply, RuleRef, Seen, Trace, Verdict};
+pub use super::hop::{
+    ClientSees, Decision, Dir, Hop, Leg, Place, Reply, RuleRef, Seen, Trace, Verdict,
+};
 pub use super::request::{Request, RequestError, Source};
 pub use super::say::{RuleStop, Say};
 use super::topology::DeviceKind;
 pub use super::world::{World, FIRST_CLIENT_PORT};
 use crate::linux::conntrack::Tuple;
 use crate::linux::netfilter::Chooser;
-use crate::linux::packet::{Packet, TcpFlags};
+use crate::linux::packet::{Icmp, Packet, TcpFlags};
 use crate::linux::route::RouteKind;
 use crate::model::Protocol;
 use petgraph::graph::NodeIndex;
@@ -76,7 +78,7 @@ impl Walk<'_> {
     pub(super) fn hop(
         &mut self,
         device: &str,
-        at: &str,
+        at: Place,
         decision: impl Into<Decision>,
         before: Packet,
         after: Packet,
@@ -89,7 +91,7 @@ impl Walk<'_> {
         self.trace.hops.push(Hop {
             leg: self.leg,
             device: device.to_string(),
-            at: at.to_string(),
+            at,
             decision,
             decision_say,
             rules: Vec::new(),
@@ -124,9 +126,13 @@ impl World {
         } else {
             self.next_port + 1
         };
-        let packet = Packet::new(req.proto, SocketAddrV4::new(src_ip, sport), req.to);
+        // A ping's identifier takes the client port's place (see `Icmp`).
+        let packet = match req.proto {
+            Protocol::Icmp => Packet::echo_request(src_ip, *req.to.ip(), sport),
+            _ => Packet::new(req.proto, SocketAddrV4::new(src_ip, sport), req.to),
+        };
         let mut t = Trace {
-            request: format!("{} {} -> {}", req.proto.as_k8s(), req.from, req.to),
+            request: req.to_string(),
             verdict: Verdict::Dropped,
             delivered_to: None,
             reason: None,
@@ -151,8 +157,13 @@ impl World {
                     src: seen.src,
                     dst: seen.dst,
                 });
-                let mut answer = Packet::new(req.proto, seen.dst, seen.src);
-                answer.flags = (req.proto == Protocol::Tcp).then_some(TcpFlags::SynAck);
+                let answer = if seen.icmp.is_some() {
+                    seen.echo_reply_to()
+                } else {
+                    let mut a = Packet::new(req.proto, seen.dst, seen.src);
+                    a.flags = (req.proto == Protocol::Tcp).then_some(TcpFlags::SynAck);
+                    a
+                };
                 w.trace.reply = Some(self.answer(dev, answer, src_dev, &packet, &mut w));
                 if let Some(r) = w
                     .trace
@@ -184,11 +195,11 @@ impl World {
             }
             End::Dropped(why) => {
                 w.trace.verdict = Verdict::Dropped;
-                w.trace.set_reason(why);
+                w.trace.set_reason(self.ping_reason(req, false, why));
             }
             End::Rejected(why) => {
                 w.trace.verdict = Verdict::Rejected;
-                w.trace.set_reason(why);
+                w.trace.set_reason(self.ping_reason(req, true, why));
             }
         }
         for (node, n) in &self.nodes {
@@ -208,6 +219,26 @@ impl World {
             }
         }
         Ok(t)
+    }
+
+    /// Why a request ended unanswered; a ping to a ClusterIP says why no
+    /// echo reply can come (the address is virtual).
+    fn ping_reason(&self, req: &Request, rejected: bool, why: Say) -> Say {
+        let ip = *req.to.ip();
+        let cluster_ip = req.proto == Protocol::Icmp
+            && self
+                .scenario
+                .services
+                .iter()
+                .any(|s| s.cluster_ip == Some(ip));
+        if !cluster_ip {
+            return why;
+        }
+        Say::PingClusterIp {
+            ip,
+            rejected,
+            why: Box::new(why),
+        }
     }
 
     /// Walks an answer from the server back; judges what the client makes
@@ -290,8 +321,8 @@ impl World {
         }
         w.hop(
             &d.id,
-            "socket",
-            format!("connect {}", packet.dst),
+            Place::Socket,
+            socket_call(&packet),
             packet,
             packet,
             sends(&d.id, &packet),
@@ -311,7 +342,7 @@ impl World {
         let d = topo.device(dev);
         w.hop(
             &d.id,
-            &format!("{iface} in"),
+            Place::arrives(iface),
             Say::ArrivesOn {
                 iface: iface.to_string(),
             },
@@ -360,16 +391,36 @@ impl World {
         let d = self.topology.device(dev);
         if w.leg == Leg::Reply || matches!(packet.flags, Some(TcpFlags::Rst)) {
             let id = d.id.clone();
-            w.hop(
-                &id,
-                "socket",
-                Say::ClientConnection,
-                packet,
-                packet,
-                Say::GetsAnswer {
+            let say = match packet.icmp {
+                Some(_) => Say::GetsEchoReply {
+                    who: id.clone(),
+                    from: packet.src_ip(),
+                },
+                None => Say::GetsAnswer {
                     who: id.clone(),
                     from: packet.src,
                 },
+            };
+            w.hop(
+                &id,
+                Place::Socket,
+                Say::ClientConnection,
+                packet,
+                packet,
+                say,
+            );
+            return End::Delivered { dev, packet };
+        }
+        if packet.icmp == Some(Icmp::EchoRequest) {
+            // icmp_echo(): the kernel answers for any of its addresses.
+            let id = d.id.clone();
+            w.hop(
+                &id,
+                Place::Socket,
+                Say::KernelEcho,
+                packet,
+                packet,
+                Say::AnswersEcho { who: id.clone() },
             );
             return End::Delivered { dev, packet };
         }
@@ -379,7 +430,7 @@ impl World {
                 let owner = sock.owner.clone();
                 w.hop(
                     &id,
-                    "socket",
+                    Place::Socket,
                     Say::Listening {
                         port: packet.dst.port(),
                         proto: packet.proto,
@@ -398,7 +449,7 @@ impl World {
                 let id = d.id.clone();
                 w.hop(
                     &id,
-                    "socket",
+                    Place::Socket,
                     Say::NoSocket {
                         port: packet.dst.port(),
                         proto: packet.proto,
@@ -429,7 +480,7 @@ impl World {
         let Some(route) = d.routes.lookup(packet.dst_ip()).cloned() else {
             w.hop(
                 &d.id,
-                "routing",
+                Place::Routing,
                 Say::RouteMissing,
                 packet,
                 packet,
@@ -439,7 +490,7 @@ impl World {
         };
         w.hop(
             &d.id,
-            "routing",
+            Place::Routing,
             route.to_string(),
             packet,
             packet,
@@ -452,7 +503,7 @@ impl World {
     pub(super) fn transmit(
         &mut self,
         dev: NodeIndex,
-        route: &crate::linux::route::Route,
+        route: &super::topology::Route,
         packet: Packet,
         w: &mut Walk<'_>,
     ) -> Step {
@@ -486,7 +537,7 @@ impl World {
         let Some((next, iface)) = self.topology.neighbour(segment, next_hop) else {
             w.hop(
                 &d.id,
-                &format!("{} out", route.dev),
+                Place::leaves(&route.dev),
                 Say::ArpNoAnswer { next_hop },
                 packet,
                 packet,
@@ -504,7 +555,7 @@ impl World {
         };
         w.hop(
             &d.id,
-            &format!("{} out", route.dev),
+            Place::leaves(&route.dev),
             Say::NextHop { next_hop },
             packet,
             packet,
@@ -530,8 +581,25 @@ impl World {
     }
 }
 
+/// What the sending program asks of its socket: `connect 10.3.241.152:80`,
+/// or for a ping `ping 10.3.241.152`.
+pub(super) fn socket_call(p: &Packet) -> String {
+    match p.icmp {
+        Some(Icmp::EchoRequest) => format!("ping {}", p.dst_ip()),
+        Some(Icmp::EchoReply) => format!("echo reply to {}", p.dst_ip()),
+        None => format!("connect {}", p.dst),
+    }
+}
+
 /// A device sends a packet it made.
 pub(super) fn sends(who: &str, p: &Packet) -> Say {
+    if let Some(kind) = p.icmp {
+        return Say::SendsIcmp {
+            who: who.to_string(),
+            kind,
+            to: p.dst_ip(),
+        };
+    }
     Say::Sends {
         who: who.to_string(),
         proto: p.proto,

@@ -167,6 +167,12 @@ impl World {
         self.program(node).and_then(|p| p.iptables())
     }
 
+    /// A node's nftables table (kube-proxy's `ip kube-proxy`, in
+    /// nftables mode), built on first use and kept.
+    pub fn nft_table(&mut self, node: &str) -> Option<&crate::linux::netfilter::nftables::Table> {
+        self.program(node).and_then(|p| p.nftables())
+    }
+
     /// A node's conntrack table as `conntrack -L` prints it.
     pub fn conntrack(&self, node: &str) -> Vec<String> {
         self.nodes

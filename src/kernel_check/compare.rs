@@ -21,6 +21,8 @@ pub enum Class {
         dst: SocketAddrV4,
         reply_from: SocketAddrV4,
     },
+    /// A ping answered by an echo reply from `from`.
+    Echoed { from: Ipv4Addr },
     /// Connection refused: a reset, or ICMP port unreachable (an empty
     /// port or a REJECT rule: the client cannot tell them apart).
     Refused,
@@ -42,6 +44,7 @@ impl fmt::Display for Class {
                 "{server} sees {src}{} -> {dst}, reply from {reply_from}",
                 if *port_kept { " (port kept)" } else { "" }
             ),
+            Class::Echoed { from } => write!(f, "echo reply from {from}"),
             Class::Refused => f.write_str("refused"),
             Class::Dropped => f.write_str("dropped"),
         }
@@ -69,7 +72,15 @@ pub fn predicted(o: &Outcome) -> Predicted {
         && t.reply
             .as_ref()
             .is_some_and(|r| r.verdict == Verdict::Delivered);
+    let ping = t.is_ping();
     let class = match (t.verdict, &t.server_sees, answered) {
+        (Verdict::Delivered, Some(seen), true) if ping => Class::Echoed {
+            from: t
+                .reply
+                .as_ref()
+                .and_then(|r| r.client_sees.as_ref())
+                .map_or(*seen.dst.ip(), |c| *c.src.ip()),
+        },
         (Verdict::Delivered, Some(seen), true) => Class::Answered {
             server: t.delivered_to.clone().unwrap_or_default(),
             src: *seen.src.ip(),
@@ -176,6 +187,7 @@ pub fn observed(a: &Attempt) -> Result<Class, String> {
             dst: *server_saw_dst,
             reply_from: *reply_from,
         }),
+        Attempt::Echoed { from } => Ok(Class::Echoed { from: *from }),
         Attempt::Refused => Ok(Class::Refused),
         Attempt::Timeout | Attempt::Unreachable => Ok(Class::Dropped),
         Attempt::Error(e) => Err(e.clone()),
@@ -210,7 +222,8 @@ pub fn matches(pred: &Class, obs: &Class) -> bool {
 /// A conntrack line (`conntrack -L`, or the engine's rendering of it) as
 /// `proto src -> dst:dport | rsrc:rsport -> rdst`: the client's own port
 /// (and the port source NAT picked) left out, since the kernel's are
-/// random.
+/// random. An ICMP entry has types for ports (`icmp src -> dst:8 |
+/// rsrc:0 -> rdst`), its id left out as ping picks it.
 pub fn normalise(line: &str) -> Option<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
     let proto = *words.first()?;
@@ -221,13 +234,15 @@ pub fn normalise(line: &str) -> Option<String> {
             .nth(nth)
             .map(|(_, v)| *v)
     };
+    let (dport, rsport) = match (get("dport", 0), get("sport", 1)) {
+        (Some(d), Some(s)) => (d, s),
+        _ => (get("type", 0)?, get("type", 1)?),
+    };
     Some(format!(
-        "{proto} {} -> {}:{} | {}:{} -> {}",
+        "{proto} {} -> {}:{dport} | {}:{rsport} -> {}",
         get("src", 0)?,
         get("dst", 0)?,
-        get("dport", 0)?,
         get("src", 1)?,
-        get("sport", 1)?,
         get("dst", 1)?
     ))
 }
@@ -417,6 +432,14 @@ mod tests {
             "tcp 10.0.1.2 -> 10.3.241.152:80 | 10.0.2.2:8080 -> 10.0.1.2"
         );
         assert_eq!(normalise("conntrack v1.4.7: 0 flow entries"), None);
+        // A ping's entry: the id (ping's choice) left out.
+        let kernel = "icmp     1 29 src=10.0.1.2 dst=10.0.2.2 type=8 code=0 id=31234 src=10.0.2.2 dst=10.0.1.2 type=0 code=0 id=31234 mark=0 use=1";
+        let engine = "icmp 1 src=10.0.1.2 dst=10.0.2.2 type=8 code=0 id=40000 src=10.0.2.2 dst=10.0.1.2 type=0 code=0 id=40000";
+        assert_eq!(normalise(kernel), normalise(engine));
+        assert_eq!(
+            normalise(engine).unwrap(),
+            "icmp 10.0.1.2 -> 10.0.2.2:8 | 10.0.2.2:0 -> 10.0.1.2"
+        );
     }
 
     #[test]

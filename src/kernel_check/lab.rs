@@ -433,7 +433,8 @@ impl Lab {
                 let p = match s.proto {
                     Protocol::Tcp => "tcp",
                     Protocol::Udp => "udp",
-                    Protocol::Sctp => continue,
+                    // The kernel itself answers a ping.
+                    Protocol::Sctp | Protocol::Icmp => continue,
                 };
                 listen.insert(format!("{p}:{}", s.port));
             }

@@ -409,7 +409,20 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
                 Protocol::Udp => "udp",
                 _ => "tcp",
             };
+            let ping = |count: u32| -> Result<Vec<probe::Attempt>, String> {
+                // One ping(8) per attempt: each waits a second at most.
+                let cmd = format!("ping -n -c1 -W1 {}; true", req.to.ip());
+                (0..count)
+                    .map(|_| {
+                        let out = sys::run_in(src_ns, "sh", &["-c", &cmd], None)?;
+                        Ok(probe::ping_attempt(&String::from_utf8_lossy(&out.stdout)))
+                    })
+                    .collect()
+            };
             let connect = |count: &str| -> Result<Vec<probe::Attempt>, String> {
+                if req.proto == Protocol::Icmp {
+                    return ping(count.parse().unwrap_or(1));
+                }
                 let out = sys::run_in(
                     src_ns,
                     exe,

@@ -75,6 +75,11 @@ pub enum Attempt {
         client: SocketAddrV4,
         reply_from: SocketAddrV4,
     },
+    /// A ping answered: the echo reply's source address (all `ping`
+    /// shows of who answered).
+    Echoed {
+        from: Ipv4Addr,
+    },
     /// ECONNREFUSED: a TCP reset or an ICMP port unreachable (a REJECT).
     Refused,
     /// No answer in time.
@@ -96,6 +101,7 @@ impl Attempt {
             } => {
                 format!("answered {server} {server_saw_src} {server_saw_dst} {client} {reply_from}")
             }
+            Attempt::Echoed { from } => format!("echoed {from}"),
             Attempt::Refused => "refused".into(),
             Attempt::Timeout => "timeout".into(),
             Attempt::Unreachable => "unreachable".into(),
@@ -118,12 +124,42 @@ impl Attempt {
                     _ => Attempt::Error(format!("unreadable answer {line:?}")),
                 }
             }
+            ["echoed", from] => match from.parse() {
+                Ok(from) => Attempt::Echoed { from },
+                Err(_) => Attempt::Error(format!("unreadable answer {line:?}")),
+            },
             ["refused"] => Attempt::Refused,
             ["timeout"] => Attempt::Timeout,
             ["unreachable"] => Attempt::Unreachable,
             _ => Attempt::Error(line.trim().trim_start_matches("error ").to_string()),
         }
     }
+}
+
+/// One `ping -c1 -n` as the client saw it, from its output (iputils):
+/// `64 bytes from IP: ...` is an echo reply; `From IP ... Destination Port
+/// Unreachable` a REJECT's answer (refused, as a connection would be);
+/// another `Destination ... Unreachable` a router's (unreachable);
+/// nothing, a timeout.
+pub fn ping_attempt(output: &str) -> Attempt {
+    for line in output.lines() {
+        if let Some(rest) = line.split_once(" bytes from ").map(|(_, r)| r) {
+            let ip = rest.split(':').next().unwrap_or_default();
+            return match ip.parse() {
+                Ok(from) => Attempt::Echoed { from },
+                Err(_) => Attempt::Error(format!("unreadable_ping_reply_{}", line.trim())),
+            };
+        }
+        if line.starts_with("From ") {
+            if line.contains("Destination Port Unreachable") {
+                return Attempt::Refused;
+            }
+            if line.contains("Unreachable") {
+                return Attempt::Unreachable;
+            }
+        }
+    }
+    Attempt::Timeout
 }
 
 fn v4(a: SocketAddr) -> Option<SocketAddrV4> {
@@ -233,12 +269,38 @@ mod tests {
             client: "10.0.1.2:40000".parse().unwrap(),
             reply_from: "10.3.241.152:80".parse().unwrap(),
         };
-        for x in [a, Attempt::Refused, Attempt::Timeout, Attempt::Unreachable] {
+        let echo = Attempt::Echoed {
+            from: "10.0.2.2".parse().unwrap(),
+        };
+        for x in [
+            a,
+            echo,
+            Attempt::Refused,
+            Attempt::Timeout,
+            Attempt::Unreachable,
+        ] {
             assert_eq!(Attempt::from_line(&x.to_line()), x);
         }
         assert_eq!(
             Attempt::from_line("error broken_pipe"),
             Attempt::Error("broken_pipe".into())
         );
+    }
+
+    #[test]
+    fn ping_output_reads_as_an_attempt() {
+        let ok = "PING 10.0.2.2 (10.0.2.2) 56(84) bytes of data.\n64 bytes from 10.0.2.2: icmp_seq=1 ttl=62 time=0.071 ms\n\n--- 10.0.2.2 ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\n";
+        assert_eq!(
+            ping_attempt(ok),
+            Attempt::Echoed {
+                from: "10.0.2.2".parse().unwrap()
+            }
+        );
+        let rejected = "PING 10.3.241.152 (10.3.241.152) 56(84) bytes of data.\nFrom 10.100.0.2 icmp_seq=1 Destination Port Unreachable\n";
+        assert_eq!(ping_attempt(rejected), Attempt::Refused);
+        let net = "From 10.100.0.1 icmp_seq=1 Destination Net Unreachable\n";
+        assert_eq!(ping_attempt(net), Attempt::Unreachable);
+        let lost = "PING 10.3.241.152 (10.3.241.152) 56(84) bytes of data.\n\n--- 10.3.241.152 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n";
+        assert_eq!(ping_attempt(lost), Attempt::Timeout);
     }
 }

@@ -136,6 +136,8 @@ fn l4(p: Protocol) -> L4Proto {
         Protocol::Tcp => L4Proto::Tcp,
         Protocol::Udp => L4Proto::Udp,
         Protocol::Sctp => L4Proto::Sctp,
+        // A Service port is never ICMP (the model refuses it).
+        Protocol::Icmp => L4Proto::Icmp,
     }
 }
 

@@ -4,7 +4,7 @@
 //! both directions, as the kernel's `nf_nat` does: destination at
 //! PREROUTING/OUTPUT, source at POSTROUTING/INPUT.
 
-use super::packet::{Packet, Protocol, TcpFlags};
+use super::packet::{Icmp, Packet, Protocol, TcpFlags};
 use crate::hash::HashMap;
 use serde::Serialize;
 use std::fmt;
@@ -158,14 +158,35 @@ impl fmt::Display for Entry {
     /// TCP entry is SYN_SENT, then SYN_RECV once answered; the client's
     /// final ACK, which would make it ESTABLISHED and `[ASSURED]`, is not
     /// traced. A UDP entry is `[UNREPLIED]` until its answer, and not yet
-    /// `[ASSURED]` after one exchange either.
+    /// `[ASSURED]` after one exchange either. An ICMP echo's entry
+    /// names type, code and id instead of ports (`type=8 code=0 id=N`,
+    /// the reply direction `type=0`), and is never `[ASSURED]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (name, num) = match self.original.proto {
-            Protocol::Tcp => ("tcp", 6),
-            Protocol::Udp => ("udp", 17),
-            Protocol::Sctp => ("sctp", 132),
-        };
-        write!(f, "{name} {num} ")?;
+        let proto = self.original.proto;
+        write!(f, "{} {} ", proto.as_lower(), proto.number())?;
+        if proto == Protocol::Icmp {
+            let side = |t: &Tuple, kind: Icmp, id: u16| {
+                format!(
+                    "src={} dst={} type={} code=0 id={id}",
+                    t.src.ip(),
+                    t.dst.ip(),
+                    kind.icmp_type()
+                )
+            };
+            f.write_str(&side(
+                &self.original,
+                Icmp::EchoRequest,
+                self.original.src.port(),
+            ))?;
+            if !self.replied {
+                f.write_str(" [UNREPLIED]")?;
+            }
+            return write!(
+                f,
+                " {}",
+                side(&self.reply, Icmp::EchoReply, self.reply.dst.port())
+            );
+        }
         if self.original.proto == Protocol::Tcp {
             f.write_str(if self.replied {
                 "SYN_RECV "
@@ -218,8 +239,11 @@ impl Conntrack {
         if let Some(&(i, dir)) = self.by_tuple.get(&Tuple::of(p)) {
             return Lookup::Known(i, dir);
         }
-        match (p.proto, p.flags) {
-            (Protocol::Tcp, Some(TcpFlags::SynAck | TcpFlags::Rst)) => Lookup::Invalid,
+        match (p.proto, p.flags, p.icmp) {
+            (Protocol::Tcp, Some(TcpFlags::SynAck | TcpFlags::Rst), _) => Lookup::Invalid,
+            // Only an echo request starts an ICMP connection
+            // (`icmp_new`'s valid_new); a lone echo reply is INVALID.
+            (Protocol::Icmp, _, Some(Icmp::EchoReply)) => Lookup::Invalid,
             _ => Lookup::New,
         }
     }
@@ -327,6 +351,36 @@ mod tests {
             ct.entries[i].to_string(),
             "tcp 6 SYN_SENT src=10.0.1.2 dst=10.3.241.152 sport=40000 dport=80 [UNREPLIED] src=10.0.2.2 dst=10.0.1.2 sport=8080 dport=40000"
         );
+    }
+
+    #[test]
+    fn an_echo_reply_matches_its_requests_entry_by_id() {
+        let ping = Packet::echo_request(
+            "10.0.1.2".parse().unwrap(),
+            "10.0.2.2".parse().unwrap(),
+            40000,
+        );
+        let mut ct = Conntrack::default();
+        assert_eq!(ct.lookup(&ping), Lookup::New);
+        let reply = ping.echo_reply_to();
+        assert_eq!(reply.icmp_id(), Some(40000));
+        // A reply with no request before it starts nothing.
+        assert_eq!(ct.lookup(&reply), Lookup::Invalid);
+        let i = ct.confirm(Entry::new(Tuple::of(&ping)));
+        assert_eq!(
+            ct.entries[i].to_string(),
+            "icmp 1 src=10.0.1.2 dst=10.0.2.2 type=8 code=0 id=40000 [UNREPLIED] src=10.0.2.2 dst=10.0.1.2 type=0 code=0 id=40000"
+        );
+        assert_eq!(ct.lookup(&reply), Lookup::Known(i, Direction::Reply));
+        ct.reply_seen(i, &reply);
+        assert_eq!(
+            ct.entries[i].to_string(),
+            "icmp 1 src=10.0.1.2 dst=10.0.2.2 type=8 code=0 id=40000 src=10.0.2.2 dst=10.0.1.2 type=0 code=0 id=40000"
+        );
+        // Another id is another connection.
+        let other = Packet::echo_request(*ping.src.ip(), *ping.dst.ip(), 40001);
+        assert_eq!(ct.lookup(&other), Lookup::New);
+        assert_eq!(ct.with_port(40000).count(), 1);
     }
 
     #[test]

@@ -4,12 +4,15 @@
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-/// An L4 protocol: the IP header's protocol field (6, 17, 132).
+/// An L4 protocol: the IP header's protocol field (6, 17, 132, and 1 for
+/// ICMP, which has no ports: a Service never has an ICMP port, but a
+/// trace may be a ping).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Protocol {
     Tcp,
     Udp,
     Sctp,
+    Icmp,
 }
 
 impl Protocol {
@@ -19,6 +22,7 @@ impl Protocol {
             Protocol::Tcp => "TCP",
             Protocol::Udp => "UDP",
             Protocol::Sctp => "SCTP",
+            Protocol::Icmp => "ICMP",
         }
     }
 
@@ -28,6 +32,52 @@ impl Protocol {
             Protocol::Tcp => "tcp",
             Protocol::Udp => "udp",
             Protocol::Sctp => "sctp",
+            Protocol::Icmp => "icmp",
+        }
+    }
+
+    /// The IP header's protocol number (`conntrack -L` prints it).
+    pub fn number(self) -> u8 {
+        match self {
+            Protocol::Tcp => 6,
+            Protocol::Udp => 17,
+            Protocol::Sctp => 132,
+            Protocol::Icmp => 1,
+        }
+    }
+
+    /// Whether the protocol has ports (ICMP does not).
+    pub fn has_ports(self) -> bool {
+        self != Protocol::Icmp
+    }
+}
+
+/// The ICMP messages a trace sends: a ping and its answer (`type` 8 and 0,
+/// `code` 0). Their identifier plays the port's role in conntrack's tuple:
+/// a packet carries it as its source port (echo request) or destination
+/// port (echo reply), the other port being 0, so that the reply's tuple is
+/// the request's reversed, as the kernel's `nf_conntrack_proto_icmp`
+/// inverts it (same id, type 8 answered by type 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Icmp {
+    EchoRequest,
+    EchoReply,
+}
+
+impl Icmp {
+    /// The ICMP type (`type=8` in `conntrack -L`).
+    pub fn icmp_type(self) -> u8 {
+        match self {
+            Icmp::EchoRequest => 8,
+            Icmp::EchoReply => 0,
+        }
+    }
+
+    /// As tcpdump names it (`echo request`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Icmp::EchoRequest => "echo request",
+            Icmp::EchoReply => "echo reply",
         }
     }
 }
@@ -51,6 +101,8 @@ pub struct Packet {
     pub mark: u32,
     /// For TCP: which packet of the handshake this is.
     pub flags: Option<TcpFlags>,
+    /// For ICMP: which message (its id is in the ports, see [`Icmp`]).
+    pub icmp: Option<Icmp>,
 }
 
 /// The TTL a Linux host sends with.
@@ -65,6 +117,31 @@ impl Packet {
             ttl: DEFAULT_TTL,
             mark: 0,
             flags: (proto == Protocol::Tcp).then_some(TcpFlags::Syn),
+            icmp: (proto == Protocol::Icmp).then_some(Icmp::EchoRequest),
+        }
+    }
+
+    /// An ICMP echo request (`ping`) from `src` to `dst` with identifier `id`.
+    pub fn echo_request(src: Ipv4Addr, dst: Ipv4Addr, id: u16) -> Packet {
+        Packet::new(
+            Protocol::Icmp,
+            SocketAddrV4::new(src, id),
+            SocketAddrV4::new(dst, 0),
+        )
+    }
+
+    /// The echo reply to this echo request: addresses swapped, same id.
+    pub fn echo_reply_to(&self) -> Packet {
+        let mut p = Packet::new(Protocol::Icmp, self.dst, self.src);
+        p.icmp = Some(Icmp::EchoReply);
+        p
+    }
+
+    /// The ICMP identifier of an echo request or reply.
+    pub fn icmp_id(&self) -> Option<u16> {
+        match self.icmp? {
+            Icmp::EchoRequest => Some(self.src.port()),
+            Icmp::EchoReply => Some(self.dst.port()),
         }
     }
 
@@ -79,7 +156,17 @@ impl Packet {
 
 impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} -> {}", self.proto.as_k8s(), self.src, self.dst)?;
+        if let (Some(kind), Some(id)) = (self.icmp, self.icmp_id()) {
+            write!(
+                f,
+                "ICMP {} -> {} {} id={id}",
+                self.src.ip(),
+                self.dst.ip(),
+                kind.name()
+            )?;
+        } else {
+            write!(f, "{} {} -> {}", self.proto.as_k8s(), self.src, self.dst)?;
+        }
         match self.flags {
             Some(TcpFlags::Syn) => f.write_str(" [SYN]")?,
             Some(TcpFlags::SynAck) => f.write_str(" [SYN,ACK]")?,
@@ -96,10 +183,20 @@ impl fmt::Display for Packet {
 impl serde::Serialize for Packet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Packet", 6)?;
+        let mut st = s.serialize_struct("Packet", 7)?;
         st.serialize_field("proto", self.proto.as_lower())?;
-        st.serialize_field("src", &self.src)?;
-        st.serialize_field("dst", &self.dst)?;
+        if self.proto.has_ports() {
+            st.serialize_field("src", &self.src)?;
+            st.serialize_field("dst", &self.dst)?;
+        } else {
+            // ICMP has no ports: bare addresses, and the message with its id.
+            st.serialize_field("src", self.src.ip())?;
+            st.serialize_field("dst", self.dst.ip())?;
+            if let (Some(kind), Some(id)) = (self.icmp, self.icmp_id()) {
+                st.serialize_field("icmp", kind.name())?;
+                st.serialize_field("id", &id)?;
+            }
+        }
         st.serialize_field(
             "flags",
             &self.flags.map(|f| match f {

@@ -1,5 +1,8 @@
 //! Routing tables with longest-prefix match, written as `ip route` prints
-//! them so that a trace can name the route that decided.
+//! them so that a trace can name the route that decided. Each route carries
+//! a tag `O` saying who put it there, chosen by the table's owner: like the
+//! kernel's `proto` field (`proto kernel`, `proto static`), the kernel keeps
+//! it and never looks at it.
 
 use ipnet::Ipv4Net;
 use std::fmt;
@@ -19,19 +22,19 @@ pub enum RouteKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
+pub struct Route<O> {
     pub dest: Ipv4Net,
     pub kind: RouteKind,
     /// The interface (empty for `unreachable`).
     pub dev: String,
     /// The preferred source address for locally generated packets.
     pub src: Option<Ipv4Addr>,
-    /// Where the route comes from, in words (`static Route services-via-node-2`).
-    pub origin: &'static str,
+    /// Who put the route there (the owner's tag; routing ignores it).
+    pub origin: O,
 }
 
-impl Route {
-    pub fn link(dest: Ipv4Net, dev: &str, src: Option<Ipv4Addr>, origin: &'static str) -> Route {
+impl<O> Route<O> {
+    pub fn link(dest: Ipv4Net, dev: &str, src: Option<Ipv4Addr>, origin: O) -> Route<O> {
         Route {
             dest,
             kind: RouteKind::Link,
@@ -41,7 +44,7 @@ impl Route {
         }
     }
 
-    pub fn via(dest: Ipv4Net, gw: Ipv4Addr, dev: &str, origin: &'static str) -> Route {
+    pub fn via(dest: Ipv4Net, gw: Ipv4Addr, dev: &str, origin: O) -> Route<O> {
         Route {
             dest,
             kind: RouteKind::Via(gw),
@@ -52,7 +55,7 @@ impl Route {
     }
 }
 
-impl fmt::Display for Route {
+impl<O> fmt::Display for Route<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dest = if self.dest.prefix_len() == 0 {
             "default".to_string()
@@ -76,21 +79,27 @@ impl fmt::Display for Route {
 
 /// A device's routing table: a short list, searched by longest prefix
 /// (the first of equal length wins, as with equal metrics).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RoutingTable {
-    pub routes: Vec<Route>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutingTable<O> {
+    pub routes: Vec<Route<O>>,
 }
 
-impl RoutingTable {
-    pub fn add(&mut self, r: Route) {
+impl<O> Default for RoutingTable<O> {
+    fn default() -> Self {
+        RoutingTable { routes: Vec::new() }
+    }
+}
+
+impl<O> RoutingTable<O> {
+    pub fn add(&mut self, r: Route<O>) {
         self.routes.push(r);
     }
 
     /// The route for `dst`, or `None` (no route to host).
-    pub fn lookup(&self, dst: Ipv4Addr) -> Option<&Route> {
+    pub fn lookup(&self, dst: Ipv4Addr) -> Option<&Route<O>> {
         self.routes.iter().filter(|r| r.dest.contains(&dst)).fold(
             None,
-            |best: Option<&Route>, r| match best {
+            |best: Option<&Route<O>>, r| match best {
                 Some(b) if b.dest.prefix_len() >= r.dest.prefix_len() => Some(b),
                 _ => Some(r),
             },
@@ -127,7 +136,11 @@ mod tests {
             t.lookup("8.8.8.8".parse().unwrap()).unwrap().to_string(),
             "default via 10.100.0.1 dev eth0"
         );
-        let empty = RoutingTable::default();
+        assert_eq!(
+            t.lookup("10.0.1.7".parse().unwrap()).unwrap().origin,
+            "pod CIDR"
+        );
+        let empty = RoutingTable::<()>::default();
         assert!(empty.lookup("8.8.8.8".parse().unwrap()).is_none());
     }
 }

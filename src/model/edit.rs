@@ -8,7 +8,7 @@ use super::error::{Errors, Problem};
 use super::k8s::{self, Object};
 use super::ops::Removal;
 use super::resolve::{name_or_empty, namespace_of};
-use super::scenario::{NextHop, Scenario};
+use super::scenario::{NextHop, ProxyMode, Scenario, KUBE_PROXY_MODE_LABEL};
 
 /// Which object: kind, namespace (for namespaced kinds) and name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,6 +75,16 @@ pub enum Edit {
     RenameNode { from: String, to: String },
     /// The node's VM goes away (see [`Scenario::remove_node`]).
     RemoveNode(String),
+    /// Sets kube-proxy's mode: the cluster's (`node: None`:
+    /// `KubeProxyConfiguration`'s `mode`, written with the defaults if
+    /// the scenario had none; `mode: None` removes it, iptables), or one
+    /// node's (its [`KUBE_PROXY_MODE_LABEL`] label; `mode: None` removes
+    /// the label and the node follows the cluster). Nodes keep their own
+    /// labels when the cluster's mode changes.
+    SetProxyMode {
+        node: Option<String>,
+        mode: Option<ProxyMode>,
+    },
 }
 
 /// The result of an edit that worked.
@@ -128,6 +138,46 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, Errors> {
                 return Err(problem(key.label(), "metadata.name", "a name is required"));
             }
             rename_node(&mut objects, from, to);
+        }
+        Edit::SetProxyMode { node: None, mode } => {
+            let mode = mode.map(|m| m.as_str().to_string());
+            match objects.iter_mut().find_map(|o| match o {
+                Object::KubeProxyConfiguration(p) => Some(p),
+                _ => None,
+            }) {
+                Some(p) => p.mode = mode,
+                None if mode.is_some() => {
+                    // After the Cluster, where a written one stands.
+                    let at = objects
+                        .iter()
+                        .position(|o| !matches!(o, Object::Cluster(_)))
+                        .unwrap_or(objects.len());
+                    objects.insert(
+                        at,
+                        Object::KubeProxyConfiguration(k8s::KubeProxyConfiguration {
+                            mode,
+                            ..Default::default()
+                        }),
+                    );
+                }
+                None => {}
+            }
+        }
+        Edit::SetProxyMode {
+            node: Some(name),
+            mode,
+        } => {
+            let i = find(&objects, &Key::new("Node", None, name), s)?;
+            if let Object::Node(n) = &mut objects[i] {
+                match mode {
+                    Some(m) => {
+                        n.metadata
+                            .labels
+                            .insert(KUBE_PROXY_MODE_LABEL.into(), m.as_str().into());
+                    }
+                    None => n.metadata.labels = without_mode_label(&n.metadata.labels),
+                }
+            }
         }
     }
     let loaded = super::resolve(objects)?;
@@ -229,6 +279,16 @@ fn find(objects: &[Object], key: &Key, s: &Scenario) -> Result<usize, Errors> {
         ),
         None => problem(key.label(), "", "there is no such object"),
     })
+}
+
+/// `labels` without [`KUBE_PROXY_MODE_LABEL`] (a copy made by insertion:
+/// `BTreeMap::remove` would add its rebalancing to the page's wasm).
+pub fn without_mode_label(labels: &k8s::Labels) -> k8s::Labels {
+    crate::sort::collect_by_insert(
+        (labels.iter())
+            .filter(|(k, _)| *k != KUBE_PROXY_MODE_LABEL)
+            .map(|(k, v)| (k.clone(), v.clone())),
+    )
 }
 
 fn rename_node(objects: &mut [Object], from: &str, to: &str) {
@@ -341,6 +401,74 @@ mod tests {
             let p = a.scenario.pods.iter().find(|p| &p.name == name).unwrap();
             assert_eq!(p.node_name.as_deref(), Some("worker-a"));
         }
+    }
+
+    #[test]
+    fn the_proxy_mode_is_set_for_the_cluster_or_one_node_and_written_back() {
+        let s = default_scenario();
+        assert!(s.proxy.is_none());
+        let set = |s: &Scenario, node: Option<&str>, mode: Option<ProxyMode>| {
+            apply(
+                s,
+                &Edit::SetProxyMode {
+                    node: node.map(Into::into),
+                    mode,
+                },
+            )
+            .map(|a| a.scenario)
+        };
+        // The cluster's: a KubeProxyConfiguration is written.
+        let nft = set(&s, None, Some(ProxyMode::Nftables)).unwrap();
+        assert_eq!(nft.proxy_config().mode, ProxyMode::Nftables);
+        assert!(nft
+            .nodes
+            .iter()
+            .all(|n| nft.proxy_mode(n) == ProxyMode::Nftables));
+        let yaml = nft.to_yaml();
+        assert!(yaml.contains("kind: KubeProxyConfiguration"), "{yaml}");
+        assert!(yaml.contains("mode: nftables"), "{yaml}");
+        assert_eq!(load(&yaml).unwrap().scenario, nft);
+        // Everything else stays.
+        assert_eq!((&nft.nodes, &nft.services), (&s.nodes, &s.services));
+        // One node back on iptables: its label, in the YAML too.
+        let mixed = set(&nft, Some("node-2"), Some(ProxyMode::Iptables)).unwrap();
+        let modes: Vec<_> = mixed.nodes.iter().map(|n| mixed.proxy_mode(n)).collect();
+        assert_eq!(
+            modes,
+            [
+                ProxyMode::Nftables,
+                ProxyMode::Iptables,
+                ProxyMode::Nftables
+            ]
+        );
+        let yaml = mixed.to_yaml();
+        assert!(
+            yaml.contains(&format!("{KUBE_PROXY_MODE_LABEL}: iptables")),
+            "{yaml}"
+        );
+        assert_eq!(load(&yaml).unwrap().scenario, mixed);
+        // The cluster's mode changes; the node keeps its own.
+        let back = set(&mixed, None, Some(ProxyMode::Iptables)).unwrap();
+        let n2 = back.node("node-2").unwrap();
+        assert_eq!(
+            n2.labels.get(KUBE_PROXY_MODE_LABEL).map(String::as_str),
+            Some("iptables")
+        );
+        // Removing the label: the node follows the cluster again.
+        let follows = set(&mixed, Some("node-2"), None).unwrap();
+        assert_eq!(follows, nft);
+        // The cluster's mode removed: iptables, the default.
+        let default = set(&nft, None, None).unwrap();
+        assert_eq!(default.proxy_config().mode, ProxyMode::Iptables);
+        // Nothing to set on a scenario without a configuration.
+        assert_eq!(set(&s, None, None).unwrap(), s);
+        // A node that is not there, a mode that is not modelled.
+        let e = set(&s, Some("node-9"), Some(ProxyMode::Nftables)).unwrap_err();
+        assert!(e.to_string().contains("Node node-9"), "{e}");
+        let e = set(&s, None, Some(ProxyMode::Ipvs)).unwrap_err();
+        assert!(e.to_string().contains("ipvs"), "{e}");
+        let e = set(&s, Some("node-1"), Some(ProxyMode::Ipvs)).unwrap_err();
+        assert!(e.to_string().contains("kube-proxy-mode"), "{e}");
     }
 
     #[test]

@@ -302,6 +302,7 @@ impl PodTemplate {
                 Protocol::Tcp => "Tcp",
                 Protocol::Udp => "Udp",
                 Protocol::Sctp => "Sctp",
+                Protocol::Icmp => "Icmp",
             });
             out.push_str(" }");
         }

@@ -114,37 +114,116 @@ fn standalone(body: &str, theme: Theme) -> String {
         .expect("TopologyView renders one <svg> element");
     let (open, rest) = body.split_at(open_end);
     let mut out = String::with_capacity(body.len() + 4096);
-    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+    out.push_str("<svg");
+    // The component's `<svg>` names its namespace; a document must name
+    // it exactly once (a second `xmlns` is a duplicate attribute, which
+    // strict XML parsers such as Firefox's refuse).
+    if !open.contains(" xmlns=") {
+        out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
+    }
     out.push_str(&open[4..]);
     out.push_str(&format!(" data-theme=\"{}\">", theme.name()));
     out.push_str("<style>");
-    out.push_str(&style(theme));
+    out.push_str(&style(theme, body));
     out.push_str("</style><rect class=\"backdrop\" width=\"100%\" height=\"100%\"></rect>");
     out.push_str(&rest[1..]);
     out.push('\n');
     out
 }
 
-/// The drawing's CSS for one theme: the variables its rules use, with
-/// that theme's values, and the rules of the stylesheet's topology
-/// section.
-pub fn style(theme: Theme) -> String {
-    let mut rules = section_rules(STYLE_CSS);
-    rules.push_str(".topology rect.backdrop{fill:var(--panel);stroke:none}\n");
-    let mut vars: Vec<(String, String)> = theme_vars(STYLE_CSS, theme)
-        .into_iter()
-        .filter(|(name, _)| rules.contains(&format!("var({name})")))
-        .collect();
-    vars.sort();
-    let mut s = String::from("svg{");
-    for (name, value) in vars {
-        s.push_str(&name);
-        s.push(':');
-        s.push_str(&value);
-        s.push(';');
+/// The drawing's CSS for one theme, as a picture of `body` needs it:
+/// the stylesheet's topology rules whose selectors can match `body` (its
+/// classes and elements; no `:hover` or `:focus`), the theme's colours
+/// written in instead of custom properties, and no declarations that act
+/// only on a live page (`cursor`, `transition`, `pointer-events`,
+/// `outline`). An embed's poster is an `<img>`: the browser resolves this
+/// sheet before it first paints the page, so less of it is a sooner
+/// poster (about a third less CSS and no `var()` to resolve).
+pub fn style(theme: Theme, body: &str) -> String {
+    let vars = theme_vars(STYLE_CSS, theme);
+    let classes = classes_in(body);
+    // The backdrop `standalone` puts under the drawing.
+    let mut out = format!(
+        ".topology rect.backdrop{{fill:{};stroke:none}}\n",
+        resolve_vars("var(--panel)", &vars)
+    );
+    for (prelude, decls) in blocks(&section_rules(STYLE_CSS)) {
+        let selectors: Vec<&str> = prelude
+            .split(',')
+            .map(str::trim)
+            .filter(|sel| can_match(sel, &classes, body))
+            .collect();
+        if selectors.is_empty() {
+            continue;
+        }
+        let decls: Vec<String> = decls
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .filter(|(k, _)| !LIVE_ONLY.contains(k))
+            .map(|(k, v)| format!("{k}:{}", resolve_vars(v, &vars)))
+            .collect();
+        if decls.is_empty() {
+            continue;
+        }
+        out.push_str(&selectors.join(","));
+        out.push('{');
+        out.push_str(&decls.join(";"));
+        out.push_str("}\n");
     }
-    s.push_str("}\n");
-    s + &rules
+    out
+}
+
+/// Properties that do nothing in a static picture.
+const LIVE_ONLY: [&str; 4] = ["cursor", "transition", "pointer-events", "outline"];
+
+/// Every class named in a `class="..."` attribute of `body`.
+fn classes_in(body: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = body
+        .split(" class=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .flat_map(str::split_whitespace)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether `selector` (a compound of elements, classes and combinators)
+/// could match something in `body`: no pseudo-class or pseudo-element,
+/// and each class and element it names is there.
+fn can_match(selector: &str, classes: &[&str], body: &str) -> bool {
+    if selector.contains(':') {
+        return false;
+    }
+    selector
+        .split(|c: char| c.is_whitespace() || c == '>')
+        .filter(|part| !part.is_empty())
+        .all(|part| {
+            let mut names = part.split('.');
+            let element = names.next().unwrap_or_default();
+            (element.is_empty() || body.contains(&format!("<{element}")))
+                && names.all(|c| classes.binary_search(&c).is_ok())
+        })
+}
+
+/// `value` with each `var(--name)` replaced by the theme's value.
+fn resolve_vars(value: &str, vars: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find("var(") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(')').map_or(rest.len(), |j| i + j);
+        let name = rest[i + 4..end].trim();
+        match vars.iter().find(|(n, _)| n == name) {
+            Some((_, v)) => out.push_str(v),
+            None => panic!("style.css: {name} is used in the topology section but never set"),
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Removes `/* ... */` comments.
@@ -314,10 +393,23 @@ mod tests {
         assert!(!get(&light, "--topo-request").is_empty());
         assert_ne!(get(&light, "--topo-request"), get(&dark, "--topo-request"));
         assert_ne!(get(&light, "--fg"), get(&dark, "--fg"));
-        let s = style(Theme::Dark);
-        assert!(s.contains(&format!("--fg:{}", get(&dark, "--fg"))), "{s}");
+        let body = r#"<svg class="topology"><g class="trail"><polyline></polyline></g><text class="t">x</text></svg>"#;
+        let s = style(Theme::Dark, body);
+        assert!(
+            s.contains(&format!(".topology text{{fill:{}", get(&dark, "--fg"))),
+            "{s}"
+        );
         assert!(s.contains(".topology .trail{"), "{s}");
-        assert!(!s.contains("@media"));
+        assert!(!s.contains("@media") && !s.contains("var("), "{s}");
+        // Only what can match the picture: no hover or focus states, no
+        // classes it lacks, nothing a static image ignores.
+        assert!(!s.contains(":hover") && !s.contains(".callout"), "{s}");
+        assert!(
+            !s.contains("transition") && !s.contains("pointer-events"),
+            "{s}"
+        );
+        assert!(s.contains(".topology rect.backdrop{fill:"), "{s}");
+        assert!(!style(Theme::Dark, "<svg class=\"topology\"></svg>").contains(".trail"));
     }
 
     /// The embeds' forced themes (`:root.theme-dark`, and `.theme-light`

@@ -16,8 +16,9 @@
 //! writes them as integers.
 
 use super::i18n::{t, Lang, Text};
-use crate::engine::topology::{pod_ref, DeviceKind, Topology, OUTSIDE_NET};
-use crate::linux::route::{Route, RouteKind};
+use crate::engine::topology::{pod_ref, DeviceKind, Route, RouteOrigin, Topology, OUTSIDE_NET};
+use crate::engine::trace::Place;
+use crate::linux::route::RouteKind;
 use crate::model::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
@@ -368,7 +369,7 @@ impl Layout {
     /// internet, load balancers and hosts where they meet their network
     /// (the bottom edge); pods at their centre; a pod hidden behind
     /// "+N more" at that item.
-    pub fn anchor(&self, device: &str, at: &str) -> Option<(f32, f32)> {
+    pub fn anchor(&self, device: &str, at: &Place) -> Option<(f32, f32)> {
         if let Some(&i) = self.hidden.get(device) {
             return Some(self.blocks[i].center());
         }
@@ -376,12 +377,10 @@ impl Layout {
         let (cx, cy) = b.center();
         match b.kind {
             Kind::Node => {
-                let part = if at.starts_with("eth0") {
-                    Kind::Eth0
-                } else if at.starts_with("cbr0") {
-                    Kind::Cbr0
-                } else {
-                    Kind::Netfilter
+                let part = match at.iface() {
+                    Some("eth0") => Kind::Eth0,
+                    Some("cbr0") => Kind::Cbr0,
+                    _ => Kind::Netfilter,
                 };
                 self.blocks
                     .iter()
@@ -389,11 +388,11 @@ impl Layout {
                     .map(Block::center)
                     .or(Some((cx, cy)))
             }
-            Kind::Router if at.starts_with("ext0") => Some((cx, b.y)),
+            Kind::Router if at.iface() == Some("ext0") => Some((cx, b.y)),
             // Its routing decision too: a packet that comes in and goes out
             // on eth0 touches the router's edge instead of crossing its
             // routing table's rows.
-            Kind::Router if !at.starts_with("ext0") => Some((cx, b.y + b.h)),
+            Kind::Router => Some((cx, b.y + b.h)),
             Kind::Internet | Kind::Lb | Kind::Host => Some((cx, b.y + b.h)),
             _ => Some((cx, cy)),
         }
@@ -405,7 +404,10 @@ impl Layout {
     /// in order): each hop's [`Layout::anchor`], and between two devices on
     /// the node network, along their cables and the bus (and the trunk
     /// joining the rows' buses). Hops without an anchor are skipped.
-    pub fn trail<'a>(&self, hops: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<(f32, f32)> {
+    pub fn trail<'a>(
+        &self,
+        hops: impl IntoIterator<Item = (&'a str, &'a Place)>,
+    ) -> Vec<(f32, f32)> {
         let mut out: Vec<(f32, f32)> = Vec::new();
         let mut prev: Option<&str> = None;
         for (device, at) in hops {
@@ -998,11 +1000,16 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
                         );
                     };
                     part(&mut b, Kind::Eth0, 22.0, format!("eth0 {eth0}"));
+                    // nftables nodes say so (iptables is the default).
+                    let nft = scenario.node(name).is_some_and(|n| {
+                        scenario.proxy_mode(n) == crate::model::ProxyMode::Nftables
+                    });
+                    let nf = if nft { "nftables" } else { "netfilter" };
                     part(
                         &mut b,
                         Kind::Netfilter,
                         46.0,
-                        "netfilter · kube-proxy".into(),
+                        [nf, " · kube-proxy"].concat(),
                     );
                     if room > 0.0 {
                         b.l.bands
@@ -1177,10 +1184,10 @@ fn router_rows(
         match (&r.kind, r.origin) {
             (RouteKind::Link, _) => {}
             (RouteKind::Unreachable, _) => unreach.push(r),
-            (_, "static Route") => stat.push(r),
-            (_, "load balancer IP") => lb.push(r),
+            (_, RouteOrigin::StaticRoute) => stat.push(r),
+            (_, RouteOrigin::LoadBalancerIp) => lb.push(r),
             (RouteKind::Via(_), _) if r.dest.prefix_len() == 0 => default.push(r),
-            (RouteKind::Via(_), _) if r.origin.starts_with("the node's pod CIDR") => pod.push(r),
+            (RouteKind::Via(_), RouteOrigin::NodePodCidr) => pod.push(r),
             _ => stat.push(r),
         }
     }
@@ -1299,7 +1306,7 @@ fn router_rows(
 mod tests {
     use super::*;
     use crate::engine::trace::{Request, World};
-    use crate::linux::netfilter::ConstChooser;
+    use crate::linux::netfilter::{ConstChooser, Hook};
     use crate::model::{default_scenario, NextHop, Pod, Protocol};
 
     fn contains(a: &Block, o: &Block) -> bool {
@@ -1449,18 +1456,25 @@ mod tests {
             .collect();
         // The packet moves: client pod -> node-1's netfilter and eth0 -> router.
         assert_eq!(points[0], l.block("pod/client").unwrap().center());
-        let eth0 = l.anchor("node/node-1", "eth0 out").unwrap();
+        let eth0 = l.anchor("node/node-1", &Place::leaves("eth0")).unwrap();
         assert!(points.contains(&eth0));
-        assert_ne!(eth0, l.anchor("node/node-1", "PREROUTING").unwrap());
-        assert_ne!(eth0, l.anchor("node/node-1", "cbr0 in").unwrap());
+        assert_ne!(
+            eth0,
+            l.anchor("node/node-1", &Place::Hook(Hook::Prerouting))
+                .unwrap()
+        );
+        assert_ne!(
+            eth0,
+            l.anchor("node/node-1", &Place::arrives("cbr0")).unwrap()
+        );
         let r = l.block("router/vpc").unwrap();
         assert_eq!(
-            l.anchor("router/vpc", "eth0 in"),
+            l.anchor("router/vpc", &Place::arrives("eth0")),
             Some((r.x + r.w / 2.0, r.y + r.h))
         );
-        assert_eq!(l.anchor("nowhere", "eth0 in"), None);
+        assert_eq!(l.anchor("nowhere", &Place::arrives("eth0")), None);
         // The trail runs from node-1 down its cable, along the bus, to the router.
-        let trail = l.trail(tr.hops.iter().map(|h| (h.device.as_str(), h.at.as_str())));
+        let trail = l.trail(tr.hops.iter().map(|h| (h.device.as_str(), &h.at)));
         assert!(trail.len() > points.len() / 2);
         let i = trail.iter().position(|p| *p == eth0).unwrap();
         let bus = l.lines.iter().find(|x| x.kind == LineKind::Bus).unwrap().y1;
@@ -1519,13 +1533,22 @@ mod tests {
         assert_eq!(more[0].title, "+4 more");
         assert_eq!(more[0].pick, "node-1");
         // A hidden pod is drawn at its node's "+N more".
-        assert_eq!(l.anchor("pod/web-1-9", "eth0 in"), Some(more[0].center()));
+        assert_eq!(
+            l.anchor("pod/web-1-9", &Place::arrives("eth0")),
+            Some(more[0].center())
+        );
         // Between rows, a trail takes the trunk joining the buses.
-        let t50 = l.trail([("node/node-1", "eth0 out"), ("node/node-50", "eth0 in")]);
+        let t50 = l.trail([
+            ("node/node-1", &Place::leaves("eth0")),
+            ("node/node-50", &Place::arrives("eth0")),
+        ]);
         assert_eq!(t50.len(), 8, "{t50:?}");
         assert_eq!(t50[3].0, MARGIN);
         assert_eq!(t50[4].0, MARGIN);
-        assert_eq!(t50.last(), l.anchor("node/node-50", "eth0 in").as_ref());
+        assert_eq!(
+            t50.last(),
+            l.anchor("node/node-50", &Place::arrives("eth0")).as_ref()
+        );
         // Rows of the router's table stay few: 3 pod CIDRs and "+47",
         // the unreachable private ranges, the default route.
         let rows: Vec<_> = l.blocks.iter().filter(|b| b.kind == Kind::Route).collect();
@@ -1730,8 +1753,14 @@ mod tests {
         assert_eq!(groups[0].text, ["25 nodes · 50 pods"]);
         assert!(groups[0].tip.contains("grouped"), "{}", groups[0].tip);
         // Its nodes and their pods are anchored at the box.
-        assert_eq!(l.anchor("node/node-3", "eth0 in"), Some(groups[0].center()));
-        assert_eq!(l.anchor("pod/web-3-1", "eth0 in"), Some(groups[0].center()));
+        assert_eq!(
+            l.anchor("node/node-3", &Place::arrives("eth0")),
+            Some(groups[0].center())
+        );
+        assert_eq!(
+            l.anchor("pod/web-3-1", &Place::arrives("eth0")),
+            Some(groups[0].center())
+        );
         // Far fewer boxes than nodes: the drawing stays small.
         assert!(l.blocks.len() < 120, "{}", l.blocks.len());
         let ko = layout(
@@ -1789,8 +1818,11 @@ mod tests {
             .unwrap();
         assert_eq!(more.title, "+ show 3 pods");
         assert_eq!(more.pick, "node-2");
-        assert_eq!(l.anchor("pod/web-2-0", "eth0 in"), Some(more.center()));
-        assert!(l.anchor("node/node-2", "eth0 in").is_some());
+        assert_eq!(
+            l.anchor("pod/web-2-0", &Place::arrives("eth0")),
+            Some(more.center())
+        );
+        assert!(l.anchor("node/node-2", &Place::arrives("eth0")).is_some());
         opts.expanded.insert("node-2".into());
         let e = layout(&t, &s, &opts);
         check_boxes(&e);

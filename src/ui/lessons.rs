@@ -11,7 +11,7 @@ use super::state::{Action, ScenarioTitle, State};
 use crate::engine::addressing;
 use crate::engine::paths::{entry_node, Ending};
 use crate::engine::request::Request;
-use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::engine::trace::{Hop, Leg, Place, Trace, Verdict};
 use crate::linux::packet::Packet;
 use crate::model::{NextHop, Node, Pod, ProxyMode, Scenario, Service, TrafficPolicy};
 
@@ -628,7 +628,7 @@ pub fn what_you_saw<'a>(l: &Lesson, t: &'a Trace) -> Vec<Saw<'a>> {
                 Mattered::Snat => on(Leg::Request).find(|(_, h)| h.after.src != h.before.src),
                 Mattered::Unnat => on(Leg::Reply).find(|(_, h)| h.after.src != h.before.src),
                 Mattered::Route => on(Leg::Request)
-                    .find(|(_, h)| h.device.starts_with("router/") && h.at == "routing"),
+                    .find(|(_, h)| h.device.starts_with("router/") && h.at == Place::Routing),
                 Mattered::End if t.verdict != Verdict::Delivered => on(Leg::Request).next_back(),
                 Mattered::End => None,
             };

@@ -176,12 +176,12 @@ pub fn from_json(value: &Value) -> Result<Shared, ShareError> {
                 None => return Err(ShareError::MissingField("trace.proto")),
                 Some(Value::String(p)) => protocol(p).ok_or(ShareError::BadField {
                     field: "trace.proto",
-                    expected: "tcp, udp or sctp",
+                    expected: "tcp, udp, sctp or icmp",
                 })?,
                 Some(_) => {
                     return Err(ShareError::BadField {
                         field: "trace.proto",
-                        expected: "tcp, udp or sctp",
+                        expected: "tcp, udp, sctp or icmp",
                     })
                 }
             },
@@ -215,7 +215,7 @@ fn string(map: &Map<String, Value>, key: &str, field: &'static str) -> Result<St
 }
 
 fn protocol(s: &str) -> Option<Protocol> {
-    [Protocol::Tcp, Protocol::Udp, Protocol::Sctp]
+    [Protocol::Tcp, Protocol::Udp, Protocol::Sctp, Protocol::Icmp]
         .into_iter()
         .find(|p| s.eq_ignore_ascii_case(p.as_lower()))
 }
@@ -437,6 +437,15 @@ mod tests {
                     seed: 0,
                 }),
             },
+            Shared {
+                yaml: String::new(),
+                trace: Some(TraceSpec {
+                    from: "pod/client".into(),
+                    to: "10.3.241.152".into(),
+                    proto: Protocol::Icmp,
+                    seed: 1,
+                }),
+            },
         ] {
             assert_eq!(unframe(&frame(&s)), Ok(s));
         }
@@ -536,10 +545,10 @@ mod tests {
                 ShareError::MissingField("trace.proto"),
             ),
             (
-                br#"{"yaml": "", "trace": {"from": "x", "to": "y", "proto": "icmp", "seed": 1}}"#,
+                br#"{"yaml": "", "trace": {"from": "x", "to": "y", "proto": "gre", "seed": 1}}"#,
                 ShareError::BadField {
                     field: "trace.proto",
-                    expected: "tcp, udp or sctp",
+                    expected: "tcp, udp, sctp or icmp",
                 },
             ),
             (
@@ -671,10 +680,10 @@ mod tests {
         assert_eq!(
             ShareError::BadField {
                 field: "trace.proto",
-                expected: "tcp, udp or sctp"
+                expected: "tcp, udp, sctp or icmp"
             }
             .to_string(),
-            "the link's data has a bad `trace.proto`: expected tcp, udp or sctp"
+            "the link's data has a bad `trace.proto`: expected tcp, udp, sctp or icmp"
         );
     }
 }

@@ -3,7 +3,7 @@
 //! themselves. The reducer calls the model and the engine and holds no
 //! networking logic of its own. It is plain Rust, tested natively.
 
-use crate::engine::addressing::destination_for;
+use crate::engine::addressing::{destination_for_proto, destination_in};
 use crate::engine::paths;
 use crate::engine::quiz::Question;
 use crate::engine::request::Request;
@@ -464,7 +464,12 @@ impl State {
             Action::RejectPending => self.pending = None,
             Action::Undo => self.travel(true),
             Action::Redo => self.travel(false),
-            Action::SetSpec(spec) => {
+            Action::SetSpec(mut spec) => {
+                // A new protocol carries the destination over (a ping's is
+                // a bare address).
+                if spec.proto != self.spec.proto {
+                    spec.to = destination_in(&self.scenario, &spec.to, spec.proto);
+                }
                 if spec != self.spec {
                     self.spec = spec;
                     self.revision += 1;
@@ -570,7 +575,7 @@ impl State {
                 let mut spec = self.spec.clone();
                 if source {
                     spec.from = pick;
-                } else if let Some(to) = destination_for(&self.scenario, &pick) {
+                } else if let Some(to) = destination_for_proto(&self.scenario, &pick, spec.proto) {
                     spec.to = to;
                 }
                 self.apply(Action::SetSpec(spec));
@@ -1188,6 +1193,32 @@ mod tests {
             source: false,
         });
         assert_eq!(s.spec.to, "10.100.0.4:80", "not a destination: unchanged");
+    }
+
+    #[test]
+    fn choosing_ping_takes_a_bare_address_and_traces_an_echo() {
+        let mut s = State::new();
+        assert_eq!(s.spec.to, "svc/web:80");
+        s.apply(Action::SetSpec(TraceSpec {
+            proto: Protocol::Icmp,
+            ..s.spec.clone()
+        }));
+        assert_eq!(s.spec.to, "svc/web");
+        s.apply(Action::Pick {
+            pick: "pod/web-1".into(),
+            source: false,
+        });
+        assert_eq!(s.spec.to, "10.0.2.2");
+        s.apply(Action::Send);
+        let t = s.run.as_ref().unwrap().trace.clone().unwrap();
+        assert!(t.succeeded(), "{:?}", t.reason);
+        assert_eq!(t.request, "ICMP pod/client -> 10.0.2.2");
+        // Back to TCP: the pod's port again.
+        s.apply(Action::SetSpec(TraceSpec {
+            proto: Protocol::Tcp,
+            ..s.spec.clone()
+        }));
+        assert_eq!(s.spec.to, "10.0.2.2:8080");
     }
 
     #[test]

@@ -99,6 +99,7 @@ pub fn verdict_class(v: Verdict) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::trace::Place;
     use crate::model::presets;
     use crate::ui::state::{trace_spec, TraceSpec};
 
@@ -222,7 +223,7 @@ mod tests {
         let (i, v) = e[0];
         assert_eq!(v, Verdict::Refused);
         assert_eq!(t.hops[i].leg, Leg::Request);
-        assert_eq!(t.hops[i].at, "socket");
+        assert_eq!(t.hops[i].at, Place::Socket);
         assert!(t.hops[i + 1..].iter().all(|h| h.leg == Leg::Reply));
 
         // Dropped: the last hop, at the router.

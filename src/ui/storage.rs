@@ -288,7 +288,7 @@ mod tests {
         assert_eq!(
             from_json(r#"{"v": 1, "yaml": "", "trace": {"from": "a", "to": "b", "proto": "x", "seed": 1}}"#)
                 .unwrap_err(),
-            "the saved workspace has a bad `trace.proto`: expected tcp, udp or sctp"
+            "the saved workspace has a bad `trace.proto`: expected tcp, udp, sctp or icmp"
         );
         assert_eq!(
             from_json("[]").unwrap_err(),

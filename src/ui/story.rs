@@ -10,7 +10,7 @@ use super::i18n::{t, Lang, Text};
 use super::layout::{Kind, Layout, Point, PAD};
 use crate::engine::say::Say;
 use crate::engine::topology::{DeviceKind, Topology};
-use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::engine::trace::{Hop, Leg, Place, Trace, Verdict};
 use crate::linux::netfilter::{Effect, NatAction};
 use crate::linux::packet::TcpFlags;
 use std::collections::{BTreeMap, BTreeSet};
@@ -135,6 +135,7 @@ const W_REJECTED: Text = t("rejected", "거부 (REJECT)");
 const W_REFUSED: Text = t("refused", "연결 거부");
 const W_DELIVERED: Text = t("delivered", "전달됨");
 const W_ANSWERED: Text = t("answer received", "응답 받음");
+const W_ECHO: Text = t("answers the ping", "ping에 응답");
 const W_RESET: Text = t("gets a reset", "RST 받음");
 const W_BRIDGED: Text = t("bridged", "브리지");
 const W_BALANCED: Text = t("load-balanced", "부하 분산");
@@ -144,7 +145,7 @@ const BY_LB: Text = t("by the load balancer", "로드 밸런서가 변환");
 /// A hop's word, if it decides something worth a word.
 fn word(h: &Hop) -> Option<(Text, &'static str)> {
     Some(match &h.say {
-        Say::Sends { .. } => (W_SENDS, ""),
+        Say::Sends { .. } | Say::SendsIcmp { .. } => (W_SENDS, ""),
         Say::Routes {
             forwarding: true, ..
         } => (W_FORWARDED, ""),
@@ -162,7 +163,8 @@ fn word(h: &Hop) -> Option<(Text, &'static str)> {
         Say::NoListener { .. } | Say::Refused { .. } => (W_REFUSED, "bad"),
         Say::Accepts { .. } => (W_DELIVERED, "ok"),
         Say::GetsAnswer { .. } if h.after.flags == Some(TcpFlags::Rst) => (W_RESET, "bad"),
-        Say::GetsAnswer { .. } => (W_ANSWERED, "ok"),
+        Say::GetsAnswer { .. } | Say::GetsEchoReply { .. } => (W_ANSWERED, "ok"),
+        Say::AnswersEcho { .. } => (W_ECHO, "ok"),
         Say::Bridges { .. } => (W_BRIDGED, ""),
         Say::LbPassThrough { .. } | Say::LbNodePort { .. } => (W_BALANCED, "nat"),
         Say::NatChooses { action, .. } => (
@@ -202,6 +204,24 @@ fn nat(h: &Hop) -> Option<(&'static str, String, String)> {
         return Some((class, format!("{verb} {}", b.src), a.src.to_string()));
     }
     None
+}
+
+/// `s` in the characters a callout `w` wide holds (11 px monospace): a
+/// long name (nftables' `endpoint-HASH-ns/svc/tcp/port__10.0.2.2/8080`)
+/// keeps its start and its end, the middle elided.
+fn fit_middle(s: String, w: f32) -> String {
+    let max = ((w - 2.0 * PAD) / 6.6) as usize;
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    if n <= max || max < 5 {
+        return s;
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    (chars[..head].iter())
+        .chain(['…'].iter())
+        .chain(&chars[n - tail..])
+        .collect()
 }
 
 /// What changed the addresses: the chain of the NAT rule, conntrack, or a
@@ -326,7 +346,7 @@ pub fn story(l: &Layout, tr: &Trace, lang: Lang) -> Story {
             class,
             text: format!("{head} → {to}"),
             lines: [head, format!(" → {to}")],
-            by: nat_by(h, lang),
+            by: fit_middle(nat_by(h, lang), w),
             x,
             y,
             w,
@@ -344,7 +364,7 @@ pub fn story(l: &Layout, tr: &Trace, lang: Lang) -> Story {
         let h = &tr.hops[i];
         // In a router, beside its addresses rather than over the table.
         let at = match l.block(&h.device) {
-            Some(b) if b.kind == Kind::Router && h.at == "routing" => {
+            Some(b) if b.kind == Kind::Router && h.at == Place::Routing => {
                 (b.x + b.w - 18.0, b.y + 2.0 * super::layout::LINE + 4.0)
             }
             _ => l.anchor(&h.device, &h.at)?,
@@ -454,6 +474,17 @@ mod tests {
             ..LayoutOptions::default()
         };
         (layout(w.topology(), w.scenario(), &opts), tr)
+    }
+
+    #[test]
+    fn a_long_chain_name_keeps_its_start_and_end_in_a_callout() {
+        let long = "endpoint-RVHZWL2Y-default/web/tcp/http__10.0.2.2/8080".to_string();
+        let fitted = fit_middle(long, 195.0);
+        assert_eq!(fitted.chars().count(), 27);
+        assert!(fitted.starts_with("endpoint-RVH"), "{fitted}");
+        assert!(fitted.ends_with("10.0.2.2/8080"), "{fitted}");
+        let short = "KUBE-SEP-ABCDEFGHIJKLMNOP".to_string();
+        assert_eq!(fit_middle(short.clone(), 195.0), short);
     }
 
     #[test]
@@ -573,6 +604,37 @@ mod tests {
                 .any(|w| &w.device == client && w.text == "gets a reset"),
             "{words:?}"
         );
+    }
+
+    #[test]
+    fn a_ping_is_answered_by_the_pods_kernel_and_a_cluster_ip_ping_is_lost() {
+        let s = default_scenario();
+        let ping = |to: &str| {
+            let mut w = World::new(s.clone());
+            let req = Request::parse(&s, "pod/client", to, Protocol::Icmp).unwrap();
+            let tr = w.trace(&req, &mut ConstChooser(true)).unwrap();
+            let opts = LayoutOptions {
+                room: room(w.topology(), &tr),
+                ..LayoutOptions::default()
+            };
+            (layout(w.topology(), w.scenario(), &opts), tr)
+        };
+        let (l, tr) = ping("10.0.2.2");
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Delivered, "{:?}", tr.verdict);
+        let words = st.words_at(st.len);
+        let has = |device: &str, text: &str| {
+            words
+                .iter()
+                .any(|w| w.device == device && w.text == text && w.class == "ok")
+        };
+        assert!(has("pod/web-1", "answers the ping"), "{words:?}");
+        assert!(has("pod/client", "answer received"), "{words:?}");
+        let (l, tr) = ping("10.3.241.152");
+        let st = story(&l, &tr, Lang::En);
+        assert_eq!(st.outcome, Outcome::Dropped);
+        let m = st.marker.clone().unwrap();
+        assert_eq!(tr.hops[m.hop].device, "router/vpc");
     }
 
     #[test]

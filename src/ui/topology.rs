@@ -13,7 +13,7 @@
 use super::i18n::{t, use_lang, Lang, Text};
 use super::layout::{Block, Kind, Layout, LINE, PAD};
 use super::story::{self, Outcome, Story};
-use crate::engine::trace::{Leg, Trace};
+use crate::engine::trace::{Leg, Place, Trace};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -91,8 +91,8 @@ fn scene(l: &Layout, tr: &Trace, st: &Story, step: usize) -> Scene {
         .iter()
         .position(|h| h.leg == Leg::Reply)
         .unwrap_or(shown.len());
-    fn hop(h: &crate::engine::trace::Hop) -> (&str, &str) {
-        (h.device.as_str(), h.at.as_str())
+    fn hop(h: &crate::engine::trace::Hop) -> (&str, &Place) {
+        (h.device.as_str(), &h.at)
     }
     let request = l.trail(shown[..split].iter().map(hop));
     // The answer's trail starts where the request's ended.
@@ -162,7 +162,7 @@ pub fn topology_view(p: &TopologyProps) -> Html {
             // The routes that decided at routers, as far as reached.
             let cited: Vec<String> = tr.hops[..step.min(tr.hops.len())]
                 .iter()
-                .filter(|h| h.at == "routing" && l.rows_citing(&h.decision).next().is_some())
+                .filter(|h| h.at == Place::Routing && l.rows_citing(&h.decision).next().is_some())
                 .map(|h| h.decision.clone())
                 .collect();
             (trails, packet, cited)

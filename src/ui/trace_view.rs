@@ -2,6 +2,7 @@
 //! the hops as an ordered list (request, then reply), conntrack, and
 //! "send N" beside the exact probabilities.
 
+use super::compare::{CompareModes, OPEN as COMPARE, OPEN_TITLE as COMPARE_TITLE};
 use super::i18n::{t, use_lang, Lang, Text};
 use super::predict::Predict;
 use super::state::{Action, Run, Speed, Spread, TraceSpec};
@@ -9,7 +10,7 @@ use super::steps;
 use crate::engine::addressing::{Choice, Label};
 use crate::engine::commands::Command;
 use crate::engine::paths::{Ending as Outcome, Row as SpreadRow};
-use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::engine::trace::{Hop, Leg, RuleRef, Trace, Verdict};
 use crate::model::Protocol;
 use std::ops::Range;
 use std::rc::Rc;
@@ -19,6 +20,9 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct TracePanelProps {
+    /// The scenario (for the comparison of both kube-proxy modes).
+    #[prop_or_default]
+    pub scenario: Rc<crate::model::Scenario>,
     pub spec: TraceSpec,
     pub run: Option<Run>,
     pub spread: Option<Rc<Spread>>,
@@ -39,6 +43,7 @@ const SEND_A_PACKET: Text = t("Send a packet", "패킷 보내기");
 const FROM: Text = t("From", "출발지");
 const TO: Text = t("To", "목적지");
 const PROTOCOL: Text = t("Protocol", "프로토콜");
+const PING: Text = t("ICMP (ping)", "ICMP (핑)");
 const SEND: Text = t("Send", "보내기");
 const ANOTHER: Text = t("Another connection", "다른 연결");
 const ANOTHER_TITLE: Text = t(
@@ -240,6 +245,7 @@ fn options(id: &'static str, choices: &[Choice], typed: &str, lang: Lang) -> Htm
 #[function_component(TracePanel)]
 pub fn trace_panel(p: &TracePanelProps) -> Html {
     let n = use_state(|| 1000u32);
+    let comparing = use_state(|| false);
     let lang = use_lang();
     let list = use_node_ref();
     {
@@ -272,10 +278,10 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
     let on_from = set(|s, v| s.from = v);
     let on_to = set(|s, v| s.to = v);
     let on_proto = set(|s, v| {
-        s.proto = if v == "UDP" {
-            Protocol::Udp
-        } else {
-            Protocol::Tcp
+        s.proto = match v.as_str() {
+            "UDP" => Protocol::Udp,
+            "ICMP" => Protocol::Icmp,
+            _ => Protocol::Tcp,
         }
     });
     let send = {
@@ -311,6 +317,7 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                     <select id="proto" onchange={on_proto}>
                         <option selected={spec.proto == Protocol::Tcp}>{ "TCP" }</option>
                         <option selected={spec.proto == Protocol::Udp}>{ "UDP" }</option>
+                        <option value="ICMP" selected={spec.proto == Protocol::Icmp}>{ PING.get(lang) }</option>
                     </select></label>
                 { options("sources", &p.sources, &spec.from, lang) }
                 { options("destinations", &p.destinations, &spec.to, lang) }
@@ -325,8 +332,19 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                             Callback::from(move |_: Event| d.emit(Action::SetPredict(!on)))
                         }} />
                         { PREDICT.get(lang) }</label>
+                    <button type="button" id="compare-modes" aria-expanded={(*comparing).to_string()}
+                        aria-controls="compare" title={COMPARE_TITLE.get(lang)} onclick={{
+                        let comparing = comparing.clone();
+                        Callback::from(move |_: MouseEvent| comparing.set(!*comparing))
+                    }}>{ COMPARE.get(lang) }</button>
                 </div>
             </form>
+            if *comparing {
+                <CompareModes scenario={p.scenario.clone()} spec={spec.clone()} onclose={{
+                    let comparing = comparing.clone();
+                    Callback::from(move |()| comparing.set(false))
+                }} />
+            }
             { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list })).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();
@@ -374,11 +392,11 @@ pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
         delivered(&mut s, t.delivered_to.as_deref().unwrap_or("?"));
         if let Some(seen) = &t.server_sees {
             s += WHICH_SEES.get(lang);
-            s += &format!("{} -> {}", seen.src, seen.dst);
+            s += &format!("{} -> {}", t.addr_text(seen.src), t.addr_text(seen.dst));
         }
         if let Some(cs) = t.reply.as_ref().and_then(|r| r.client_sees.as_ref()) {
             s += ANSWER_FROM.get(lang);
-            s += &cs.src.to_string();
+            s += &t.addr_text(cs.src);
         }
     } else {
         match (&t.delivered_to, t.verdict) {
@@ -687,7 +705,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
             if c.reply_start { <p class="leg">{ THE_ANSWER.get(lang) }</p> }
             <button type="button" class="hop-head" onclick={jump}>
                 <span class="num">{ i + 1 }</span>
-                <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ &h.at }</span>
+                <span class="dev">{ &h.device }</span>{ " · " }<span class="at">{ h.at.to_string() }</span>
             </button>
             if let Some(v) = c.end {
                 { " " }<span class={classes!("mark", steps::verdict_class(v))}>{ end_word(v, h.leg).get(lang) }</span>
@@ -701,12 +719,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                 <p class="packet"><code>{ h.after.to_string() }</code></p>
             }
             if !h.rules.is_empty() {
-                <ol class="rules-hit">
-                    { for h.rules.iter().map(|r| html! {
-                        <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>{ " " }
-                            <code class="rule">{ &r.rule }</code>{ " → " }<span class="effect">{ &r.effect_text }</span></li>
-                    }) }
-                </ol>
+                { rules_hit(&h.rules.iter().collect::<Vec<_>>(), true) }
             }
             if !c.commands.is_empty() {
                 { commands_view(&h.device, c.commands, lang) }
@@ -717,6 +730,22 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
 
 /// What to type on the real node (or pod) to see this hop, with the
 /// output the engine predicts, and a copy button for the commands.
+/// The rules a step matched, in order: where each is (table, chain,
+/// index), its text (`with_text`), the verdict map element it matched,
+/// and what it did.
+pub fn rules_hit(rules: &[&RuleRef], with_text: bool) -> Html {
+    html! {
+        <ol class="rules-hit">
+            { for rules.iter().map(|r| html! {
+                <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>
+                    if with_text { { " " }<code class="rule">{ &r.rule }</code> }
+                    if let Some(e) = &r.element { { " " }<code class="element">{ "{ " }{ e }{ " }" }</code> }
+                    { " → " }<span class="effect">{ &r.effect_text }</span></li>
+            }) }
+        </ol>
+    }
+}
+
 fn commands_view(device: &str, commands: &[Command], lang: Lang) -> Html {
     let typed: String = commands
         .iter()
@@ -910,6 +939,26 @@ mod tests {
             ko.contains(r_ko.as_str()) && !ko.contains(r.as_str()),
             "{ko}"
         );
+        // A ping reads without ports, and one to a ClusterIP says why no
+        // echo reply comes.
+        let s = crate::model::default_scenario();
+        let ping = |to: &str| {
+            let spec = TraceSpec {
+                to: to.into(),
+                proto: crate::model::Protocol::Icmp,
+                ..TraceSpec::default()
+            };
+            trace_spec(&s, &spec).unwrap()
+        };
+        let en = verdict_sentence(&ping("10.0.2.2"), Lang::En);
+        assert!(
+            en.contains("10.0.1.2 -> 10.0.2.2") && !en.contains(":0"),
+            "{en}"
+        );
+        let en = verdict_sentence(&ping("svc/web"), Lang::En);
+        assert!(en.contains("is a ClusterIP, a virtual address"), "{en}");
+        let ko = verdict_sentence(&ping("svc/web"), Lang::Ko);
+        assert!(ko.contains("가상 주소"), "{ko}");
     }
 
     fn hangul(s: &str) -> bool {

@@ -73,3 +73,29 @@ pub fn stderr(o: &Output) -> String {
 pub fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", stdout(o)))
 }
+
+/// The root element's name if `s` is a well-formed XML document, as
+/// strict as Firefox's parser (expat): roxmltree for the document, and
+/// quick-xml's attribute checks for a namespace declared twice (which
+/// roxmltree lets through and expat refuses as a duplicate attribute).
+pub fn check_xml(s: &str) -> Result<String, String> {
+    use quick_xml::events::Event;
+    let doc = roxmltree::Document::parse(s).map_err(|e| e.to_string())?;
+    let mut reader = quick_xml::Reader::from_str(s);
+    loop {
+        let at = reader.buffer_position();
+        match reader
+            .read_event()
+            .map_err(|e| format!("at byte {at}: {e}"))?
+        {
+            Event::Start(e) | Event::Empty(e) => {
+                for a in e.attributes() {
+                    a.map_err(|e| format!("at byte {at}: {e}"))?;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(doc.root_element().tag_name().name().to_string())
+}

@@ -18,10 +18,48 @@ test('edit -> re-trace -> paint on the story cluster (figures)', async () => {
     const v = await send(page, 'pod/client', 'svc/web:80');
     assert.equal(v.kind, 'delivered');
     const figures = await page.evaluate(async () => {
-      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      // The frame after a click: its rAF callback runs before the frame's
+      // style, layout and paint, the timeout after them. `shows` is asked
+      // in the callback: whether that frame draws the edit. `at` is the
+      // frame's time: a frame late by a display interval or more is one
+      // the edit's work made the page drop.
+      const frame = (shows) => new Promise((r) => requestAnimationFrame((at) => {
+        const shown = shows();
+        setTimeout(() => r({ shown, at }), 0);
+      }));
       const settle = () => new Promise((r) => setTimeout(r, 0));
+      const stats = (xs) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)], max: s[s.length - 1] };
+      };
+      // The floor of this measure: a click that changes one word, timed
+      // the same way. A click lands just after a frame (the loop waits
+      // for one), so its next frame is about one display interval away
+      // whatever the click does.
+      const probe = document.createElement('button');
+      document.body.appendChild(probe);
+      let n = 0;
+      probe.addEventListener('click', () => { probe.textContent = String(++n); });
+      const floor = [];
+      const gaps = [];
+      let last = (await frame(() => true)).at;
+      for (let i = 0; i < 40; i++) {
+        const t0 = performance.now();
+        probe.click();
+        await settle();
+        const want = String(n);
+        const f = await frame(() => probe.textContent === want);
+        if (!f.shown) throw new Error('the probe did not show');
+        floor.push(performance.now() - t0);
+        gaps.push(f.at - last);
+        last = f.at;
+      }
+      probe.remove();
+      const interval = stats(gaps).median;
       const work = [];
       const paint = [];
+      let nextFrame = 0;
+      last = (await frame(() => true)).at;
       for (let i = 0; i < 40; i++) {
         const removing = i % 2 === 0;
         const button = removing
@@ -31,23 +69,24 @@ test('edit -> re-trace -> paint on the story cluster (figures)', async () => {
         button.click();
         await settle();
         const t1 = performance.now();
-        await frame();
+        const there = () => !!document.querySelector('.node-chip[data-node="node-3"]');
+        const f = await frame(() => there() !== removing);
+        if (f.shown && f.at - last < 1.5 * interval) nextFrame++;
+        last = f.at;
         const t2 = performance.now();
-        const there = !!document.querySelector('.node-chip[data-node="node-3"]');
-        if (there === removing) throw new Error(`edit ${i} did not show`);
+        if (there() === removing) throw new Error(`edit ${i} did not show`);
         if (!document.querySelector('#verdict')) throw new Error('no verdict after the re-trace');
         work.push(t1 - t0);
         paint.push(t2 - t0);
       }
-      const stats = (xs) => {
-        const s = [...xs].sort((a, b) => a - b);
-        return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)], max: s[s.length - 1] };
-      };
-      return { work: stats(work), paint: stats(paint) };
+      return { work: stats(work), paint: stats(paint), floor: stats(floor), interval, nextFrame };
     });
     const f = (x) => x.toFixed(1);
     console.log(`perf: edit -> re-trace -> DOM updated: median ${f(figures.work.median)} ms, p90 ${f(figures.work.p90)} ms, max ${f(figures.work.max)} ms (40 edits)`);
-    console.log(`perf: edit -> next painted frame:     median ${f(figures.paint.median)} ms, p90 ${f(figures.paint.p90)} ms, max ${f(figures.paint.max)} ms (goal 16 ms)`);
+    console.log(`perf: edit -> next painted frame:     median ${f(figures.paint.median)} ms, p90 ${f(figures.paint.p90)} ms, max ${f(figures.paint.max)} ms; `
+      + `a click that changes one word, timed the same way: median ${f(figures.floor.median)} ms (frames every ${f(figures.interval)} ms)`);
+    const onTime = figures.nextFrame >= 36;
+    console.log(`perf: edits drawn in the next frame, none dropped: ${figures.nextFrame} of 40 (goal: the edit in the next painted frame, at least 90% of edits: ${onTime ? 'met' : 'NOT MET'})`);
 
     // A large cluster: 50 nodes, 500 pods of one Deployment, a Service.
     let yaml = 'apiVersion: netlab/v1\nkind: Cluster\nmetadata: {name: big}\nspec: {nodeCIDR: 10.100.0.0/24, podCIDR: 10.0.0.0/14, nodePodCIDRMask: 24, serviceCIDR: 10.3.240.0/20}\n';

@@ -214,6 +214,7 @@ fn l4(p: Protocol) -> L4Proto {
         Protocol::Tcp => L4Proto::Tcp,
         Protocol::Udp => L4Proto::Udp,
         Protocol::Sctp => L4Proto::Sctp,
+        Protocol::Icmp => L4Proto::Icmp,
     }
 }
 

@@ -320,7 +320,10 @@ pub fn build_in(
     }
     let object = match kind {
         Kind::Node => {
-            let meta = b.meta("metadata.labels");
+            let mut meta = b.meta("metadata.labels");
+            if let Some(mode) = opt(d.get(PROXY_MODE)) {
+                meta.labels.insert(KUBE_PROXY_MODE_LABEL.into(), mode);
+            }
             if let (Some(old), Some(Object::Node(n))) = (replace, base) {
                 // A rename follows every reference (Edit::RenameNode); a
                 // relabel then puts the renamed node.
@@ -727,6 +730,65 @@ mod tests {
         let mut shown = vec![false; c.errors.len()];
         assert!(
             claim(&c.errors, &mut shown, &c.object, NAME).is_some(),
+            "{:?}",
+            c.errors
+        );
+    }
+
+    #[test]
+    fn a_nodes_kube_proxy_mode_is_a_field_of_its_own_written_as_its_label() {
+        use crate::model::ProxyMode;
+        let s = default_scenario();
+        let node = |s: &Scenario, name: &str| {
+            let key = Key::new("Node", None, name);
+            let o = s.to_objects().into_iter().find(|o| Key::of(o) == key);
+            (key, o.unwrap())
+        };
+        let (key, base) = node(&s, "node-2");
+        let d = object_draft(&base).unwrap();
+        assert_eq!(d.get(PROXY_MODE), "");
+        let c = check(
+            &s,
+            build(
+                Kind::Node,
+                &d.clone().with(PROXY_MODE, "nftables"),
+                Some(&key),
+                Some(&base),
+            ),
+        );
+        let s2 = applied(&s, &c);
+        let mode = |s: &Scenario, n: &str| s.proxy_mode(s.node(n).unwrap());
+        assert_eq!(mode(&s2, "node-2"), ProxyMode::Nftables);
+        assert_eq!(mode(&s2, "node-1"), ProxyMode::Iptables);
+        // Edited again: the mode in its field, not among the labels.
+        let (_, base2) = node(&s2, "node-2");
+        let d2 = object_draft(&base2).unwrap();
+        assert_eq!(d2.get(PROXY_MODE), "nftables");
+        assert!(!d2.get("metadata.labels").contains("kube-proxy-mode"));
+        // Blank: the label goes, the node follows the cluster.
+        let c = check(
+            &s2,
+            build(
+                Kind::Node,
+                &d2.with(PROXY_MODE, ""),
+                Some(&key),
+                Some(&base2),
+            ),
+        );
+        assert_eq!(applied(&s2, &c), s);
+        // A mode that is not modelled is reported on the field.
+        let c = check(
+            &s,
+            build(
+                Kind::Node,
+                &d.with(PROXY_MODE, "ipvs"),
+                Some(&key),
+                Some(&base),
+            ),
+        );
+        let mut shown = vec![false; c.errors.len()];
+        assert!(
+            claim(&c.errors, &mut shown, &c.object, PROXY_MODE).is_some(),
             "{:?}",
             c.errors
         );

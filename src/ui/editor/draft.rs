@@ -139,6 +139,9 @@ pub const DEPLOYMENT: Paths = Paths {
 };
 
 pub const NAME: &str = "metadata.name";
+/// A node's own kube-proxy mode (its `netlab.dev/kube-proxy-mode`
+/// label, as the model names the field; blank: the cluster's).
+pub const PROXY_MODE: &str = r#"metadata.labels["netlab.dev/kube-proxy-mode"]"#;
 pub(super) const NAMESPACE: &str = "metadata.namespace";
 pub(super) const REPLICAS: &str = "spec.replicas";
 pub(super) const TYPE: &str = "spec.type";
@@ -234,9 +237,20 @@ pub(super) fn template_draft(
 /// only adds and removes).
 pub fn object_draft(o: &Object) -> Option<Draft> {
     Some(match o {
-        Object::Node(n) => Draft::default()
-            .with(NAME, n.metadata.name.clone().unwrap_or_default())
-            .with("metadata.labels", labels_text(&n.metadata.labels)),
+        Object::Node(n) => {
+            let labels = &n.metadata.labels;
+            let mode = labels
+                .get(KUBE_PROXY_MODE_LABEL)
+                .cloned()
+                .unwrap_or_default();
+            Draft::default()
+                .with(NAME, n.metadata.name.clone().unwrap_or_default())
+                .with(
+                    "metadata.labels",
+                    labels_text(&edit::without_mode_label(labels)),
+                )
+                .with(PROXY_MODE, mode)
+        }
         Object::Deployment(d) => {
             let t = &d.spec.template;
             template_draft(&d.metadata, &t.metadata.labels, &t.spec, &DEPLOYMENT).with(

@@ -281,10 +281,21 @@ impl Ctx<'_> {
     }
 
     fn node_fields(&self, editing: bool) -> Html {
+        let clusters = [
+            CLUSTERS_MODE.get(self.lang),
+            self.scenario.proxy_config().mode.as_str(),
+        ]
+        .concat();
+        let modes = [
+            ("", clusters.as_str()),
+            ("iptables", "iptables"),
+            ("nftables", "nftables"),
+        ];
         html! {
             <>
                 { self.text(NAME_L, NAME) }
                 { self.text(LABELS_L, "metadata.labels") }
+                { self.select(PROXY_MODE_L, PROXY_MODE, &modes) }
                 if !editing {
                     <p class="note">{ ALLOCATED_NOTE.get(self.lang) }</p>
                 }

@@ -22,7 +22,7 @@ pub use form::{Field, FieldProps};
 
 use crate::model::edit::{self, Edit, Key};
 use crate::model::k8s::{self, IntOrString, Object};
-use crate::model::{Labels, Problem, Scenario};
+use crate::model::{Labels, Problem, Scenario, KUBE_PROXY_MODE_LABEL};
 use crate::ui::by_addr::ByAddr;
 use crate::ui::i18n::{t, use_lang, Lang, Text};
 use crate::ui::problems::ProblemList;
@@ -88,6 +88,8 @@ const ANY_NODE: Text = t(
     "any node (the scheduler picks)",
     "아무 노드 (스케줄러가 고름)",
 );
+const PROXY_MODE_L: Text = t("kube-proxy mode", "kube-proxy 모드");
+const CLUSTERS_MODE: Text = t("the cluster's: ", "클러스터 설정: ");
 const REPLICAS_L: Text = t("Replicas", "복제본 수");
 const NODE_L: Text = t("Node", "노드");
 const NODE_SELECTOR_L: Text = t("Node selector (k=v)", "노드 셀렉터 (k=v)");

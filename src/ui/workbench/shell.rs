@@ -148,7 +148,9 @@ pub fn workbench(p: &WorkbenchProps) -> Html {
 
     // The request menus, per scenario.
     let sources = use_memo(state.scenario.clone(), |s| addressing::sources(s));
-    let destinations = use_memo(state.scenario.clone(), |s| addressing::destinations(s));
+    let destinations = use_memo((state.scenario.clone(), state.spec.proto), |(s, p)| {
+        addressing::destinations_for(s, *p)
+    });
     let trace = state.run.as_ref().and_then(|r| r.trace.clone().ok());
     let onshare = {
         let saved = keep::Snapshot::of(&state);

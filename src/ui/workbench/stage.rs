@@ -8,7 +8,7 @@ use super::Chrome;
 use crate::engine::addressing;
 use crate::engine::trace::Trace;
 use crate::model::edit::Edit;
-use crate::model::{Scenario, ServiceType, TargetPort};
+use crate::model::{ProxyMode, Scenario, ServiceType, TargetPort};
 use crate::ui::i18n::{t, use_lang, Lang, Text};
 use crate::ui::layout::{GhostNode, LayoutOptions};
 use crate::ui::notice::ScenarioTitle;
@@ -31,6 +31,11 @@ const REMOVE_TITLE: Text = t(
     "노드의 VM이 사라집니다: 파드가 없어지고, 그 노드로 가는 라우팅은 갈 곳을 잃습니다",
 );
 const SERVICES: Text = t("Services", "서비스");
+const PROXY_MODE: Text = t("kube-proxy mode", "kube-proxy 모드");
+const OWN_MODE: Text = t(
+    "This node's own kube-proxy mode (its netlab.dev/kube-proxy-mode label; change it in its editor)",
+    "이 노드만의 kube-proxy 모드 (netlab.dev/kube-proxy-mode 레이블; 노드 편집에서 바꿉니다)",
+);
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
@@ -134,6 +139,7 @@ pub fn stage(p: &StageProps) -> Html {
     html! {
         <section class="stage" aria-label={w(CLUSTER)}>
             <h2 class="scenario-title" id="scenario-title">{ p.title.text(lang) }</h2>
+            if p.chrome.edit { { mode_switch(&p.scenario, &p.ondispatch, lang) } }
             <div class="pick-mode" role="radiogroup" aria-label={w(PICK_SETS)}>
                 <span class="muted">{ w(CLICK_A_BOX) }</span>
                 { pick_mode(true, SOURCE) }{ pick_mode(false, DESTINATION) }
@@ -167,6 +173,32 @@ fn listed<'a, T>(items: &'a [T], all: bool, onmore: &Callback<()>, lang: Lang) -
     (&items[..LISTED], more)
 }
 
+/// The cluster's kube-proxy mode, iptables or nftables: a scenario edit
+/// (`KubeProxyConfiguration`'s `mode`); nodes with a mode of their own
+/// keep it.
+pub fn mode_switch(s: &Scenario, d: &Callback<Action>, lang: Lang) -> Html {
+    let current = s.proxy_config().mode;
+    let option = |mode: ProxyMode| {
+        let d = d.clone();
+        let onchange = Callback::from(move |_: Event| {
+            d.emit(Action::Edit(Edit::SetProxyMode {
+                node: None,
+                mode: Some(mode),
+            }))
+        });
+        html! {
+            <label><input type="radio" name="proxy-mode" value={mode.as_str()}
+                checked={current == mode} {onchange} />{ mode.as_str() }</label>
+        }
+    };
+    html! {
+        <div class="proxy-mode" id="proxy-mode" role="radiogroup" aria-label={PROXY_MODE.get(lang)}>
+            <span class="muted">{ PROXY_MODE.get(lang) }</span>
+            { option(ProxyMode::Iptables) }{ option(ProxyMode::Nftables) }
+        </div>
+    }
+}
+
 /// The nodes with one-click removal (the VM goes away).
 pub fn node_actions(
     s: &Scenario,
@@ -176,6 +208,7 @@ pub fn node_actions(
     lang: Lang,
 ) -> Html {
     let (nodes, more) = listed(&s.nodes, all, onmore, lang);
+    let cluster = s.proxy_config().mode;
     html! {
         <ul class="node-actions" aria-label={NODES.get(lang)}>
             { for nodes.iter().map(|n| {
@@ -184,6 +217,9 @@ pub fn node_actions(
                 html! {
                     <li class="node-chip" data-node={n.name.clone()}>
                         <span>{ &n.name }</span>
+                        if s.proxy_mode(n) != cluster {
+                            <span class="node-mode" title={OWN_MODE.get(lang)}>{ s.proxy_mode(n).as_str() }</span>
+                        }
                         <button type="button" class="remove-node" aria-label={[REMOVE.get(lang), " ", &n.name].concat()}
                             title={REMOVE_TITLE.get(lang)}
                             onclick={Callback::from(move |_: MouseEvent| d.emit(Action::Edit(Edit::RemoveNode(name.clone()))))}>
@@ -243,6 +279,42 @@ mod tests {
     }
 
     #[test]
+    fn the_mode_switch_shows_the_clusters_mode_and_chips_a_nodes_own() {
+        use crate::model::edit::apply;
+        let s = crate::model::default_scenario();
+        let switch = |s: &Scenario, lang| render_in(lang, mode_switch(s, &Callback::noop(), lang));
+        let html = switch(&s, Lang::En);
+        assert!(
+            html.contains(r#"value="iptables" checked"#)
+                && !html.contains(r#"value="nftables" checked"#),
+            "{html}"
+        );
+        assert!(switch(&s, Lang::Ko).contains("kube-proxy 모드"));
+        let set = |s: &Scenario, node: Option<&str>, mode| {
+            let e = Edit::SetProxyMode {
+                node: node.map(Into::into),
+                mode: Some(mode),
+            };
+            apply(s, &e).unwrap().scenario
+        };
+        let nft = set(&s, None, ProxyMode::Nftables);
+        let html = switch(&nft, Lang::En);
+        assert!(html.contains(r#"value="nftables" checked"#), "{html}");
+        // node-2 stays on iptables: its chip says so, the others say nothing.
+        let mixed = set(&nft, Some("node-2"), ProxyMode::Iptables);
+        let html = lists(&mixed, true, Lang::En);
+        assert_eq!(html.matches("node-mode").count(), 1, "{html}");
+        assert!(
+            html.contains(r#"<span>node-2</span><span title="This node's own"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"class="node-mode">iptables</span>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn the_lists_name_every_node_and_service_up_to_a_hundred() {
         let s = crate::model::default_scenario();
         let html = lists(&s, true, Lang::En);
@@ -263,6 +335,8 @@ mod tests {
         assert!(!lists(&s, false, Lang::En).contains("node-actions"));
         let ko = lists(&s, true, Lang::Ko);
         assert!(ko.contains("삭제") && ko.contains("서비스"), "{ko}");
+        // No node has a mode of its own.
+        assert!(!html.contains("node-mode"), "{html}");
         // A long list shows the first hundred and says how many more.
         let mut big = s.clone();
         let svc = big.services[0].clone();

@@ -22,8 +22,8 @@
 //! unreachable).
 
 use super::{
-    Chain, ChainType, CmpOp, Element, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule,
-    Selector, Table, Value, Verdict,
+    Chain, ChainType, CmpOp, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule, Selector,
+    Table, Value, Verdict,
 };
 use crate::linux::netfilter::{Chooser, Effect, NatAction};
 use std::collections::BTreeMap;
@@ -249,24 +249,6 @@ impl Outcome {
     }
 }
 
-/// An element as `add element` writes it between the braces:
-/// `KEY [comment "…"] [: VERDICT]`.
-fn element_text(e: &Element) -> String {
-    let mut s = e
-        .key
-        .iter()
-        .map(|v| v.to_string())
-        .collect::<Vec<_>>()
-        .join(" . ");
-    if let Some(c) = &e.comment {
-        s.push_str(&format!(" comment \"{c}\""));
-    }
-    if let Some(v) = &e.value {
-        s.push_str(&format!(" : {v}"));
-    }
-    s
-}
-
 impl Run<'_, '_> {
     fn value_of(&mut self, sel: Selector) -> Option<Value> {
         let p = &self.out.packet;
@@ -288,6 +270,11 @@ impl Run<'_, '_> {
                 Value::Addr(p.daddr)
             }
             Selector::L4Proto => Value::Proto(p.proto),
+            // On ICMP the kernel reads the header's checksum there; the
+            // model has none, so nothing compares equal. Every rule of
+            // kube-proxy's that reads `th dport` also keys on `meta
+            // l4proto`, which no ICMP packet matches either way.
+            Selector::ThDport if p.proto == L4Proto::Icmp => return None,
             Selector::ThDport => Value::Num(u64::from(p.dport)),
             Selector::Dport(proto) => {
                 if proto != p.proto {
@@ -423,7 +410,7 @@ impl Run<'_, '_> {
                     let Some(v) = el.value.clone() else {
                         return Flow::Continue;
                     };
-                    self.hit(chain, i, rule, Some(element_text(el)), verdict_effect(&v));
+                    self.hit(chain, i, rule, Some(el.text()), verdict_effect(&v));
                     recorded = true;
                     Some(v)
                 }

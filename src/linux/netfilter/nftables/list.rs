@@ -8,7 +8,7 @@
 //! table order, where nft wraps them and prints them in the kernel's
 //! order: compare with [`normalize_listing`].
 
-use super::{CmpOp, Expr, Hook, MarkSet, Rhs, Rule, Selector, Set, Table, Value};
+use super::{CmpOp, Element, Expr, Hook, MarkSet, Rhs, Rule, Selector, Set, Table, Value};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -100,7 +100,7 @@ fn expr(e: &Expr) -> String {
                 Rhs::AnonSet(v, _) if v.len() == 1 => format!("{k}{op} {}", v[0]),
                 Rhs::AnonSet(v, _) => {
                     let mut v = v.clone();
-                    v.sort_by_key(sort_key);
+                    crate::sort::sort_by_key(&mut v, sort_key);
                     let items = v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
                     format!("{k}{op} {{ {} }}", items.join(", "))
                 }
@@ -144,9 +144,34 @@ fn rule(r: &Rule) -> String {
     s
 }
 
-fn set_block(out: &mut String, s: &Set) {
+/// Where a line of [`Table::listing_lines`] stands in the table, so that
+/// a viewer can mark what a trace matched by position, not by text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinePos {
+    /// A chain's rule, 1-based as a hit counts it; 0: a base chain's
+    /// `type … policy` line (its policy).
+    Rule { chain: String, index: usize },
+    /// One element of a set or map, as a verdict map's hit names it
+    /// ([`Element::text`]).
+    Element { set: String, element: String },
+}
+
+/// One line of a listing, with what it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingLine {
+    pub text: String,
+    pub at: Option<LinePos>,
+}
+
+fn line(out: &mut Vec<ListingLine>, text: String, at: Option<LinePos>) {
+    out.push(ListingLine { text, at });
+}
+
+/// A set's block; elements one line each as nft wraps them (`wrap`), or
+/// all on one line.
+fn set_block(out: &mut Vec<ListingLine>, s: &Set, wrap: bool) {
     let kind = if s.is_map() { "map" } else { "set" };
-    let _ = writeln!(out, "\t{kind} {} {{", s.name);
+    line(out, format!("\t{kind} {} {{", s.name), None);
     let mut ty = s
         .key
         .iter()
@@ -156,87 +181,119 @@ fn set_block(out: &mut String, s: &Set) {
     if let Some(v) = s.value {
         let _ = write!(ty, " : {}", v.as_str());
     }
-    let _ = writeln!(out, "\t\ttype {ty}");
+    line(out, format!("\t\ttype {ty}"), None);
     if s.flags.iter().any(|f| f == "dynamic") {
-        out.push_str("\t\tsize 65535\n");
+        line(out, "\t\tsize 65535".into(), None);
     }
     if !s.flags.is_empty() {
-        let _ = writeln!(out, "\t\tflags {}", s.flags.join(","));
+        line(out, format!("\t\tflags {}", s.flags.join(",")), None);
     }
     if let Some(t) = s.timeout {
-        let _ = writeln!(out, "\t\ttimeout {}", duration(t));
+        line(out, format!("\t\ttimeout {}", duration(t)), None);
     }
     if let Some(c) = &s.comment {
-        let _ = writeln!(out, "\t\tcomment \"{c}\"");
+        line(out, format!("\t\tcomment \"{c}\""), None);
     }
-    if !s.elements.is_empty() {
-        let items: Vec<String> = s
-            .elements
-            .iter()
-            .map(|e| {
-                let mut t = e
-                    .key
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" . ");
-                if let Some(c) = &e.comment {
-                    let _ = write!(t, " comment \"{c}\"");
-                }
-                if let Some(v) = &e.value {
-                    let _ = write!(t, " : {v}");
-                }
-                t
-            })
-            .collect();
-        let _ = writeln!(out, "\t\telements = {{ {} }}", items.join(", "));
+    if s.elements.is_empty() {
+    } else if wrap {
+        let last = s.elements.len() - 1;
+        for (i, e) in s.elements.iter().enumerate() {
+            let element = e.text();
+            let lead = if i == 0 {
+                "\t\telements = { "
+            } else {
+                "\t\t\t     "
+            };
+            let end = if i == last { " }" } else { "," };
+            let at = LinePos::Element {
+                set: s.name.clone(),
+                element: element.clone(),
+            };
+            line(out, [lead, &element, end].concat(), Some(at));
+        }
+    } else {
+        let items: Vec<String> = s.elements.iter().map(Element::text).collect();
+        line(
+            out,
+            format!("\t\telements = {{ {} }}", items.join(", ")),
+            None,
+        );
     }
-    out.push_str("\t}\n");
+    line(out, "\t}".into(), None);
 }
 
 impl Table {
     /// The listing `nft list table FAMILY NAME` prints for this table
     /// (see the module docs for what [`normalize_listing`] evens out).
     pub fn to_nft_list(&self) -> String {
-        let mut blocks: Vec<String> = Vec::new();
+        let mut out = String::new();
+        for l in self.lines(false) {
+            out.push_str(&l.text);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The listing line by line as nft prints it, elements one a line
+    /// (nft's wrapping), each line with the rule or element it shows.
+    /// [`normalize_listing`] makes it [`Table::to_nft_list`]'s.
+    pub fn listing_lines(&self) -> Vec<ListingLine> {
+        self.lines(true)
+    }
+
+    fn lines(&self, wrap: bool) -> Vec<ListingLine> {
+        let mut out = Vec::new();
+        line(
+            &mut out,
+            format!("table {} {} {{", self.family.as_str(), self.name),
+            None,
+        );
+        if let Some(c) = &self.comment {
+            line(&mut out, format!("\tcomment \"{c}\""), None);
+        }
+        let mut first = true;
+        let mut gap = |out: &mut Vec<ListingLine>| {
+            if !std::mem::take(&mut first) {
+                line(out, String::new(), None);
+            }
+        };
         for s in self
             .sets
             .iter()
             .filter(|s| !s.is_map())
             .chain(self.sets.iter().filter(|s| s.is_map()))
         {
-            let mut b = String::new();
-            set_block(&mut b, s);
-            blocks.push(b);
+            gap(&mut out);
+            set_block(&mut out, s, wrap);
         }
         for c in &self.chains {
-            let mut b = String::new();
-            let _ = writeln!(b, "\tchain {} {{", c.name);
+            gap(&mut out);
+            let at = |index| {
+                Some(LinePos::Rule {
+                    chain: c.name.clone(),
+                    index,
+                })
+            };
+            line(&mut out, format!("\tchain {} {{", c.name), None);
             if let Some(cm) = &c.comment {
-                let _ = writeln!(b, "\t\tcomment \"{cm}\"");
+                line(&mut out, format!("\t\tcomment \"{cm}\""), None);
             }
             if let Some(base) = &c.base {
-                let _ = writeln!(
-                    b,
+                let text = format!(
                     "\t\ttype {} hook {} priority {}; policy {};",
                     base.kind.as_str(),
                     base.hook.nft_name(),
                     priority_name(base.hook, base.priority),
                     base.policy.unwrap_or(super::Policy::Accept).as_str()
                 );
+                line(&mut out, text, at(0));
             }
-            for r in &c.rules {
-                let _ = writeln!(b, "\t\t{}", rule(r));
+            for (i, r) in c.rules.iter().enumerate() {
+                line(&mut out, format!("\t\t{}", rule(r)), at(i + 1));
             }
-            b.push_str("\t}\n");
-            blocks.push(b);
+            line(&mut out, "\t}".into(), None);
         }
-        let mut out = format!("table {} {} {{\n", self.family.as_str(), self.name);
-        if let Some(c) = &self.comment {
-            let _ = writeln!(out, "\tcomment \"{c}\"");
-        }
-        out.push_str(&blocks.join("\n"));
-        out.push_str("}\n");
+        line(&mut out, "}".into(), None);
         out
     }
 }

@@ -44,6 +44,7 @@ pub enum L4Proto {
     Tcp,
     Udp,
     Sctp,
+    Icmp,
 }
 
 impl L4Proto {
@@ -52,6 +53,7 @@ impl L4Proto {
             L4Proto::Tcp => "tcp",
             L4Proto::Udp => "udp",
             L4Proto::Sctp => "sctp",
+            L4Proto::Icmp => "icmp",
         }
     }
 
@@ -60,6 +62,7 @@ impl L4Proto {
             "tcp" => Some(L4Proto::Tcp),
             "udp" => Some(L4Proto::Udp),
             "sctp" => Some(L4Proto::Sctp),
+            "icmp" => Some(L4Proto::Icmp),
             _ => None,
         }
     }
@@ -448,6 +451,26 @@ pub struct Set {
     pub timeout: Option<u32>,
     pub comment: Option<String>,
     pub elements: Vec<Element>,
+}
+
+impl Element {
+    /// The element as `add element` writes it between the braces:
+    /// `KEY [comment "…"] [: VERDICT]` (what a verdict map's hit names).
+    pub fn text(&self) -> String {
+        let mut s = self
+            .key
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(" . ");
+        if let Some(c) = &self.comment {
+            s.push_str(&format!(" comment \"{c}\""));
+        }
+        if let Some(v) = &self.value {
+            s.push_str(&format!(" : {v}"));
+        }
+        s
+    }
 }
 
 impl Set {

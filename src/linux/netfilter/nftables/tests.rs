@@ -674,3 +674,51 @@ add element ip6 kube-proxy cluster-ips { fd00:172:30::41 }
     );
     assert_eq!(out.dnat, None);
 }
+
+#[test]
+fn listing_lines_place_every_rule_and_element_and_read_as_the_listing() {
+    use list::LinePos;
+    let t = vector();
+    let lines = t.listing_lines();
+    let text: String = lines.iter().map(|l| format!("{}\n", l.text)).collect();
+    // Elements wrapped one a line, as nft prints them: the same listing.
+    assert_eq!(
+        list::normalize_listing(&text),
+        list::normalize_listing(&t.to_nft_list())
+    );
+    assert_ne!(text, t.to_nft_list());
+    let at = |pos: LinePos| lines.iter().filter(|l| l.at.as_ref() == Some(&pos)).count();
+    for c in &t.chains {
+        let rule = |index| LinePos::Rule {
+            chain: c.name.clone(),
+            index,
+        };
+        assert_eq!(at(rule(0)), usize::from(c.base.is_some()), "{}", c.name);
+        for i in 1..=c.rules.len() {
+            assert_eq!(at(rule(i)), 1, "{} rule {i}", c.name);
+        }
+        assert_eq!(at(rule(c.rules.len() + 1)), 0);
+    }
+    for s in &t.sets {
+        for e in &s.elements {
+            let pos = LinePos::Element {
+                set: s.name.clone(),
+                element: e.text(),
+            };
+            let l = lines.iter().find(|l| l.at.as_ref() == Some(&pos));
+            assert!(l.is_some_and(|l| l.text.contains(&e.text())), "{pos:?}");
+        }
+    }
+    // The element a verdict map's hit names has its line.
+    let outs = forwarded(
+        &t,
+        pkt("10.0.0.2", "172.30.0.41", 80),
+        &mut SetState::default(),
+    );
+    let services = outs[0].hits.iter().find(|h| h.chain == "services").unwrap();
+    let pos = LinePos::Element {
+        set: "service-ips".into(),
+        element: services.element.clone().unwrap(),
+    };
+    assert_eq!(at(pos), 1);
+}
