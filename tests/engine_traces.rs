@@ -172,6 +172,13 @@ const CASES: &[Case] = &[
         verdict: Dropped, delivered_to: "", server_src: "",
         reply: None, client_sees: "", reason: "router/vpc has no route to 10.3.241.152",
     },
+    Case {
+        name: "lesson: TCP to the ClusterIP's port, before the ping",
+        scenario: "static/scenarios/ping.yaml",
+        from: "pod/client", to: "10.3.241.152:80", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2", server_src: "10.0.1.2",
+        reply: Some(Delivered), client_sees: "10.3.241.152:80", reason: "",
+    },
     // ---- ClusterIP.
     Case {
         name: "ClusterIP, backend on the client's node: bridged through br_netfilter, reply un-DNATed",

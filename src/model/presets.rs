@@ -136,6 +136,14 @@ pub const PRESETS: &[Preset] = &[
         from: "pod/client",
         to: "10.3.241.152:8080",
     },
+    Preset {
+        id: "ping",
+        step: 17,
+        title: "A ClusterIP does not answer ping",
+        yaml: scenario!("ping.yaml"),
+        from: "pod/client",
+        to: "10.3.241.152:80",
+    },
 ];
 
 pub fn preset(id: &str) -> Option<&'static Preset> {

@@ -68,6 +68,7 @@ const PRESET_KO: &[(&str, &str)] = &[
         "파드가 자기 서비스를 거쳐 자신에게 닿는다(헤어핀)",
     ),
     ("nftables", "kube-proxy의 nftables 모드에서 달라지는 것"),
+    ("ping", "ClusterIP는 ping에 응답하지 않는다"),
 ];
 
 /// A preset's title in `lang` (the id itself for an unknown one).

@@ -13,7 +13,7 @@ use crate::engine::paths::{entry_node, Ending};
 use crate::engine::request::Request;
 use crate::engine::trace::{Hop, Leg, Place, Trace, Verdict};
 use crate::linux::packet::Packet;
-use crate::model::{NextHop, Node, Pod, ProxyMode, Scenario, Service, TrafficPolicy};
+use crate::model::{NextHop, Node, Pod, Protocol, ProxyMode, Scenario, Service, TrafficPolicy};
 
 /// One lesson.
 pub struct Lesson {
@@ -572,6 +572,36 @@ pub const LESSONS: &[Lesson] = &[
         check: check_nftables,
         saw: &[Mattered::End],
     },
+    Lesson {
+        id: "ping",
+        title: t("I can't ping my ClusterIP", "ClusterIP에 ping이 안 된다"),
+        body: &[
+            t(
+                "The first test of a new Service is often ping. It fails, and the Service is fine: a ClusterIP is no device's address. No interface holds it and nothing listens on it; it exists only as rules in each node's netfilter.",
+                "새 서비스를 만들면 먼저 ping부터 해 보곤 합니다. ping은 실패하지만 서비스에는 아무 문제가 없습니다. ClusterIP는 어느 장비의 주소도 아니기 때문입니다. 이 주소를 가진 인터페이스도, 이 주소에서 기다리는 프로세스도 없습니다. 각 노드의 netfilter에 규칙으로만 존재합니다.",
+            ),
+            t(
+                "Those rules match the Service's own protocols and ports: here TCP port 80. An ICMP echo request matches none of them, so nothing rewrites it. The node routes it on like any other packet, toward its default gateway, and the VPC router, which has no route for the service range, drops it. No answer comes back.",
+                "그 규칙은 서비스가 가진 프로토콜과 포트만 고릅니다. 여기서는 TCP 80번 포트입니다. ICMP echo 요청은 어느 규칙에도 맞지 않으니 아무도 바꾸지 않습니다. 노드는 여느 패킷처럼 기본 게이트웨이 쪽으로 보내고, 서비스 대역으로 가는 경로가 없는 VPC 라우터가 패킷을 버립니다. 응답은 오지 않습니다.",
+            ),
+            t(
+                "To test a Service, connect to its port (curl, nc -zv); to test a pod, ping its own address, which answers. In nftables mode the ping fails faster: kube-proxy rejects traffic to a ClusterIP that matches none of its ports.",
+                "서비스를 확인하려면 포트로 연결해 보세요(curl, nc -zv). 파드는 자기 주소로 ping하면 응답합니다. nftables 모드에서는 ping이 더 빨리 실패합니다. kube-proxy가 ClusterIP로 온 트래픽 가운데 어느 포트에도 맞지 않는 것을 거부하기 때문입니다.",
+            ),
+        ],
+        preset: "ping",
+        task: t(
+            "Press Send (From pod/client To 10.3.241.152:80): TCP to the Service's port is delivered. Then set Protocol to ICMP (ping), To to 10.3.241.152 and press Send, and find where the ping is lost.",
+            "보내기를 누르세요(출발지 pod/client, 목적지 10.3.241.152:80). 서비스 포트로 보낸 TCP는 전달됩니다. 그다음 프로토콜을 ICMP (핑)으로, 목적지를 10.3.241.152로 바꾸고 보내기를 누른 뒤 ping이 어디서 사라지는지 찾아보세요.",
+        ),
+        change: None,
+        done: t(
+            "Lost: no rule matched the ping, and the router had no route for the ClusterIP.",
+            "사라졌습니다. ping에 맞는 규칙이 없었고, 라우터에는 ClusterIP로 가는 경로가 없었습니다.",
+        ),
+        check: check_ping,
+        saw: &[Mattered::End],
+    },
 ];
 
 /// What starts a lesson (and starts it over): its preset's scenario,
@@ -955,6 +985,19 @@ fn check_nftables(s: &State) -> bool {
         && sc.proxy_mode(node) == ProxyMode::Nftables
         && t.verdict == Verdict::Rejected
         && ended_there
+}
+
+fn check_ping(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let ended_at_router = t
+        .hops
+        .iter()
+        .rfind(|h| h.leg == Leg::Request)
+        .is_some_and(|h| h.device.starts_with("router/"));
+    p.proto == Protocol::Icmp
+        && service_at(&s.scenario, &p).is_some()
+        && t.verdict == Verdict::Dropped
+        && ended_at_router
 }
 
 #[cfg(test)]
@@ -1437,6 +1480,15 @@ mod tests {
                 assert!(!(l.check)(&s));
                 s.apply(Action::SendN(1000));
             }
+            if l.id == "ping" {
+                assert!(!(l.check)(&s), "TCP first");
+                s.apply(Action::SetSpec(TraceSpec {
+                    to: "10.3.241.152".into(),
+                    proto: Protocol::Icmp,
+                    ..s.spec.clone()
+                }));
+                send_and_watch(&mut s, l);
+            }
             if l.id == "ports" {
                 assert!(!(l.check)(&s), "the ClusterIP first");
                 set_spec(&mut s, "pod/client", "10.100.0.3:30080");
@@ -1502,7 +1554,7 @@ mod tests {
                 "nodeport" => &[Mattered::Dnat, Mattered::Snat],
                 "one-pod" => &[Mattered::Dnat, Mattered::Unnat],
                 "hairpin" => &[Mattered::Dnat, Mattered::Snat, Mattered::Unnat],
-                "nftables" => &[Mattered::End],
+                "nftables" | "ping" => &[Mattered::End],
                 _ => &[Mattered::Dnat],
             };
             assert_eq!(kinds, want, "{}", l.id);
@@ -1689,6 +1741,52 @@ mod tests {
         // To the pod's own address, nothing is rewritten: not this lesson.
         set_spec(&mut s, "pod/web-1", "10.0.2.2:8080");
         resend(&mut s);
+        assert!(!(l.check)(&s));
+    }
+
+    fn ping(s: &mut State, to: &str) {
+        s.apply(Action::SetSpec(TraceSpec {
+            to: to.into(),
+            proto: Protocol::Icmp,
+            ..s.spec.clone()
+        }));
+    }
+
+    #[test]
+    fn a_cluster_ip_does_not_answer_ping() {
+        let l = the("ping");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s), "TCP to the port works");
+        // A pod's own address answers.
+        ping(&mut s, "10.0.2.2");
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s));
+        ping(&mut s, "10.3.241.152");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        let t = s.trace().unwrap();
+        assert_eq!(t.verdict, Verdict::Dropped);
+        assert!(!request_chains(t).any(|c| c.starts_with("KUBE-SVC-")));
+        // In nftables mode the client's node rejects it: not this lesson's
+        // drop at the router.
+        put(
+            &mut s,
+            "ping",
+            (
+                "  name: node-1
+",
+                "  name: node-1
+  labels:
+    netlab.dev/kube-proxy-mode: nftables
+",
+            ),
+            |o| matches!(o, Object::Node(n) if n.metadata.name.as_deref() == Some("node-1")),
+        );
+        resend(&mut s);
+        assert_eq!(s.trace().unwrap().verdict, Verdict::Rejected);
         assert!(!(l.check)(&s));
     }
 

@@ -1,4 +1,5 @@
-// The lessons past the story (the questions learners ask most): each
+// The lessons past the story (the questions learners ask most, ping
+// included): each
 // lesson's task done through the page as a learner does it, in English and
 // in Korean, its check false before the task is done and true after; predict
 // mode inside a lesson, answered with the keyboard only. Screenshots of the
@@ -128,6 +129,16 @@ const LESSONS = {
     assert.equal(again.kind, 'rejected', again.text);
     await page.waitForSelector('#lesson-check[data-done="true"]');
     assert.match(await page.textContent('.lesson-saw li[data-mattered="end"]'), /node\/node-1/);
+  },
+  ping: async (page) => {
+    const v = await sendNow(page);
+    assert.equal(v.kind, 'delivered', 'TCP to the port');
+    assert.equal(await done(page), false);
+    await page.selectOption('#proto', 'ICMP');
+    const ping = await sendNow(page, '10.3.241.152');
+    assert.equal(ping.kind, 'dropped', ping.text);
+    await page.waitForSelector('#lesson-check[data-done="true"]');
+    assert.match(await page.textContent('.lesson-saw li[data-mattered="end"]'), /router\/vpc/);
   },
 };
 

@@ -236,7 +236,7 @@ test('the preset menu uses the lessons\' numbers and titles, ids unchanged', asy
   const options = await page.$$eval('#preset option', (o) => o.filter((x) => x.value).map((x) => [x.value, x.textContent]));
   assert.deepEqual(options.map(([v]) => v), ['clusterip', 'external-clusterip', 'static-route', 'node-removed',
     'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy',
-    'no-endpoints', 'ports', 'one-pod', 'client-ip', 'hairpin', 'nftables']);
+    'no-endpoints', 'ports', 'one-pod', 'client-ip', 'hairpin', 'nftables', 'ping']);
   assert.deepEqual(options[2], ['static-route', 'Lesson 3. A static route to one node']);
   options.forEach(([, label], i) => assert.match(label, new RegExp(`^Lesson ${i + 1}\\. `)));
   assert.doesNotMatch(await page.textContent('header.top'), /Story step/);
