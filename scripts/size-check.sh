@@ -41,11 +41,14 @@
 # `ip route get`, +4.4); 527 with nftables mode in the playground (the
 # mode switch, the rules panel's `nft list` listing with its matches
 # marked, one request under both modes side by side: +12.8, measured on
-# its own branch; the wasm 487.6 -> 499.9 KB gzip).
+# its own branch; the wasm 487.6 -> 499.9 KB gzip); 539 with the six
+# lessons past the story (their English and Korean text and six presets'
+# YAML: +8, measured on its own branch before merging ping; 538.3
+# merged); 540 with the ping lesson (+1.2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 goal_kb=220
-budget_kb=${SIZE_BUDGET_KB:-527}
+budget_kb=${SIZE_BUDGET_KB:-540}
 first_paint_budget_kb=${FIRST_PAINT_BUDGET_KB:-$goal_kb}
 
 [ -e dist/index.html ] || { echo "size: no dist/index.html (run trunk build --release)" >&2; exit 1; }

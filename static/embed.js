@@ -30,7 +30,7 @@
   var base = new URL('.', script ? script.src : location.href);
   var origin = base.origin;
   // Presets with posters (static/posters/); tests/posters.rs keeps this in step.
-  var POSTERS = ['clusterip', 'external-clusterip', 'static-route', 'node-removed', 'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy'];
+  var POSTERS = ['clusterip', 'external-clusterip', 'static-route', 'node-removed', 'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy', 'no-endpoints', 'ports', 'one-pod', 'client-ip', 'hairpin', 'nftables', 'ping'];
   // The default height: the drawing's usual aspect ratio at the widget's
   // width, plus the verdict and the current hop under it.
   var RATIO = 0.56, BELOW = 300, MIN = 320;

@@ -129,6 +129,56 @@ const CASES: &[Case] = &[
         verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2 | pod/web-3", server_src: "*",
         reply: Some(Delivered), client_sees: "198.51.100.10:80", reason: "",
     },
+    // ---- The tutorial's lessons past the story.
+    Case {
+        name: "lesson: a selector that matches no pod leaves the Service without endpoints",
+        scenario: "static/scenarios/no-endpoints.yaml",
+        from: "pod/client", to: "svc/web:80", proto: TCP, remove: &[],
+        verdict: Rejected, delivered_to: "", server_src: "",
+        reply: None, client_sees: "", reason: "default/web:http has no endpoints",
+    },
+    Case {
+        name: "lesson: port 80 of the ClusterIP to targetPort 8080",
+        scenario: "static/scenarios/ports.yaml",
+        from: "pod/client", to: "svc/web:80", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2", server_src: "10.0.1.2",
+        reply: Some(Delivered), client_sees: "10.3.241.152:80", reason: "",
+    },
+    Case {
+        name: "lesson: one connection to one of three pods",
+        scenario: "static/scenarios/one-pod.yaml",
+        from: "pod/client", to: "svc/web:80", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2 | pod/web-3", server_src: "10.0.1.2",
+        reply: Some(Delivered), client_sees: "10.3.241.152:80", reason: "",
+    },
+    Case {
+        name: "lesson: NodePort with externalTrafficPolicy Cluster masquerades even to a local pod",
+        scenario: "static/scenarios/client-ip.yaml",
+        from: "10.100.0.10", to: "10.100.0.3:30080", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1", server_src: "10.0.2.1",
+        reply: Some(Delivered), client_sees: "10.100.0.3:30080", reason: "",
+    },
+    Case {
+        name: "lesson: hairpin, a pod to its own Service, masqueraded to its node's bridge",
+        scenario: "static/scenarios/hairpin.yaml",
+        from: "pod/web-1", to: "svc/web:80", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1", server_src: "10.0.2.1",
+        reply: Some(Delivered), client_sees: "10.3.241.152:80", reason: "",
+    },
+    Case {
+        name: "lesson: iptables mode, a ClusterIP on a port the Service lacks is routed away and lost",
+        scenario: "static/scenarios/nftables.yaml",
+        from: "pod/client", to: "10.3.241.152:8080", proto: TCP, remove: &[],
+        verdict: Dropped, delivered_to: "", server_src: "",
+        reply: None, client_sees: "", reason: "router/vpc has no route to 10.3.241.152",
+    },
+    Case {
+        name: "lesson: TCP to the ClusterIP's port, before the ping",
+        scenario: "static/scenarios/ping.yaml",
+        from: "pod/client", to: "10.3.241.152:80", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2", server_src: "10.0.1.2",
+        reply: Some(Delivered), client_sees: "10.3.241.152:80", reason: "",
+    },
     // ---- ClusterIP.
     Case {
         name: "ClusterIP, backend on the client's node: bridged through br_netfilter, reply un-DNATed",

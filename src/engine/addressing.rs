@@ -414,7 +414,14 @@ mod tests {
             let (src, dst) = (sources(&s), destinations(&s));
             assert!(src.iter().any(|c| c.value == p.from), "{}: {src:?}", p.id);
             assert!(
-                dst.iter().any(|c| c.value == p.to) || p.to.starts_with("svc/"),
+                dst.iter().any(|c| c.value == p.to)
+                    || p.to.starts_with("svc/")
+                    // A ClusterIP on a port its Service lacks (the nftables
+                    // lesson's request): typed in, not offered.
+                    || p.to.parse::<std::net::SocketAddrV4>().is_ok_and(|a| {
+                        s.services.iter().any(|v| v.cluster_ip == Some(*a.ip()))
+                            && !is_cluster_ip(&s, a)
+                    }),
                 "{}: {dst:?}",
                 p.id
             );

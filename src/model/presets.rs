@@ -6,7 +6,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Preset {
     pub id: &'static str,
-    /// The STORY.md step it shows (10 and on: where the series goes next).
+    /// The STORY.md step it shows (10: where the series goes next; 11 and
+    /// on: the tutorial's lessons past the story).
     pub step: u8,
     pub title: &'static str,
     /// The scenario, multi-document YAML.
@@ -86,6 +87,62 @@ pub const PRESETS: &[Preset] = &[
         yaml: scenario!("lb-traffic-policy.yaml"),
         from: "internet",
         to: "198.51.100.10:80",
+    },
+    Preset {
+        id: "no-endpoints",
+        step: 11,
+        title: "My Service has no endpoints: a selector that matches nothing, a pod not Ready",
+        yaml: scenario!("no-endpoints.yaml"),
+        from: "pod/client",
+        to: "svc/web:80",
+    },
+    Preset {
+        id: "ports",
+        step: 12,
+        title: "port, targetPort and nodePort: which rule maps which",
+        yaml: scenario!("ports.yaml"),
+        from: "pod/client",
+        to: "svc/web:80",
+    },
+    Preset {
+        id: "one-pod",
+        step: 13,
+        title: "One connection, one pod: kube-proxy balances connections",
+        yaml: scenario!("one-pod.yaml"),
+        from: "pod/client",
+        to: "svc/web:80",
+    },
+    Preset {
+        id: "client-ip",
+        step: 14,
+        title: "Where the client's IP goes: NodePort with externalTrafficPolicy",
+        yaml: scenario!("client-ip.yaml"),
+        from: "10.100.0.10",
+        to: "10.100.0.3:30080",
+    },
+    Preset {
+        id: "hairpin",
+        step: 15,
+        title: "A pod reaches itself through its own Service (hairpin)",
+        yaml: scenario!("hairpin.yaml"),
+        from: "pod/web-1",
+        to: "svc/web:80",
+    },
+    Preset {
+        id: "nftables",
+        step: 16,
+        title: "What changes in kube-proxy's nftables mode",
+        yaml: scenario!("nftables.yaml"),
+        from: "pod/client",
+        to: "10.3.241.152:8080",
+    },
+    Preset {
+        id: "ping",
+        step: 17,
+        title: "A ClusterIP does not answer ping",
+        yaml: scenario!("ping.yaml"),
+        from: "pod/client",
+        to: "10.3.241.152:80",
     },
 ];
 

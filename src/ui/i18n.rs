@@ -47,6 +47,28 @@ const PRESET_KO: &[(&str, &str)] = &[
         "lb-traffic-policy",
         "헬스 체크와 클라이언트 주소: externalTrafficPolicy",
     ),
+    (
+        "no-endpoints",
+        "엔드포인트 없는 서비스: 아무것도 고르지 못하는 셀렉터, Ready가 아닌 파드",
+    ),
+    (
+        "ports",
+        "port, targetPort, nodePort: 어느 규칙이 무엇을 잇는가",
+    ),
+    (
+        "one-pod",
+        "연결 하나는 파드 하나로: kube-proxy는 연결을 나눈다",
+    ),
+    (
+        "client-ip",
+        "클라이언트 IP는 어디로 가나: NodePort와 externalTrafficPolicy",
+    ),
+    (
+        "hairpin",
+        "파드가 자기 서비스를 거쳐 자신에게 닿는다(헤어핀)",
+    ),
+    ("nftables", "kube-proxy의 nftables 모드에서 달라지는 것"),
+    ("ping", "ClusterIP는 ping에 응답하지 않는다"),
 ];
 
 /// A preset's title in `lang` (the id itself for an unknown one).

@@ -9,11 +9,11 @@ use super::editor::{self, Kind};
 use super::i18n::{Lang, Text};
 use super::state::{Action, ScenarioTitle, State};
 use crate::engine::addressing;
-use crate::engine::paths::entry_node;
+use crate::engine::paths::{entry_node, Ending};
 use crate::engine::request::Request;
 use crate::engine::trace::{Hop, Leg, Place, Trace, Verdict};
 use crate::linux::packet::Packet;
-use crate::model::{NextHop, Node, Scenario, Service, TrafficPolicy};
+use crate::model::{NextHop, Node, Pod, Protocol, ProxyMode, Scenario, Service, TrafficPolicy};
 
 /// One lesson.
 pub struct Lesson {
@@ -361,6 +361,247 @@ pub const LESSONS: &[Lesson] = &[
         check: check_lb_traffic_policy,
         saw: &[Mattered::Dnat],
     },
+    Lesson {
+        id: "no-endpoints",
+        title: t("My Service has no endpoints", "서비스에 엔드포인트가 없다"),
+        body: &[
+            t(
+                "A Service sends traffic only to its endpoints: the pods its selector matches that are also Ready. The EndpointSlice controller keeps that list, and kube-proxy writes one KUBE-SEP chain per endpoint. Here the list is empty, for two reasons at once.",
+                "서비스는 엔드포인트로만 트래픽을 보냅니다. 엔드포인트는 셀렉터에 맞는 파드 가운데 Ready 상태인 것들입니다. EndpointSlice 컨트롤러가 이 목록을 관리하고, kube-proxy는 엔드포인트마다 KUBE-SEP 체인을 하나씩 만듭니다. 여기서는 이 목록이 비어 있는데, 이유가 두 가지입니다.",
+            ),
+            t(
+                "The Service selects app=webapp, but the pods are labelled app=web: a selector matches labels exactly, so it matches nothing. And web-2 is not Ready (its readiness probe fails): even a matching selector leaves it out until it is.",
+                "서비스의 셀렉터는 app=webapp인데 파드의 레이블은 app=web입니다. 셀렉터는 레이블이 정확히 같아야 맞으므로 아무 파드도 고르지 못합니다. 게다가 web-2는 Ready가 아닙니다(준비성 프로브가 실패하는 중). 셀렉터가 맞더라도 Ready가 될 때까지는 엔드포인트에서 빠집니다.",
+            ),
+            t(
+                "With no endpoints, kube-proxy does not leave the ClusterIP silent: a REJECT rule in the filter table's KUBE-SERVICES chain answers at once, on the client's own node, with ICMP port unreachable. The client gets \"connection refused\" and no packet leaves the node. On a real cluster, kubectl get endpointslices -l kubernetes.io/service-name=web shows the same empty list.",
+                "엔드포인트가 없어도 kube-proxy는 ClusterIP를 그냥 두지 않습니다. filter 테이블의 KUBE-SERVICES 체인에 있는 REJECT 규칙이 클라이언트의 노드에서 곧바로 ICMP port unreachable로 응답합니다. 클라이언트는 \"connection refused\"를 받고, 패킷은 노드를 떠나지도 않습니다. 실제 클러스터에서는 kubectl get endpointslices -l kubernetes.io/service-name=web으로 같은 빈 목록을 볼 수 있습니다.",
+            ),
+        ],
+        preset: "no-endpoints",
+        task: t(
+            "Press Send (From pod/client To svc/web:80) and read why it is rejected. Then, in the Edit tab's Services, press Edit beside default/web, set Selector (k=v; blank = no selector) to app=web and press Apply changes. Back in the Trace tab, press Send again: which pod answers?",
+            "보내기를 누르고(출발지 pod/client, 목적지 svc/web:80) 왜 거부되는지 읽어 보세요. 그다음 편집 탭의 서비스에서 default/web 옆의 편집을 누르고, 셀렉터 (k=v; 비우면 셀렉터 없음)를 app=web으로 바꾼 뒤 변경 적용을 누르세요. 트레이스 탭으로 돌아가 다시 보내기를 누르면 어느 파드가 응답할까요?",
+        ),
+        change: Some(Change::Edit(
+            Kind::Service,
+            "default/web",
+            &[(editor::SELECTOR, editor::SELECTOR_L, "app=web")],
+        )),
+        done: t(
+            "Delivered to a Ready pod: the selector now matches both pods, and the one that is not Ready is no endpoint.",
+            "Ready인 파드에 전달되었습니다. 이제 셀렉터는 두 파드에 모두 맞지만, Ready가 아닌 파드는 엔드포인트가 아닙니다.",
+        ),
+        check: check_no_endpoints,
+        saw: &[Mattered::Dnat],
+    },
+    Lesson {
+        id: "ports",
+        title: t(
+            "port, targetPort and nodePort",
+            "port, targetPort, nodePort의 차이",
+        ),
+        body: &[
+            t(
+                "A Service port has three numbers, and each belongs to a different place. port (here 80) is where the Service listens on its ClusterIP. targetPort (here the name http, the pods' containerPort 8080) is where the pod listens. nodePort (here 30080) is where every node listens on its own address.",
+                "서비스 포트에는 숫자가 세 개 있고, 각각 속한 곳이 다릅니다. port(여기서는 80)는 서비스가 ClusterIP에서 받는 포트입니다. targetPort(여기서는 이름 http, 곧 파드의 containerPort 8080)는 파드가 받는 포트입니다. nodePort(여기서는 30080)는 모든 노드가 자기 주소에서 받는 포트입니다.",
+            ),
+            t(
+                "kube-proxy's rules in the nat table map one to the other. KUBE-SERVICES matches ClusterIP:port and jumps to the Service's KUBE-SVC-… chain. KUBE-NODEPORTS matches :nodePort on a node's address and jumps to KUBE-EXT-…, which marks the packet for masquerade and jumps to the same KUBE-SVC-… chain. KUBE-SVC picks an endpoint, and that endpoint's KUBE-SEP-… chain rewrites the destination to the pod's address and targetPort (DNAT).",
+                "이 숫자들을 서로 잇는 것은 nat 테이블에 있는 kube-proxy의 규칙입니다. KUBE-SERVICES는 ClusterIP:port를 골라 서비스의 KUBE-SVC-… 체인으로 점프합니다. KUBE-NODEPORTS는 노드 주소의 :nodePort를 골라 KUBE-EXT-…로 점프하는데, 이 체인은 패킷에 masquerade 표시를 한 뒤 같은 KUBE-SVC-… 체인으로 넘깁니다. KUBE-SVC가 엔드포인트 하나를 고르면, 그 엔드포인트의 KUBE-SEP-… 체인이 목적지를 파드의 주소와 targetPort로 바꿉니다(DNAT).",
+            ),
+            t(
+                "So the pod never sees port or nodePort, only its targetPort. A request to the pod's own address goes straight to the targetPort, with no Service rule at all.",
+                "그래서 파드는 port도 nodePort도 보지 못하고 targetPort만 봅니다. 파드 주소로 직접 보내는 요청은 서비스 규칙을 전혀 거치지 않고 곧장 targetPort로 갑니다.",
+            ),
+        ],
+        preset: "ports",
+        task: t(
+            "Press Send (From pod/client To svc/web:80) and find the rules of the DNAT hop: KUBE-SERVICES, KUBE-SVC, KUBE-SEP. Then set To to node-2's NodePort, 10.100.0.3:30080, and press Send: the same KUBE-SVC and KUBE-SEP chains, reached through KUBE-NODEPORTS.",
+            "보내기를 누르고(출발지 pod/client, 목적지 svc/web:80) DNAT 홉에서 KUBE-SERVICES, KUBE-SVC, KUBE-SEP 규칙을 찾아보세요. 그다음 목적지를 node-2의 NodePort인 10.100.0.3:30080으로 바꾸고 보내기를 누르세요. 같은 KUBE-SVC와 KUBE-SEP 체인에 이번에는 KUBE-NODEPORTS를 거쳐 도착합니다.",
+        ),
+        change: None,
+        done: t(
+            "Delivered through the NodePort: KUBE-NODEPORTS matched the nodePort, and KUBE-SEP rewrote it to the pod's targetPort.",
+            "NodePort를 거쳐 전달되었습니다. KUBE-NODEPORTS가 nodePort를 골랐고, KUBE-SEP가 파드의 targetPort로 바꾸었습니다.",
+        ),
+        check: check_ports,
+        saw: &[Mattered::Dnat],
+    },
+    Lesson {
+        id: "one-pod",
+        title: t(
+            "Why does one pod get all my traffic?",
+            "왜 파드 하나에만 트래픽이 몰릴까",
+        ),
+        body: &[
+            t(
+                "kube-proxy balances connections, not requests. The first packet of a connection goes through the Service's KUBE-SVC chain, whose statistic rules pick an endpoint at random (here each of three pods, a third of the time). Conntrack remembers that choice, and every later packet of the connection, both ways, follows the entry without reading the rules again.",
+                "kube-proxy가 나누는 것은 요청이 아니라 연결입니다. 연결의 첫 패킷이 서비스의 KUBE-SVC 체인을 지나면서 statistic 규칙이 엔드포인트 하나를 무작위로 고릅니다(여기서는 파드 세 개가 각각 3분의 1 확률). conntrack이 그 선택을 기억하고, 그 뒤로 연결의 모든 패킷은 오가는 방향 모두 규칙을 다시 읽지 않고 이 기록을 따릅니다.",
+            ),
+            t(
+                "So a client that keeps one connection open (HTTP keep-alive, gRPC, a database pool) and sends a thousand requests over it sends all of them to one pod, while a thousand new connections spread over all three. The fix is on the client's side: more connections, or a balancer that understands requests (an L7 proxy or a service mesh).",
+                "그래서 연결 하나를 열어 둔 채(HTTP keep-alive, gRPC, 데이터베이스 커넥션 풀) 요청 천 개를 보내는 클라이언트는 전부 파드 하나로 보내고, 새 연결 천 개는 세 파드에 고루 퍼집니다. 해결책은 클라이언트 쪽에 있습니다. 연결을 늘리거나, 요청 단위로 나눌 줄 아는 밸런서(L7 프록시나 서비스 메시)를 두는 것입니다.",
+            ),
+            t(
+                "A Service can also ask for stickiness on purpose: with sessionAffinity: ClientIP, kube-proxy adds recent-match rules to the KUBE-SVC and KUBE-SEP chains, and a client's new connections go back to the pod it had until timeoutSeconds (10800 by default) pass without one.",
+                "서비스가 일부러 한 파드에 붙도록 할 수도 있습니다. sessionAffinity: ClientIP를 설정하면 kube-proxy가 KUBE-SVC와 KUBE-SEP 체인에 recent 규칙을 더하고, 한 클라이언트의 새 연결은 timeoutSeconds(기본 10800초) 동안 연결이 없을 때까지 처음 고른 파드로 돌아갑니다.",
+            ),
+        ],
+        preset: "one-pod",
+        task: t(
+            "Press Send (From pod/client To svc/web:80): one connection reaches one pod, and on the reply's way conntrack turns the answer around. Then press Send 1000 below it: a thousand new connections, each choosing again.",
+            "보내기를 누르세요(출발지 pod/client, 목적지 svc/web:80). 연결 하나는 파드 하나에 도착하고, 응답이 돌아오는 길에서는 conntrack이 답을 되돌립니다. 그다음 아래의 1000개 보내기를 누르세요. 새 연결 천 개가 저마다 다시 고릅니다.",
+        ),
+        change: None,
+        done: t(
+            "One connection reached one pod; the new connections reached several.",
+            "연결 하나는 파드 하나에, 새 연결들은 여러 파드에 도착했습니다.",
+        ),
+        check: check_one_pod,
+        saw: &[Mattered::Dnat, Mattered::Unnat],
+    },
+    Lesson {
+        id: "client-ip",
+        title: t(
+            "Where did my client's IP go?",
+            "클라이언트 IP는 어디로 갔을까",
+        ),
+        body: &[
+            t(
+                "With externalTrafficPolicy Cluster, the default, any node takes a connection to a NodePort (or a load balancer) and may hand it to a pod on another node. For the answer to come back the same way, the node rewrites the source to its own address: KUBE-EXT marks the packet, KUBE-POSTROUTING masquerades it. The pod sees a node's address, and the client's is gone from its logs.",
+                "externalTrafficPolicy가 기본값 Cluster이면 어느 노드든 NodePort(또는 로드 밸런서)로 온 연결을 받아 다른 노드의 파드에 넘길 수 있습니다. 응답이 같은 길로 돌아오도록 노드는 출발지를 자기 주소로 바꿉니다. KUBE-EXT가 패킷에 표시를 하고 KUBE-POSTROUTING이 masquerade합니다. 파드는 노드의 주소를 보게 되고, 로그에서 클라이언트 주소는 사라집니다.",
+            ),
+            t(
+                "This happens even here, where the only pod runs on the node addressed, node-2: the source becomes 10.0.2.1, node-2's address on its pod bridge.",
+                "유일한 파드가 요청받은 노드 node-2에 있는 이 경우에도 마찬가지입니다. 출발지는 node-2가 파드 브리지에서 쓰는 주소 10.0.2.1로 바뀝니다.",
+            ),
+            t(
+                "With Local, a node sends external traffic only to its own pods and does not masquerade it: the pod sees the client's real address. The price is that a node without a ready pod of the Service drops the connection (KUBE-EXTERNAL-SERVICES: has no local endpoints), so clients must be sent only to nodes that have one. A load balancer's health check on healthCheckNodePort is there for that.",
+                "Local에서는 노드가 외부 트래픽을 자기 노드의 파드로만 보내고 masquerade하지 않습니다. 파드는 클라이언트의 실제 주소를 봅니다. 대가는 서비스의 준비된 파드가 없는 노드가 연결을 버린다는 것입니다(KUBE-EXTERNAL-SERVICES: has no local endpoints). 그래서 클라이언트는 그런 파드가 있는 노드로만 보내야 하고, 로드 밸런서가 healthCheckNodePort로 헬스 체크를 하는 이유가 여기에 있습니다.",
+            ),
+        ],
+        preset: "client-ip",
+        task: t(
+            "Press Send (From 10.100.0.10 To node-2's NodePort, 10.100.0.3:30080) and compare the source the pod sees with 10.100.0.10. Then, in the Edit tab's Services, press Edit beside default/web, set External traffic policy to Local and press Apply changes. In the Trace tab, press Send again; then try node-3's, 10.100.0.4:30080.",
+            "보내기를 누르고(출발지 10.100.0.10, 목적지 node-2의 NodePort 10.100.0.3:30080) 파드가 보는 출발지를 10.100.0.10과 비교해 보세요. 그다음 편집 탭의 서비스에서 default/web 옆의 편집을 누르고, 외부 트래픽 정책을 Local로 바꾼 뒤 변경 적용을 누르세요. 트레이스 탭에서 다시 보내기를 누르고, node-3의 10.100.0.4:30080으로도 보내 보세요.",
+        ),
+        change: Some(Change::Edit(
+            Kind::Service,
+            "default/web",
+            &[(editor::ETP, editor::ETP_L, "Local")],
+        )),
+        done: t(
+            "Delivered with the client's own address: with Local, nothing masqueraded it.",
+            "클라이언트 주소 그대로 전달되었습니다. Local에서는 아무도 masquerade하지 않았습니다.",
+        ),
+        check: check_client_ip,
+        saw: &[Mattered::Dnat],
+    },
+    Lesson {
+        id: "hairpin",
+        title: t(
+            "A pod reaches itself through its own Service",
+            "파드가 자기 서비스를 거쳐 자신에게 닿다",
+        ),
+        body: &[
+            t(
+                "A pod that calls its own Service can be picked as the endpoint: kube-proxy does not leave the caller out. Here web-1 is the only pod, so it always is. The packet leaves the pod for its node, is rewritten to 10.0.2.2:8080 (DNAT) and turns back into the same pod: a hairpin.",
+                "자기 서비스를 호출한 파드가 엔드포인트로 뽑힐 수도 있습니다. kube-proxy는 호출한 파드를 후보에서 빼지 않습니다. 여기서는 web-1이 유일한 파드라 언제나 뽑힙니다. 패킷은 파드를 나와 노드로 가서 10.0.2.2:8080으로 바뀌고(DNAT), 같은 파드로 되돌아 들어갑니다. 이것을 헤어핀이라고 합니다.",
+            ),
+            t(
+                "Left at that, the pod would receive a packet from its own address and answer itself inside the pod, where no conntrack entry turns the answer back into the ClusterIP: the connection would hang. So every KUBE-SEP chain starts with a rule for exactly this case: a source equal to the endpoint's own address (-s 10.0.2.2) jumps to KUBE-MARK-MASQ, and POSTROUTING masquerades the packet to the node's bridge address, 10.0.2.1.",
+                "이대로라면 파드는 자기 주소에서 온 패킷을 받고 파드 안에서 곧바로 자신에게 응답합니다. 그 응답을 ClusterIP로 되돌려 줄 conntrack 기록이 없으니 연결은 멈춰 버립니다. 그래서 KUBE-SEP 체인은 모두 바로 이 경우를 위한 규칙으로 시작합니다. 출발지가 엔드포인트 자신의 주소(-s 10.0.2.2)이면 KUBE-MARK-MASQ로 점프하고, POSTROUTING이 출발지를 노드의 브리지 주소 10.0.2.1로 바꿉니다(masquerade).",
+            ),
+            t(
+                "The pod sees the connection come from 10.0.2.1 and answers the node, where conntrack turns both addresses back: the pod, as the client, gets its answer from the ClusterIP. (The frame leaves the bridge by the port it came in on; kubelet's hairpin mode allows that.)",
+                "파드는 연결이 10.0.2.1에서 온 것으로 보고 노드에 응답하며, 노드의 conntrack이 두 주소를 모두 되돌립니다. 그래서 클라이언트로서의 파드는 ClusterIP에서 온 응답을 받습니다. (프레임이 들어온 브리지 포트로 다시 나가야 하는데, kubelet의 헤어핀 모드가 이를 허용합니다.)",
+            ),
+        ],
+        preset: "hairpin",
+        task: t(
+            "Press Send: From pod/web-1 To its own Service, svc/web:80, is filled in. Then find the KUBE-SEP rule with -s 10.0.2.2, the masquerade, and the source the pod sees.",
+            "보내기를 누르세요. 출발지 pod/web-1, 목적지 자기 서비스 svc/web:80이 채워져 있습니다. 그다음 -s 10.0.2.2가 붙은 KUBE-SEP 규칙과 masquerade, 그리고 파드가 보는 출발지를 찾아보세요.",
+        ),
+        change: None,
+        done: t(
+            "Delivered to the pod that sent it, from its node's address, and answered from the ClusterIP.",
+            "보낸 파드 자신에게 노드의 주소로 전달되었고, 응답은 ClusterIP에서 왔습니다.",
+        ),
+        check: check_hairpin,
+        saw: &[Mattered::Dnat, Mattered::Snat, Mattered::Unnat],
+    },
+    Lesson {
+        id: "nftables",
+        title: t(
+            "What changes when the cluster switches to nftables",
+            "클러스터를 nftables 모드로 바꾸면 달라지는 것",
+        ),
+        body: &[
+            t(
+                "kube-proxy has a second dataplane: nftables mode, generally available since Kubernetes 1.33 and where kube-proxy is heading. Instead of long chains of rules it writes one table, ip kube-proxy, with verdict maps keyed by address and port. For most traffic nothing changes that a user can see: the same Services answer, with the same DNAT and masquerade.",
+                "kube-proxy에는 두 번째 데이터플레인이 있습니다. 쿠버네티스 1.33부터 정식 기능(GA)이 된 nftables 모드로, kube-proxy가 앞으로 나아갈 방향이기도 합니다. 긴 규칙 사슬 대신 주소와 포트를 키로 하는 verdict map을 담은 ip kube-proxy 테이블 하나를 씁니다. 대부분의 트래픽에서는 사용자가 볼 수 있는 차이가 없습니다. 같은 서비스가 같은 DNAT와 masquerade로 응답합니다.",
+            ),
+            t(
+                "A few things do change. A packet to a ClusterIP on a port the Service does not have is rejected at once (ICMP port unreachable) by the cluster-ips-check chain; in iptables mode no rule matches it, and it goes on toward the default gateway and is lost. NodePorts answer only on the node's nodePortAddresses, by default its primary address: not on 127.0.0.1, where iptables mode accepts them (with route_localnet), nor on the node's other addresses.",
+                "몇 가지는 달라집니다. 서비스에 없는 포트로 ClusterIP에 보낸 패킷은 cluster-ips-check 체인이 곧바로 거부합니다(ICMP port unreachable). iptables 모드에서는 맞는 규칙이 없어서 패킷이 기본 게이트웨이 쪽으로 나가다 사라집니다. 또 NodePort는 노드의 nodePortAddresses, 기본값으로는 노드의 주 주소에서만 응답합니다. iptables 모드가 route_localnet으로 받아 주던 127.0.0.1에서도, 노드의 다른 주소에서도 응답하지 않습니다.",
+            ),
+            t(
+                "A cluster usually moves node by node. Here every node runs iptables mode; the label netlab.dev/kube-proxy-mode=nftables switches one node alone, as its kube-proxy restarted in the new mode would.",
+                "클러스터는 보통 노드 하나씩 옮겨 갑니다. 여기서는 모든 노드가 iptables 모드로 동작하고, 노드에 netlab.dev/kube-proxy-mode=nftables 레이블을 붙이면 그 노드만 새 모드로 다시 시작한 kube-proxy처럼 바뀝니다.",
+            ),
+        ],
+        preset: "nftables",
+        task: t(
+            "Press Send (From pod/client To 10.3.241.152:8080, a port the Service web does not have) and see where it is lost. Then, in the Edit tab's Nodes, press Edit beside node-1, set Labels (k=v, k2=v2) to netlab.dev/kube-proxy-mode=nftables and press Apply changes. In the Trace tab, press Send again.",
+            "보내기를 누르고(출발지 pod/client, 목적지 서비스 web에 없는 포트인 10.3.241.152:8080) 패킷이 어디서 사라지는지 확인하세요. 그다음 편집 탭의 노드에서 node-1 옆의 편집을 누르고, 레이블 (k=v, k2=v2)을 netlab.dev/kube-proxy-mode=nftables로 바꾼 뒤 변경 적용을 누르세요. 트레이스 탭에서 다시 보내기를 누르세요.",
+        ),
+        change: Some(Change::Edit(
+            Kind::Node,
+            "node-1",
+            &[(
+                "metadata.labels",
+                editor::LABELS_L,
+                "netlab.dev/kube-proxy-mode=nftables",
+            )],
+        )),
+        done: t(
+            "Rejected on the client's own node: in nftables mode, a port the Service does not have is refused at once.",
+            "클라이언트의 노드에서 거부되었습니다. nftables 모드에서는 서비스에 없는 포트가 곧바로 거부됩니다.",
+        ),
+        check: check_nftables,
+        saw: &[Mattered::End],
+    },
+    Lesson {
+        id: "ping",
+        title: t("I can't ping my ClusterIP", "ClusterIP에 ping이 안 된다"),
+        body: &[
+            t(
+                "The first test of a new Service is often ping. It fails, and the Service is fine: a ClusterIP is no device's address. No interface holds it and nothing listens on it; it exists only as rules in each node's netfilter.",
+                "새 서비스를 만들면 먼저 ping부터 해 보곤 합니다. ping은 실패하지만 서비스에는 아무 문제가 없습니다. ClusterIP는 어느 장비의 주소도 아니기 때문입니다. 이 주소를 가진 인터페이스도, 이 주소에서 기다리는 프로세스도 없습니다. 각 노드의 netfilter에 규칙으로만 존재합니다.",
+            ),
+            t(
+                "Those rules match the Service's own protocols and ports: here TCP port 80. An ICMP echo request matches none of them, so nothing rewrites it. The node routes it on like any other packet, toward its default gateway, and the VPC router, which has no route for the service range, drops it. No answer comes back.",
+                "그 규칙은 서비스가 가진 프로토콜과 포트만 고릅니다. 여기서는 TCP 80번 포트입니다. ICMP echo 요청은 어느 규칙에도 맞지 않으니 아무도 바꾸지 않습니다. 노드는 여느 패킷처럼 기본 게이트웨이 쪽으로 보내고, 서비스 대역으로 가는 경로가 없는 VPC 라우터가 패킷을 버립니다. 응답은 오지 않습니다.",
+            ),
+            t(
+                "To test a Service, connect to its port (curl, nc -zv); to test a pod, ping its own address, which answers. In nftables mode the ping fails faster: kube-proxy rejects traffic to a ClusterIP that matches none of its ports.",
+                "서비스를 확인하려면 포트로 연결해 보세요(curl, nc -zv). 파드는 자기 주소로 ping하면 응답합니다. nftables 모드에서는 ping이 더 빨리 실패합니다. kube-proxy가 ClusterIP로 온 트래픽 가운데 어느 포트에도 맞지 않는 것을 거부하기 때문입니다.",
+            ),
+        ],
+        preset: "ping",
+        task: t(
+            "Press Send (From pod/client To 10.3.241.152:80): TCP to the Service's port is delivered. Then set Protocol to ICMP (ping), To to 10.3.241.152 and press Send, and find where the ping is lost.",
+            "보내기를 누르세요(출발지 pod/client, 목적지 10.3.241.152:80). 서비스 포트로 보낸 TCP는 전달됩니다. 그다음 프로토콜을 ICMP (핑)으로, 목적지를 10.3.241.152로 바꾸고 보내기를 누른 뒤 ping이 어디서 사라지는지 찾아보세요.",
+        ),
+        change: None,
+        done: t(
+            "Lost: no rule matched the ping, and the router had no route for the ClusterIP.",
+            "사라졌습니다. ping에 맞는 규칙이 없었고, 라우터에는 ClusterIP로 가는 경로가 없었습니다.",
+        ),
+        check: check_ping,
+        saw: &[Mattered::End],
+    },
 ];
 
 /// What starts a lesson (and starts it over): its preset's scenario,
@@ -622,6 +863,141 @@ fn check_lb_traffic_policy(s: &State) -> bool {
         && t.succeeded()
         && t.server_sees
             .is_some_and(|seen| seen.src.ip() == p.src.ip())
+}
+
+/// The Service whose ClusterIP is `p`'s destination address (any port).
+fn service_at<'a>(s: &'a Scenario, p: &Packet) -> Option<&'a Service> {
+    s.services.iter().find(|v| v.cluster_ip == Some(p.dst_ip()))
+}
+
+/// The pod a trace delivered to (`pod/NAME`), in the default namespace or
+/// any.
+fn delivered_pod<'a>(s: &'a Scenario, t: &Trace) -> Option<&'a Pod> {
+    let name = t.delivered_to.as_deref()?.strip_prefix("pod/")?;
+    let name = name.rsplit('/').next()?;
+    s.pods.iter().find(|x| x.name == name)
+}
+
+/// The chains of every rule that matched on the request's way.
+fn request_chains(t: &Trace) -> impl Iterator<Item = &str> + '_ {
+    t.hops
+        .iter()
+        .filter(|h| h.leg == Leg::Request)
+        .flat_map(|h| h.rules.iter().map(|r| r.chain.as_str()))
+}
+
+fn check_no_endpoints(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    let Some(v) = service_at(sc, &p) else {
+        return false;
+    };
+    let selects = |x: &Pod| {
+        v.selector
+            .as_ref()
+            .is_some_and(|sel| crate::model::selects(sel, &x.labels))
+    };
+    // The Service now selects a pod that is not Ready, and the connection
+    // went to one that is.
+    to_cluster_ip(sc, &p)
+        && sc.pods.iter().any(|x| selects(x) && !x.ready)
+        && t.succeeded()
+        && delivered_pod(sc, t).is_some_and(|x| selects(x) && x.ready)
+}
+
+fn check_ports(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    let Some(seen_by_pod) = t.server_sees else {
+        return false;
+    };
+    node_at(sc, &p)
+        && sc.services.iter().any(|v| {
+            v.kind.has_node_ports() && v.ports.iter().any(|sp| sp.node_port == Some(p.dst.port()))
+        })
+        && t.succeeded()
+        && request_chains(t).any(|c| c == "KUBE-NODEPORTS")
+        && request_chains(t).any(|c| c.starts_with("KUBE-SVC-"))
+        && request_chains(t).any(|c| c.starts_with("KUBE-SEP-"))
+        && seen_by_pod.dst.port() != p.dst.port()
+}
+
+fn check_one_pod(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    let Some(spread) = &s.spread else {
+        return false;
+    };
+    let same = Request::parse(sc, &spread.spec.from, &spread.spec.to, spread.spec.proto)
+        .is_ok_and(|r| r.to == p.dst);
+    let pods = spread
+        .sample
+        .outcomes
+        .iter()
+        .filter(|r| r.count > 0 && matches!(&r.label, Ending::At(d) if d.starts_with("pod/")))
+        .count();
+    to_cluster_ip(sc, &p) && t.succeeded() && delivered_pod(sc, t).is_some() && same && pods >= 2
+}
+
+fn check_client_ip(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    node_at(sc, &p)
+        && sc.services.iter().any(|v| {
+            v.external_traffic_policy == TrafficPolicy::Local
+                && v.ports.iter().any(|sp| sp.node_port == Some(p.dst.port()))
+        })
+        && t.succeeded()
+        && t.server_sees
+            .is_some_and(|seen| seen.src.ip() == p.src.ip())
+}
+
+fn check_hairpin(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    let Some(sender) = sc.pods.iter().find(|x| x.ip == Some(p.src_ip())) else {
+        return false;
+    };
+    to_cluster_ip(sc, &p)
+        && t.succeeded()
+        && delivered_pod(sc, t).is_some_and(|x| std::ptr::eq(x, sender))
+        && t.server_sees
+            .is_some_and(|seen| seen.src.ip() != p.src.ip())
+        && t.reply
+            .as_ref()
+            .and_then(|r| r.client_sees.as_ref())
+            .is_some_and(|c| c.src == p.dst)
+}
+
+fn check_nftables(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let sc = &s.scenario;
+    let Some(node) = entry_node(t).and_then(|n| sc.node(n)) else {
+        return false;
+    };
+    let ended_there = t
+        .hops
+        .iter()
+        .rfind(|h| h.leg == Leg::Request)
+        .is_some_and(|h| h.device == format!("node/{}", node.name));
+    service_at(sc, &p).is_some()
+        && !to_cluster_ip(sc, &p)
+        && sc.proxy_mode(node) == ProxyMode::Nftables
+        && t.verdict == Verdict::Rejected
+        && ended_there
+}
+
+fn check_ping(s: &State) -> bool {
+    let Some((t, p)) = seen(s) else { return false };
+    let ended_at_router = t
+        .hops
+        .iter()
+        .rfind(|h| h.leg == Leg::Request)
+        .is_some_and(|h| h.device.starts_with("router/"));
+    p.proto == Protocol::Icmp
+        && service_at(&s.scenario, &p).is_some()
+        && t.verdict == Verdict::Dropped
+        && ended_at_router
 }
 
 #[cfg(test)]
@@ -1056,8 +1432,10 @@ mod tests {
                 c.edits
             }
             Change::Edit(kind, object, fields) => {
-                let (ns, name) = object.split_once('/').unwrap();
-                let key = Key::new(kind.name(), Some(ns), name);
+                let key = match object.split_once('/') {
+                    Some((ns, name)) => Key::new(kind.name(), Some(ns), name),
+                    None => Key::new(kind.name(), None, object),
+                };
                 let base = s
                     .scenario
                     .to_objects()
@@ -1098,9 +1476,23 @@ mod tests {
                 assert!(s.run.is_none(), "{}: an edit traced by itself", l.id);
             }
             send_and_watch(&mut s, l);
-            if l.id == "load-balancer" {
+            if l.id == "load-balancer" || l.id == "one-pod" {
                 assert!(!(l.check)(&s));
                 s.apply(Action::SendN(1000));
+            }
+            if l.id == "ping" {
+                assert!(!(l.check)(&s), "TCP first");
+                s.apply(Action::SetSpec(TraceSpec {
+                    to: "10.3.241.152".into(),
+                    proto: Protocol::Icmp,
+                    ..s.spec.clone()
+                }));
+                send_and_watch(&mut s, l);
+            }
+            if l.id == "ports" {
+                assert!(!(l.check)(&s), "the ClusterIP first");
+                set_spec(&mut s, "pod/client", "10.100.0.3:30080");
+                send_and_watch(&mut s, l);
             }
             assert!(
                 (l.check)(&s),
@@ -1160,6 +1552,9 @@ mod tests {
                 "external-clusterip" | "node-removed" | "nodeport-wrong-port" => &[Mattered::End],
                 "static-route" => &[Mattered::Route, Mattered::Dnat],
                 "nodeport" => &[Mattered::Dnat, Mattered::Snat],
+                "one-pod" => &[Mattered::Dnat, Mattered::Unnat],
+                "hairpin" => &[Mattered::Dnat, Mattered::Snat, Mattered::Unnat],
+                "nftables" | "ping" => &[Mattered::End],
                 _ => &[Mattered::Dnat],
             };
             assert_eq!(kinds, want, "{}", l.id);
@@ -1185,5 +1580,266 @@ mod tests {
         assert_eq!(at("static-route")[1], "node/node-2");
         assert!(at("node-removed")[0].starts_with("router/"));
         assert_eq!(at("nodeport-wrong-port")[0], "node/node-2");
+        assert_eq!(at("hairpin"), ["node/node-2"; 3]);
+        assert_eq!(at("nftables"), ["node/node-1"]);
+    }
+
+    /// Sends the state's request again and shows it to the end.
+    fn resend(s: &mut State) {
+        s.apply(Action::Send);
+        s.apply(Action::StepTo(usize::MAX));
+    }
+
+    fn delivered(s: &State) -> Option<&str> {
+        s.trace().and_then(|t| t.delivered_to.as_deref())
+    }
+
+    #[test]
+    fn no_endpoints_until_the_selector_matches_and_only_ready_pods() {
+        let l = the("no-endpoints");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        let t = s.trace().unwrap();
+        assert_eq!(t.verdict, Verdict::Rejected, "{:?}", t.reason);
+        assert!(t.reason.as_deref().unwrap().contains("has no endpoints"));
+        assert!(!(l.check)(&s), "no endpoints: rejected");
+        put(&mut s, "no-endpoints", ("app: webapp", "app: web"), |o| {
+            matches!(o, Object::Service(_))
+        });
+        assert!(!(l.check)(&s), "re-traced by itself: send again");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        assert_eq!(delivered(&s), Some("pod/web-1"));
+        // web-2 is selected but not Ready: no connection ever reaches it.
+        s.apply(Action::SendN(200));
+        let sp = s.spread.clone().unwrap();
+        assert_eq!(sp.sample.outcomes.len(), 1, "{sp:?}");
+        assert_eq!(sp.sample.outcomes[0].label, Ending::At("pod/web-1".into()));
+        assert!((l.check)(&s));
+    }
+
+    #[test]
+    fn ports_nodeport_maps_through_kube_nodeports_to_the_target_port() {
+        let l = the("ports");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        let t = s.trace().unwrap();
+        assert!(t.succeeded());
+        assert_eq!(t.server_sees.unwrap().dst.port(), 8080);
+        assert!(request_chains(t).any(|c| c.starts_with("KUBE-SVC-")));
+        assert!(!request_chains(t).any(|c| c == "KUBE-NODEPORTS"));
+        assert!(!(l.check)(&s), "the ClusterIP is not the NodePort");
+        // The pod itself on its targetPort: no Service rule.
+        set_spec(&mut s, "pod/client", "10.0.2.2:8080");
+        resend(&mut s);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!request_chains(s.trace().unwrap())
+            .any(|c| c.starts_with("KUBE-SVC-") || c.starts_with("KUBE-SEP-")));
+        assert!(!(l.check)(&s));
+        // The node's address with the Service's port is refused.
+        set_spec(&mut s, "pod/client", "10.100.0.3:80");
+        resend(&mut s);
+        assert!(!s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s));
+        for node in ["10.100.0.3", "10.100.0.4", "10.100.0.2"] {
+            set_spec(&mut s, "pod/client", &format!("{node}:30080"));
+            send_and_watch(&mut s, l);
+            assert!((l.check)(&s), "{node}");
+            let t = s.trace().unwrap();
+            assert_eq!(t.server_sees.unwrap().dst.port(), 8080);
+            assert!(request_chains(t).any(|c| c.starts_with("KUBE-EXT-")));
+        }
+    }
+
+    #[test]
+    fn one_connection_one_pod_many_connections_many_pods() {
+        let l = the("one-pod");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        let t = s.trace().unwrap();
+        let first = t.delivered_to.clone().unwrap();
+        // The reply follows the conntrack entry of the request's choice.
+        assert!(t.reply.as_ref().unwrap().client_sees.is_some());
+        assert!(t.conntrack["node-1"][0].contains(
+            &s.scenario
+                .pods
+                .iter()
+                .find(|p| format!("pod/{}", p.name) == first)
+                .unwrap()
+                .ip
+                .unwrap()
+                .to_string()
+        ));
+        assert!(!(l.check)(&s), "one connection: no spread yet");
+        // A spread to somewhere else does not count.
+        set_spec(&mut s, "pod/client", "10.0.2.2:8080");
+        s.apply(Action::SendN(300));
+        assert!(!(l.check)(&s));
+        set_spec(&mut s, "pod/client", "svc/web:80");
+        s.apply(Action::SendN(1000));
+        assert!((l.check)(&s));
+        let sp = s.spread.clone().unwrap();
+        assert_eq!(sp.sample.outcomes.len(), 3, "{sp:?}");
+        for r in &sp.sample.outcomes {
+            assert!((r.probability - 1.0 / 3.0).abs() < 1e-9, "{r:?}");
+            assert!((250..420).contains(&r.count), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn client_ip_is_kept_only_with_local() {
+        let l = the("client-ip");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        let t = s.trace().unwrap();
+        assert!(t.succeeded());
+        assert_eq!(t.server_sees.unwrap().src.ip().to_string(), "10.0.2.1");
+        assert!(!(l.check)(&s), "Cluster: masqueraded");
+        put(
+            &mut s,
+            "client-ip",
+            (
+                "externalTrafficPolicy: Cluster",
+                "externalTrafficPolicy: Local",
+            ),
+            |o| matches!(o, Object::Service(_)),
+        );
+        assert!(!(l.check)(&s), "re-traced by itself: send again");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        assert_eq!(
+            s.trace().unwrap().server_sees.unwrap().src.ip().to_string(),
+            "10.100.0.10"
+        );
+        // A node without a pod of the Service drops it.
+        set_spec(&mut s, "10.100.0.10", "10.100.0.4:30080");
+        resend(&mut s);
+        let t = s.trace().unwrap();
+        assert_eq!(t.verdict, Verdict::Dropped);
+        assert!(t.reason.as_deref().unwrap().contains("no local endpoints"));
+        assert!(!(l.check)(&s));
+    }
+
+    #[test]
+    fn hairpin_is_masqueraded_to_the_node() {
+        let l = the("hairpin");
+        let mut s = start(l);
+        set_spec(&mut s, "node/node-1", "svc/web:80");
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s), "not from the pod itself");
+        set_spec(&mut s, "pod/web-1", "svc/web:80");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        let t = s.trace().unwrap();
+        assert_eq!(t.server_sees.unwrap().src.ip().to_string(), "10.0.2.1");
+        // The KUBE-SEP chain's own-address rule marked it.
+        assert!(t.hops.iter().any(|h| h
+            .rules
+            .iter()
+            .any(|r| r.chain.starts_with("KUBE-SEP-") && r.rule.contains("-s 10.0.2.2"))));
+        // To the pod's own address, nothing is rewritten: not this lesson.
+        set_spec(&mut s, "pod/web-1", "10.0.2.2:8080");
+        resend(&mut s);
+        assert!(!(l.check)(&s));
+    }
+
+    fn ping(s: &mut State, to: &str) {
+        s.apply(Action::SetSpec(TraceSpec {
+            to: to.into(),
+            proto: Protocol::Icmp,
+            ..s.spec.clone()
+        }));
+    }
+
+    #[test]
+    fn a_cluster_ip_does_not_answer_ping() {
+        let l = the("ping");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s), "TCP to the port works");
+        // A pod's own address answers.
+        ping(&mut s, "10.0.2.2");
+        send_and_watch(&mut s, l);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s));
+        ping(&mut s, "10.3.241.152");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        let t = s.trace().unwrap();
+        assert_eq!(t.verdict, Verdict::Dropped);
+        assert!(!request_chains(t).any(|c| c.starts_with("KUBE-SVC-")));
+        // In nftables mode the client's node rejects it: not this lesson's
+        // drop at the router.
+        put(
+            &mut s,
+            "ping",
+            (
+                "  name: node-1
+",
+                "  name: node-1
+  labels:
+    netlab.dev/kube-proxy-mode: nftables
+",
+            ),
+            |o| matches!(o, Object::Node(n) if n.metadata.name.as_deref() == Some("node-1")),
+        );
+        resend(&mut s);
+        assert_eq!(s.trace().unwrap().verdict, Verdict::Rejected);
+        assert!(!(l.check)(&s));
+    }
+
+    #[test]
+    fn nftables_rejects_a_port_the_service_lacks() {
+        let l = the("nftables");
+        let mut s = start(l);
+        send_and_watch(&mut s, l);
+        let t = s.trace().unwrap();
+        assert_eq!(t.verdict, Verdict::Dropped, "iptables mode: lost");
+        assert!(!(l.check)(&s));
+        // Another node in nftables mode does not change the client's.
+        put(
+            &mut s,
+            "nftables",
+            (
+                "  name: node-2\n",
+                "  name: node-2\n  labels:\n    netlab.dev/kube-proxy-mode: nftables\n",
+            ),
+            |o| matches!(o, Object::Node(n) if n.metadata.name.as_deref() == Some("node-2")),
+        );
+        resend(&mut s);
+        assert_eq!(s.trace().unwrap().verdict, Verdict::Dropped);
+        assert!(!(l.check)(&s));
+        put(
+            &mut s,
+            "nftables",
+            (
+                "  name: node-1\n",
+                "  name: node-1\n  labels:\n    netlab.dev/kube-proxy-mode: nftables\n",
+            ),
+            |o| matches!(o, Object::Node(n) if n.metadata.name.as_deref() == Some("node-1")),
+        );
+        assert!(!(l.check)(&s), "re-traced by itself: send again");
+        send_and_watch(&mut s, l);
+        assert!((l.check)(&s));
+        let t = s.trace().unwrap();
+        assert!(t
+            .hops
+            .iter()
+            .any(|h| h.rules.iter().any(|r| r.chain == "cluster-ips-check")));
+        // The Service's own port still works, in either mode.
+        set_spec(&mut s, "pod/client", "svc/web:80");
+        resend(&mut s);
+        assert!(s.trace().unwrap().succeeded());
+        assert!(!(l.check)(&s));
+        // And a NodePort on 127.0.0.1 is refused on an nftables node,
+        // delivered on an iptables one.
+        set_spec(&mut s, "node/node-1", "127.0.0.1:30080");
+        resend(&mut s);
+        assert_eq!(s.trace().unwrap().verdict, Verdict::Refused);
+        set_spec(&mut s, "node/node-3", "127.0.0.1:30080");
+        resend(&mut s);
+        assert!(s.trace().unwrap().succeeded());
     }
 }

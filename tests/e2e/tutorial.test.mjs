@@ -235,7 +235,8 @@ test('the preset menu uses the lessons\' numbers and titles, ids unchanged', asy
   const { page, watch } = await app.page();
   const options = await page.$$eval('#preset option', (o) => o.filter((x) => x.value).map((x) => [x.value, x.textContent]));
   assert.deepEqual(options.map(([v]) => v), ['clusterip', 'external-clusterip', 'static-route', 'node-removed',
-    'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy']);
+    'load-balancer', 'nodeport-wrong-port', 'nodeport', 'lb-traffic-policy',
+    'no-endpoints', 'ports', 'one-pod', 'client-ip', 'hairpin', 'nftables', 'ping']);
   assert.deepEqual(options[2], ['static-route', 'Lesson 3. A static route to one node']);
   options.forEach(([, label], i) => assert.match(label, new RegExp(`^Lesson ${i + 1}\\. `)));
   assert.doesNotMatch(await page.textContent('header.top'), /Story step/);

@@ -75,7 +75,7 @@ const PORTS: Text = t("Ports", "포트");
 const ADD_PORT: Text = t("Add a port", "포트 추가");
 pub const NAME_L: Text = t("Name", "이름");
 const NAMESPACE_L: Text = t("Namespace", "네임스페이스");
-const LABELS_L: Text = t("Labels (k=v, k2=v2)", "레이블 (k=v, k2=v2)");
+pub const LABELS_L: Text = t("Labels (k=v, k2=v2)", "레이블 (k=v, k2=v2)");
 const LABELS_DEPLOY: Text = t(
     "Labels (k=v, k2=v2; the selector uses the same)",
     "레이블 (k=v, k2=v2; 셀렉터도 같은 값)",
@@ -105,7 +105,7 @@ const NODE_PORT_L: Text = t(
     "NodePort (비우면 자동 할당)",
 );
 const TYPE_L: Text = t("Type", "유형");
-const SELECTOR_L: Text = t(
+pub const SELECTOR_L: Text = t(
     "Selector (k=v; blank = no selector)",
     "셀렉터 (k=v; 비우면 셀렉터 없음)",
 );
