@@ -13,6 +13,7 @@
 pub mod addressing;
 pub mod checks;
 pub mod commands;
+pub mod compare;
 mod hop;
 mod lb;
 mod node;

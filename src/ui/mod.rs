@@ -5,6 +5,7 @@
 pub mod app;
 pub mod by_addr;
 pub mod chunks;
+pub mod compare;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod draw;
 pub mod editor;

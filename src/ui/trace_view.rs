@@ -2,6 +2,7 @@
 //! the hops as an ordered list (request, then reply), conntrack, and
 //! "send N" beside the exact probabilities.
 
+use super::compare::{CompareModes, OPEN as COMPARE, OPEN_TITLE as COMPARE_TITLE};
 use super::i18n::{t, use_lang, Lang, Text};
 use super::predict::Predict;
 use super::state::{Action, Run, Speed, Spread, TraceSpec};
@@ -19,6 +20,9 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct TracePanelProps {
+    /// The scenario (for the comparison of both kube-proxy modes).
+    #[prop_or_default]
+    pub scenario: Rc<crate::model::Scenario>,
     pub spec: TraceSpec,
     pub run: Option<Run>,
     pub spread: Option<Rc<Spread>>,
@@ -240,6 +244,7 @@ fn options(id: &'static str, choices: &[Choice], typed: &str, lang: Lang) -> Htm
 #[function_component(TracePanel)]
 pub fn trace_panel(p: &TracePanelProps) -> Html {
     let n = use_state(|| 1000u32);
+    let comparing = use_state(|| false);
     let lang = use_lang();
     let list = use_node_ref();
     {
@@ -325,8 +330,19 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                             Callback::from(move |_: Event| d.emit(Action::SetPredict(!on)))
                         }} />
                         { PREDICT.get(lang) }</label>
+                    <button type="button" id="compare-modes" aria-expanded={(*comparing).to_string()}
+                        aria-controls="compare" title={COMPARE_TITLE.get(lang)} onclick={{
+                        let comparing = comparing.clone();
+                        Callback::from(move |_: MouseEvent| comparing.set(!*comparing))
+                    }}>{ COMPARE.get(lang) }</button>
                 </div>
             </form>
+            if *comparing {
+                <CompareModes scenario={p.scenario.clone()} spec={spec.clone()} onclose={{
+                    let comparing = comparing.clone();
+                    Callback::from(move |()| comparing.set(false))
+                }} />
+            }
             { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list })).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();

@@ -97,7 +97,7 @@ pub fn panels(p: PanelsProps, lang: Lang) -> Html {
             { tabs(TabsProps { label: PANELS.get(lang), tabs: items, selected, controls: "tab-panel", onselect }) }
             <div role="tabpanel" id="tab-panel" aria-labelledby={shown[selected].id()}>
             { match shown[selected] {
-                Tab::Trace => html! { <TracePanel spec={s.spec.clone()} run={s.run.clone()}
+                Tab::Trace => html! { <TracePanel scenario={s.scenario.clone()} spec={s.spec.clone()} run={s.run.clone()}
                     spread={s.spread.clone()} sources={p.sources} destinations={p.destinations}
                     ondispatch={d.clone()} every_hop={s.every_hop} speed={s.speed} predict={s.predict} /> },
                 Tab::Rules => html! { <RulesPanel scenario={s.scenario.clone()} node={s.selected_node.clone()}
