@@ -200,12 +200,16 @@ pub fn rules_panel(p: &RulesProps) -> Html {
                         aria-label={if l.nft { NFT_LISTING } else { LISTING }.get(lang)}>
                         { for l.lines.iter().filter(|l| !*only_hits || !l.marks.is_empty()).map(|l| {
                             let m = &l.marks;
+                            // nft indents with tabs: drawn as four spaces,
+                            // so that a marked line's number does not move
+                            // it to the next tab stop (Copy keeps the tabs).
+                            let text = l.text.replace('\t', "    ");
                             if m.is_empty() {
-                                html! { <span class="line">{ &l.text }{ "\n" }</span> }
+                                html! { <span class="line">{ text }{ "\n" }</span> }
                             } else {
                                 let order = m.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
                                 html! { <mark class="line hit" data-order={order.clone()}>
-                                    <span class="order">{ order }</span>{ &l.text }{ "\n" }</mark> }
+                                    <span class="order">{ order }</span>{ text }{ "\n" }</mark> }
                             }
                         }) }
                     </pre>

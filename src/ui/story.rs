@@ -204,6 +204,24 @@ fn nat(h: &Hop) -> Option<(&'static str, String, String)> {
     None
 }
 
+/// `s` in the characters a callout `w` wide holds (11 px monospace): a
+/// long name (nftables' `endpoint-HASH-ns/svc/tcp/port__10.0.2.2/8080`)
+/// keeps its start and its end, the middle elided.
+fn fit_middle(s: String, w: f32) -> String {
+    let max = ((w - 2.0 * PAD) / 6.6) as usize;
+    let chars: Vec<char> = s.chars().collect();
+    let n = chars.len();
+    if n <= max || max < 5 {
+        return s;
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    (chars[..head].iter())
+        .chain(['…'].iter())
+        .chain(&chars[n - tail..])
+        .collect()
+}
+
 /// What changed the addresses: the chain of the NAT rule, conntrack, or a
 /// load balancer.
 fn nat_by(h: &Hop, lang: Lang) -> String {
@@ -326,7 +344,7 @@ pub fn story(l: &Layout, tr: &Trace, lang: Lang) -> Story {
             class,
             text: format!("{head} → {to}"),
             lines: [head, format!(" → {to}")],
-            by: nat_by(h, lang),
+            by: fit_middle(nat_by(h, lang), w),
             x,
             y,
             w,
@@ -454,6 +472,17 @@ mod tests {
             ..LayoutOptions::default()
         };
         (layout(w.topology(), w.scenario(), &opts), tr)
+    }
+
+    #[test]
+    fn a_long_chain_name_keeps_its_start_and_end_in_a_callout() {
+        let long = "endpoint-RVHZWL2Y-default/web/tcp/http__10.0.2.2/8080".to_string();
+        let fitted = fit_middle(long, 195.0);
+        assert_eq!(fitted.chars().count(), 27);
+        assert!(fitted.starts_with("endpoint-RVH"), "{fitted}");
+        assert!(fitted.ends_with("10.0.2.2/8080"), "{fitted}");
+        let short = "KUBE-SEP-ABCDEFGHIJKLMNOP".to_string();
+        assert_eq!(fit_middle(short.clone(), 195.0), short);
     }
 
     #[test]

@@ -139,6 +139,7 @@ pub fn stage(p: &StageProps) -> Html {
     html! {
         <section class="stage" aria-label={w(CLUSTER)}>
             <h2 class="scenario-title" id="scenario-title">{ p.title.text(lang) }</h2>
+            if p.chrome.edit { { mode_switch(&p.scenario, &p.ondispatch, lang) } }
             <div class="pick-mode" role="radiogroup" aria-label={w(PICK_SETS)}>
                 <span class="muted">{ w(CLICK_A_BOX) }</span>
                 { pick_mode(true, SOURCE) }{ pick_mode(false, DESTINATION) }
@@ -147,7 +148,6 @@ pub fn stage(p: &StageProps) -> Html {
                 <ZoomView contain={p.chrome.contain} layout={(*drawing).clone()} trace={p.trace.clone()} step={p.step}
                     selected_node={p.selected_node.clone()} {highlight} {onpick} {ontoggle} {onwidth} />
             </div>
-            if p.chrome.edit { { mode_switch(&p.scenario, &p.ondispatch, lang) } }
             if p.chrome.edit { { node_actions(&p.scenario, &p.ondispatch, *list_all, &onmore, lang) } }
             { services_view(&p.scenario, *list_all, &onmore, lang) }
         </section>
