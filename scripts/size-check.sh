@@ -38,11 +38,14 @@
 # mode's questions and card (about +33 KB, not measured apart) and the
 # language as context with the workbench's areas (+3.7); 514 with the
 # command behind each hop in the page (iptables-save rendering and
-# `ip route get`, +4.4).
+# `ip route get`, +4.4); 527 with nftables mode in the playground (the
+# mode switch, the rules panel's `nft list` listing with its matches
+# marked, one request under both modes side by side: +12.8, measured on
+# its own branch; the wasm 487.6 -> 499.9 KB gzip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 goal_kb=220
-budget_kb=${SIZE_BUDGET_KB:-514}
+budget_kb=${SIZE_BUDGET_KB:-527}
 first_paint_budget_kb=${FIRST_PAINT_BUDGET_KB:-$goal_kb}
 
 [ -e dist/index.html ] || { echo "size: no dist/index.html (run trunk build --release)" >&2; exit 1; }

@@ -26,7 +26,9 @@ pub fn in_mode(s: &Scenario, mode: ProxyMode) -> Scenario {
     cfg.mode = mode;
     s.proxy = Some(cfg);
     for n in &mut s.nodes {
-        n.labels.remove(KUBE_PROXY_MODE_LABEL);
+        if n.labels.contains_key(KUBE_PROXY_MODE_LABEL) {
+            n.labels = crate::model::edit::without_mode_label(&n.labels);
+        }
     }
     s
 }

@@ -175,9 +175,7 @@ pub fn apply(s: &Scenario, edit: &Edit) -> Result<Applied, Errors> {
                             .labels
                             .insert(KUBE_PROXY_MODE_LABEL.into(), m.as_str().into());
                     }
-                    None => {
-                        n.metadata.labels.remove(KUBE_PROXY_MODE_LABEL);
-                    }
+                    None => n.metadata.labels = without_mode_label(&n.metadata.labels),
                 }
             }
         }
@@ -281,6 +279,16 @@ fn find(objects: &[Object], key: &Key, s: &Scenario) -> Result<usize, Errors> {
         ),
         None => problem(key.label(), "", "there is no such object"),
     })
+}
+
+/// `labels` without [`KUBE_PROXY_MODE_LABEL`] (a copy made by insertion:
+/// `BTreeMap::remove` would add its rebalancing to the page's wasm).
+pub fn without_mode_label(labels: &k8s::Labels) -> k8s::Labels {
+    crate::sort::collect_by_insert(
+        (labels.iter())
+            .filter(|(k, _)| *k != KUBE_PROXY_MODE_LABEL)
+            .map(|(k, v)| (k.clone(), v.clone())),
+    )
 }
 
 fn rename_node(objects: &mut [Object], from: &str, to: &str) {

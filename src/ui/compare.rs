@@ -11,7 +11,7 @@ use crate::engine::trace::{Leg, Request};
 use crate::model::{ProxyMode, Scenario};
 use crate::ui::i18n::{t, use_lang, Lang, Text};
 use crate::ui::state::TraceSpec;
-use crate::ui::trace_view::verdict_sentence;
+use crate::ui::trace_view::{rules_hit, verdict_sentence};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -62,13 +62,7 @@ fn side(c: &Comparison, r: &Row, mode: ProxyMode, lang: Lang) -> Html {
             if rules.is_empty() {
                 <p class="small muted">{ NO_RULES.get(lang) }</p>
             } else {
-                <ol class="rules-hit">
-                    { for rules.iter().map(|r| html! {
-                        <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>
-                            if let Some(e) = &r.element { { " " }<code class="element">{ "{ " }{ e }{ " }" }</code> }
-                            { " → " }<span class="effect">{ &r.effect_text }</span></li>
-                    }) }
-                </ol>
+                { rules_hit(&rules, false) }
             }
         </div>
     }

@@ -10,7 +10,7 @@ use super::steps;
 use crate::engine::addressing::{Choice, Label};
 use crate::engine::commands::Command;
 use crate::engine::paths::{Ending as Outcome, Row as SpreadRow};
-use crate::engine::trace::{Hop, Leg, Trace, Verdict};
+use crate::engine::trace::{Hop, Leg, RuleRef, Trace, Verdict};
 use crate::model::Protocol;
 use std::ops::Range;
 use std::rc::Rc;
@@ -717,14 +717,7 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
                 <p class="packet"><code>{ h.after.to_string() }</code></p>
             }
             if !h.rules.is_empty() {
-                <ol class="rules-hit">
-                    { for h.rules.iter().map(|r| html! {
-                        <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>{ " " }
-                            <code class="rule">{ &r.rule }</code>
-                            if let Some(e) = &r.element { { " " }<code class="element">{ "{ " }{ e }{ " }" }</code> }
-                            { " → " }<span class="effect">{ &r.effect_text }</span></li>
-                    }) }
-                </ol>
+                { rules_hit(&h.rules.iter().collect::<Vec<_>>(), true) }
             }
             if !c.commands.is_empty() {
                 { commands_view(&h.device, c.commands, lang) }
@@ -735,6 +728,22 @@ fn hop_view(h: &Hop, c: &HopCtx) -> Html {
 
 /// What to type on the real node (or pod) to see this hop, with the
 /// output the engine predicts, and a copy button for the commands.
+/// The rules a step matched, in order: where each is (table, chain,
+/// index), its text (`with_text`), the verdict map element it matched,
+/// and what it did.
+pub fn rules_hit(rules: &[&RuleRef], with_text: bool) -> Html {
+    html! {
+        <ol class="rules-hit">
+            { for rules.iter().map(|r| html! {
+                <li><code>{ format!("{} {} #{}", r.table, r.chain, r.index) }</code>
+                    if with_text { { " " }<code class="rule">{ &r.rule }</code> }
+                    if let Some(e) = &r.element { { " " }<code class="element">{ "{ " }{ e }{ " }" }</code> }
+                    { " → " }<span class="effect">{ &r.effect_text }</span></li>
+            }) }
+        </ol>
+    }
+}
+
 fn commands_view(device: &str, commands: &[Command], lang: Lang) -> Html {
     let typed: String = commands
         .iter()

@@ -238,11 +238,17 @@ pub(super) fn template_draft(
 pub fn object_draft(o: &Object) -> Option<Draft> {
     Some(match o {
         Object::Node(n) => {
-            let mut labels = n.metadata.labels.clone();
-            let mode = labels.remove(KUBE_PROXY_MODE_LABEL).unwrap_or_default();
+            let labels = &n.metadata.labels;
+            let mode = labels
+                .get(KUBE_PROXY_MODE_LABEL)
+                .cloned()
+                .unwrap_or_default();
             Draft::default()
                 .with(NAME, n.metadata.name.clone().unwrap_or_default())
-                .with("metadata.labels", labels_text(&labels))
+                .with(
+                    "metadata.labels",
+                    labels_text(&edit::without_mode_label(labels)),
+                )
                 .with(PROXY_MODE, mode)
         }
         Object::Deployment(d) => {

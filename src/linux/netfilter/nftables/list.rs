@@ -100,7 +100,7 @@ fn expr(e: &Expr) -> String {
                 Rhs::AnonSet(v, _) if v.len() == 1 => format!("{k}{op} {}", v[0]),
                 Rhs::AnonSet(v, _) => {
                     let mut v = v.clone();
-                    v.sort_by_key(sort_key);
+                    crate::sort::sort_by_key(&mut v, sort_key);
                     let items = v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
                     format!("{k}{op} {{ {} }}", items.join(", "))
                 }
