@@ -187,6 +187,7 @@ fn run_state() -> State {
 async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Element {
     let el = root();
     let props = TracePanelProps {
+        scenario: s.scenario.clone(),
         spec: s.spec.clone(),
         run: s.run.clone().map(|mut r| {
             r.step = r.hops();

@@ -303,6 +303,14 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
             }
         })
     };
+    // After the rules evaluated: one click to both modes side by side.
+    let compare = html! {
+        <button type="button" id="compare-modes" aria-expanded={(*comparing).to_string()}
+            aria-controls="compare" title={COMPARE_TITLE.get(lang)} onclick={{
+            let comparing = comparing.clone();
+            Callback::from(move |_: MouseEvent| comparing.set(!*comparing))
+        }}>{ COMPARE.get(lang) }</button>
+    };
     html! {
         <section class="panel trace" aria-labelledby="trace-h">
             <h2 id="trace-h">{ SEND_A_PACKET.get(lang) }</h2>
@@ -332,20 +340,15 @@ pub fn trace_panel(p: &TracePanelProps) -> Html {
                             Callback::from(move |_: Event| d.emit(Action::SetPredict(!on)))
                         }} />
                         { PREDICT.get(lang) }</label>
-                    <button type="button" id="compare-modes" aria-expanded={(*comparing).to_string()}
-                        aria-controls="compare" title={COMPARE_TITLE.get(lang)} onclick={{
-                        let comparing = comparing.clone();
-                        Callback::from(move |_: MouseEvent| comparing.set(!*comparing))
-                    }}>{ COMPARE.get(lang) }</button>
                 </div>
             </form>
+            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list, compare: &compare })).unwrap_or_default() }
             if *comparing {
                 <CompareModes scenario={p.scenario.clone()} spec={spec.clone()} onclose={{
                     let comparing = comparing.clone();
                     Callback::from(move |()| comparing.set(false))
                 }} />
             }
-            { p.run.as_ref().map(|r| run_view(r, &View { d: &p.ondispatch, lang, every_hop: p.every_hop, speed: p.speed, list: &list })).unwrap_or_default() }
             <form class="send-n" onsubmit={{
                 let d = p.ondispatch.clone();
                 let n = *n;
@@ -422,6 +425,8 @@ struct View<'a> {
     every_hop: bool,
     speed: Speed,
     list: &'a NodeRef,
+    /// The button that opens both modes side by side.
+    compare: &'a Html,
 }
 
 fn run_view(r: &Run, v: &View) -> Html {
@@ -561,7 +566,7 @@ fn run_view(r: &Run, v: &View) -> Html {
                     }) }
                 </details>
             }
-            <p class="small muted">{ t.rules_evaluated }{ EVALUATED.get(lang) }</p>
+            <p class="small muted evaluated">{ t.rules_evaluated }{ EVALUATED.get(lang) }{ " " }{ v.compare.clone() }</p>
         </>
     }
 }
