@@ -52,7 +52,7 @@ impl NodeProgram {
 
     /// The nftables table, if this mode writes one.
     pub fn nftables(&self) -> Option<&crate::linux::netfilter::nftables::Table> {
-        self.dataplane.nftables.as_deref()
+        self.dataplane.nftables.as_deref().map(|t| t.table())
     }
 }
 
@@ -80,7 +80,7 @@ pub fn program(scenario: &Scenario, node: &str) -> Result<NodeProgram, Error> {
             Ok(NodeProgram {
                 dataplane: Dataplane {
                     iptables: None,
-                    nftables: Some(Arc::new(t)),
+                    nftables: Some(Arc::new(t.into())),
                 },
             })
         }

@@ -8,7 +8,7 @@
 //! table order, where nft wraps them and prints them in the kernel's
 //! order: compare with [`normalize_listing`].
 
-use super::{CmpOp, Expr, Hook, MarkSet, Rhs, Rule, Selector, Set, Table, Value};
+use super::{Chain, CmpOp, Element, Expr, Hook, MarkSet, Rhs, Rule, Selector, Set, Table, Value};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -170,31 +170,86 @@ fn set_block(out: &mut String, s: &Set) {
         let _ = writeln!(out, "\t\tcomment \"{c}\"");
     }
     if !s.elements.is_empty() {
-        let items: Vec<String> = s
-            .elements
-            .iter()
-            .map(|e| {
-                let mut t = e
-                    .key
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" . ");
-                if let Some(c) = &e.comment {
-                    let _ = write!(t, " comment \"{c}\"");
-                }
-                if let Some(v) = &e.value {
-                    let _ = write!(t, " : {v}");
-                }
-                t
-            })
-            .collect();
+        let items: Vec<String> = s.elements.iter().map(element_text).collect();
         let _ = writeln!(out, "\t\telements = {{ {} }}", items.join(", "));
     }
     out.push_str("\t}\n");
 }
 
+fn chain_block(out: &mut String, c: &Chain) {
+    let _ = writeln!(out, "\tchain {} {{", c.name);
+    if let Some(cm) = &c.comment {
+        let _ = writeln!(out, "\t\tcomment \"{cm}\"");
+    }
+    if let Some(base) = &c.base {
+        let _ = writeln!(
+            out,
+            "\t\ttype {} hook {} priority {}; policy {};",
+            base.kind.as_str(),
+            base.hook.nft_name(),
+            priority_name(base.hook, base.priority),
+            base.policy.unwrap_or(super::Policy::Accept).as_str()
+        );
+    }
+    for r in &c.rules {
+        let _ = writeln!(out, "\t\t{}", rule(r));
+    }
+    out.push_str("\t}\n");
+}
+
+/// An element between a listing's braces: `KEY [comment "…"] [: VERDICT]`.
+pub fn element_text(e: &Element) -> String {
+    let mut t = e
+        .key
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(" . ");
+    if let Some(c) = &e.comment {
+        let _ = write!(t, " comment \"{c}\"");
+    }
+    if let Some(v) = &e.value {
+        let _ = write!(t, " : {v}");
+    }
+    t
+}
+
 impl Table {
+    /// What `nft list chain FAMILY TABLE NAME` prints: the chain in its
+    /// table's block (without the table's comment), as in
+    /// [`Table::to_nft_list`].
+    pub fn chain_listing(&self, chain: &Chain) -> String {
+        let mut out = format!("table {} {} {{\n", self.family.as_str(), self.name);
+        chain_block(&mut out, chain);
+        out.push_str("}\n");
+        out
+    }
+
+    /// What `nft get element FAMILY TABLE SET { KEY }` prints for one
+    /// element of `set`: the set's type (and flags), no comment, that
+    /// element alone.
+    pub fn element_listing(&self, set: &Set, e: &Element) -> String {
+        let kind = if set.is_map() { "map" } else { "set" };
+        let mut out = format!("table {} {} {{\n", self.family.as_str(), self.name);
+        let _ = writeln!(out, "\t{kind} {} {{", set.name);
+        let mut ty = set
+            .key
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" . ");
+        if let Some(v) = set.value {
+            let _ = write!(ty, " : {}", v.as_str());
+        }
+        let _ = writeln!(out, "\t\ttype {ty}");
+        if !set.flags.is_empty() {
+            let _ = writeln!(out, "\t\tflags {}", set.flags.join(","));
+        }
+        let _ = writeln!(out, "\t\telements = {{ {} }}", element_text(e));
+        out.push_str("\t}\n}\n");
+        out
+    }
+
     /// The listing `nft list table FAMILY NAME` prints for this table
     /// (see the module docs for what [`normalize_listing`] evens out).
     pub fn to_nft_list(&self) -> String {
@@ -211,24 +266,7 @@ impl Table {
         }
         for c in &self.chains {
             let mut b = String::new();
-            let _ = writeln!(b, "\tchain {} {{", c.name);
-            if let Some(cm) = &c.comment {
-                let _ = writeln!(b, "\t\tcomment \"{cm}\"");
-            }
-            if let Some(base) = &c.base {
-                let _ = writeln!(
-                    b,
-                    "\t\ttype {} hook {} priority {}; policy {};",
-                    base.kind.as_str(),
-                    base.hook.nft_name(),
-                    priority_name(base.hook, base.priority),
-                    base.policy.unwrap_or(super::Policy::Accept).as_str()
-                );
-            }
-            for r in &c.rules {
-                let _ = writeln!(b, "\t\t{}", rule(r));
-            }
-            b.push_str("\t}\n");
+            chain_block(&mut b, c);
             blocks.push(b);
         }
         let mut out = format!("table {} {} {{\n", self.family.as_str(), self.name);
