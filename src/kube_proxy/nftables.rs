@@ -72,7 +72,8 @@ pub struct Config {
 }
 
 /// The table kube-proxy (nftables mode) writes on `node_name`, on a real
-/// node (mark `0x00004000`, nodePortAddresses `primary`).
+/// node (mark `0x00004000`; nodePortAddresses as configured, by default
+/// `primary`).
 pub fn table(scenario: &Scenario, node_name: &str) -> Result<Table, Error> {
     let node = scenario
         .node(node_name)
@@ -85,8 +86,10 @@ pub fn table(scenario: &Scenario, node_name: &str) -> Result<Table, Error> {
         masquerade_mark: 1u32 << u32::from(proxy.masquerade_bit.min(31)),
         mark_hex_digits: 8,
         node_ip: node.internal_ip,
-        node_addresses: vec![node.internal_ip],
-        node_port_addresses: vec![Ipv4Net::from(node.internal_ip)],
+        node_addresses: super::node_addresses(scenario, node),
+        node_port_addresses: proxy
+            .node_port_cidrs(crate::model::ProxyMode::Nftables, node.internal_ip)
+            .unwrap_or_default(),
         service_cidrs: vec![scenario.cluster.service_cidr],
     };
     Ok(build(&ports, &cfg))

@@ -69,6 +69,11 @@ impl Scenario {
                         masquerade_all: Some(p.masquerade_all),
                         masquerade_bit: Some(i64::from(p.masquerade_bit)),
                     }),
+                    node_port_addresses: match &p.node_port_addresses {
+                        NodePortAddresses::Unset => Vec::new(),
+                        NodePortAddresses::Primary => vec!["primary".into()],
+                        NodePortAddresses::Cidrs(v) => v.iter().map(|n| n.to_string()).collect(),
+                    },
                 },
             ));
         }
