@@ -546,3 +546,17 @@ fn bad_node_port_addresses_are_named() {
         );
     }
 }
+
+#[test]
+fn a_null_node_port_addresses_is_unset() {
+    // kubeadm's KubeProxyConfiguration writes `nodePortAddresses: null`.
+    let text = format!(
+        "{}nodePortAddresses: null\n",
+        scenario_text("nodeport", "nftables")
+    );
+    let s = model::load(&text).unwrap().scenario;
+    assert_eq!(
+        s.proxy_config().node_port_addresses,
+        model::NodePortAddresses::Unset
+    );
+}

@@ -70,9 +70,11 @@ impl Scenario {
                         masquerade_bit: Some(i64::from(p.masquerade_bit)),
                     }),
                     node_port_addresses: match &p.node_port_addresses {
-                        NodePortAddresses::Unset => Vec::new(),
-                        NodePortAddresses::Primary => vec!["primary".into()],
-                        NodePortAddresses::Cidrs(v) => v.iter().map(|n| n.to_string()).collect(),
+                        NodePortAddresses::Unset => None,
+                        NodePortAddresses::Primary => Some(vec!["primary".into()]),
+                        NodePortAddresses::Cidrs(v) => {
+                            Some(v.iter().map(|n| n.to_string()).collect())
+                        }
                     },
                 },
             ));

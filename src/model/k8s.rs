@@ -620,8 +620,8 @@ pub struct KubeProxyConfiguration {
     pub cluster_cidr: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iptables: Option<KubeProxyIptables>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub node_port_addresses: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_port_addresses: Option<Vec<String>>,
 }
 
 object_fields!(KubeProxyConfiguration {

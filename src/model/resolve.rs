@@ -346,7 +346,9 @@ impl Resolver<'_> {
                 }
             }
         }
-        cfg.node_port_addresses = self.node_port_addresses(&label, &p.node_port_addresses);
+        // `nodePortAddresses: null` (kubeadm writes it) is unset.
+        let npa = p.node_port_addresses.as_deref().unwrap_or(&[]);
+        cfg.node_port_addresses = self.node_port_addresses(&label, npa);
         self.scenario.proxy = Some(cfg);
     }
 
