@@ -148,6 +148,11 @@ fn scenario_objects(seed: u64) -> Vec<Object> {
                     masquerade_all: Some(g.chance(50)),
                     masquerade_bit: g.chance(50).then(|| g.below(32) as i64),
                 }),
+                node_port_addresses: match g.below(4) {
+                    0 => Some(vec!["primary".into()]),
+                    1 => Some(vec!["10.100.0.0/16".into(), "127.0.0.0/8".into()]),
+                    _ => None,
+                },
             },
         ));
     }

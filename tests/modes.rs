@@ -464,3 +464,127 @@ fn the_checked_requests_end_the_same_in_both_modes() {
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// `nodePortAddresses` (KubeProxyConfiguration), one row per setting: the
+/// addresses NodePorts answer on, in each mode. Unset, iptables mode
+/// answers on every local address (127.0.0.1 and the node's bridge too)
+/// and nftables mode on the node IP only (`primary`); set, both modes
+/// answer on the node's addresses in it.
+#[test]
+fn node_port_addresses_in_both_modes() {
+    struct R {
+        setting: &'static str,
+        from: &'static str,
+        to: &'static str,
+        iptables: &'static str,
+        nftables: &'static str,
+    }
+    let rows = [
+        R {
+            setting: "",
+            from: "pod/client",
+            to: "10.0.1.1:30080",
+            iptables: BOTH_PODS,
+            nftables: "refused",
+        },
+        R {
+            setting: "nodePortAddresses: [10.0.1.0/24]",
+            from: "pod/client",
+            to: "10.0.1.1:30080",
+            iptables: BOTH_PODS,
+            nftables: BOTH_PODS,
+        },
+        R {
+            setting: "nodePortAddresses: [10.0.1.0/24]",
+            from: "node/node-2",
+            to: "10.100.0.2:30080",
+            iptables: "refused",
+            nftables: "refused",
+        },
+        R {
+            setting: "nodePortAddresses: [primary]",
+            from: "pod/client",
+            to: "10.0.1.1:30080",
+            iptables: "refused",
+            nftables: "refused",
+        },
+        R {
+            setting: "nodePortAddresses: [primary]",
+            from: "node/node-2",
+            to: "10.100.0.2:30080",
+            iptables: BOTH_PODS,
+            nftables: BOTH_PODS,
+        },
+        R {
+            setting: "nodePortAddresses: [127.0.0.0/8, 10.100.0.0/24]",
+            from: "node/node-1",
+            to: "127.0.0.1:30080",
+            iptables: BOTH_PODS,
+            nftables: "refused",
+        },
+        R {
+            setting: "nodePortAddresses: [0.0.0.0/0]",
+            from: "pod/client",
+            to: "10.0.1.1:30080",
+            iptables: BOTH_PODS,
+            nftables: BOTH_PODS,
+        },
+    ];
+    let mut failures = Vec::new();
+    for r in &rows {
+        for (mode, want) in [("iptables", r.iptables), ("nftables", r.nftables)] {
+            let w = world(&format!(
+                "{}{}\n",
+                scenario_text("nodeport", mode),
+                r.setting
+            ));
+            let got = outcomes(&w, r.from, r.to);
+            if got != want {
+                failures.push(format!(
+                    "{:?} ({mode}): {} -> {}\n  want {want}\n  got  {got}",
+                    r.setting, r.from, r.to
+                ));
+            }
+            // The setting survives export.
+            let again = model::load(&w.scenario().to_yaml()).unwrap().scenario;
+            assert_eq!(&again, w.scenario(), "{}", r.setting);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn bad_node_port_addresses_are_named() {
+    for (setting, field, value) in [
+        ("[10.0.0.300/8]", "nodePortAddresses[0]", "10.0.0.300/8"),
+        ("[10.0.0.0/8, 10.1.2.3]", "nodePortAddresses[1]", "10.1.2.3"),
+        ("[10.0.0.0/8, primary]", "nodePortAddresses[1]", "primary"),
+        ("[\"fd00::/8\"]", "nodePortAddresses[0]", "fd00::/8"),
+    ] {
+        let text = format!(
+            "{}nodePortAddresses: {setting}\n",
+            scenario_text("nodeport", "nftables")
+        );
+        let errors = model::load(&text).expect_err(setting).0;
+        assert!(
+            errors.iter().any(|p| p.field == field
+                && p.message.contains(value)
+                && p.object.starts_with("KubeProxyConfiguration")),
+            "{setting}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_null_node_port_addresses_is_unset() {
+    // kubeadm's KubeProxyConfiguration writes `nodePortAddresses: null`.
+    let text = format!(
+        "{}nodePortAddresses: null\n",
+        scenario_text("nodeport", "nftables")
+    );
+    let s = model::load(&text).unwrap().scenario;
+    assert_eq!(
+        s.proxy_config().node_port_addresses,
+        model::NodePortAddresses::Unset
+    );
+}

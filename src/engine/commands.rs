@@ -3,17 +3,27 @@
 //! A routing hop gets `ip route get` (with `from SRC iif DEV` where the
 //! packet came in on an interface, as the kernel routes a forwarded
 //! packet); a netfilter hop gets `iptables -t TABLE -S CHAIN N` for each
-//! rule that matched, printed as `iptables` prints it back. The kernel
-//! check runs the same commands in its namespaces and compares the
-//! outputs.
+//! rule that matched, printed as `iptables` prints it back, or in
+//! nftables mode `nft list chain ip kube-proxy CHAIN` for each chain with
+//! a rule that matched and `nft get element ip kube-proxy MAP { KEY }` for
+//! each verdict map element that matched, as `nft` prints them; a node's
+//! conntrack hop of a connection's first packet gets `conntrack -L -p
+//! PROTO -s SRC -d DST --dport PORT` with the entry the connection leaves
+//! there, in the engine's words (`conntrack` also prints a timeout, the
+//! state the connection reached, `[ASSURED]`, `mark=` and `use=`, which the
+//! engine does not keep). The kernel check runs the same commands in its
+//! namespaces and compares the outputs (conntrack's after the connection,
+//! without the client's port, timeout, state, flags and counters).
 //!
-//! Not yet: `conntrack -L` (its timeouts tick, and the engine keeps no
-//! `mark=`/`use=` fields), `tcpdump`, and nftables mode's `nft list`.
+//! Not yet: `tcpdump`.
 
 use super::topology::Topology;
 use super::trace::World;
 use super::trace::{Hop, Place, Trace};
 use crate::linux::netfilter::iptables::{save_rule, Ruleset};
+use crate::linux::netfilter::nftables::{Expr, IndexedTable};
+use crate::linux::netfilter::TableId;
+use crate::linux::packet::Protocol;
 use crate::linux::route::RouteKind;
 use serde::Serialize;
 use std::net::Ipv4Addr;
@@ -34,9 +44,16 @@ pub fn for_trace(world: &mut World, trace: &Trace) -> Vec<Vec<Command>> {
             let hop = &trace.hops[i];
             match hop.at {
                 Place::Routing => route_get(&topology, trace, i).into_iter().collect(),
+                Place::Conntrack => conntrack_shown(trace, i).into_iter().collect(),
                 _ if !hop.rules.is_empty() => match hop.device.strip_prefix("node/") {
-                    Some(node) => match world.ruleset(node) {
-                        Some(rs) => rules_shown(rs, hop),
+                    Some(node) => match world.program(node) {
+                        Some(p) => {
+                            let mut v = p.iptables().map_or(Vec::new(), |rs| rules_shown(rs, hop));
+                            if let Some(t) = p.dataplane.nftables.as_deref() {
+                                v.extend(nft_shown(t, hop));
+                            }
+                            v
+                        }
                         None => Vec::new(),
                     },
                     None => Vec::new(),
@@ -125,4 +142,113 @@ fn rules_shown(rs: &Ruleset, hop: &Hop) -> Vec<Command> {
             })
         })
         .collect()
+}
+
+/// For each nft chain with a rule of the hop that matched, `nft list
+/// chain` (once per chain), and for each named verdict map element that
+/// matched, `nft get element` with its key.
+fn nft_shown(t: &IndexedTable, hop: &Hop) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    let family = t.family.as_str();
+    for r in hop.rules.iter().filter(|r| r.index > 0) {
+        match &r.table {
+            TableId::Nftables { family: f, name } if *f == t.family && *name == t.name => {}
+            _ => continue,
+        }
+        let Some(chain) = t.chain(&r.chain) else {
+            continue;
+        };
+        let command = format!("nft list chain {family} {} {}", t.name, r.chain);
+        if !out.iter().any(|c| c.command == command) {
+            out.push(Command {
+                command,
+                output: t.chain_listing(chain),
+            });
+        }
+        let (Some(element), Some(rule)) = (&r.element, chain.rules.get(r.index - 1)) else {
+            continue;
+        };
+        let Some(map) = rule.exprs.iter().find_map(|e| match e {
+            Expr::VmapNamed { map, .. } => Some(map),
+            _ => None,
+        }) else {
+            continue;
+        };
+        // `KEY [comment "…"] : VERDICT`: the key is what comes first.
+        let key = element
+            .split(" comment \"")
+            .next()
+            .and_then(|k| k.split(" : ").next())
+            .unwrap_or(element);
+        let Some(set) = t.set(map) else { continue };
+        let Some(e) = set.elements.iter().find(|e| {
+            e.key
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(" . ")
+                == key
+        }) else {
+            continue;
+        };
+        out.push(Command {
+            command: format!("nft get element {family} {} {map} {{ {key} }}", t.name),
+            output: t.element_listing(set, e),
+        });
+    }
+    out
+}
+
+/// `conntrack -L` for the connection hop `i`'s packet belongs to, going
+/// its original way, on that hop's node, selected by the entry's original
+/// tuple: the entry the trace left there, as the engine writes it. The
+/// hop's packet is the entry's original tuple (a connection's packet
+/// before NAT) or its reply tuple reversed (the confirmation after NAT).
+fn conntrack_shown(trace: &Trace, i: usize) -> Option<Command> {
+    let hop = &trace.hops[i];
+    let node = hop.device.strip_prefix("node/")?;
+    let p = &hop.before;
+    let this = (*p.src.ip(), *p.dst.ip(), p.src.port(), p.dst.port());
+    let (line, original) = trace.conntrack.get(node)?.iter().find_map(|l| {
+        let (original, reply) = tuples(l)?;
+        let reversed = (reply.1, reply.0, reply.3, reply.2);
+        (original == this || reversed == this).then_some((l, original))
+    })?;
+    #[allow(unreachable_patterns)]
+    let proto = match p.proto {
+        p @ (Protocol::Tcp | Protocol::Udp | Protocol::Sctp) => p.as_lower(),
+        // Only protocols with ports select by `--dport`.
+        _ => return None,
+    };
+    Some(Command {
+        command: format!(
+            "conntrack -L -p {proto} -s {} -d {} --dport {}",
+            original.0, original.1, original.3
+        ),
+        output: format!("{line}\n"),
+    })
+}
+
+/// (src, dst, sport, dport).
+type Four = (Ipv4Addr, Ipv4Addr, u16, u16);
+
+/// A `conntrack -L` line's original and reply tuples.
+fn tuples(line: &str) -> Option<(Four, Four)> {
+    let mut kv = line.split_whitespace().filter_map(|w| w.split_once('='));
+    let mut four = || -> Option<Four> {
+        let mut next = |key: &str| {
+            kv.next()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+        };
+        Some((
+            next("src")?.parse().ok()?,
+            next("dst")?.parse().ok()?,
+            next("sport")?.parse().ok()?,
+            next("dport")?.parse().ok()?,
+        ))
+    };
+    let original = four()?;
+    let reply = four()?;
+    Some((original, reply))
 }

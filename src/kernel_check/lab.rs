@@ -361,13 +361,23 @@ impl Lab {
                 continue;
             }
             // kube-proxy in iptables mode sets route_localnet so that
-            // NodePorts answer on 127.0.0.1; in nftables mode it does not.
-            sys::run_in(
-                &ns,
-                "sysctl",
-                &["-q", "-w", "net.ipv4.conf.all.route_localnet=1"],
-                None,
-            )?;
+            // NodePorts answer on 127.0.0.1, unless nodePortAddresses
+            // leaves 127.0.0.1 out; in nftables mode it never does.
+            let node_ip = scenario.node(&node).map(|n| n.internal_ip);
+            let localhost = node_ip.is_some_and(|ip| {
+                scenario
+                    .proxy_config()
+                    .node_port_cidrs(ProxyMode::Iptables, ip)
+                    .is_none_or(|c| c.iter().any(|n| n.contains(&std::net::Ipv4Addr::LOCALHOST)))
+            });
+            if localhost {
+                sys::run_in(
+                    &ns,
+                    "sysctl",
+                    &["-q", "-w", "net.ipv4.conf.all.route_localnet=1"],
+                    None,
+                )?;
+            }
             let rs = world
                 .ruleset(&node)
                 .ok_or_else(|| format!("no ruleset for node {node}"))?;

@@ -224,17 +224,28 @@ pub fn in_mode(mut s: model::Scenario, mode: ProxyMode) -> model::Scenario {
     s
 }
 
+/// A `conntrack -L` command of a hop, run once the connections are made:
+/// the hop's device, its namespace, and the command.
+struct Deferred {
+    device: String,
+    ns: String,
+    command: crate::engine::commands::Command,
+}
+
 /// Runs the commands `engine::commands` gives for `trace`'s hops in the
 /// hops' namespaces (each command once per namespace, `done` remembers)
-/// and says where an output differs from the engine's.
+/// and says where an output differs from the engine's. `conntrack`
+/// commands are returned, to be run after the connections
+/// ([`check_conntrack_commands`]).
 fn run_commands(
     lab: &Lab,
     world: &World,
     trace: &crate::engine::trace::Trace,
     backend: Backend,
     done: &mut BTreeSet<(String, String)>,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<Deferred>) {
     let mut out = Vec::new();
+    let mut deferred = Vec::new();
     let per_hop = crate::engine::commands::for_trace(&mut world.clone(), trace);
     for (hop, commands) in trace.hops.iter().zip(per_hop) {
         let Some(ns) = lab.ns.get(&hop.device) else {
@@ -242,6 +253,14 @@ fn run_commands(
         };
         for c in commands {
             if !done.insert((ns.clone(), c.command.clone())) {
+                continue;
+            }
+            if c.command.starts_with("conntrack ") {
+                deferred.push(Deferred {
+                    device: hop.device.clone(),
+                    ns: ns.clone(),
+                    command: c,
+                });
                 continue;
             }
             let mut words: Vec<&str> = c.command.split_whitespace().collect();
@@ -258,6 +277,55 @@ fn run_commands(
                     hop.device, c.command, c.output
                 ));
             }
+        }
+    }
+    (out, deferred)
+}
+
+/// Runs the `conntrack -L` commands after the request's connections (and
+/// before the lab flushes conntrack), comparing entries as
+/// [`compare::normalise`] writes them (without the client's port, which
+/// the kernel picks at random, and without the timeout, the state the
+/// connection reached, flags, `mark=` and `use=`, which tick or which the
+/// engine does not keep): each entry the kernel lists must be one that
+/// some outcome of the request leaves on that node (`outcomes`: every
+/// attempt leaves one, and they need not all reach the first outcome's
+/// endpoint), and when the request has one outcome and no session
+/// affinity (`spread`), the engine's own entry must be among them (with
+/// several, the attempts need not have taken the first one's path: a
+/// request that is only dropped is tried twice).
+fn check_conntrack_commands(
+    deferred: &[Deferred],
+    outcomes: &[crate::engine::paths::Outcome],
+    spread: compare::Spread,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in deferred {
+        let node = d.device.strip_prefix("node/").unwrap_or(&d.device);
+        let possible: BTreeSet<String> = outcomes
+            .iter()
+            .filter_map(|o| o.trace.conntrack.get(node))
+            .flatten()
+            .filter_map(|l| compare::normalise(l))
+            .collect();
+        let words: Vec<&str> = d.command.command.split_whitespace().collect();
+        let got = match sys::run_in(&d.ns, words[0], &words[1..], None) {
+            Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+            Err(e) => e,
+        };
+        let seen: BTreeSet<String> = got.lines().filter_map(compare::normalise).collect();
+        let missing = spread == compare::Spread::Independent
+            && outcomes.len() == 1
+            && d.command
+                .output
+                .lines()
+                .filter_map(compare::normalise)
+                .any(|l| !seen.contains(&l));
+        if !seen.is_subset(&possible) || missing {
+            out.push(format!(
+                "on {}: `{}` prints {got:?}, the engine says {:?} (compared without ports, timeouts, states and counters)",
+                d.device, d.command.command, d.command.output
+            ));
         }
     }
     out
@@ -394,11 +462,15 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
                 }
             };
             let outcomes = paths(&world, &req).map_err(|e| format!("{r}: {e}"))?;
-            // The commands behind the first outcome's hops, run for real.
+            // The commands behind the first outcome's hops, run for real
+            // (conntrack's once the connections are made).
+            let mut deferred = Vec::new();
             if let Some(o) = outcomes.first() {
-                for m in run_commands(&lab, &world, &o.trace, opts.backend, &mut commands_run) {
+                let (ms, d) = run_commands(&lab, &world, &o.trace, opts.backend, &mut commands_run);
+                for m in ms {
                     rep.mismatches.push(format!("{label}: {r}: {m}"));
                 }
+                deferred = d;
             }
             let preds = compare::predictions(&outcomes);
             let spread = engine_spread(&world, &preds, &req);
@@ -455,18 +527,25 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
                     .collect())
             };
             let mut attempts = connect(&count)?;
+            let mut ct_commands = check_conntrack_commands(&deferred, &outcomes, spread);
             let mut ct = lab.take_conntrack()?;
             let mut mismatches = compare::compare(&preds, &attempts, &ct, spread);
             // A likely outcome that did not show may be bad luck (1 in
             // 1000): three times as many attempts more before it counts.
             if !mismatches.is_empty() && mismatches.iter().all(|m| m.unseen) {
                 attempts.extend(connect(&(3 * n).to_string())?);
+                if !ct_commands.is_empty() {
+                    ct_commands = check_conntrack_commands(&deferred, &outcomes, spread);
+                }
                 for (node, entries) in lab.take_conntrack()? {
                     ct.entry(node).or_default().extend(entries);
                 }
                 mismatches = compare::compare(&preds, &attempts, &ct, spread);
             }
             rep.requests += 1;
+            for m in ct_commands {
+                rep.mismatches.push(format!("{label}: {r}: {m}"));
+            }
             for m in mismatches {
                 rep.mismatches.push(format!(
                     "{label}: {r}: {}: predicted {}; observed {}",

@@ -119,12 +119,29 @@ pub fn ruleset_with(
         .ok_or_else(|| Error::UnknownNode(node_name.to_string()))?;
     let ports = service_ports(scenario, node_name)?;
     let proxy = scenario.proxy_config();
+    let cidrs = proxy.node_port_cidrs(crate::model::ProxyMode::Iptables, node.internal_ip);
+    let mut options = options.clone();
+    let node_port_ips = cidrs.map(|cidrs| {
+        // NodePorts on 127.0.0.1 only when nodePortAddresses takes it in
+        // (kube-proxy turns localhostNodePorts off otherwise).
+        if !cidrs.iter().any(|n| n.contains(&Ipv4Addr::LOCALHOST)) {
+            options.localhost_node_ports = false;
+        }
+        let mut ips: Vec<Ipv4Addr> = super::node_addresses(scenario, node)
+            .into_iter()
+            .filter(|a| cidrs.iter().any(|n| n.contains(a)))
+            .collect();
+        ips.sort_unstable();
+        ips.dedup();
+        ips
+    });
     let cfg = Config {
         cluster_cidr: proxy.cluster_cidr,
         masquerade_all: proxy.masquerade_all,
         masquerade_mark: 1u32 << u32::from(proxy.masquerade_bit.min(31)),
         node_ip: node.internal_ip,
-        options: options.clone(),
+        options,
+        node_port_ips,
     };
     Ok(build(&ports, &cfg))
 }
@@ -142,6 +159,10 @@ pub struct Config {
     /// source range lets the node itself in.
     pub node_ip: Ipv4Addr,
     pub options: Options,
+    /// The node's addresses in `nodePortAddresses`, ascending (kube-proxy
+    /// walks a Go map: any order); `None` when they match every address
+    /// (`MatchAll`: the `-m addrtype --dst-type LOCAL` tail call).
+    pub node_port_ips: Option<Vec<Ipv4Addr>>,
 }
 
 /// The first 16 characters of base32(sha256(name + protocol)): kube-proxy's
@@ -851,20 +872,38 @@ pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Ruleset {
         }
     }
 
-    // Finally, the tail call to KUBE-NODEPORTS (nodePortAddresses unset:
-    // every local address).
-    let mut tail = Rule::new()
-        .with(comment(
-            "kubernetes service nodeports; NOTE: this must be the last rule in this chain",
-        ))
-        .with(Match::AddrType {
-            dir: AddrDir::Dst,
-            addr_type: AddrType::Local,
-        });
-    if !opts.localhost_node_ports {
-        tail = tail.with(net(loopback(), true, false));
+    // Finally, the tail call to KUBE-NODEPORTS: every local address
+    // (nodePortAddresses unset in iptables mode, or 0.0.0.0/0), else one
+    // rule per node address in nodePortAddresses (loopback only with
+    // localhost NodePorts).
+    let tail_comment =
+        || comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain");
+    match &cfg.node_port_ips {
+        None => {
+            let mut tail = Rule::new().with(tail_comment()).with(Match::AddrType {
+                dir: AddrDir::Dst,
+                addr_type: AddrType::Local,
+            });
+            if !opts.localhost_node_ports {
+                tail = tail.with(net(loopback(), true, false));
+            }
+            nat.add(KUBE_SERVICES, tail.jump(KUBE_NODEPORTS));
+        }
+        Some(ips) => {
+            for ip in ips {
+                if ip.is_loopback() && !opts.localhost_node_ports {
+                    continue;
+                }
+                nat.add(
+                    KUBE_SERVICES,
+                    Rule::new()
+                        .with(tail_comment())
+                        .with(dst(*ip))
+                        .jump(KUBE_NODEPORTS),
+                );
+            }
+        }
     }
-    nat.add(KUBE_SERVICES, tail.jump(KUBE_NODEPORTS));
 
     if opts.drop_invalid {
         let mut r = Rule::new().with(Match::Conntrack {

@@ -38,6 +38,17 @@ pub enum Error {
     Mode(ProxyMode),
 }
 
+/// The node's own addresses, as kube-proxy's `GetNodeIPs` finds them on
+/// its interfaces for `nodePortAddresses`: loopback, its IP, and its
+/// bridge's address (no bridge when pods are on the node network).
+pub fn node_addresses(scenario: &Scenario, node: &crate::model::Node) -> Vec<Ipv4Addr> {
+    let mut v = vec![Ipv4Addr::LOCALHOST, node.internal_ip];
+    if !scenario.cluster.pods_on_node_network {
+        v.push(node.bridge_ip());
+    }
+    v
+}
+
 /// What kube-proxy leaves on one node: its netfilter backends.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NodeProgram {
@@ -52,7 +63,7 @@ impl NodeProgram {
 
     /// The nftables table, if this mode writes one.
     pub fn nftables(&self) -> Option<&crate::linux::netfilter::nftables::Table> {
-        self.dataplane.nftables.as_deref()
+        self.dataplane.nftables.as_deref().map(|t| t.table())
     }
 }
 
@@ -80,7 +91,7 @@ pub fn program(scenario: &Scenario, node: &str) -> Result<NodeProgram, Error> {
             Ok(NodeProgram {
                 dataplane: Dataplane {
                     iptables: None,
-                    nftables: Some(Arc::new(t)),
+                    nftables: Some(Arc::new(t.into())),
                 },
             })
         }
@@ -373,13 +384,16 @@ pub struct NodeClasses {
     ranges: Vec<Ipv4Net>,
     /// Each node's kube-proxy mode.
     modes: BTreeMap<String, ProxyMode>,
+    /// nodePortAddresses is set (not `0.0.0.0/0`): iptables mode's
+    /// rules name the node's addresses too.
+    iptables_by_ip: bool,
 }
 
 /// See [`NodeClasses`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeClass {
     mode: Option<ProxyMode>,
-    /// nftables mode: the node's IP.
+    /// nftables mode, or iptables mode with nodePortAddresses: the node's IP.
     node_ip: Option<Ipv4Addr>,
     endpoints: Vec<(usize, usize)>,
     in_ranges: Vec<bool>,
@@ -439,6 +453,10 @@ impl NodeClasses {
             sensitive,
             ranges,
             modes,
+            iptables_by_ip: scenario
+                .proxy_config()
+                .node_port_cidrs(ProxyMode::Iptables, Ipv4Addr::UNSPECIFIED)
+                .is_some(),
         }
     }
 
@@ -447,7 +465,9 @@ impl NodeClasses {
         let mode = self.modes.get(node).copied();
         NodeClass {
             mode,
-            node_ip: (mode == Some(ProxyMode::Nftables)).then_some(ip),
+            node_ip: (mode == Some(ProxyMode::Nftables)
+                || (mode == Some(ProxyMode::Iptables) && self.iptables_by_ip))
+                .then_some(ip),
             endpoints: self
                 .node_at
                 .get(node)

@@ -18,6 +18,7 @@
 //! them.
 
 use super::{service_ports, EndpointInfo, Error, ServicePortInfo};
+use crate::hash::{HashMap, HashSet};
 use crate::linux::netfilter::nftables::{
     BaseChain, Chain, ChainType, CmpOp, DataType, Element, Expr, Family, Hex, Hook, L4Proto,
     MarkSet, Rhs, Rule, Selector, Sep, Set, Table, Value, Verdict,
@@ -71,7 +72,8 @@ pub struct Config {
 }
 
 /// The table kube-proxy (nftables mode) writes on `node_name`, on a real
-/// node (mark `0x00004000`, nodePortAddresses `primary`).
+/// node (mark `0x00004000`; nodePortAddresses as configured, by default
+/// `primary`).
 pub fn table(scenario: &Scenario, node_name: &str) -> Result<Table, Error> {
     let node = scenario
         .node(node_name)
@@ -84,8 +86,10 @@ pub fn table(scenario: &Scenario, node_name: &str) -> Result<Table, Error> {
         masquerade_mark: 1u32 << u32::from(proxy.masquerade_bit.min(31)),
         mark_hex_digits: 8,
         node_ip: node.internal_ip,
-        node_addresses: vec![node.internal_ip],
-        node_port_addresses: vec![Ipv4Net::from(node.internal_ip)],
+        node_addresses: super::node_addresses(scenario, node),
+        node_port_addresses: proxy
+            .node_port_cidrs(crate::model::ProxyMode::Nftables, node.internal_ip)
+            .unwrap_or_default(),
         service_cidrs: vec![scenario.cluster.service_cidr],
     };
     Ok(build(&ports, &cfg))
@@ -504,20 +508,49 @@ fn setup(cfg: &Config) -> Table {
     t
 }
 
+/// The transaction being written, with what finds a chain by name and
+/// an element by key without scanning (thousands of each at 1,000
+/// Services; the table's own lookups are linear).
 struct Tx {
     t: Table,
+    /// Chain name -> position in `t.chains`.
+    chains: HashMap<String, usize>,
+    /// Per set name, the keys it holds.
+    keys: HashMap<String, HashSet<Vec<Value>>>,
 }
 
 impl Tx {
-    fn ensure_chain(&mut self, name: &str) {
-        if self.t.chain(name).is_none() {
-            self.t.chains.push(Chain::regular(name));
+    fn new(t: Table) -> Tx {
+        let chains = t
+            .chains
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        let keys = t
+            .sets
+            .iter()
+            .map(|s| {
+                let keys = s.elements.iter().map(|e| e.key.clone()).collect();
+                (s.name.clone(), keys)
+            })
+            .collect();
+        Tx { t, chains, keys }
+    }
+
+    fn ensure_chain(&mut self, name: &str) -> usize {
+        if let Some(&i) = self.chains.get(name) {
+            return i;
         }
+        let i = self.t.chains.len();
+        self.t.chains.push(Chain::regular(name));
+        self.chains.insert(name.to_string(), i);
+        i
     }
 
     fn rule(&mut self, chain: &str, r: Rule) {
-        self.ensure_chain(chain);
-        self.t.chain_mut(chain).expect("ensured").rules.push(r);
+        let i = self.ensure_chain(chain);
+        self.t.chains[i].rules.push(r);
     }
 
     fn element(
@@ -527,15 +560,29 @@ impl Tx {
         value: Option<Verdict>,
         comment: Option<&str>,
     ) {
-        let s = self.t.set_mut(set).expect("declared in setup");
-        if s.elements.iter().any(|e| e.key == key) {
+        let keys = self.keys.get_mut(set).expect("declared in setup");
+        if !keys.insert(key.clone()) {
             return;
         }
+        let s = self.t.set_mut(set).expect("declared in setup");
         s.elements.push(Element {
             key,
             comment: comment.map(str::to_string),
             value,
         });
+    }
+
+    /// Adds an affinity set before the maps (sets before maps, the order
+    /// `Table::to_nft` writes).
+    fn affinity_set(&mut self, s: Set) {
+        let at = self
+            .t
+            .sets
+            .iter()
+            .position(Set::is_map)
+            .unwrap_or(self.t.sets.len());
+        self.keys.insert(s.name.clone(), HashSet::default());
+        self.t.sets.insert(at, s);
     }
 }
 
@@ -553,7 +600,7 @@ enum FilterVerdict {
 
 /// `syncProxyRules` over `ports` (a full sync's final state).
 pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Table {
-    let mut tx = Tx { t: setup(cfg) };
+    let mut tx = Tx::new(setup(cfg));
     let mark_masq = MARK_MASQ_CHAIN;
     for sp in ports {
         let names = Names::new(sp);
@@ -790,24 +837,15 @@ pub fn build(ports: &[ServicePortInfo], cfg: &Config) -> Table {
         // Affinity sets.
         if let Some(timeout) = sp.session_affinity {
             for ep in &sp.reachable_endpoints {
-                // Sets before maps, the order `Table::to_nft` writes.
-                let at =
-                    tx.t.sets
-                        .iter()
-                        .position(Set::is_map)
-                        .unwrap_or(tx.t.sets.len());
-                tx.t.sets.insert(
-                    at,
-                    Set {
-                        name: format!("affinity-{}", ep_base(sp, ep)),
-                        key: vec![DataType::Ipv4Addr],
-                        value: None,
-                        flags: vec!["dynamic".into(), "timeout".into()],
-                        timeout: Some(timeout),
-                        comment: None,
-                        elements: Vec::new(),
-                    },
-                );
+                tx.affinity_set(Set {
+                    name: format!("affinity-{}", ep_base(sp, ep)),
+                    key: vec![DataType::Ipv4Addr],
+                    value: None,
+                    flags: vec!["dynamic".into(), "timeout".into()],
+                    timeout: Some(timeout),
+                    comment: None,
+                    elements: Vec::new(),
+                });
             }
         }
 

@@ -69,6 +69,13 @@ impl Scenario {
                         masquerade_all: Some(p.masquerade_all),
                         masquerade_bit: Some(i64::from(p.masquerade_bit)),
                     }),
+                    node_port_addresses: match &p.node_port_addresses {
+                        NodePortAddresses::Unset => None,
+                        NodePortAddresses::Primary => Some(vec!["primary".into()]),
+                        NodePortAddresses::Cidrs(v) => {
+                            Some(v.iter().map(|n| n.to_string()).collect())
+                        }
+                    },
                 },
             ));
         }

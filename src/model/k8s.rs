@@ -620,12 +620,15 @@ pub struct KubeProxyConfiguration {
     pub cluster_cidr: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iptables: Option<KubeProxyIptables>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_port_addresses: Option<Vec<String>>,
 }
 
 object_fields!(KubeProxyConfiguration {
     mode: "mode" omit_empty,
     cluster_cidr: "clusterCIDR" omit_empty,
     iptables: "iptables" omit_empty,
+    node_port_addresses: "nodePortAddresses" omit_empty,
 });
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -346,7 +346,47 @@ impl Resolver<'_> {
                 }
             }
         }
+        // `nodePortAddresses: null` (kubeadm writes it) is unset.
+        let npa = p.node_port_addresses.as_deref().unwrap_or(&[]);
+        cfg.node_port_addresses = self.node_port_addresses(&label, npa);
         self.scenario.proxy = Some(cfg);
+    }
+
+    /// `nodePortAddresses`, as kube-proxy validates it
+    /// (`validateKubeProxyNodePortAddress`): `primary` alone, or CIDRs
+    /// (host bits allowed, as `ParseCIDRSloppy` reads them).
+    fn node_port_addresses(&mut self, label: &str, v: &[String]) -> NodePortAddresses {
+        if v.is_empty() {
+            return NodePortAddresses::Unset;
+        }
+        let mut cidrs = Vec::new();
+        for (i, s) in v.iter().enumerate() {
+            let field = format!("nodePortAddresses[{i}]");
+            if s == "primary" {
+                if v.len() != 1 {
+                    self.err(label, &field, "primary: can't use both 'primary' and CIDRs");
+                }
+                continue;
+            }
+            match s.trim().parse::<ipnet::Ipv4Net>() {
+                Ok(n) => cidrs.push(n.trunc()),
+                Err(_) if s.contains(':') => self.err(
+                    label,
+                    &field,
+                    format!("{s:?} is an IPv6 CIDR; the playground models IPv4 only"),
+                ),
+                Err(_) => self.err(
+                    label,
+                    &field,
+                    format!("{s:?} must be a valid CIDR (like 10.100.0.0/24), or primary alone"),
+                ),
+            }
+        }
+        if cidrs.is_empty() {
+            NodePortAddresses::Primary
+        } else {
+            NodePortAddresses::Cidrs(cidrs)
+        }
     }
 
     // ------------------------------------------------------------ Nodes

@@ -170,6 +170,21 @@ pub struct ProxyConfig {
     pub cluster_cidr: Option<Ipv4Net>,
     pub masquerade_all: bool,
     pub masquerade_bit: u8,
+    /// `nodePortAddresses`: the node addresses NodePorts answer on.
+    pub node_port_addresses: NodePortAddresses,
+}
+
+/// kube-proxy's `nodePortAddresses` as written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum NodePortAddresses {
+    /// Not given: every local address in iptables mode, `primary` in
+    /// nftables mode (kube-proxy's per-mode default).
+    #[default]
+    Unset,
+    /// `[primary]`: the node's primary IP (`NODEIP/32`).
+    Primary,
+    /// CIDRs: the node's addresses in them (`0.0.0.0/0`: all of them).
+    Cidrs(Vec<Ipv4Net>),
 }
 
 impl ProxyConfig {
@@ -179,6 +194,22 @@ impl ProxyConfig {
             cluster_cidr: Some(cluster.pod_cidr),
             masquerade_all: false,
             masquerade_bit: defaults::MASQUERADE_BIT,
+            node_port_addresses: NodePortAddresses::Unset,
+        }
+    }
+
+    /// The CIDRs a node in `mode` with primary IP `node_ip` accepts
+    /// NodePorts in, as kube-proxy resolves `nodePortAddresses`
+    /// (`NewNodePortAddresses`, `primary`): `None` when they match every
+    /// address (kube-proxy's `MatchAll`).
+    pub fn node_port_cidrs(&self, mode: ProxyMode, node_ip: Ipv4Addr) -> Option<Vec<Ipv4Net>> {
+        match &self.node_port_addresses {
+            NodePortAddresses::Unset if mode != ProxyMode::Nftables => None,
+            NodePortAddresses::Unset | NodePortAddresses::Primary => {
+                Some(vec![Ipv4Net::from(node_ip)])
+            }
+            NodePortAddresses::Cidrs(v) if v.iter().any(|n| n.prefix_len() == 0) => None,
+            NodePortAddresses::Cidrs(v) => Some(v.clone()),
         }
     }
 }

@@ -67,7 +67,7 @@ struct State<'m, 'c> {
 
 pub(super) fn run(
     ipt: Option<&IndexedRuleset>,
-    nft_table: &nftables::Table,
+    nft_table: &nftables::IndexedTable,
     hook: Hook,
     packet: &Packet,
     ctx: &Ctx,
@@ -86,7 +86,7 @@ pub(super) fn run(
             }
         }
     }
-    for (i, c) in nft_table.chains.iter().enumerate() {
+    for (i, c) in nft_table.index().base(nft_table) {
         let Some(b) = &c.base else { continue };
         if b.hook != hook {
             continue;
@@ -229,7 +229,12 @@ fn ct_state(s: CtState) -> nft::CtState {
 }
 
 /// One nft base chain on the running packet.
-fn run_nft(table: &nftables::Table, chain: &nftables::Chain, ctx: &Ctx, st: &mut State) -> End {
+fn run_nft(
+    table: &nftables::IndexedTable,
+    chain: &nftables::Chain,
+    ctx: &Ctx,
+    st: &mut State,
+) -> End {
     let p = nft::Packet {
         saddr: IpAddr::V4(*st.pkt.src.ip()),
         daddr: IpAddr::V4(*st.pkt.dst.ip()),
@@ -248,7 +253,7 @@ fn run_nft(table: &nftables::Table, chain: &nftables::Chain, ctx: &Ctx, st: &mut
         chooser: &mut *st.chooser,
         now: ctx.now,
     };
-    let (out, by_policy) = nft::run_chain(table, chain, p, &mut env, &mut st.memory.sets);
+    let (out, by_policy) = nft::run_chain_indexed(table, chain, p, &mut env, &mut st.memory.sets);
     st.evaluated += out.rules_evaluated;
     let id = TableId::Nftables {
         family: table.family,
@@ -316,7 +321,7 @@ mod tests {
             iptables: Some(Arc::new(IndexedRuleset::new(
                 Ruleset::from_iptables_restore(ipt).unwrap(),
             ))),
-            nftables: Some(Arc::new(nftables::Table::parse(nft).unwrap())),
+            nftables: Some(Arc::new(nftables::Table::parse(nft).unwrap().into())),
         }
     }
 

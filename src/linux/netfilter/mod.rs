@@ -101,7 +101,7 @@ impl fmt::Display for Hook {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataplane {
     pub iptables: Option<Arc<iptables::IndexedRuleset>>,
-    pub nftables: Option<Arc<nftables::Table>>,
+    pub nftables: Option<Arc<nftables::IndexedTable>>,
 }
 
 /// What the kernel remembers between packets for the rules: `-m recent`

@@ -21,6 +21,8 @@
 //! modelled: counters' numbers, and `reject` types (always ICMP port
 //! unreachable).
 
+use super::index::{IndexedTable, TableIndex};
+
 use super::{
     Chain, ChainType, CmpOp, Expr, Family, Hook, L4Proto, MarkSet, Policy, Rhs, Rule, Selector,
     Table, Value, Verdict,
@@ -143,6 +145,7 @@ const MAX_DEPTH: usize = 16;
 
 struct Run<'a, 'e> {
     table: &'a Table,
+    index: &'a TableIndex,
     env: &'a mut Env<'e>,
     state: &'a mut SetState,
     out: Outcome,
@@ -160,7 +163,9 @@ impl fmt::Display for Final {
     }
 }
 
-/// Runs `packet` through the base chains of `hook` in `table`.
+/// Runs `packet` through the base chains of `hook` in `table` (indexing
+/// the table first: a caller that runs many packets keeps an
+/// [`IndexedTable`] and calls [`run_hook_indexed`]).
 pub fn run_hook(
     table: &Table,
     hook: Hook,
@@ -168,8 +173,30 @@ pub fn run_hook(
     env: &mut Env<'_>,
     state: &mut SetState,
 ) -> Outcome {
+    run_hook_in(table, &TableIndex::new(table), hook, packet, env, state)
+}
+
+/// [`run_hook`] on an indexed table.
+pub fn run_hook_indexed(
+    table: &IndexedTable,
+    hook: Hook,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> Outcome {
+    run_hook_in(table.table(), table.index(), hook, packet, env, state)
+}
+
+fn run_hook_in(
+    table: &Table,
+    index: &TableIndex,
+    hook: Hook,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> Outcome {
     let mut out = Outcome::new(packet);
-    for chain in table.base_chains(hook) {
+    for chain in index.base_chains(table, hook) {
         let base = chain.base.as_ref().expect("base chains have a base");
         if base.kind == ChainType::Nat
             && (out.packet.ct_state != CtState::New
@@ -178,7 +205,7 @@ pub fn run_hook(
         {
             continue;
         }
-        let (next, _policy) = run_chain(table, chain, out.packet, env, state);
+        let (next, _policy) = run_chain_in(table, index, chain, out.packet, env, state);
         out.absorb(next);
         if out.verdict != Final::Accept {
             break;
@@ -198,8 +225,31 @@ pub fn run_chain(
     env: &mut Env<'_>,
     state: &mut SetState,
 ) -> (Outcome, bool) {
+    run_chain_in(table, &TableIndex::new(table), chain, packet, env, state)
+}
+
+/// [`run_chain`] on an indexed table.
+pub fn run_chain_indexed(
+    table: &IndexedTable,
+    chain: &Chain,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> (Outcome, bool) {
+    run_chain_in(table.table(), table.index(), chain, packet, env, state)
+}
+
+fn run_chain_in(
+    table: &Table,
+    index: &TableIndex,
+    chain: &Chain,
+    packet: Packet,
+    env: &mut Env<'_>,
+    state: &mut SetState,
+) -> (Outcome, bool) {
     let mut run = Run {
         table,
+        index,
         env,
         state,
         out: Outcome::new(packet),
@@ -308,10 +358,7 @@ impl Run<'_, '_> {
     fn in_set(&self, name: &str, vals: &[Value]) -> bool {
         let matches =
             |k: &[Value]| k.len() == vals.len() && k.iter().zip(vals).all(|(a, b)| a.matches(b));
-        let stat = self
-            .table
-            .set(name)
-            .is_some_and(|s| s.elements.iter().any(|e| matches(&e.key)));
+        let stat = self.index.element(self.table, name, vals).is_some();
         stat || self.state.added.get(name).is_some_and(|v| {
             v.iter()
                 .any(|(k, expires)| matches(k) && expires.is_none_or(|e| self.env.now < e))
@@ -322,8 +369,7 @@ impl Run<'_, '_> {
         if depth > MAX_DEPTH {
             return Flow::Drop;
         }
-        let table = self.table;
-        let Some(chain) = table.chain(name) else {
+        let Some(chain) = self.index.chain(self.table, name) else {
             return Flow::Drop;
         };
         for (i, rule) in chain.rules.iter().enumerate() {
@@ -397,13 +443,7 @@ impl Run<'_, '_> {
                     let Some(vals) = self.key_of(key) else {
                         return Flow::Continue;
                     };
-                    let table = self.table;
-                    let found = table.set(map).and_then(|s| {
-                        s.elements.iter().find(|el| {
-                            el.key.len() == vals.len()
-                                && el.key.iter().zip(&vals).all(|(a, b)| a.matches(b))
-                        })
-                    });
+                    let found = self.index.element(self.table, map, &vals);
                     let Some(el) = found else {
                         return Flow::Continue;
                     };
@@ -475,9 +515,9 @@ impl Run<'_, '_> {
                         }
                         Expr::Update { set, key } => {
                             if let Some(vals) = self.key_of(key) {
-                                let table = self.table;
-                                let expires = table
-                                    .set(set)
+                                let expires = self
+                                    .index
+                                    .set(self.table, set)
                                     .and_then(|s| s.timeout)
                                     .map(|t| self.env.now + u64::from(t));
                                 let v = self.state.added.entry(set.clone()).or_default();

@@ -8,7 +8,7 @@
 //! table order, where nft wraps them and prints them in the kernel's
 //! order: compare with [`normalize_listing`].
 
-use super::{CmpOp, Element, Expr, Hook, MarkSet, Rhs, Rule, Selector, Set, Table, Value};
+use super::{Chain, CmpOp, Element, Expr, Hook, MarkSet, Rhs, Rule, Selector, Set, Table, Value};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -222,16 +222,89 @@ fn set_block(out: &mut Vec<ListingLine>, s: &Set, wrap: bool) {
     line(out, "\t}".into(), None);
 }
 
+/// A chain's block, each rule's line (and a base chain's policy line)
+/// with its position.
+fn chain_block(out: &mut Vec<ListingLine>, c: &Chain) {
+    let at = |index| {
+        Some(LinePos::Rule {
+            chain: c.name.clone(),
+            index,
+        })
+    };
+    line(out, format!("\tchain {} {{", c.name), None);
+    if let Some(cm) = &c.comment {
+        line(out, format!("\t\tcomment \"{cm}\""), None);
+    }
+    if let Some(base) = &c.base {
+        let text = format!(
+            "\t\ttype {} hook {} priority {}; policy {};",
+            base.kind.as_str(),
+            base.hook.nft_name(),
+            priority_name(base.hook, base.priority),
+            base.policy.unwrap_or(super::Policy::Accept).as_str()
+        );
+        line(out, text, at(0));
+    }
+    for (i, r) in c.rules.iter().enumerate() {
+        line(out, format!("\t\t{}", rule(r)), at(i + 1));
+    }
+    line(out, "\t}".into(), None);
+}
+
+fn text_of(lines: Vec<ListingLine>) -> String {
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&l.text);
+        out.push('\n');
+    }
+    out
+}
+
 impl Table {
+    /// What `nft list chain FAMILY TABLE NAME` prints: the chain in its
+    /// table's block (without the table's comment), as in
+    /// [`Table::to_nft_list`].
+    pub fn chain_listing(&self, chain: &Chain) -> String {
+        let mut out = Vec::new();
+        line(
+            &mut out,
+            format!("table {} {} {{", self.family.as_str(), self.name),
+            None,
+        );
+        chain_block(&mut out, chain);
+        line(&mut out, "}".into(), None);
+        text_of(out)
+    }
+
+    /// What `nft get element FAMILY TABLE SET { KEY }` prints for one
+    /// element of `set`: the set's type (and flags), no comment, that
+    /// element alone.
+    pub fn element_listing(&self, set: &Set, e: &Element) -> String {
+        let kind = if set.is_map() { "map" } else { "set" };
+        let mut out = format!("table {} {} {{\n", self.family.as_str(), self.name);
+        let _ = writeln!(out, "\t{kind} {} {{", set.name);
+        let mut ty = set
+            .key
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" . ");
+        if let Some(v) = set.value {
+            let _ = write!(ty, " : {}", v.as_str());
+        }
+        let _ = writeln!(out, "\t\ttype {ty}");
+        if !set.flags.is_empty() {
+            let _ = writeln!(out, "\t\tflags {}", set.flags.join(","));
+        }
+        let _ = writeln!(out, "\t\telements = {{ {} }}", e.text());
+        out.push_str("\t}\n}\n");
+        out
+    }
+
     /// The listing `nft list table FAMILY NAME` prints for this table
     /// (see the module docs for what [`normalize_listing`] evens out).
     pub fn to_nft_list(&self) -> String {
-        let mut out = String::new();
-        for l in self.lines(false) {
-            out.push_str(&l.text);
-            out.push('\n');
-        }
-        out
+        text_of(self.lines(false))
     }
 
     /// The listing line by line as nft prints it, elements one a line
@@ -268,30 +341,7 @@ impl Table {
         }
         for c in &self.chains {
             gap(&mut out);
-            let at = |index| {
-                Some(LinePos::Rule {
-                    chain: c.name.clone(),
-                    index,
-                })
-            };
-            line(&mut out, format!("\tchain {} {{", c.name), None);
-            if let Some(cm) = &c.comment {
-                line(&mut out, format!("\t\tcomment \"{cm}\""), None);
-            }
-            if let Some(base) = &c.base {
-                let text = format!(
-                    "\t\ttype {} hook {} priority {}; policy {};",
-                    base.kind.as_str(),
-                    base.hook.nft_name(),
-                    priority_name(base.hook, base.priority),
-                    base.policy.unwrap_or(super::Policy::Accept).as_str()
-                );
-                line(&mut out, text, at(0));
-            }
-            for (i, r) in c.rules.iter().enumerate() {
-                line(&mut out, format!("\t\t{}", rule(r)), at(i + 1));
-            }
-            line(&mut out, "\t}".into(), None);
+            chain_block(&mut out, c);
         }
         line(&mut out, "}".into(), None);
         out

@@ -14,12 +14,14 @@
 //! [`L4Proto`].
 
 pub mod eval;
+pub mod index;
 pub mod list;
 pub mod parse;
 
 use std::fmt::{self, Write as _};
 use std::net::IpAddr;
 
+pub use index::{IndexedTable, TableIndex};
 pub use parse::ParseError;
 
 /// An nftables table family (kube-proxy uses `ip` and `ip6`, never `inet`).
