@@ -195,7 +195,6 @@ async fn trace_panel(s: &State, ondispatch: Callback<Action>, lang: Lang) -> Ele
             r
         }),
         spread: None,
-        scenario: s.scenario.clone(),
         sources: Rc::new(k8s_netlab::engine::addressing::sources(&s.scenario)),
         destinations: Rc::new(k8s_netlab::engine::addressing::destinations(&s.scenario)),
         ondispatch,
