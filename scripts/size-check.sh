@@ -44,11 +44,13 @@
 # its own branch; the wasm 487.6 -> 499.9 KB gzip); 539 with the six
 # lessons past the story (their English and Korean text and six presets'
 # YAML: +8, measured on its own branch before merging ping; 538.3
-# merged); 540 with the ping lesson (+1.2).
+# merged); 540 with the ping lesson (+1.2); 548 with the nftables
+# table index (hash maps of chains, sets and elements), nodePortAddresses
+# and the nft list / nft get element / conntrack -L commands (+7.2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 goal_kb=220
-budget_kb=${SIZE_BUDGET_KB:-540}
+budget_kb=${SIZE_BUDGET_KB:-548}
 first_paint_budget_kb=${FIRST_PAINT_BUDGET_KB:-$goal_kb}
 
 [ -e dist/index.html ] || { echo "size: no dist/index.html (run trunk build --release)" >&2; exit 1; }
