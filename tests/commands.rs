@@ -125,7 +125,10 @@ fn nftables_hops_list_their_chains_and_map_elements() {
                     .unwrap();
                 let cmds = for_trace(&mut world.clone(), &trace);
                 for (h, c) in trace.hops.iter().zip(&cmds) {
-                    if h.at == Place::Routing || h.at == Place::Conntrack || !h.device.starts_with("node/") {
+                    if h.at == Place::Routing
+                        || h.at == Place::Conntrack
+                        || !h.device.starts_with("node/")
+                    {
                         continue;
                     }
                     let what = format!("{name}: {from} -> {to}: {} {}", h.device, h.at);

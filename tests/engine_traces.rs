@@ -754,6 +754,38 @@ fn session_affinity_sticks_until_the_timeout() {
     assert_eq!(t.delivered_to.as_deref(), Some("pod/web-2"));
 }
 
+/// "Send N" is one client's burst of new connections: without affinity
+/// they spread over the endpoints, with ClientIP affinity every one goes
+/// where the first went (the exact probabilities beside them are a first
+/// connection's either way).
+#[test]
+fn send_n_keeps_session_affinity_across_its_connections() {
+    use k8s_netlab::engine::paths::{sample, Ending};
+    let pods = |file: &str, svc: &str| {
+        let w = world(file, &[]);
+        let s = sample(&w, &request(&w, "pod/client", svc, TCP), 200, 7).unwrap();
+        let hit: Vec<(String, u32)> = s
+            .outcomes
+            .iter()
+            .filter(|r| r.count > 0)
+            .map(|r| match &r.label {
+                Ending::At(d) => (d.clone(), r.count),
+                other => panic!("{svc}: {other:?}"),
+            })
+            .collect();
+        (
+            hit,
+            s.outcomes.iter().filter(|r| r.probability > 0.0).count(),
+        )
+    };
+    let (sticky, branches) = pods(AFFINITY, "svc/sticky:80");
+    assert_eq!(sticky.len(), 1, "all 200 to one pod: {sticky:?}");
+    assert_eq!(sticky[0].1, 200);
+    assert!(branches >= 2, "a first connection may go to either");
+    let (plain, _) = pods("static/scenarios/clusterip.yaml", "svc/web:80");
+    assert!(plain.len() >= 2, "without affinity they spread: {plain:?}");
+}
+
 fn has_entry(w: &World, node: &str, proto: &str, backend: &str) -> bool {
     w.conntrack(node)
         .iter()

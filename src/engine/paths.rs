@@ -116,9 +116,14 @@ fn add<L: PartialEq>(rows: &mut Vec<Row<L>>, label: L, count: u32, probability: 
     }
 }
 
-/// "Send N": `n` independent connections (each on a fresh copy of
-/// `world`, seeds `seed`, `seed + 1`, ...) counted by where they ended
-/// and by entry node, beside the exact probabilities of every branch.
+/// "Send N": `n` new connections from the same client, one after another
+/// in one copy of `world` (seeds `seed`, `seed + 1`, ...; each from the
+/// next ephemeral port), counted by where they ended and by entry node,
+/// beside the exact probabilities of every branch (a first connection's).
+/// The nodes keep what a real burst leaves behind: conntrack entries and
+/// session affinity's memory, so with `sessionAffinity: ClientIP` every
+/// connection after the first goes where the first went, as on a real
+/// node within the timeout.
 pub fn sample(world: &World, req: &Request, n: u32, seed: u64) -> Result<Sample, RequestError> {
     let mut outcomes = Vec::new();
     let mut entries = Vec::new();
@@ -127,8 +132,8 @@ pub fn sample(world: &World, req: &Request, n: u32, seed: u64) -> Result<Sample,
         add(&mut outcomes, Ending::of(&b.trace), 0, b.probability);
         add(&mut entries, entry, 0, b.probability);
     }
+    let mut w = world.clone();
     for i in 0..n {
-        let mut w = world.clone();
         let t = w.trace(
             req,
             &mut SeededChooser::from_seed(seed.wrapping_add(u64::from(i))),
