@@ -444,8 +444,8 @@ pub const LESSONS: &[Lesson] = &[
                 "그래서 연결 하나를 열어 둔 채(HTTP keep-alive, gRPC, 데이터베이스 커넥션 풀) 요청 천 개를 보내는 클라이언트는 전부 파드 하나로 보내고, 새 연결 천 개는 세 파드에 고루 퍼집니다. 해결책은 클라이언트 쪽에 있습니다. 연결을 늘리거나, 요청 단위로 나눌 줄 아는 밸런서(L7 프록시나 서비스 메시)를 두는 것입니다.",
             ),
             t(
-                "A Service can also ask for stickiness on purpose: with sessionAffinity: ClientIP, kube-proxy adds recent-match rules to the KUBE-SVC and KUBE-SEP chains, and a client's new connections go back to the pod it had until timeoutSeconds (10800 by default) pass without one.",
-                "서비스가 일부러 한 파드에 붙도록 할 수도 있습니다. sessionAffinity: ClientIP를 설정하면 kube-proxy가 KUBE-SVC와 KUBE-SEP 체인에 recent 규칙을 더하고, 한 클라이언트의 새 연결은 timeoutSeconds(기본 10800초) 동안 연결이 없을 때까지 처음 고른 파드로 돌아갑니다.",
+                "A Service can also ask for stickiness on purpose: with sessionAffinity: ClientIP, kube-proxy adds recent-match rules to the KUBE-SVC and KUBE-SEP chains, and a client's new connections go back to the pod it had until timeoutSeconds (10800 by default) pass without one. To see it, press Edit beside default/web in the Edit tab's Services, set Session affinity to ClientIP, apply, and Send 1000 again: every connection after the first goes where the first went.",
+                "서비스가 일부러 한 파드에 붙도록 할 수도 있습니다. sessionAffinity: ClientIP를 설정하면 kube-proxy가 KUBE-SVC와 KUBE-SEP 체인에 recent 규칙을 더하고, 한 클라이언트의 새 연결은 timeoutSeconds(기본 10800초) 동안 연결이 없을 때까지 처음 고른 파드로 돌아갑니다. 직접 보려면 편집 탭의 서비스에서 default/web 옆의 편집을 누르고 세션 어피니티를 ClientIP로 바꿔 적용한 뒤 1000개 보내기를 다시 누르세요. 첫 연결 뒤의 모든 연결이 첫 연결이 간 곳으로 갑니다.",
             ),
         ],
         preset: "one-pod",
@@ -1684,6 +1684,21 @@ mod tests {
             assert!((r.probability - 1.0 / 3.0).abs() < 1e-9, "{r:?}");
             assert!((250..420).contains(&r.count), "{r:?}");
         }
+        // The body's last step: ClientIP affinity, and the burst sticks.
+        put(
+            &mut s,
+            "one-pod",
+            (
+                "  type: ClusterIP\n",
+                "  type: ClusterIP\n  sessionAffinity: ClientIP\n",
+            ),
+            |o| matches!(o, Object::Service(_)),
+        );
+        s.apply(Action::SendN(1000));
+        let sp = s.spread.clone().unwrap();
+        let hit: Vec<_> = sp.sample.outcomes.iter().filter(|r| r.count > 0).collect();
+        assert_eq!(hit.len(), 1, "{sp:?}");
+        assert_eq!(hit[0].count, 1000);
     }
 
     #[test]
