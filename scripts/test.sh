@@ -34,12 +34,12 @@ scripts/web-test.sh
 step "kernel check: the engine against Linux in network namespaces"
 # Every preset, every engine test scenario, the real clusters' captures
 # (tests/data/clusters: inferred networks, public LB addresses, pods on the
-# node network), and KERNEL_CHECK_RANDOM (default 50) seeded random scenarios. It needs root and network namespaces; without them it fails
+# node network), and KERNEL_CHECK_RANDOM (default 15; larger sweeps by hand, see the README) seeded random scenarios. It needs root and network namespaces; without them it fails
 # loudly (exit 3) rather than passing.
 cargo build --locked --bin netlab
 kernel_check=(target/debug/netlab kernel-check static/scenarios/*.yaml tests/data/engine/*.yaml
   tests/data/clusters/*
-  --random "${KERNEL_CHECK_RANDOM:-25}" --seed "${KERNEL_CHECK_SEED:-1}"
+  --random "${KERNEL_CHECK_RANDOM:-15}" --seed "${KERNEL_CHECK_SEED:-1}"
   --mode "${KERNEL_CHECK_MODE:-both}")
 if [ "$(id -u)" -eq 0 ]; then
   "${kernel_check[@]}"
