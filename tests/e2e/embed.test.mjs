@@ -127,36 +127,36 @@ function assertFits(m, viewportHeight, label) {
 }
 
 // One cold visit to the demo page under Fast 3G + 4x CPU: when the first
-// widget's poster was painted, and where the time went.
+// widget's poster was painted, and where the time went. Nothing of the
+// harness runs in the page until the poster is long painted (no init
+// script, no polling: Playwright's injected script costs the 4x-slowed
+// main thread ~100 ms that a reader's page does not spend); the browser's
+// own records are read afterwards.
 async function posterVisit(context, server) {
   const page = await context.newPage();
   try {
     await page.setViewportSize({ width: 1366, height: 800 });
-    await instrument(page);
     await throttle(page, { cold: true });
     await page.goto(server.url + 'demo.html', { waitUntil: 'commit' });
-    await page.waitForFunction(() => window.__painted['w-clusterip'], null, { timeout: 20000 });
+    await new Promise((r) => setTimeout(r, 2500));
     // When the poster's pixels were on screen, as the browser itself
     // reports it (Element Timing, the measure behind Largest Contentful
-    // Paint): later than the frame after its load event by the time its
-    // decode, layout and paint take.
-    const rendered = await page.evaluate(() => new Promise((resolve) => {
+    // Paint, which counts its decode, layout and paint).
+    return await page.evaluate(() => new Promise((resolve) => {
       new PerformanceObserver((list) => {
         const e = list.getEntries().find((x) => x.identifier === 'netlab-poster' && x.url.includes('clusterip-light'));
-        if (e) resolve(e.renderTime);
+        if (!e) return;
+        const nav = performance.getEntriesByType('navigation')[0];
+        const res = (end) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(end));
+        const js = res('embed.js');
+        const img = res('posters/clusterip-light.svg');
+        resolve({
+          painted: e.renderTime, src: e.url,
+          html: nav.responseEnd, js: js?.responseEnd,
+          posterStart: img?.startTime, posterEnd: img?.responseEnd, posterBytes: img?.encodedBodySize,
+        });
       }).observe({ type: 'element', buffered: true });
     }));
-    return await page.evaluate((rendered) => {
-      const nav = performance.getEntriesByType('navigation')[0];
-      const res = (end) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(end));
-      const js = res('embed.js');
-      const img = res('posters/clusterip-light.svg');
-      return {
-        painted: rendered, frame: window.__painted['w-clusterip'], loaded: window.__posters['w-clusterip'].at, src: window.__posters['w-clusterip'].src,
-        html: nav.responseEnd, js: js?.responseEnd,
-        posterStart: img?.startTime, posterEnd: img?.responseEnd, posterBytes: img?.encodedBodySize,
-      };
-    }, rendered);
   } finally {
     await page.close();
   }
@@ -170,7 +170,7 @@ test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x sl
   for (let i = 0; i < 3; i++) {
     const v = await posterVisit(browser.context, server);
     visits.push(v);
-    console.log(`poster painted ${ms(v.painted)} ms after navigation (loaded ${ms(v.loaded)}, the next frame began at ${ms(v.frame)}); `
+    console.log(`poster painted ${ms(v.painted)} ms after navigation; `
       + `the page's HTML arrived at ${ms(v.html)} ms, embed.js at ${ms(v.js)} ms; `
       + `the poster was requested at ${ms(v.posterStart)} ms and arrived at ${ms(v.posterEnd)} ms, ${v.posterBytes} bytes`);
     assert.match(v.src, /posters\/clusterip-light\.svg$/);
