@@ -200,6 +200,44 @@ test('predict mode inside a lesson, answered with the keyboard', async () => {
   await page.close();
 });
 
+// Every lesson the tutorial's index lists (the story's and the ones past
+// it): predict mode switched on by keyboard, the lesson's own request sent
+// with Enter, a question before a hop, answered by its number key, with
+// the engine's verdict on the answer; the trace goes on to its end.
+test('predict mode works in every lesson: a question, answered by key, judged', async () => {
+  const { page, watch } = await app.page({ width: 1366, height: 800 });
+  await page.goto(app.server.url + '?tutorial', { waitUntil: 'load' });
+  await page.waitForSelector('li[data-lesson]');
+  const ids = await page.$$eval('li[data-lesson]', (ls) => ls.map((l) => l.dataset.lesson));
+  assert.ok(ids.length >= 15, `lessons listed: ${ids.join(', ')}`);
+  const asked = [];
+  for (const id of ids) {
+    await open(page, id, 'en');
+    await page.click('#tab-trace');
+    if (!(await page.isChecked('#predict'))) {
+      await page.focus('#predict');
+      await page.keyboard.press('Space');
+    }
+    assert.equal(await page.isChecked('#predict'), true, id);
+    await page.focus('#to');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#predict-card .choice', { timeout: 5000 });
+    await page.waitForFunction(() => document.activeElement?.dataset?.choice === '0', null, { timeout: 3000 });
+    const question = await page.textContent('#predict-q');
+    const n = await page.locator('#predict-card .choice').count();
+    assert.ok(n >= 2, `${id}: ${n} choices`);
+    await page.keyboard.press(String(n));
+    const fb = page.locator('.predict-feedback');
+    await fb.waitFor();
+    assert.match(await fb.getAttribute('data-right'), /^(true|false)$/, id);
+    assert.ok((await fb.textContent()).trim().length > 10, `${id}: the answer is explained`);
+    asked.push(`${id}: ${question}`);
+  }
+  console.log(`predict mode in ${ids.length} lessons, first questions:\n  ${asked.join('\n  ')}`);
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
+
 for (const size of [{ width: 1366, height: 800 }, { width: 390, height: 844 }]) {
   test(`${size.width}x${size.height}: the client-ip lesson, done, light and dark, both languages`, async () => {
     const { page, watch } = await app.page(size);
