@@ -208,6 +208,38 @@ const CASES: &[Case] = &[
         verdict: Delivered, delivered_to: "pod/remote-web", server_src: "10.100.0.2",
         reply: Some(Delivered), client_sees: "10.3.241.11:80", reason: "",
     },
+    // A node's own socket takes the source the kernel picks for the
+    // destination (before DNAT): 127.0.0.1 toward loopback, the bridge's
+    // address toward a pod of its own.
+    Case {
+        name: "a node to a pod of its own: the socket takes cbr0's address",
+        scenario: NODEPORT,
+        from: "node/node-2", to: "10.0.2.2:8080", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1", server_src: "10.0.2.1",
+        reply: Some(Delivered), client_sees: "10.0.2.2:8080", reason: "",
+    },
+    Case {
+        name: "a node to 127.0.0.1 where nothing listens: refused (from 127.0.0.1, not KUBE-FIREWALL's drop)",
+        scenario: CLUSTERIP,
+        from: "node/node-1", to: "127.0.0.1:80", proto: TCP, remove: &[],
+        verdict: Refused, delivered_to: "", server_src: "",
+        reply: Some(Refused), client_sees: "127.0.0.1:80",
+        reason: "nothing listens on 80/tcp at node/node-1",
+    },
+    Case {
+        name: "a node's own NodePort on 127.0.0.1: DNAT, then masqueraded to eth0's address",
+        scenario: NODEPORT,
+        from: "node/node-1", to: "127.0.0.1:30080", proto: TCP, remove: &[],
+        verdict: Delivered, delivered_to: "pod/web-1 | pod/web-2", server_src: "10.100.0.2",
+        reply: Some(Delivered), client_sees: "127.0.0.1:30080", reason: "",
+    },
+    Case {
+        name: "a node's own NodePort without endpoints on 127.0.0.1: over lo to INPUT, REJECT in KUBE-EXTERNAL-SERVICES",
+        scenario: TWO_NODES,
+        from: "node/node-1", to: "127.0.0.1:30083", proto: TCP, remove: &[],
+        verdict: Rejected, delivered_to: "", server_src: "",
+        reply: None, client_sees: "", reason: "default/empty:http has no endpoints",
+    },
     Case {
         name: "a Service without endpoints: REJECT in filter KUBE-SERVICES",
         scenario: TWO_NODES,

@@ -371,10 +371,12 @@ fn session_affinity_in_nftables_mode_sticks_until_the_element_expires() {
 /// in both: verdict, server, the source the server sees, the reply, each
 /// outcome's probability (to 6 places: iptables' `statistic` thresholds
 /// over 2^31 and nft's `numgen` over 2^32 split 1/3 differently after
-/// the ninth). One difference is expected, and checked to be exactly it: a
+/// the ninth). Two differences are expected, and checked to be exactly them: a
 /// ping of a ClusterIP is lost in iptables mode (no rule matches ICMP; it
 /// is routed on) and refused in nftables mode (`cluster-ips-check`
-/// rejects any packet to a ClusterIP that was not DNATed).
+/// rejects any packet to a ClusterIP that was not DNATed); and a node's
+/// own NodePort on 127.0.0.1 is answered in iptables mode (unless
+/// `nodePortAddresses` leaves loopback out) and refused in nftables mode.
 #[test]
 fn the_checked_requests_end_the_same_in_both_modes() {
     use k8s_netlab::engine::checks;
@@ -446,6 +448,24 @@ fn the_checked_requests_end_the_same_in_both_modes() {
                         "{} {r}",
                         p.display()
                     );
+                    b = a.clone();
+                }
+                // A node's own NodePort on 127.0.0.1: iptables mode
+                // answers (route_localnet), nftables mode does not (not a
+                // nodePortAddresses address): nothing listens there.
+                if r.from.starts_with("node/") && r.to.starts_with("127.") {
+                    let refused = format!(
+                        "refused server sees None, reply Some((Refused, Some(ClientSees {{ src: {} }}))) p=1.000000",
+                        r.to
+                    );
+                    assert_eq!(b, refused, "{} {r}", p.display());
+                    let unset = ipt
+                        .proxy
+                        .as_ref()
+                        .is_none_or(|c| c.node_port_addresses == model::NodePortAddresses::Unset);
+                    if unset {
+                        assert!(!a.starts_with("refused"), "{} {r}: {a}", p.display());
+                    }
                     b = a.clone();
                 }
                 if a != b {

@@ -92,6 +92,15 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
                     format!("{}:{np}", n.internal_ip),
                     port.protocol,
                 );
+                // The node itself on loopback: iptables mode answers
+                // (route_localnet), nftables mode does not.
+                if first {
+                    add(
+                        format!("node/{}", n.name),
+                        format!("127.0.0.1:{np}"),
+                        port.protocol,
+                    );
+                }
             }
         }
         for vip in crate::kube_proxy::load_balancer_ips(svc) {
@@ -127,6 +136,20 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
                     cp.protocol,
                 );
             }
+        }
+    }
+    // A node to a pod of its own (from its bridge's address).
+    if let Some(n) = s.nodes.first() {
+        if let Some((p, cp)) = pods
+            .iter()
+            .filter(|p| p.node_name.as_deref() == Some(n.name.as_str()))
+            .find_map(|p| p.ports.first().map(|cp| (p, cp)))
+        {
+            add(
+                format!("node/{}", n.name),
+                format!("{}:{}", p.ip.expect("filtered"), cp.port),
+                cp.protocol,
+            );
         }
     }
     // Nothing listens on a node's port 80.

@@ -109,21 +109,25 @@ fn route_get(topology: &Topology, trace: &Trace, i: usize) -> Option<Command> {
                 route.dev
             ),
         },
+        // The source the socket took; but a node's packet from 127.0.0.1
+        // DNATed out keeps that source until MASQUERADE, where a fresh
+        // lookup prints the route's own (preferred, else its interface's).
         None => Command {
             command: format!("ip route get {dst}"),
             output: format!(
                 "{dst}{via} dev {} src {} uid 0 \n    cache \n",
                 route.dev,
-                source_for(route.src, src)
+                if src.is_loopback() {
+                    route
+                        .src
+                        .or_else(|| device.source_addr(&route.dev))
+                        .unwrap_or(src)
+                } else {
+                    route.src.unwrap_or(src)
+                }
             ),
         },
     })
-}
-
-/// The source address the kernel picks for a locally generated packet:
-/// the route's preferred source, else the one the socket used.
-fn source_for(pref: Option<Ipv4Addr>, used: Ipv4Addr) -> Ipv4Addr {
-    pref.unwrap_or(used)
 }
 
 /// `iptables -t TABLE -S CHAIN N` for each rule of the hop that matched

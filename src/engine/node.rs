@@ -460,7 +460,24 @@ impl World {
                 p,
                 Say::ForThisHost,
             );
-            return Step::End(self.local_delivery(dev, p, w));
+            // Over lo the packet comes back in: INPUT's filter rules
+            // (kube-proxy's KUBE-EXTERNAL-SERVICES rejects a NodePort
+            // without endpoints there) see it as any incoming packet.
+            let r = self.hook(
+                NodeCx {
+                    name: &node,
+                    dev: &d.id,
+                },
+                Hook::Input,
+                p,
+                state,
+                ct_nat,
+                w,
+            );
+            if let Some(end) = stopped(&node, Hook::Input, &r) {
+                return Step::End(end);
+            }
+            return Step::End(self.local_delivery(dev, r.packet, w));
         }
         let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
             return Step::End(End::Dropped(no_route(&d.id, p.dst_ip())));

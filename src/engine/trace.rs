@@ -113,7 +113,7 @@ impl World {
         req: &Request,
         chooser: &mut dyn Chooser,
     ) -> Result<Trace, RequestError> {
-        let (src_dev, src_ip) = self.source_device(&req.from)?;
+        let (src_dev, src_ip) = self.source_device(&req.from, *req.to.ip())?;
         let sport = self.next_port;
         self.next_port = if self.next_port >= 60999 {
             FIRST_CLIENT_PORT

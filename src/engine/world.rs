@@ -213,9 +213,16 @@ impl World {
         }
     }
 
+    /// The device a request leaves from and its source address. A pod,
+    /// a host and the internet have one address; a node's socket gets the
+    /// one the kernel picks when it connects to `dst` (before any DNAT, as
+    /// `connect()` routes it): 127.0.0.1 toward loopback, `dst` itself
+    /// toward one of its own addresses, else the route's preferred source
+    /// or its interface's address (`cbr0`'s toward a pod of its own).
     pub(super) fn source_device(
         &mut self,
         from: &Source,
+        dst: Ipv4Addr,
     ) -> Result<(NodeIndex, Ipv4Addr), RequestError> {
         let (id, ip) = match from {
             Source::Pod { namespace, name } => {
@@ -244,7 +251,22 @@ impl World {
                     .scenario
                     .node(n)
                     .ok_or_else(|| RequestError(format!("there is no node {n}")))?;
-                (format!("node/{n}"), node.internal_ip)
+                let id = format!("node/{n}");
+                let ip = self
+                    .topology
+                    .device_by_id(&id)
+                    .and_then(|d| {
+                        if dst.is_loopback() {
+                            Some(Ipv4Addr::LOCALHOST)
+                        } else if d.owns(dst) {
+                            Some(dst)
+                        } else {
+                            let route = d.routes.lookup(dst)?;
+                            route.src.or_else(|| d.source_addr(&route.dev))
+                        }
+                    })
+                    .unwrap_or(node.internal_ip);
+                (id, ip)
             }
             Source::Internet(ip) => {
                 self.ensure_host(*ip);
