@@ -137,6 +137,11 @@ fn themes_and_languages() {
         fill(&light, ".topology rect.backdrop"),
         fill(&dark, ".topology rect.backdrop")
     );
+    // Shown at other sizes than its own, its text scales as outlines
+    // rather than being laid out again per size (see draw::style).
+    for svg in [&light, &dark] {
+        assert!(svg.contains("svg.topology{text-rendering:geometricPrecision}"));
+    }
     let ko = draw(&[file, "--lang", "ko"]);
     assert_eq!(check_xml(&ko), Ok("svg".to_string()));
     assert!(

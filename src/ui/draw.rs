@@ -178,9 +178,14 @@ fn picture_only(body: &str) -> String {
 pub fn style(theme: Theme, body: &str) -> String {
     let vars = theme_vars(STYLE_CSS, theme);
     let classes = classes_in(body);
-    // The backdrop `standalone` puts under the drawing.
+    // The backdrop `standalone` puts under the drawing. A picture is
+    // shown at other sizes than its own (an embed's column, a slide):
+    // with geometric precision its text is laid out once at the size
+    // written and scaled as outlines, where the default lays it out again
+    // at each on-screen size, each a new font strike to look up (a
+    // poster's paint spent ~70 ms there on a 4x-slowed CPU).
     let mut out = format!(
-        ".topology rect.backdrop{{fill:{};stroke:none}}\n",
+        "svg.topology{{text-rendering:geometricPrecision}}\n.topology rect.backdrop{{fill:{};stroke:none}}\n",
         resolve_vars("var(--panel)", &vars)
     );
     for (prelude, decls) in blocks(&section_rules(STYLE_CSS)) {
