@@ -159,7 +159,7 @@ fn question(hop: usize, leg: Leg, ask: Ask, right: Choice, wrong: Vec<Choice>) -
     if choices.len() < 2 {
         return None;
     }
-    choices.sort();
+    crate::sort::sort(&mut choices);
     let answer = choices.iter().position(|c| *c == right)?;
     Some(Question {
         hop,

@@ -66,7 +66,7 @@ pub fn normalize_save(text: &str, backend: Backend) -> String {
             let mut v: Vec<String> = lines
                 .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect();
-            v.sort();
+            crate::sort::sort(&mut v);
             v.join("\n")
         }
     }
@@ -179,7 +179,7 @@ impl Lab {
         // Namespaces first (nodes before pods: a pod's veth peer goes there).
         let devices: Vec<Device> = topology.devices().map(|(_, d)| d.clone()).collect();
         let mut order: Vec<&Device> = devices.iter().collect();
-        order.sort_by_key(|d| !d.is_node());
+        crate::sort::sort_by_key(&mut order, |d| !d.is_node());
         let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
         for d in &order {
             let short = match &d.kind {

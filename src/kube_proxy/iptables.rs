@@ -131,7 +131,7 @@ pub fn ruleset_with(
             .into_iter()
             .filter(|a| cidrs.iter().any(|n| n.contains(a)))
             .collect();
-        ips.sort_unstable();
+        crate::sort::sort(&mut ips);
         ips.dedup();
         ips
     });

@@ -226,7 +226,7 @@ fn classes_in(body: &str) -> Vec<&str> {
         .filter_map(|rest| rest.split('"').next())
         .flat_map(str::split_whitespace)
         .collect();
-    out.sort_unstable();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -475,7 +475,7 @@ mod tests {
             panic!("style.css: no {sel} block")
         };
         let sorted = |mut v: Vec<(String, String)>| {
-            v.sort();
+            crate::sort::sort(&mut v);
             v
         };
         assert_eq!(

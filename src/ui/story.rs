@@ -425,7 +425,7 @@ impl Story {
             }
         }
         let mut v: Vec<&Word> = last.into_values().collect();
-        v.sort_by_key(|w| w.hop);
+        crate::sort::sort_by_key(&mut v, |w| w.hop);
         v
     }
 

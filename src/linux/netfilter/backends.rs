@@ -45,7 +45,7 @@ enum Unit<'a> {
 type Placed<'a> = (i32, usize, Unit<'a>);
 
 fn sort(v: &mut [Placed<'_>]) {
-    v.sort_by_key(|(p, reg, _)| (*p, Reverse(*reg)));
+    crate::sort::sort_by_key(v, |(p, reg, _)| (*p, Reverse(*reg)));
 }
 
 /// How one unit ended.
@@ -120,7 +120,7 @@ pub(super) fn run(
     if let Some((p, reg)) = core {
         order.push((p, reg, None));
     }
-    order.sort_by_key(|(p, reg, _)| (*p, Reverse(*reg)));
+    crate::sort::sort_by_key(&mut order, |(p, reg, _)| (*p, Reverse(*reg)));
     'units: for (_, _, unit) in order {
         let units: Vec<Unit> = match unit {
             Some(u) => vec![u],

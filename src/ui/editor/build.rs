@@ -675,7 +675,7 @@ mod tests {
         let c = check(&s, build(Kind::Service, &d, None, None));
         assert!(c.edits.is_empty());
         let mut fields: Vec<_> = c.errors.iter().map(|p| p.field.as_str()).collect();
-        fields.sort_unstable();
+        crate::sort::sort(&mut fields);
         assert_eq!(fields, ["spec.ports[0].nodePort", SELECTOR]);
         assert!(c.errors.iter().all(|p| p.object == "Service default/api"));
         // The model still checks what did parse; a field that did not is
@@ -684,7 +684,7 @@ mod tests {
         d.rows.push(Row::from([("port", "x".to_string())]));
         let c = check(&s, build(Kind::Service, &d, None, None));
         let mut fields: Vec<_> = c.errors.iter().map(|p| p.field.as_str()).collect();
-        fields.sort_unstable();
+        crate::sort::sort(&mut fields);
         assert_eq!(
             fields,
             [

@@ -61,9 +61,11 @@ impl Ruleset {
 /// order, then user chains by name.
 pub fn save_chain_order(t: &Table) -> Vec<&Chain> {
     let mut builtin: Vec<&Chain> = t.chains.iter().filter(|c| c.is_builtin()).collect();
-    builtin.sort_by_key(|c| HOOK_ORDER.iter().position(|h| *h == c.name));
+    crate::sort::sort_by_key(&mut builtin, |c| {
+        HOOK_ORDER.iter().position(|h| *h == c.name)
+    });
     let mut user: Vec<&Chain> = t.chains.iter().filter(|c| !c.is_builtin()).collect();
-    user.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    crate::sort::sort_by(&mut user, |a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     builtin.extend(user);
     builtin
 }

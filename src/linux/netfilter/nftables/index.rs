@@ -124,7 +124,7 @@ impl TableIndex {
             .map(|&i| (i, &t.chains[i]))
             .filter(|(_, c)| c.base.as_ref().is_some_and(|b| b.hook == hook))
             .collect();
-        v.sort_by_key(|(i, c)| {
+        crate::sort::sort_by_key(&mut v, |(i, c)| {
             (
                 c.base.as_ref().map(|b| b.priority).unwrap_or(0),
                 std::cmp::Reverse(*i),

@@ -389,7 +389,7 @@ pub fn normalize_listing(text: &str) -> String {
                     words.join(" ")
                 })
                 .collect();
-            items.sort_unstable();
+            crate::sort::sort(&mut items);
             let _ = writeln!(out, "{indent}elements = {{ {} }}", items.join(", "));
             pending = None;
         }

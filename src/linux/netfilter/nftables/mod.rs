@@ -769,7 +769,7 @@ impl Table {
             .enumerate()
             .filter(|(_, c)| c.base.as_ref().is_some_and(|b| b.hook == hook))
             .collect();
-        v.sort_by_key(|(i, c)| {
+        crate::sort::sort_by_key(&mut v, |(i, c)| {
             (
                 c.base.as_ref().map(|b| b.priority).unwrap_or(0),
                 std::cmp::Reverse(*i),
@@ -817,7 +817,9 @@ pub fn sort_transaction(tx: &str) -> String {
             }
         })
         .collect();
-    keyed.sort_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+    crate::sort::sort_by(&mut keyed, |a, b| {
+        (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3))
+    });
     let mut out = String::new();
     for (i, (_, _, idx, l)) in keyed.iter().enumerate() {
         if i > 0 {
