@@ -132,12 +132,16 @@ function assertFits(m, viewportHeight, label) {
 // script, no polling: Playwright's injected script costs the 4x-slowed
 // main thread ~100 ms that a reader's page does not spend); the browser's
 // own records are read afterwards.
-async function posterVisit(context, server) {
+async function posterVisit(context, server, file = 'demo.html') {
   const page = await context.newPage();
   try {
     await page.setViewportSize({ width: 1366, height: 800 });
     await throttle(page, { cold: true });
-    await page.goto(server.url + 'demo.html', { waitUntil: 'commit' });
+    await page.goto(server.url + file, { waitUntil: 'commit' });
+    if (file !== 'demo.html') {
+      await new Promise((r) => setTimeout(r, 2500));
+      return await page.evaluate(() => ({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime }));
+    }
     await new Promise((r) => setTimeout(r, 2500));
     // When the poster's pixels were on screen, as the browser itself
     // reports it (Element Timing, the measure behind Largest Contentful
@@ -150,8 +154,9 @@ async function posterVisit(context, server) {
         const res = (end) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(end));
         const js = res('embed.js');
         const img = res('posters/clusterip-light.svg');
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
         resolve({
-          painted: e.renderTime, src: e.url,
+          painted: e.renderTime, src: e.url, fcp: fcp?.startTime,
           html: nav.responseEnd, js: js?.responseEnd,
           posterStart: img?.startTime, posterEnd: img?.responseEnd, posterBytes: img?.encodedBodySize,
         });
@@ -162,15 +167,30 @@ async function posterVisit(context, server) {
   }
 }
 
+// The demo page as its author had it before adding widgets: no embed.js,
+// no poster preloads, the same text and the same (empty) elements.
+function bare() {
+  const html = fs.readFileSync('dist/demo.html', 'utf8');
+  const out = html
+    .replace(/<link rel="preload"[^>]*>\n?/g, '')
+    .replace(/<script src="embed\.js"><\/script>\n?/, '');
+  assert.ok(!out.includes('src="embed.js"') && !out.includes('rel="preload"'), 'bare.html has no embeds');
+  return out;
+}
+
 test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x slower CPU', () => withBrowser(async ({ server, browser }) => {
   // The poster: three cold visits (the best is the page's figure; the
-  // others show how much this host's load adds).
+  // others show how much this host's load adds), each beside a visit to
+  // the same page without widgets (the host page's own first paint).
   const ms = (x) => (x === undefined ? '?' : x.toFixed(0));
   const visits = [];
+  const alone = [];
   for (let i = 0; i < 3; i++) {
+    alone.push((await posterVisit(browser.context, server, 'bare.html')).fcp);
     const v = await posterVisit(browser.context, server);
     visits.push(v);
-    console.log(`poster painted ${ms(v.painted)} ms after navigation; `
+    console.log(`poster painted ${ms(v.painted)} ms after navigation (the page's first contentful paint: ${ms(v.fcp)} ms; `
+      + `the page without widgets: ${ms(alone[i])} ms); `
       + `the page's HTML arrived at ${ms(v.html)} ms, embed.js at ${ms(v.js)} ms; `
       + `the poster was requested at ${ms(v.posterStart)} ms and arrived at ${ms(v.posterEnd)} ms, ${v.posterBytes} bytes`);
     assert.match(v.src, /posters\/clusterip-light\.svg$/);
@@ -178,17 +198,23 @@ test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x sl
     // stylesheet and embed.js, before the script has arrived.
     assert.ok(v.posterStart < v.js, `the poster is requested before embed.js arrives (${v.posterStart} < ${v.js})`);
     assert.ok(v.posterBytes < 6000, `the poster is small on the wire: ${v.posterBytes} bytes`);
+    // The poster is in the page's first painted frame: nothing of the
+    // page is on screen before it.
+    assert.ok(v.painted - v.fcp < 17, `the poster is painted with the page's first paint (${v.painted} vs ${v.fcp})`);
   }
   const best = Math.min(...visits.map((v) => v.painted));
-  console.log(`poster visible: ${ms(best)} ms after navigation, best of 3 cold visits (goal < 500${best < 500 ? '' : ': NOT MET'})`);
-  // The goal itself is asserted on a quiet host (NETLAB_PERF_GOALS=1): on
-  // a shared machine the 4x-throttled main thread moves it by hundreds of
-  // ms between runs. A DevTools trace of one visit (2 busy cores): the
-  // poster is on hand ~450-600 ms after navigation; then the page's layout
-  // ~100-150 ms, embed.js setting up three widgets ~45 ms, the SVG
-  // poster's own layout and paint ~125 ms, and Playwright's injected
-  // script ~120 ms (not on a real reader's page). What the page controls
-  // is asserted above: no round trip of its own, a small poster.
+  const host = Math.min(...alone);
+  console.log(`poster visible: ${ms(best)} ms after navigation, best of 3 cold visits (goal < 500${best < 500 ? '' : ': NOT MET'}); `
+    + `the same page without widgets first paints at ${ms(host)} ms (best of 3)`);
+  // Where the time goes (DevTools traces of visits, two busy cores): the
+  // poster, embed.js and the stylesheet arrive together one round trip
+  // after the HTML (~415 ms at best); then the page's first style, layout
+  // and paint, ~120-190 ms on the 4x-slowed main thread, most of it the
+  // host page's own text (its first font lookups and shaping); embed.js
+  // runs in ~20 ms and the poster's own layout and paint take ~35 ms (its
+  // text at geometric precision is not laid out again at paint). The goal
+  // itself is asserted on a quiet host (NETLAB_PERF_GOALS=1): on a shared
+  // machine the main thread moves it by hundreds of ms between runs.
   if (process.env.NETLAB_PERF_GOALS) assert.ok(best < 500, `the poster is painted within 0.5 s of navigation: ${best} ms`);
 
   const page = await browser.context.newPage();
@@ -231,7 +257,7 @@ test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x sl
   assert.ok(painted < ready, 'the poster before the live widget');
   assert.deepEqual(errors, [], 'console errors');
   assert.deepEqual(offOrigin, []);
-}));
+}, { serveOptions: { pages: { 'bare.html': bare() } } }));
 
 test('a phone: the widget fits the screen', () => withBrowser(async ({ server, browser }) => {
   const page = await browser.context.newPage();

@@ -20,7 +20,9 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'gzip'], headers = {} } = {}) {
+// `pages` maps a path under the mount to an HTML text served as is (a
+// test's variant of a page beside the build's files).
+export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'gzip'], headers = {}, pages = {} } = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -32,6 +34,11 @@ export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'g
     const file = path.join(root, rel);
     if (!file.startsWith(root + path.sep)) {
       res.writeHead(403).end();
+      return;
+    }
+    if (Object.hasOwn(pages, rel)) {
+      res.writeHead(200, { 'content-type': TYPES['.html'], ...headers });
+      res.end(pages[rel]);
       return;
     }
     const head = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding', ...headers };
