@@ -172,7 +172,7 @@ fn pings_end_as_the_kernel_ends_them() {
                 c.reply_from
             ));
         }
-        let reason = t.reason.as_deref().unwrap_or("");
+        let reason = t.reason.as_ref().map(|r| r.en()).unwrap_or_default();
         if c.reason.is_empty() != reason.is_empty() || !reason.contains(c.reason) {
             bad.push(format!(
                 "reason {reason:?}, want it to contain {:?}",

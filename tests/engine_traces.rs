@@ -568,7 +568,7 @@ fn check_trace(c: &Case, t: &Trace) -> Result<(), String> {
     if seen != c.client_sees {
         errs.push(format!("client sees {seen:?}, want {:?}", c.client_sees));
     }
-    match (&t.reason, c.reason) {
+    match (t.reason.as_ref().map(|r| r.en()), c.reason) {
         (None, "") => {}
         (Some(r), want) if !want.is_empty() && r.contains(want) => {}
         (got, want) => errs.push(format!("reason {got:?}, want one containing {want:?}")),

@@ -49,7 +49,7 @@ fn ending(t: &Trace) -> String {
     if let Some(d) = &t.delivered_to {
         s.push_str(&format!(" {d}"));
     }
-    if let Some(Say::RuleStops(r)) = &t.reason_say {
+    if let Some(Say::RuleStops(r)) = &t.reason {
         s.push_str(&format!(" by {} {}", r.table, r.chain));
     }
     if t.verdict == Verdict::Delivered && !t.succeeded() {
@@ -309,7 +309,7 @@ fn an_nft_reject_reads_right_in_both_languages() {
     let t = w.trace(&req, &mut SeededChooser::from_seed(1)).unwrap();
     assert_eq!(t.verdict, Verdict::Rejected);
     assert_eq!(
-        t.reason.as_deref().unwrap(),
+        t.reason.as_ref().unwrap().en(),
         "node-1 reject (icmp port-unreachable) at FORWARD in nftables table ip kube-proxy, chain cluster-ips-check: add rule ip kube-proxy cluster-ips-check ip daddr @cluster-ips reject comment \"Reject traffic to invalid ports of ClusterIPs\""
     );
     assert_eq!(

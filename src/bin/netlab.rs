@@ -308,7 +308,7 @@ mod cli {
             }
         }
         if let Some(reason) = &t.reason {
-            println!("reason: {reason}");
+            println!("reason: {}", reason.en());
         }
         println!("netfilter rules evaluated: {}", t.rules_evaluated);
         for (node, entries) in &t.conntrack {

@@ -169,6 +169,13 @@ fn say_en<S: serde::Serializer>(say: &Say, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&say.en())
 }
 
+fn reason_en<S: serde::Serializer>(say: &Option<Say>, s: S) -> Result<S::Ok, S::Error> {
+    match say {
+        Some(say) => s.serialize_some(&say.en()),
+        None => s.serialize_none(),
+    }
+}
+
 fn decision_en<S: serde::Serializer>(d: &Decision, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&d.text(Lang::En))
 }
@@ -272,24 +279,22 @@ pub struct ClientSees {
 pub struct Reply {
     pub verdict: Verdict,
     pub client_sees: Option<ClientSees>,
-    pub reason: Option<String>,
-    /// `reason` as data, for any language (not serialized).
-    #[serde(skip)]
-    pub reason_say: Option<Say>,
+    /// Why the answer failed, as data (serialized in English).
+    #[serde(serialize_with = "reason_en")]
+    pub reason: Option<Say>,
 }
 
 impl Reply {
-    /// Why the answer failed, in `lang` (`reason` in English).
+    /// Why the answer failed, in `lang`.
     pub fn reason_in(&self, lang: Lang) -> Option<String> {
-        self.reason_say.as_ref().map(|s| s.text(lang))
+        self.reason.as_ref().map(|s| s.text(lang))
     }
 
     pub(super) fn failed(client_sees: Option<ClientSees>, why: Say) -> Reply {
         Reply {
             verdict: Verdict::Dropped,
             client_sees,
-            reason: Some(why.en()),
-            reason_say: Some(why),
+            reason: Some(why),
         }
     }
 }
@@ -301,11 +306,10 @@ pub struct Trace {
     pub verdict: Verdict,
     /// `pod/NAME` or `node/NAME` (or another device id) that accepted it.
     pub delivered_to: Option<String>,
-    /// Why it did not work (null when it did, both ways).
-    pub reason: Option<String>,
-    /// `reason` as data, for any language (not serialized).
-    #[serde(skip)]
-    pub reason_say: Option<Say>,
+    /// Why it did not work (null when it did, both ways), as data
+    /// (serialized in English).
+    #[serde(serialize_with = "reason_en")]
+    pub reason: Option<Say>,
     pub server_sees: Option<Seen>,
     pub reply: Option<Reply>,
     pub hops: Vec<Hop>,
@@ -316,15 +320,14 @@ pub struct Trace {
 }
 
 impl Trace {
-    /// Why it did not work, in `lang` (`reason` in English).
+    /// Why it did not work, in `lang`.
     pub fn reason_in(&self, lang: Lang) -> Option<String> {
-        self.reason_say.as_ref().map(|s| s.text(lang))
+        self.reason.as_ref().map(|s| s.text(lang))
     }
 
-    /// Sets the reason, in English and as data.
+    /// Sets the reason.
     pub(super) fn set_reason(&mut self, why: Say) {
-        self.reason = Some(why.en());
-        self.reason_say = Some(why);
+        self.reason = Some(why);
     }
 
     /// Delivered, and the reply reached the client (the CLI's exit 0).

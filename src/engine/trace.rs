@@ -130,7 +130,6 @@ impl World {
             verdict: Verdict::Dropped,
             delivered_to: None,
             reason: None,
-            reason_say: None,
             server_sees: None,
             reply: None,
             hops: Vec::new(),
@@ -166,7 +165,6 @@ impl World {
                     .filter(|r| r.verdict != Verdict::Delivered)
                 {
                     w.trace.reason = r.reason.clone();
-                    w.trace.reason_say = r.reason_say.clone();
                 }
             }
             End::Refused { dev, packet: seen } => {
@@ -266,7 +264,6 @@ impl World {
                     verdict: Verdict::Delivered,
                     client_sees: Some(ClientSees { src: packet.src }),
                     reason: None,
-                    reason_say: None,
                 }
             }
             End::Refused { .. } => Reply::failed(None, Say::AnswerRefused),

@@ -104,7 +104,7 @@ pub fn predicted(o: &Outcome) -> Predicted {
         .map(|(n, es)| (n.clone(), es.iter().filter_map(|e| normalise(e)).collect()))
         .collect();
     let verdict = match (&t.reason, &t.delivered_to) {
-        (Some(r), _) => format!("{:?}: {r}", t.verdict),
+        (Some(r), _) => format!("{:?}: {}", t.verdict, r.en()),
         (None, Some(d)) => format!("{:?} to {d}", t.verdict),
         (None, None) => format!("{:?}", t.verdict),
     };

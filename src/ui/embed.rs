@@ -78,9 +78,7 @@ fn verdict_message(r: &Run, id: Option<String>, lang: Lang) -> js_sys::Object {
             set(
                 &m,
                 "reason",
-                tr.reason_in(lang)
-                    .or_else(|| tr.reason.clone())
-                    .map_or(JsValue::NULL, JsValue::from),
+                tr.reason_in(lang).map_or(JsValue::NULL, JsValue::from),
             );
             set(&m, "sentence", verdict_sentence(tr, lang));
             set(&m, "request", tr.request.clone());

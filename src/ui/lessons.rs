@@ -1601,7 +1601,7 @@ mod tests {
         send_and_watch(&mut s, l);
         let t = s.trace().unwrap();
         assert_eq!(t.verdict, Verdict::Rejected, "{:?}", t.reason);
-        assert!(t.reason.as_deref().unwrap().contains("has no endpoints"));
+        assert!(t.reason_in(Lang::En).unwrap().contains("has no endpoints"));
         assert!(!(l.check)(&s), "no endpoints: rejected");
         put(&mut s, "no-endpoints", ("app: webapp", "app: web"), |o| {
             matches!(o, Object::Service(_))
@@ -1731,7 +1731,10 @@ mod tests {
         resend(&mut s);
         let t = s.trace().unwrap();
         assert_eq!(t.verdict, Verdict::Dropped);
-        assert!(t.reason.as_deref().unwrap().contains("no local endpoints"));
+        assert!(t
+            .reason_in(Lang::En)
+            .unwrap()
+            .contains("no local endpoints"));
         assert!(!(l.check)(&s));
     }
 

@@ -410,7 +410,7 @@ pub fn verdict_sentence(t: &Trace, lang: Lang) -> String {
             }
             _ => s.push_str(verdict_title(t.verdict).get(lang)),
         }
-        if let Some(r) = t.reason_in(lang).or_else(|| t.reason.clone()) {
+        if let Some(r) = t.reason_in(lang) {
             s += ": ";
             s += &r;
         }
@@ -937,7 +937,7 @@ mod tests {
         let ko = verdict_sentence(&bad, Lang::Ko);
         assert!(ko.starts_with("드롭됨"), "{ko}");
         // The engine's reason, in each language.
-        let r = bad.reason.clone().expect("a reason");
+        let r = bad.reason_in(Lang::En).expect("a reason");
         assert!(en.contains(r.as_str()), "{en}");
         let r_ko = bad.reason_in(Lang::Ko).expect("a Korean reason");
         assert!(
