@@ -327,8 +327,10 @@ fn tcpdump_on_each_wire() {
             "IP 10.0.2.2 > 10.0.1.2: ICMP echo reply, id 40000, seq 1, length 64",
         ))),
         // A pod to a Service whose endpoint is on its node: the DNATed
-        // frame is bridged straight to the endpoint's port, never on cbr0
-        // (the kernel check saw nothing there).
+        // frame is bridged to the endpoint's port; never on cbr0 coming in
+        // (the kernel check captures there and sees nothing), and going
+        // out by cbr0 only while the node's ARP entry for the endpoint is
+        // unconfirmed (ARP's timers): no command either way.
         ("tests/data/engine/two-nodes.yaml", "pod/client", "svc/local:80", Protocol::Tcp, "node/node-1", "cbr0 in", Req, None),
         ("tests/data/engine/two-nodes.yaml", "pod/client", "svc/local:80", Protocol::Tcp, "node/node-1", "cbr0 out", Req, None),
         ("tests/data/engine/two-nodes.yaml", "pod/client", "svc/local:80", Protocol::Tcp, "pod/local-web", "eth0 in", Req, Some((

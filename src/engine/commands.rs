@@ -33,8 +33,11 @@
 //! packet as PREROUTING left it (DNAT done, a reply's un-SNAT done), and
 //! a packet that PREROUTING sends to another pod of the same bridge
 //! (bridged DNAT: a pod to a Service whose endpoint is on its node) never
-//! crosses `cbr0` at all: those hops get no tcpdump, nor does one whose
-//! next hop never answered ARP (nothing is sent).
+//! arrives on `cbr0` and is bridged to the endpoint's port: it leaves by
+//! `cbr0` (and shows there) only while the node's neighbour entry for the
+//! endpoint is not confirmed, which depends on ARP's timers; those hops
+//! get no tcpdump, nor does one whose next hop never answered ARP
+//! (nothing is sent).
 
 use super::hop::{Dir, Leg};
 use super::say::Say;
@@ -366,13 +369,47 @@ pub fn tcpdump_shown(topology: &Topology, trace: &Trace, i: usize) -> Option<Com
     let hop = &trace.hops[i];
     let iface = hop.at.iface()?;
     let p = on_the_wire(topology, trace, i)?;
+    tcpdump_of(iface, hop.leg, &p)
+}
+
+/// For an interface hop where tcpdump sees nothing (no
+/// [`tcpdump_shown`]: a DNATed frame bridged past `cbr0`, a packet
+/// dropped by the PREROUTING of a pod's bridge port, a packet never sent
+/// for want of an ARP answer), the tcpdump one would try there for the
+/// hop's packet, with its empty output. Not shown to a learner (it would
+/// wait forever); the kernel check runs it to see that nothing comes.
+pub fn tcpdump_unseen(topology: &Topology, trace: &Trace, i: usize) -> Option<Command> {
+    let hop = &trace.hops[i];
+    let Place::Iface { name, dir } = &hop.at else {
+        return None;
+    };
+    if on_the_wire(topology, trace, i).is_some() {
+        return None;
+    }
+    // A DNATed frame bridged to a pod of the same bridge is not on the
+    // bridge's own interface while the node's neighbour entry for the pod
+    // is confirmed, but goes out by it (`neigh->output`) when it is not:
+    // which of the two depends on ARP's timers, not on the connection.
+    if *dir == Dir::Out && is_pod_bridge(topology, &hop.device, name) {
+        return None;
+    }
+    let c = tcpdump_of(name, hop.leg, &hop.before)?;
+    Some(Command {
+        output: String::new(),
+        ..c
+    })
+}
+
+/// The tcpdump selecting packet `p` of a connection on `iface`, going
+/// `leg`'s way, and its line.
+fn tcpdump_of(iface: &str, leg: Leg, p: &Packet) -> Option<Command> {
     let (src, dst) = (p.src.ip(), p.dst.ip());
     let (filter, line) = match p.proto {
         Protocol::Tcp | Protocol::Udp => {
             let proto = p.proto.as_lower();
             // The server's side: its port is the Service's or the
             // endpoint's; the client's is the kernel's pick.
-            let port = match hop.leg {
+            let port = match leg {
                 Leg::Request => format!("dst port {}", p.dst.port()),
                 Leg::Reply => format!("src port {}", p.src.port()),
             };
@@ -380,7 +417,7 @@ pub fn tcpdump_shown(topology: &Topology, trace: &Trace, i: usize) -> Option<Com
                 Protocol::Tcp => "tcp 0".to_string(),
                 _ => format!("UDP, length {UDP_LENGTH}"),
             };
-            let filter = match hop.leg {
+            let filter = match leg {
                 Leg::Request => format!("{proto} and src {src} and dst {dst} and {port}"),
                 Leg::Reply => format!("{proto} and src {src} and {port} and dst {dst}"),
             };

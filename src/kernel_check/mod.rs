@@ -264,10 +264,19 @@ fn run_commands(
     let mut deferred = Vec::new();
     let mut captures = Vec::new();
     let per_hop = crate::engine::commands::for_trace(&mut world.clone(), trace);
-    for (hop, commands) in trace.hops.iter().zip(per_hop) {
+    for (i, (hop, mut commands)) in trace.hops.iter().zip(per_hop).enumerate() {
         let Some(ns) = lab.ns.get(&hop.device) else {
             continue;
         };
+        // Where the engine says tcpdump sees nothing, a capture of the
+        // hop's packet must stay empty.
+        if tcpdump {
+            commands.extend(crate::engine::commands::tcpdump_unseen(
+                world.topology(),
+                trace,
+                i,
+            ));
+        }
         for c in commands {
             let capture = c.command.starts_with("tcpdump ");
             if capture && !tcpdump {
