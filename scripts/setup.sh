@@ -3,7 +3,7 @@
 # missing, from the package registries only: rustup's wasm target, Trunk and
 # wasm-bindgen-cli from crates.io, binaryen and playwright-core from npm,
 # chromium, chromium-driver, fonts-noto-cjk and the kernel check's tools (iproute2,
-# iptables, nftables, conntrack, nfacct, iputils-ping) from Debian. Idempotent: quick when everything
+# iptables, nftables, conntrack, nfacct, iputils-ping, tcpdump) from Debian. Idempotent: quick when everything
 # is present.
 #
 #   scripts/setup.sh build   # what `scripts/run.sh` needs
@@ -102,6 +102,7 @@ if [ "$what" = test ]; then
   command -v nfacct >/dev/null 2>&1 || debs="$debs nfacct"
   command -v sysctl >/dev/null 2>&1 || debs="$debs procps"
   command -v ping >/dev/null 2>&1 || debs="$debs iputils-ping"
+  command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || debs="$debs tcpdump"
   command -v nft >/dev/null 2>&1 || [ -x /usr/sbin/nft ] || debs="$debs nftables"
   if [ -n "$debs" ]; then
     say "installing Debian's$debs"

@@ -34,7 +34,8 @@ scripts/web-test.sh
 step "kernel check: the engine against Linux in network namespaces"
 # Every preset, every engine test scenario, the real clusters' captures
 # (tests/data/clusters: inferred networks, public LB addresses, pods on the
-# node network), and KERNEL_CHECK_RANDOM (default 15; larger sweeps by hand, see the README) seeded random scenarios. It needs root and network namespaces; without them it fails
+# node network), and KERNEL_CHECK_RANDOM (default 15; larger sweeps by hand, see the README) seeded random scenarios
+# (each hop's tcpdump runs for the files' scenarios, not the random ones). It needs root and network namespaces; without them it fails
 # loudly (exit 3) rather than passing.
 cargo build --locked --bin netlab
 kernel_check=(target/debug/netlab kernel-check static/scenarios/*.yaml tests/data/engine/*.yaml

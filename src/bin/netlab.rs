@@ -132,6 +132,11 @@ mod cli {
             /// A connection attempt's timeout in milliseconds.
             #[arg(long, default_value_t = 300)]
             connect_timeout_ms: u64,
+            /// Do not run each hop's `tcpdump` while the connections are
+            /// made (by default the scenarios of FILES run them; random
+            /// scenarios never do).
+            #[arg(long)]
+            no_tcpdump: bool,
             /// Print each scenario's count and each request.
             #[arg(long, short)]
             verbose: bool,
@@ -457,6 +462,7 @@ mod cli {
                 timeout,
                 jobs,
                 connect_timeout_ms,
+                no_tcpdump,
                 verbose,
             } => {
                 use k8s_netlab::kernel_check::{self, lab};
@@ -477,6 +483,7 @@ mod cli {
                     timeout,
                     jobs,
                     connect_timeout_ms,
+                    tcpdump: !no_tcpdump,
                     verbose,
                 };
                 ExitCode::from(kernel_check::run(&opts))

@@ -247,6 +247,46 @@ pub fn normalise(line: &str) -> Option<String> {
     ))
 }
 
+/// A `tcpdump -nqt` line without what the kernel picks at random or the
+/// engine does not model: the client's port (a request's source port, a
+/// reply's destination port: `IP 10.0.1.2.* > 10.0.2.2.8080: tcp 0`),
+/// an ICMP echo's identifier (`id *`) and a UDP datagram's length
+/// (`UDP, length *`: the engine models no payload). Everything else (the
+/// addresses as NAT left them on that wire, the server's port, the
+/// protocol, `tcp 0`, ICMP's type, sequence and length) is compared.
+pub fn tcpdump_masked(line: &str, reply: bool) -> String {
+    let Some((head, rest)) = line.trim_end().split_once(": ") else {
+        return line.trim_end().to_string();
+    };
+    let mut words: Vec<String> = head.split(' ').map(str::to_string).collect();
+    let client = if reply { 3 } else { 1 };
+    if let Some(w) = words.get_mut(client) {
+        // `A.B.C.D.PORT`: ICMP's addresses have no port.
+        if w.matches('.').count() == 4 {
+            if let Some((ip, _)) = w.rsplit_once('.') {
+                *w = format!("{ip}.*");
+            }
+        }
+    }
+    let udp = rest.starts_with("UDP,");
+    let mut out: Vec<String> = Vec::new();
+    let mut masked = false;
+    for w in rest.split(' ') {
+        if masked {
+            out.push(if w.ends_with(',') {
+                "*,".into()
+            } else {
+                "*".into()
+            });
+            masked = false;
+            continue;
+        }
+        masked = w == "id" || (udp && w == "length");
+        out.push(w.to_string());
+    }
+    format!("{}: {}", words.join(" "), out.join(" "))
+}
+
 /// How many attempts make every outcome with probability `p` likely to
 /// show (a miss chance under 1/1000 each), within bounds.
 pub fn attempts_for(preds: &[Predicted]) -> u32 {
@@ -421,6 +461,50 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tcpdump_lines_are_compared_without_the_kernels_picks() {
+        // The client's port: a request's source, a reply's destination.
+        assert_eq!(
+            tcpdump_masked("IP 10.0.1.2.43210 > 10.0.2.2.8080: tcp 0\n", false),
+            "IP 10.0.1.2.* > 10.0.2.2.8080: tcp 0"
+        );
+        assert_eq!(
+            tcpdump_masked("IP 10.3.241.152.80 > 10.0.1.2.43210: tcp 0", true),
+            "IP 10.3.241.152.80 > 10.0.1.2.*: tcp 0"
+        );
+        // The server's port, the addresses and the protocol still count.
+        assert_ne!(
+            tcpdump_masked("IP 10.0.1.2.1 > 10.0.2.2.8080: tcp 0", false),
+            tcpdump_masked("IP 10.0.1.2.1 > 10.0.2.2.8081: tcp 0", false)
+        );
+        assert_ne!(
+            tcpdump_masked("IP 10.0.1.2.1 > 10.0.2.2.8080: tcp 0", false),
+            tcpdump_masked("IP 10.0.1.3.1 > 10.0.2.2.8080: tcp 0", false)
+        );
+        // UDP's length, ICMP's id (not its sequence, type or length).
+        assert_eq!(
+            tcpdump_masked("IP 10.0.1.2.5 > 10.3.241.13.53: UDP, length 37", false),
+            "IP 10.0.1.2.* > 10.3.241.13.53: UDP, length *"
+        );
+        assert_eq!(
+            tcpdump_masked(
+                "IP 10.0.1.2 > 10.0.2.2: ICMP echo request, id 27596, seq 1, length 64",
+                false
+            ),
+            "IP 10.0.1.2 > 10.0.2.2: ICMP echo request, id *, seq 1, length 64"
+        );
+        assert_ne!(
+            tcpdump_masked(
+                "IP 10.0.2.2 > 10.0.1.2: ICMP echo reply, id 1, seq 2, length 64",
+                true
+            ),
+            tcpdump_masked(
+                "IP 10.0.2.2 > 10.0.1.2: ICMP echo reply, id 1, seq 1, length 64",
+                true
+            )
+        );
+    }
 
     #[test]
     fn kernel_and_engine_conntrack_lines_normalise_alike() {

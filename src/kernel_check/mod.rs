@@ -20,7 +20,7 @@ pub mod sys;
 use crate::engine::checks;
 use crate::engine::paths::paths;
 use crate::engine::topology::{pod_ref, Topology};
-use crate::engine::trace::{Request, Source, World};
+use crate::engine::trace::{Leg, Request, Source, World};
 use crate::linux::netfilter::SeededChooser;
 use crate::model::{self, defaults, Protocol, ProxyMode};
 use compare::{Class, Predicted};
@@ -47,6 +47,9 @@ pub struct Options {
     pub jobs: usize,
     /// A connection attempt's timeout, in milliseconds.
     pub connect_timeout_ms: u64,
+    /// Run each hop's `tcpdump` while the connections are made (the
+    /// scenarios of files only, not the random ones).
+    pub tcpdump: bool,
     pub verbose: bool,
 }
 
@@ -61,6 +64,9 @@ struct Case {
 #[derive(Default)]
 struct Report {
     requests: usize,
+    /// tcpdump captures compared, and the time they added.
+    captures: usize,
+    capture_time: std::time::Duration,
     mismatches: Vec<String>,
 }
 
@@ -84,10 +90,13 @@ pub fn run(opts: &Options) -> u8 {
     if opts.modes.contains(&ProxyMode::Nftables) {
         tools.push("nft");
     }
+    if opts.tcpdump && !opts.files.is_empty() {
+        tools.push("tcpdump");
+    }
     let missing: Vec<&str> = tools.iter().copied().filter(|t| !sys::have(t)).collect();
     if !missing.is_empty() {
         eprintln!(
-            "kernel-check: FAILED: missing tools: {} (Debian: apt-get install iproute2 iptables nftables conntrack nfacct procps)",
+            "kernel-check: FAILED: missing tools: {} (Debian: apt-get install iproute2 iptables nftables conntrack nfacct procps tcpdump)",
             missing.join(", ")
         );
         return 3;
@@ -143,8 +152,8 @@ pub fn run(opts: &Options) -> u8 {
     };
 
     let next = AtomicUsize::new(0);
-    // Requests and mismatches, per mode.
-    let totals = Mutex::new(BTreeMap::<&str, (usize, usize)>::new());
+    // Requests, mismatches and tcpdumps, per mode.
+    let totals = Mutex::new(BTreeMap::<&str, (usize, usize, usize)>::new());
     let fatal = Mutex::new(None::<String>);
     std::thread::scope(|scope| {
         for _ in 0..opts.jobs.max(1) {
@@ -169,9 +178,11 @@ pub fn run(opts: &Options) -> u8 {
                         if opts.verbose {
                             let _ = writeln!(
                                 out,
-                                "{}: {} requests, {} mismatches",
+                                "{}: {} requests, {} tcpdumps ({:.1} s), {} mismatches",
                                 case.name,
                                 rep.requests,
+                                rep.captures,
+                                rep.capture_time.as_secs_f64(),
                                 rep.mismatches.len()
                             );
                         }
@@ -179,6 +190,7 @@ pub fn run(opts: &Options) -> u8 {
                         let t = t.entry(case.mode.as_str()).or_default();
                         t.0 += rep.requests;
                         t.1 += rep.mismatches.len();
+                        t.2 += rep.captures;
                     }
                     Err(e) => {
                         let _ = writeln!(out, "{}: cannot build the network: {e}", case.name);
@@ -194,15 +206,15 @@ pub fn run(opts: &Options) -> u8 {
         }
     });
     let totals = totals.into_inner().unwrap_or_else(|e| e.into_inner());
-    let (n, m) = totals
+    let (n, m, c) = totals
         .values()
-        .fold((0, 0), |(n, m), (a, b)| (n + a, m + b));
+        .fold((0, 0, 0), |(n, m, c), (a, b, d)| (n + a, m + b, c + d));
     let per_mode: Vec<String> = totals
         .iter()
-        .map(|(mode, (a, b))| format!("{mode}: {a} requests, {b} mismatches"))
+        .map(|(mode, (a, b, _))| format!("{mode}: {a} requests, {b} mismatches"))
         .collect();
     println!(
-        "kernel-check: {n} requests, {m} mismatches ({})",
+        "kernel-check: {n} requests, {m} mismatches ({}); {c} tcpdump captures compared",
         per_mode.join("; ")
     );
     if m == 0 {
@@ -224,11 +236,13 @@ pub fn in_mode(mut s: model::Scenario, mode: ProxyMode) -> model::Scenario {
     s
 }
 
-/// A `conntrack -L` command of a hop, run once the connections are made:
-/// the hop's device, its namespace, and the command.
+/// A `conntrack -L` command of a hop, run once the connections are made,
+/// or a `tcpdump` one, run while they are: the hop's device, its
+/// namespace, its leg, and the command.
 struct Deferred {
     device: String,
     ns: String,
+    reply: bool,
     command: crate::engine::commands::Command,
 }
 
@@ -236,31 +250,53 @@ struct Deferred {
 /// hops' namespaces (each command once per namespace, `done` remembers)
 /// and says where an output differs from the engine's. `conntrack`
 /// commands are returned, to be run after the connections
-/// ([`check_conntrack_commands`]).
+/// ([`check_conntrack_commands`]), and `tcpdump` ones (when `tcpdump`
+/// is asked for), to be running while they are made ([`Capture`]).
 fn run_commands(
     lab: &Lab,
     world: &World,
     trace: &crate::engine::trace::Trace,
     backend: Backend,
+    tcpdump: bool,
     done: &mut BTreeSet<(String, String)>,
-) -> (Vec<String>, Vec<Deferred>) {
+) -> (Vec<String>, Vec<Deferred>, Vec<Deferred>) {
     let mut out = Vec::new();
     let mut deferred = Vec::new();
+    let mut captures = Vec::new();
     let per_hop = crate::engine::commands::for_trace(&mut world.clone(), trace);
-    for (hop, commands) in trace.hops.iter().zip(per_hop) {
+    for (i, (hop, mut commands)) in trace.hops.iter().zip(per_hop).enumerate() {
         let Some(ns) = lab.ns.get(&hop.device) else {
             continue;
         };
+        // Where the engine says tcpdump sees nothing, a capture of the
+        // hop's packet must stay empty.
+        if tcpdump {
+            commands.extend(crate::engine::commands::tcpdump_unseen(
+                world.topology(),
+                trace,
+                i,
+            ));
+        }
         for c in commands {
+            let capture = c.command.starts_with("tcpdump ");
+            if capture && !tcpdump {
+                continue;
+            }
             if !done.insert((ns.clone(), c.command.clone())) {
                 continue;
             }
-            if c.command.starts_with("conntrack ") {
-                deferred.push(Deferred {
+            if capture || c.command.starts_with("conntrack ") {
+                let d = Deferred {
                     device: hop.device.clone(),
                     ns: ns.clone(),
+                    reply: hop.leg == Leg::Reply,
                     command: c,
-                });
+                };
+                if capture {
+                    captures.push(d);
+                } else {
+                    deferred.push(d);
+                }
                 continue;
             }
             let mut words: Vec<&str> = c.command.split_whitespace().collect();
@@ -279,7 +315,191 @@ fn run_commands(
             }
         }
     }
-    (out, deferred)
+    (out, deferred, captures)
+}
+
+/// A hop's `tcpdump`, started before the request's connections: the
+/// command as the engine gives it, run with `-l --immediate-mode` (each
+/// line as soon as its packet comes; the output is the same), its stderr
+/// read by a thread.
+struct Capture {
+    d: Deferred,
+    child: std::process::Child,
+    stderr: std::sync::mpsc::Receiver<String>,
+    /// What it wrote on stderr so far.
+    said: Vec<String>,
+}
+
+/// How long a tcpdump may take to say it is listening.
+const CAPTURE_START: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long, after the connections, a tcpdump whose packet every outcome
+/// sends may take to print it; one whose packet only some outcomes send
+/// gets a short grace.
+const CAPTURE_WAIT: std::time::Duration = std::time::Duration::from_millis(1000);
+const CAPTURE_GRACE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Starts each capture in its namespace and waits until each says
+/// `listening on` (or fails: its stderr is the mismatch).
+fn start_captures(ds: Vec<Deferred>) -> (Vec<Capture>, Vec<String>) {
+    let mut caps = Vec::new();
+    let mut errors = Vec::new();
+    for d in ds {
+        let words: Vec<&str> = d.command.command.split_whitespace().collect();
+        let mut args = vec!["-l", "--immediate-mode"];
+        args.extend_from_slice(&words[1..]);
+        let mut child = match sys::spawn_piped_in(&d.ns, words[0], &args) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(format!("on {}: `{}`: {e}", d.device, d.command.command));
+                continue;
+            }
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        if let Some(err) = child.stderr.take() {
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(err).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        caps.push(Capture {
+            d,
+            child,
+            stderr: rx,
+            said: Vec::new(),
+        });
+    }
+    let deadline = std::time::Instant::now() + CAPTURE_START;
+    let mut ready = Vec::new();
+    for mut c in caps {
+        let listening = loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match c.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    let yes = line.starts_with("listening on ");
+                    c.said.push(line);
+                    if yes {
+                        break true;
+                    }
+                }
+                Err(_) => break false,
+            }
+        };
+        if listening {
+            ready.push(c);
+        } else {
+            errors.push(format!(
+                "on {}: `{}` did not start listening: {}",
+                c.d.device,
+                c.d.command.command,
+                c.said.join(" / ")
+            ));
+            stop(&mut c.child);
+        }
+    }
+    (ready, errors)
+}
+
+fn stop(child: &mut std::process::Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+    sys::unregister_pid(child.id());
+}
+
+/// Reads each capture once the connections are made and compares its
+/// line with the engine's, masked as [`compare::tcpdump_masked`] says
+/// (the client's port, ICMP's id, UDP's length): what it printed must be
+/// what some outcome of the request shows with the same command on that
+/// device, or nothing if some outcome sends no such packet there (the
+/// attempts need not take the first outcome's way first).
+fn finish_captures(
+    caps: Vec<Capture>,
+    topology: &crate::engine::topology::Topology,
+    outcomes: &[crate::engine::paths::Outcome],
+) -> Vec<String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let start = std::time::Instant::now();
+    let mut pending: Vec<(Capture, BTreeSet<String>, std::time::Duration)> = caps
+        .into_iter()
+        .map(|c| {
+            let mut possible = BTreeSet::new();
+            for o in outcomes {
+                let shown = (0..o.trace.hops.len())
+                    .filter(|&i| o.trace.hops[i].device == c.d.device)
+                    .filter_map(|i| crate::engine::commands::tcpdump_shown(topology, &o.trace, i))
+                    .find(|x| x.command == c.d.command.command);
+                possible.insert(match shown {
+                    Some(x) => compare::tcpdump_masked(&x.output, c.d.reply),
+                    None => String::new(),
+                });
+            }
+            let wait = if possible.contains("") {
+                CAPTURE_GRACE
+            } else {
+                CAPTURE_WAIT
+            };
+            (c, possible, wait)
+        })
+        .collect();
+    // Each is done when it exits (its packet came) or its wait is over
+    // (killed then); all are reaped together after, as a packet socket's
+    // close waits for the network's RCU grace period.
+    let mut over = Vec::new();
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for (mut c, possible, wait) in pending {
+            let done = matches!(c.child.try_wait(), Ok(Some(_)));
+            if !done && start.elapsed() < wait {
+                still.push((c, possible, wait));
+                continue;
+            }
+            if !done {
+                let _ = c.child.kill();
+            }
+            over.push((c, possible));
+        }
+        pending = still;
+        if !pending.is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    for (mut c, possible) in over {
+        stop(&mut c.child);
+        let mut text = String::new();
+        if let Some(mut o) = c.child.stdout.take() {
+            let _ = o.read_to_string(&mut text);
+        }
+        let got = if text.trim().is_empty() {
+            String::new()
+        } else {
+            compare::tcpdump_masked(&text, c.d.reply)
+        };
+        if !possible.contains(&got) {
+            let errors: Vec<String> = c
+                .said
+                .into_iter()
+                .chain(c.stderr.try_iter())
+                .filter(|l| l.starts_with("tcpdump: ") && !l.contains("verbose output suppressed"))
+                .collect();
+            out.push(format!(
+                "on {}: `{}` prints {text:?}{}, the engine says {:?} (compared without the client's port, ICMP's id and UDP's length)",
+                c.d.device,
+                c.d.command.command,
+                if errors.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", errors.join(" / "))
+                },
+                c.d.command.output
+            ));
+        }
+    }
+    out
 }
 
 /// Runs the `conntrack -L` commands after the request's connections (and
@@ -465,12 +685,23 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
             // The commands behind the first outcome's hops, run for real
             // (conntrack's once the connections are made).
             let mut deferred = Vec::new();
+            let mut captures = Vec::new();
             if let Some(o) = outcomes.first() {
-                let (ms, d) = run_commands(&lab, &world, &o.trace, opts.backend, &mut commands_run);
+                let (ms, d, c) = run_commands(
+                    &lab,
+                    &world,
+                    &o.trace,
+                    opts.backend,
+                    // Not for random scenarios, nor again with a node
+                    // removed: the same paths, and the check's time.
+                    opts.tcpdump && !case.random && removed.is_none(),
+                    &mut commands_run,
+                );
                 for m in ms {
                     rep.mismatches.push(format!("{label}: {r}: {m}"));
                 }
                 deferred = d;
+                captures = c;
             }
             let preds = compare::predictions(&outcomes);
             let spread = engine_spread(&world, &preds, &req);
@@ -526,7 +757,19 @@ fn check_case(case: &Case, prefix: &str, exe: &str, opts: &Options) -> Result<Re
                     .map(probe::Attempt::from_line)
                     .collect())
             };
+            rep.captures += captures.len();
+            let started = std::time::Instant::now();
+            let (captures, capture_errors) = start_captures(captures);
+            rep.capture_time += started.elapsed();
+            for m in capture_errors {
+                rep.mismatches.push(format!("{label}: {r}: {m}"));
+            }
             let mut attempts = connect(&count)?;
+            let finishing = std::time::Instant::now();
+            for m in finish_captures(captures, world.topology(), &outcomes) {
+                rep.mismatches.push(format!("{label}: {r}: {m}"));
+            }
+            rep.capture_time += finishing.elapsed();
             let mut ct_commands = check_conntrack_commands(&deferred, &outcomes, spread);
             let mut ct = lab.take_conntrack()?;
             let mut mismatches = compare::compare(&preds, &attempts, &ct, spread);

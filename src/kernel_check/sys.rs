@@ -199,6 +199,20 @@ pub fn spawn_in(ns: &str, program: &str, args: &[String]) -> Result<Child, Strin
     Ok(child)
 }
 
+/// A process inside a namespace whose stdout and stderr the caller reads
+/// (a capture), recorded.
+pub fn spawn_piped_in(ns: &str, program: &str, args: &[&str]) -> Result<Child, String> {
+    let mut c = command("ip");
+    c.args(["netns", "exec", ns, program])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = c.spawn().map_err(|e| format!("in {ns}: {program}: {e}"))?;
+    register_pid(child.id());
+    Ok(child)
+}
+
 /// Whether `program` is on PATH.
 pub fn have(program: &str) -> bool {
     std::env::var_os("PATH")

@@ -881,6 +881,21 @@ mod tests {
             .any(|c| c.command.starts_with("iptables -t nat -S KUBE-SEP-")
                 && c.output.contains("-j DNAT --to-destination")));
         assert_eq!(run.commands[1][0].command, "ip route get 10.3.241.152");
+        // Where the packet is on an interface: tcpdump there, the packet
+        // already DNATed on the client's node's cbr0.
+        let cbr0 = t
+            .hops
+            .iter()
+            .position(|h| h.device == "node/node-1" && h.at.to_string() == "cbr0 in")
+            .expect("node-1's cbr0");
+        let c = &run.commands[cbr0][0];
+        assert!(
+            c.command
+                .starts_with("tcpdump -nqt -i cbr0 -c 1 tcp and src 10.0.1.2 and dst ")
+                && c.output.starts_with("IP 10.0.1.2.")
+                && c.output.ends_with(".8080: tcp 0\n"),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // The command behind each hop: with "Every hop", a hop opens onto what to
-// type on the real node (ip route get, iptables -S CHAIN N) with the
+// type on the real node (ip route get, iptables -S CHAIN N, tcpdump) with the
 // output the engine predicts (the kernel check runs the same commands and
 // compares), and a copy button. Screenshot in target/e2e/commands.png.
 import { test, before, after } from 'node:test';
@@ -30,6 +30,11 @@ test('every hop shows the commands that show it on the machine', async () => {
   assert.match(dnatText, /\$ iptables -t nat -S KUBE-SERVICES 1\n-A KUBE-SERVICES -d 10\.3\.241\.152\/32 -p tcp /);
   assert.match(dnatText, /\$ iptables -t nat -S KUBE-SEP-\w+ 2\n-A KUBE-SEP-\w+ -p tcp -m comment --comment "default\/web:http" -m tcp -j DNAT --to-destination 10\.0\.[23]\.2:8080/);
   assert.equal(await dnat.locator('button.copy').count(), 1);
+  // On node-1's cbr0, tcpdump and the line it prints: already DNATed.
+  const wire = page.locator('li.hop[data-device="node/node-1"] details.commands', { hasText: 'tcpdump -nqt -i cbr0' }).first();
+  await wire.locator('summary').click();
+  const wireText = await wire.locator('pre').textContent();
+  assert.match(wireText, /\$ tcpdump -nqt -i cbr0 -c 1 tcp and src 10\.0\.1\.2 and dst 10\.0\.[23]\.2 and dst port 8080\nIP 10\.0\.1\.2\.\d+ > 10\.0\.[23]\.2\.8080: tcp 0\n/);
   await dnat.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'target/e2e/commands.png' });
   assert.deepEqual(watch.errors, []);
