@@ -40,3 +40,32 @@ test('every hop shows the commands that show it on the machine', async () => {
   assert.deepEqual(watch.errors, []);
   await page.close();
 });
+
+// On a phone, an opened command's long line scrolls in its own box: the
+// page never gets wider than the screen (the trace panel is a flex item
+// there, sized by its content unless told otherwise). Screenshots in
+// target/e2e/commands-390-*.png, English light and Korean dark.
+test('390 px: a long command scrolls in its box, the page stays as wide as the screen', async () => {
+  const { page, watch } = await app.page({ width: 390, height: 844 });
+  await send(page, 'pod/client', 'svc/web:80');
+  await page.check('#every-hop');
+  const wire = page.locator('li.hop[data-device="node/node-1"] details.commands', { hasText: 'tcpdump -nqt -i cbr0' }).first();
+  await wire.locator('summary').click();
+  const widths = () => page.evaluate(() => {
+    const pre = [...document.querySelectorAll('details.commands[open] pre')].find((p) => p.textContent.includes('tcpdump'));
+    return { page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth, box: pre.clientWidth, line: pre.scrollWidth };
+  });
+  const w = await widths();
+  assert.ok(w.page <= w.screen, `the page is ${w.page} px wide on a ${w.screen} px screen`);
+  assert.ok(w.line > w.box && w.box < w.screen, `the command scrolls in its box (${w.line} in ${w.box})`);
+  await wire.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'target/e2e/commands-390-en-light.png' });
+  await page.click('#lang-switch');
+  await page.waitForFunction(() => document.documentElement.lang === 'ko');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const k = await widths();
+  assert.ok(k.page <= k.screen, `Korean: the page is ${k.page} px wide on a ${k.screen} px screen`);
+  await page.screenshot({ path: 'target/e2e/commands-390-ko-dark.png' });
+  assert.deepEqual(watch.errors, []);
+  await page.close();
+});
