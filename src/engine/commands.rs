@@ -143,10 +143,7 @@ fn route_get(topology: &Topology, trace: &Trace, i: usize) -> Option<Command> {
                 "{dst}{via} dev {} src {} uid 0 \n    cache \n",
                 route.dev,
                 if src.is_loopback() {
-                    route
-                        .src
-                        .or_else(|| device.source_addr(&route.dev))
-                        .unwrap_or(src)
+                    device.route_source(route).unwrap_or(src)
                 } else {
                     route.src.unwrap_or(src)
                 }

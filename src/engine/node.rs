@@ -351,22 +351,14 @@ impl World {
                     node: node.clone(),
                 },
             );
-            let state = Self::ct_state_of(lookup);
-            let r = self.hook(
-                NodeCx {
-                    name: &node,
-                    dev: &d.id,
-                },
-                Hook::Input,
-                p,
-                state,
-                ct_nat,
-                w,
-            );
-            if let Some(end) = stopped(&node, Hook::Input, &r) {
-                return Step::End(end);
-            }
-            let mut p = r.packet;
+            let at = NodeCx {
+                name: &node,
+                dev: &d.id,
+            };
+            let mut p = match self.input(at, p, Self::ct_state_of(lookup), ct_nat, w) {
+                Ok(p) => p,
+                Err(end) => return Step::End(end),
+            };
             if let Some(e) = pending {
                 self.state(&node).conntrack.confirm(e);
             } else if let Lookup::Known(i, dir) = lookup {
@@ -406,6 +398,24 @@ impl World {
             Err(end) => return Step::End(end),
         };
         self.transmit(dev, &route, p, w)
+    }
+
+    /// The INPUT hook for a packet to one of the node's own addresses:
+    /// the packet it lets through, or how it ends there.
+    fn input(
+        &mut self,
+        at: NodeCx<'_>,
+        p: Packet,
+        state: CtState,
+        ct_nat: CtNat,
+        w: &mut Walk<'_>,
+    ) -> Result<Packet, End> {
+        let node = at.name;
+        let r = self.hook(at, Hook::Input, p, state, ct_nat, w);
+        match stopped(node, Hook::Input, &r) {
+            Some(end) => Err(end),
+            None => Ok(r.packet),
+        }
     }
 
     /// A node sends a packet of its own (OUTPUT path).
@@ -463,21 +473,14 @@ impl World {
             // Over lo the packet comes back in: INPUT's filter rules
             // (kube-proxy's KUBE-EXTERNAL-SERVICES rejects a NodePort
             // without endpoints there) see it as any incoming packet.
-            let r = self.hook(
-                NodeCx {
-                    name: &node,
-                    dev: &d.id,
-                },
-                Hook::Input,
-                p,
-                state,
-                ct_nat,
-                w,
-            );
-            if let Some(end) = stopped(&node, Hook::Input, &r) {
-                return Step::End(end);
-            }
-            return Step::End(self.local_delivery(dev, r.packet, w));
+            let at = NodeCx {
+                name: &node,
+                dev: &d.id,
+            };
+            return Step::End(match self.input(at, p, state, ct_nat, w) {
+                Ok(p) => self.local_delivery(dev, p, w),
+                Err(end) => end,
+            });
         }
         let Some(route) = d.routes.lookup(p.dst_ip()).cloned() else {
             return Step::End(End::Dropped(no_route(&d.id, p.dst_ip())));
@@ -485,10 +488,7 @@ impl World {
         // The source address a local socket gets: the route's, or the
         // outgoing interface's.
         if packet.src.ip().is_unspecified() {
-            let src = route
-                .src
-                .or_else(|| d.source_addr(&route.dev))
-                .unwrap_or(Ipv4Addr::UNSPECIFIED);
+            let src = d.route_source(&route).unwrap_or(Ipv4Addr::UNSPECIFIED);
             p.src = SocketAddrV4::new(src, p.src.port());
         }
         w.hop(

@@ -209,6 +209,12 @@ impl Device {
         })
     }
 
+    /// The source a local socket gets for a packet sent by `route`: the
+    /// route's preferred source, else its interface's address.
+    pub fn route_source<O>(&self, route: &route::Route<O>) -> Option<Ipv4Addr> {
+        route.src.or_else(|| self.source_addr(&route.dev))
+    }
+
     pub fn listens(&self, proto: Protocol, port: u16) -> Option<&Socket> {
         self.sockets
             .iter()

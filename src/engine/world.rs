@@ -261,8 +261,7 @@ impl World {
                         } else if d.owns(dst) {
                             Some(dst)
                         } else {
-                            let route = d.routes.lookup(dst)?;
-                            route.src.or_else(|| d.source_addr(&route.dev))
+                            d.route_source(d.routes.lookup(dst)?)
                         }
                     })
                     .unwrap_or(node.internal_ip);

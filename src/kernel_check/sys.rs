@@ -188,26 +188,28 @@ pub fn del_ns(name: &str) {
 
 /// A long-running process inside a namespace (a server), recorded.
 pub fn spawn_in(ns: &str, program: &str, args: &[String]) -> Result<Child, String> {
-    let mut c = command("ip");
-    c.args(["netns", "exec", ns, program])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    let child = c.spawn().map_err(|e| format!("in {ns}: {program}: {e}"))?;
-    register_pid(child.id());
-    Ok(child)
+    spawn(ns, program, args, Stdio::inherit())
 }
 
 /// A process inside a namespace whose stdout and stderr the caller reads
 /// (a capture), recorded.
 pub fn spawn_piped_in(ns: &str, program: &str, args: &[&str]) -> Result<Child, String> {
+    spawn(ns, program, args, Stdio::piped())
+}
+
+/// `program` inside `ns` with its stdout piped to the caller, recorded.
+fn spawn<A: AsRef<std::ffi::OsStr>>(
+    ns: &str,
+    program: &str,
+    args: &[A],
+    stderr: Stdio,
+) -> Result<Child, String> {
     let mut c = command("ip");
     c.args(["netns", "exec", ns, program])
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(stderr);
     let child = c.spawn().map_err(|e| format!("in {ns}: {program}: {e}"))?;
     register_pid(child.id());
     Ok(child)
