@@ -5,7 +5,9 @@
  * static picture of the drawing (posters/ID-THEME.svg for presets, a light
  * skeleton otherwise); the live widget (an iframe of the embed view)
  * replaces it when it scrolls into view, or on click/Enter with
- * data-load="click". See docs/embedding.md.
+ * data-load="click". An element that `netlab embed` wrote already holds
+ * its box and poster (`.netlab-box`): the script adopts them, and may then
+ * load `async`, after the page's first paint. See docs/embedding.md.
  *
  *   data-netlab    a preset id (clusterip, nodeport, ...), a share link or
  *                  its fragment (s=1....), a scenario URL on the widget's
@@ -115,7 +117,9 @@
     return el.getAttribute('title') || WORDS[lang(el)].picture + (attr(el, 'data-netlab') || WORDS[lang(el)].none);
   }
 
-  // The reserved box and the poster in it.
+  // The reserved box and the poster in it: built here, or adopted from
+  // the page, where `netlab embed` wrote them (the box already has its
+  // height and the poster is painted with the page's first paint).
   function setup(el) {
     if (el.netlab) return el.netlab;
     var w = { el: el, frame: null, ready: false, queue: [], handlers: {}, waiting: [] };
@@ -123,78 +127,94 @@
     widgets.push(w);
     var words = WORDS[lang(el)];
     var click = attr(el, 'data-load') === 'click';
-    var box = document.createElement('div');
-    box.className = 'netlab-box';
-    box.style.position = 'relative';
-    box.style.overflow = 'hidden';
-    w.reserved = height(el);
-    box.style.height = w.reserved;
-    var poster = document.createElement('div');
-    poster.className = 'netlab-poster';
-    poster.style.position = 'absolute';
-    poster.style.inset = '0';
-    poster.style.display = 'flex';
-    poster.style.flexDirection = 'column';
-    poster.style.background = theme(el) === 'dark' ? '#1b1f26' : '#ffffff';
-    poster.style.color = theme(el) === 'dark' ? '#a0a9b4' : '#596270';
-    poster.style.font = '14px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans KR", sans-serif';
-    var url = posterUrl(w);
-    var picture;
-    if (url) {
-      picture = document.createElement('img');
-      picture.src = url;
-      picture.alt = title(el);
-      // The page's first widget's poster is fetched at once and first
-      // (the page's <link rel="preload"> of it, docs/embedding.md, is then
-      // reused); the others when they come near the screen (no layout is
-      // read to tell where a widget is: see height()).
-      if (widgets.length === 1) {
-        picture.loading = 'eager';
-        picture.setAttribute('fetchpriority', 'high');
-      } else picture.loading = 'lazy';
-      picture.decoding = 'async';
-      // The standard measure of when it is on screen (Element Timing):
-      // the page can observe 'element' entries named netlab-poster.
-      picture.setAttribute('elementtiming', 'netlab-poster');
-      picture.style.objectFit = 'contain';
-      picture.style.objectPosition = 'center top';
+    var box = el.querySelector('.netlab-box');
+    var picture, parts, loaded;
+    if (box) {
+      // The snippet's box: its height is the reserved one (set again
+      // here only if the snippet lost it); its picture stays where it is.
+      w.adopted = true;
+      w.reserved = box.style.height || height(el);
+      box.style.height = w.reserved;
+      picture = box.querySelector('.netlab-picture');
+      var holder = picture && picture.parentNode !== box ? picture.parentNode : picture;
+      var bar = document.createElement('div');
+      bar.style.position = 'absolute';
+      bar.style.left = '0';
+      bar.style.right = '0';
+      bar.style.bottom = '0';
+      bar.style.textAlign = 'center';
+      bar.style.color = theme(el) === 'dark' ? '#a0a9b4' : '#596270';
+      bar.style.font = '14px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans KR", sans-serif';
+      w.line = line(bar, click, words);
+      box.appendChild(bar);
+      parts = holder ? [holder, bar] : [bar];
+      loaded = !picture || picture.complete;
     } else {
-      // A light skeleton: the shape of a drawing, no content.
-      picture = document.createElement('div');
-      picture.setAttribute('role', 'img');
-      picture.setAttribute('aria-label', title(el));
-      picture.style.margin = '0.5rem';
-      picture.style.borderRadius = '10px';
-      picture.style.background = 'rgba(127, 127, 127, 0.12)';
+      box = document.createElement('div');
+      box.className = 'netlab-box';
+      box.style.position = 'relative';
+      box.style.overflow = 'hidden';
+      w.reserved = height(el);
+      box.style.height = w.reserved;
+      var poster = document.createElement('div');
+      poster.className = 'netlab-poster';
+      poster.style.position = 'absolute';
+      poster.style.inset = '0';
+      poster.style.display = 'flex';
+      poster.style.flexDirection = 'column';
+      poster.style.background = theme(el) === 'dark' ? '#1b1f26' : '#ffffff';
+      poster.style.color = theme(el) === 'dark' ? '#a0a9b4' : '#596270';
+      poster.style.font = '14px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans KR", sans-serif';
+      var url = posterUrl(w);
+      if (url) {
+        picture = document.createElement('img');
+        picture.src = url;
+        picture.alt = title(el);
+        // The page's first widget's poster is fetched at once and first
+        // (the page's <link rel="preload"> of it, docs/embedding.md, is
+        // then reused); the others when they come near the screen (no
+        // layout is read to tell where a widget is: see height()).
+        if (widgets.length === 1) {
+          picture.loading = 'eager';
+          picture.setAttribute('fetchpriority', 'high');
+        } else picture.loading = 'lazy';
+        picture.decoding = 'async';
+        // The standard measure of when it is on screen (Element Timing):
+        // the page can observe 'element' entries named netlab-poster.
+        picture.setAttribute('elementtiming', 'netlab-poster');
+        picture.style.objectFit = 'contain';
+        picture.style.objectPosition = 'center top';
+        picture.style.width = '100%';
+      } else {
+        // A light skeleton: the shape of a drawing, no content.
+        picture = document.createElement('div');
+        picture.setAttribute('role', 'img');
+        picture.setAttribute('aria-label', title(el));
+        picture.style.margin = '0.5rem';
+        picture.style.borderRadius = '10px';
+        picture.style.background = 'rgba(127, 127, 127, 0.12)';
+        picture.style.width = 'auto';
+      }
+      picture.className = 'netlab-picture';
+      picture.style.display = 'block';
+      picture.style.flex = '1 1 auto';
+      picture.style.minHeight = '0';
+      poster.appendChild(picture);
+      w.line = line(poster, click, words);
+      box.appendChild(poster);
+      el.appendChild(box);
+      parts = [poster];
+      loaded = !url;
     }
-    picture.className = 'netlab-picture';
-    picture.style.display = 'block';
-    picture.style.flex = '1 1 auto';
-    picture.style.minHeight = '0';
-    picture.style.width = url ? '100%' : 'auto';
-    poster.appendChild(picture);
-    var line = document.createElement(click ? 'button' : 'p');
-    line.textContent = click ? '▶ ' + words.load : words.loading;
-    line.style.margin = '0.5rem auto';
-    line.style.font = 'inherit';
-    line.style.color = 'inherit';
-    if (click) {
-      line.type = 'button';
-      line.style.padding = '0.4rem 0.9rem';
-      line.style.borderRadius = '6px';
-      line.style.border = '1px solid currentColor';
-      line.style.background = 'transparent';
-      line.style.cursor = 'pointer';
-      line.addEventListener('click', function () { load(w); });
-      picture.style.cursor = 'pointer';
-      picture.addEventListener('click', function () { load(w); });
-    }
-    poster.appendChild(line);
-    box.appendChild(poster);
-    el.appendChild(box);
     w.box = box;
-    w.poster = poster;
-    w.line = line;
+    w.parts = parts;
+    if (click) {
+      w.line.addEventListener('click', function () { load(w); });
+      if (picture) {
+        picture.style.cursor = 'pointer';
+        picture.addEventListener('click', function () { load(w); });
+      }
+    }
     if (!click) {
       // The live widget waits for its poster: the picture comes first.
       var observe = function () {
@@ -202,13 +222,33 @@
         w.observed = true;
         if (seen) seen.observe(el); else load(w);
       };
-      if (url) {
+      if (loaded) observe();
+      else {
         picture.addEventListener('load', observe);
         picture.addEventListener('error', observe);
         setTimeout(observe, 1500);
-      } else observe();
+      }
     }
     return w;
+  }
+
+  // The line under the poster: "Loading…", or the button that loads it.
+  function line(parent, click, words) {
+    var l = document.createElement(click ? 'button' : 'p');
+    l.textContent = click ? '▶ ' + words.load : words.loading;
+    l.style.margin = '0.5rem auto';
+    l.style.font = 'inherit';
+    l.style.color = 'inherit';
+    if (click) {
+      l.type = 'button';
+      l.style.padding = '0.4rem 0.9rem';
+      l.style.borderRadius = '6px';
+      l.style.border = '1px solid currentColor';
+      l.style.background = 'transparent';
+      l.style.cursor = 'pointer';
+    }
+    parent.appendChild(l);
+    return l;
   }
 
   function load(w) {
@@ -239,7 +279,11 @@
     clearTimeout(w.timer);
     if (!w.frame || w.frame.style.opacity === '1') return;
     w.frame.style.opacity = '1';
-    if (w.poster && w.poster.parentNode) w.poster.parentNode.removeChild(w.poster);
+    for (var i = 0; i < w.parts.length; i++) {
+      var p = w.parts[i];
+      if (p.parentNode) p.parentNode.removeChild(p);
+    }
+    w.parts = [];
   }
 
   function post(w, msg) {
@@ -308,7 +352,8 @@
         var t = attr(w.el, 'data-theme');
         if (t === 'light' || t === 'dark') return;
         if (w.ready) post(w, { type: 'netlab:theme', theme: theme(w.el) });
-        var img = w.poster && w.poster.querySelector('img');
+        // (An adopted poster is a <picture> that follows the page itself.)
+        var img = !w.adopted && w.parts[0] && w.parts[0].querySelector('img');
         if (img) img.src = posterUrl(w);
       });
     });

@@ -102,6 +102,11 @@ mod cli {
             #[arg(long, value_enum, default_value_t = LangArg::En)]
             lang: LangArg,
         },
+        /// The HTML to paste into a documentation page for one widget: its
+        /// box at the height the live widget keeps and its poster (both
+        /// themes for --theme auto) written in, then the async script tag
+        /// (docs/embedding.md). Exit 0, or 2 on bad input.
+        Embed(EmbedArgs),
         /// Linux, root: build each scenario for real in network namespaces
         /// (nodes, pods, router, internet, load balancers, kube-proxy's rules)
         /// and compare the kernel's behaviour with the engine's predictions.
@@ -182,6 +187,60 @@ mod cli {
     enum Backend {
         Nft,
         Legacy,
+    }
+
+    #[derive(clap::Args)]
+    struct EmbedArgs {
+        /// A preset id (clusterip, nodeport, ...) or a scenario file; it
+        /// becomes the widget's data-netlab, a file's path as given
+        /// (relative to the site, where embed.js is).
+        target: String,
+        /// The request to show traced (with --to), as in `trace`; a
+        /// preset's own request when left out.
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        /// The request's destination (with --from).
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+        /// light, dark, or auto: the page's prefers-color-scheme (both
+        /// posters in the page).
+        #[arg(long, value_enum, default_value_t = EmbedTheme::Auto)]
+        theme: EmbedTheme,
+        /// The widget's language (and its poster's); by default the
+        /// reader's browser picks the widget's, and the poster is English.
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// The site's address, where embed.js is (default: the page's own
+        /// directory).
+        #[arg(long, default_value = "")]
+        site: String,
+        /// Show the editing panels.
+        #[arg(long)]
+        editable: bool,
+        /// A fixed height in pixels (default: from the width).
+        #[arg(long)]
+        height: Option<u32>,
+        /// Load the live widget on a click only.
+        #[arg(long)]
+        click: bool,
+        /// Link the site's poster files instead, fetched as the widget comes
+        /// near the view: for widgets below the page's first screen
+        /// (presets only).
+        #[arg(long)]
+        lazy: bool,
+        /// Print the widget only, not the script tag.
+        #[arg(long)]
+        no_script: bool,
+        /// The element's id (for the control API's netlab.widget('#ID')).
+        #[arg(long)]
+        id: Option<String>,
+    }
+
+    #[derive(Clone, Copy, clap::ValueEnum)]
+    enum EmbedTheme {
+        Light,
+        Dark,
+        Auto,
     }
 
     #[derive(clap::Args)]
@@ -444,6 +503,7 @@ mod cli {
                 theme,
                 lang,
             } => draw(&file, from.zip(to), proto, seed, &remove_node, theme, lang),
+            Command::Embed(args) => embed(args),
             Command::Export { file } => match read_and_load(&file) {
                 Ok(loaded) => {
                     print_warnings(&file, &loaded);
@@ -530,65 +590,199 @@ mod cli {
         theme: ThemeArg,
         lang: LangArg,
     ) -> ExitCode {
-        use k8s_netlab::ui::draw::{self, Picture, Theme};
-        use k8s_netlab::ui::layout::GhostNode;
         let loaded = match read_and_load(file) {
             Ok(l) => l,
             Err(code) => return code,
         };
         print_warnings(file, &loaded);
-        let mut world = World::new(loaded.scenario);
-        let mut ghosts = Vec::new();
-        for n in remove {
-            let Some(index) = world.scenario().nodes.iter().position(|x| x.name == *n) else {
-                eprintln!("error: --remove-node {n}: there is no such node");
-                return ExitCode::from(2);
-            };
-            let internal_ip = world.scenario().nodes[index].internal_ip;
-            world.remove_node(n);
-            ghosts.push(GhostNode {
-                name: n.clone(),
-                internal_ip,
-                index,
-            });
+        let drawing = Drawing {
+            request: request.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
+            proto: proto.protocol(),
+            seed,
+            remove,
+        };
+        match drawing.svgs(loaded.scenario, &[(theme, lang)]) {
+            Ok(svgs) => {
+                print!("{}", svgs[0]);
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
         }
-        let proto = proto.protocol();
-        let trace = match &request {
-            None => None,
-            Some((from, to)) => {
-                let r = match Request::parse(world.scenario(), from, to, proto) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
+    }
+
+    /// What `draw` and `embed` draw: the scenario with nodes removed and
+    /// the request traced.
+    struct Drawing<'a> {
+        request: Option<(&'a str, &'a str)>,
+        proto: Protocol,
+        seed: u64,
+        remove: &'a [String],
+    }
+
+    impl Drawing<'_> {
+        /// The drawing in each theme and language asked for; bad input
+        /// (a node, the request) is printed and gives exit 2.
+        fn svgs(
+            &self,
+            scenario: model::Scenario,
+            looks: &[(ThemeArg, LangArg)],
+        ) -> Result<Vec<String>, ExitCode> {
+            use k8s_netlab::ui::draw::{self, Picture, Theme};
+            use k8s_netlab::ui::layout::GhostNode;
+            let mut world = World::new(scenario);
+            let mut ghosts = Vec::new();
+            for n in self.remove {
+                let Some(index) = world.scenario().nodes.iter().position(|x| x.name == *n) else {
+                    eprintln!("error: --remove-node {n}: there is no such node");
+                    return Err(ExitCode::from(2));
+                };
+                let internal_ip = world.scenario().nodes[index].internal_ip;
+                world.remove_node(n);
+                ghosts.push(GhostNode {
+                    name: n.clone(),
+                    internal_ip,
+                    index,
+                });
+            }
+            let trace = match self.request {
+                None => None,
+                Some((from, to)) => {
+                    let r =
+                        Request::parse(world.scenario(), from, to, self.proto).map_err(|e| {
+                            eprintln!("error: {e}");
+                            ExitCode::from(2)
+                        })?;
+                    let t = world
+                        .trace(&r, &mut SeededChooser::from_seed(self.seed))
+                        .map_err(|e| {
+                            eprintln!("error: {e}");
+                            ExitCode::from(2)
+                        })?;
+                    Some(t)
+                }
+            };
+            let host = self.request.and_then(|(from, _)| {
+                k8s_netlab::engine::addressing::extra_host(world.scenario(), from)
+            });
+            Ok(looks
+                .iter()
+                .map(|&(theme, lang)| {
+                    draw::svg(&Picture {
+                        scenario: world.scenario(),
+                        ghosts: ghosts.clone(),
+                        host,
+                        trace: trace.as_ref(),
+                        theme: match theme {
+                            ThemeArg::Light => Theme::Light,
+                            ThemeArg::Dark => Theme::Dark,
+                        },
+                        lang: match lang {
+                            LangArg::En => k8s_netlab::lang::Lang::En,
+                            LangArg::Ko => k8s_netlab::lang::Lang::Ko,
+                        },
+                    })
+                })
+                .collect())
+        }
+    }
+
+    /// `netlab embed`: a widget's HTML with its poster (src/ui/snippet.rs).
+    fn embed(a: EmbedArgs) -> ExitCode {
+        use k8s_netlab::model::presets;
+        use k8s_netlab::ui::snippet::{self, Poster, Theme, Widget};
+        let preset = presets::preset(&a.target);
+        let lang = a.lang.unwrap_or(LangArg::En);
+        let lang_code = match lang {
+            LangArg::En => "en",
+            LangArg::Ko => "ko",
+        };
+        let mut site = a.site.clone();
+        if !site.is_empty() && !site.ends_with('/') {
+            site.push('/');
+        }
+        let given = a.from.as_deref().zip(a.to.as_deref());
+        let poster = match (preset, a.lazy) {
+            (Some(p), true) => {
+                let ko = if lang_code == "ko" { "-ko" } else { "" };
+                Poster::Link {
+                    light: format!("{site}posters/{}{ko}-light.svg", p.id),
+                    dark: format!("{site}posters/{}{ko}-dark.svg", p.id),
+                }
+            }
+            (None, true) => {
+                eprintln!(
+                    "error: --lazy links the site's poster files, which only presets have; {} is not a preset id (leave out --lazy to write its poster into the page)",
+                    a.target
+                );
+                return ExitCode::from(2);
+            }
+            (_, false) => {
+                let scenario = match preset {
+                    Some(p) => match model::load(p.yaml) {
+                        Ok(l) => l.scenario,
+                        Err(_) => unreachable!("presets load (tests/presets.rs)"),
+                    },
+                    None => {
+                        if !std::path::Path::new(&a.target).is_file() {
+                            eprintln!(
+                                "error: {}: neither a preset id ({}) nor a scenario file",
+                                a.target,
+                                presets::PRESETS
+                                    .iter()
+                                    .map(|p| p.id)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            );
+                            return ExitCode::from(2);
+                        }
+                        match read_and_load(&a.target) {
+                            Ok(l) => {
+                                print_warnings(&a.target, &l);
+                                l.scenario
+                            }
+                            Err(code) => return code,
+                        }
                     }
                 };
-                match world.trace(&r, &mut SeededChooser::from_seed(seed)) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
+                let drawing = Drawing {
+                    request: given.or(preset.map(|p| (p.from, p.to))),
+                    proto: Protocol::Tcp,
+                    seed: 1,
+                    remove: &[],
+                };
+                match drawing.svgs(scenario, &[(ThemeArg::Light, lang), (ThemeArg::Dark, lang)]) {
+                    Ok(mut svgs) => {
+                        let dark = svgs.pop().unwrap();
+                        let light = svgs.pop().unwrap();
+                        Poster::Inline { light, dark }
                     }
+                    Err(code) => return code,
                 }
             }
         };
-        let picture = Picture {
-            scenario: world.scenario(),
-            ghosts,
-            host: request.as_ref().and_then(|(from, _)| {
-                k8s_netlab::engine::addressing::extra_host(world.scenario(), from)
-            }),
-            trace: trace.as_ref(),
-            theme: match theme {
-                ThemeArg::Light => Theme::Light,
-                ThemeArg::Dark => Theme::Dark,
+        let widget = Widget {
+            id: a.id.clone(),
+            netlab: a.target.clone(),
+            trace: given.map(|(f, t)| format!("{f} -> {t}")),
+            editable: a.editable,
+            lang: a.lang.map(|_| lang_code),
+            theme: match a.theme {
+                EmbedTheme::Light => Theme::Light,
+                EmbedTheme::Dark => Theme::Dark,
+                EmbedTheme::Auto => Theme::Auto,
             },
-            lang: match lang {
-                LangArg::En => k8s_netlab::lang::Lang::En,
-                LangArg::Ko => k8s_netlab::lang::Lang::Ko,
-            },
+            height: a.height,
+            click: a.click,
+            alt: format!(
+                "k8s-netlab: {}",
+                preset.map_or(a.target.as_str(), |p| p.title)
+            ),
+            poster,
         };
-        print!("{}", draw::svg(&picture));
+        println!("{}", snippet::widget_html(&widget));
+        if !a.no_script {
+            println!("{}", snippet::script_tag(&site));
+        }
         ExitCode::SUCCESS
     }
 

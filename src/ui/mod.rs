@@ -22,6 +22,8 @@ pub mod problems;
 pub mod route;
 pub mod rules;
 pub mod share;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod snippet;
 pub mod state;
 pub mod steps;
 pub mod storage;

@@ -34,12 +34,13 @@ test('the demo page shows three working widgets', () => withBrowser(async ({ ser
     // The live widget replaced its poster, in the height reserved for it.
     await page.waitForFunction((sel) => {
       const f = document.querySelector(sel);
-      return f && f.style.opacity === '1' && !f.parentElement.querySelector('.netlab-poster');
+      return f && f.style.opacity === '1' && !f.parentElement.querySelector('.netlab-picture');
     }, `#${id} iframe`);
     const src = await iframe.getAttribute('src');
     assert.match(src, /index\.html\?embed=1&preset=/);
   }
-  // The host page's own styles are untouched: no stylesheet was added.
+  // The host page's own styles are untouched: no stylesheet was added
+  // (the one is the page's own inline style element).
   assert.equal(await page.evaluate(() => document.styleSheets.length), 1);
   fs.mkdirSync('target/e2e', { recursive: true });
   await page.screenshot({ path: 'target/e2e/embed-demo.png', fullPage: true });
@@ -79,7 +80,7 @@ async function instrument(page) {
     document.addEventListener('load', (e) => {
       const t = e.target;
       if (t && t.classList && t.classList.contains('netlab-picture')) {
-        const p = { at: performance.now(), src: t.src };
+        const p = { at: performance.now(), src: t.currentSrc || t.src };
         if (window.__poster === null) window.__poster = p;
         const id = t.closest('[data-netlab]').id;
         window.__posters[id] = p;
@@ -131,35 +132,29 @@ function assertFits(m, viewportHeight, label) {
 // harness runs in the page until the poster is long painted (no init
 // script, no polling: Playwright's injected script costs the 4x-slowed
 // main thread ~100 ms that a reader's page does not spend); the browser's
-// own records are read afterwards.
-async function posterVisit(context, server, file = 'demo.html') {
+// own records are read afterwards. `file` is the demo page or a variant
+// of it (below); a page without widgets reports its first paint only.
+async function posterVisit(context, server, file) {
   const page = await context.newPage();
   try {
     await page.setViewportSize({ width: 1366, height: 800 });
     await throttle(page, { cold: true });
     await page.goto(server.url + file, { waitUntil: 'commit' });
-    if (file !== 'demo.html') {
-      await new Promise((r) => setTimeout(r, 2500));
-      return await page.evaluate(() => ({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime }));
-    }
     await new Promise((r) => setTimeout(r, 2500));
     // When the poster's pixels were on screen, as the browser itself
     // reports it (Element Timing, the measure behind Largest Contentful
     // Paint, which counts its decode, layout and paint).
     return await page.evaluate(() => new Promise((resolve) => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+      const resources = performance.getEntriesByType('resource').map((r) => r.name);
+      const done = (e) => resolve({
+        painted: e?.renderTime, src: e?.url, fcp, html: nav.responseEnd, htmlBytes: nav.encodedBodySize, resources,
+      });
+      if (!document.querySelector('[data-netlab] .netlab-picture')) { done(null); return; }
       new PerformanceObserver((list) => {
-        const e = list.getEntries().find((x) => x.identifier === 'netlab-poster' && x.url.includes('clusterip-light'));
-        if (!e) return;
-        const nav = performance.getEntriesByType('navigation')[0];
-        const res = (end) => performance.getEntriesByType('resource').find((r) => r.name.endsWith(end));
-        const js = res('embed.js');
-        const img = res('posters/clusterip-light.svg');
-        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-        resolve({
-          painted: e.renderTime, src: e.url, fcp: fcp?.startTime,
-          html: nav.responseEnd, js: js?.responseEnd,
-          posterStart: img?.startTime, posterEnd: img?.responseEnd, posterBytes: img?.encodedBodySize,
-        });
+        const e = list.getEntries().find((x) => x.identifier === 'netlab-poster' && x.element?.closest('#w-clusterip'));
+        if (e) done(e);
       }).observe({ type: 'element', buffered: true });
     }));
   } finally {
@@ -167,55 +162,73 @@ async function posterVisit(context, server, file = 'demo.html') {
   }
 }
 
-// The demo page as its author had it before adding widgets: no embed.js,
-// no poster preloads, the same text and the same (empty) elements.
-function bare() {
+// The demo page's variants: as its author had it before adding widgets
+// (no embed.js, the same text, the widgets' elements empty), and with its
+// style in a stylesheet file of its own, as most documentation sites have
+// it (with and without widgets).
+function variants() {
   const html = fs.readFileSync('dist/demo.html', 'utf8');
-  const out = html
-    .replace(/<link rel="preload"[^>]*>\n?/g, '')
-    .replace(/<script src="embed\.js"><\/script>\n?/, '');
-  assert.ok(!out.includes('src="embed.js"') && !out.includes('rel="preload"'), 'bare.html has no embeds');
-  return out;
+  const bare = (t) => {
+    const out = t.replace(/<script async src="embed\.js"><\/script>\n?/, '')
+      .replace(/<div id="(w-[a-z-]+)" data-netlab=.*<\/div><\/div>/g, '<div id="$1"></div>');
+    assert.ok(!out.includes('embed.js') && !out.includes('data-netlab='), 'the page without widgets has none');
+    return out;
+  };
+  const style = html.match(/<style>([\s\S]*?)<\/style>/);
+  assert.ok(style, 'the demo page has its style inline');
+  const linked = html.replace(style[0], '<link rel="stylesheet" href="demo-style.css">')
+    .replace("style-src 'unsafe-hashes'", "style-src 'self' 'unsafe-hashes'");
+  return {
+    'bare.html': bare(html),
+    'linked.html': linked,
+    'linked-bare.html': bare(linked),
+    'demo-style.css': style[1],
+  };
 }
 
 test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x slower CPU', () => withBrowser(async ({ server, browser }) => {
   // The poster: three cold visits (the best is the page's figure; the
-  // others show how much this host's load adds), each beside a visit to
-  // the same page without widgets (the host page's own first paint).
+  // others show how much this host's load adds), each beside visits to the
+  // same page without widgets (the host page's own first paint) and to the
+  // page with its style in a file of its own.
   const ms = (x) => (x === undefined ? '?' : x.toFixed(0));
-  const visits = [];
-  const alone = [];
+  const runs = { demo: [], bare: [], linked: [], linkedBare: [] };
   for (let i = 0; i < 3; i++) {
-    alone.push((await posterVisit(browser.context, server, 'bare.html')).fcp);
-    const v = await posterVisit(browser.context, server);
-    visits.push(v);
+    runs.bare.push((await posterVisit(browser.context, server, 'bare.html')).fcp);
+    const v = await posterVisit(browser.context, server, 'demo.html');
+    runs.demo.push(v);
+    runs.linkedBare.push((await posterVisit(browser.context, server, 'linked-bare.html')).fcp);
+    const l = await posterVisit(browser.context, server, 'linked.html');
+    runs.linked.push(l);
     console.log(`poster painted ${ms(v.painted)} ms after navigation (the page's first contentful paint: ${ms(v.fcp)} ms; `
-      + `the page without widgets: ${ms(alone[i])} ms); `
-      + `the page's HTML arrived at ${ms(v.html)} ms, embed.js at ${ms(v.js)} ms; `
-      + `the poster was requested at ${ms(v.posterStart)} ms and arrived at ${ms(v.posterEnd)} ms, ${v.posterBytes} bytes`);
-    assert.match(v.src, /posters\/clusterip-light\.svg$/);
-    // No round trip of its own: the page's preload asks for it with the
-    // stylesheet and embed.js, before the script has arrived.
-    assert.ok(v.posterStart < v.js, `the poster is requested before embed.js arrives (${v.posterStart} < ${v.js})`);
-    assert.ok(v.posterBytes < 6000, `the poster is small on the wire: ${v.posterBytes} bytes`);
-    // The poster is in the page's first painted frame: nothing of the
-    // page is on screen before it.
-    assert.ok(v.painted - v.fcp < 17, `the poster is painted with the page's first paint (${v.painted} vs ${v.fcp})`);
+      + `the page without widgets: ${ms(runs.bare[i])} ms); the page's HTML arrived at ${ms(v.html)} ms, ${v.htmlBytes} bytes; `
+      + `with its style in a file: poster ${ms(l.painted)} ms, without widgets ${ms(runs.linkedBare[i])} ms`);
+    for (const [name, x] of [['demo', v], ['linked', l]]) {
+      // The poster is in the page: no request of its own.
+      assert.match(x.src, /^data:image\/svg\+xml,/, `${name}: the poster is in the page`);
+      assert.deepEqual(x.resources.filter((r) => r.includes('/posters/clusterip')), [], `${name}: the poster is not fetched`);
+      // The poster is in the page's first painted frame: nothing of the
+      // page is on screen before it.
+      assert.ok(x.painted - x.fcp < 17, `${name}: the poster is painted with the page's first paint (${x.painted} vs ${x.fcp})`);
+    }
+    assert.ok(v.htmlBytes < 8000, `the page with its posters is small on the wire: ${v.htmlBytes} bytes`);
   }
-  const best = Math.min(...visits.map((v) => v.painted));
-  const host = Math.min(...alone);
-  console.log(`poster visible: ${ms(best)} ms after navigation, best of 3 cold visits (goal < 500${best < 500 ? '' : ': NOT MET'}); `
-    + `the same page without widgets first paints at ${ms(host)} ms (best of 3)`);
+  const best = (xs) => Math.min(...xs);
+  const poster = best(runs.demo.map((v) => v.painted));
+  console.log(`poster visible: ${ms(poster)} ms after navigation, best of 3 cold visits (goal < 500${poster < 500 ? '' : ': NOT MET'}); `
+    + `the same page without widgets first paints at ${ms(best(runs.bare))} ms (best of 3)`);
+  console.log(`with the page's style in a file of its own (one more round trip before any first paint): poster ${ms(best(runs.linked.map((v) => v.painted)))} ms, `
+    + `the page without widgets ${ms(best(runs.linkedBare))} ms (best of 3)`);
   // Where the time goes (DevTools traces of visits, two busy cores): the
-  // poster, embed.js and the stylesheet arrive together one round trip
-  // after the HTML (~415 ms at best); then the page's first style, layout
-  // and paint, ~120-190 ms on the 4x-slowed main thread, most of it the
-  // host page's own text (its first font lookups and shaping); embed.js
-  // runs in ~20 ms and the poster's own layout and paint take ~35 ms (its
-  // text at geometric precision is not laid out again at paint). The goal
-  // itself is asserted on a quiet host (NETLAB_PERF_GOALS=1): on a shared
-  // machine the main thread moves it by hundreds of ms between runs.
-  if (process.env.NETLAB_PERF_GOALS) assert.ok(best < 500, `the poster is painted within 0.5 s of navigation: ${best} ms`);
+  // page's HTML arrives ~170 ms after navigation with the posters in it;
+  // the page's first style, layout and paint take ~100-150 ms on the
+  // 4x-slowed main thread, of which the poster's own decode and paint
+  // ~50-100 (its text about half); embed.js arrives ~250 ms after the HTML,
+  // usually after the first paint, and runs in ~20 ms. A page with its own
+  // stylesheet paints nothing before that file's round trip (~420 ms).
+  // The goal itself is asserted on a quiet host (NETLAB_PERF_GOALS=1): on
+  // a shared machine the main thread moves it by a hundred ms between runs.
+  if (process.env.NETLAB_PERF_GOALS) assert.ok(poster < 500, `the poster is painted within 0.5 s of navigation: ${poster} ms`);
 
   const page = await browser.context.newPage();
   await page.setViewportSize({ width: 1366, height: 800 });
@@ -257,7 +270,7 @@ test('poster first, lazy, no layout shift and compact, under Fast 3G and a 4x sl
   assert.ok(painted < ready, 'the poster before the live widget');
   assert.deepEqual(errors, [], 'console errors');
   assert.deepEqual(offOrigin, []);
-}, { serveOptions: { pages: { 'bare.html': bare() } } }));
+}, { serveOptions: { pages: variants() } }));
 
 test('a phone: the widget fits the screen', () => withBrowser(async ({ server, browser }) => {
   const page = await browser.context.newPage();
@@ -288,7 +301,8 @@ test('themes: dark, auto on a dark page, light on a dark page', () => withBrowse
   await instrument(page);
   await page.goto(server.url + 'demo.html', { waitUntil: 'load' });
   await page.waitForFunction(() => window.__poster !== null);
-  assert.match((await page.evaluate(() => window.__poster)).src, /-dark\.svg$/, 'auto: the dark poster');
+  // The page's first widget: its <picture> shows the dark poster.
+  assert.match(decodeURIComponent((await page.evaluate(() => window.__poster)).src), /^data:image\/svg\+xml,<svg [^>]*data-theme="dark"/, 'auto: the dark poster');
   const bg = (id) => page.frameLocator(`#${id} iframe`).locator('body').evaluate((b) => [document.documentElement.className, getComputedStyle(b).backgroundColor]);
   await live(page, 'w-clusterip');
   const [cls1, bg1] = await bg('w-clusterip');
@@ -366,6 +380,30 @@ test('the control API: send resolves with the verdict; step; load; click to load
   await page.locator('#w-click button').focus();
   await page.keyboard.press('Enter');
   await live(page, 'w-click');
+  // The same in netlab embed's markup (the demo's second widget's, with
+  // data-load="click"): the script adopts the box and its poster, adds
+  // the button under the poster, and a click on the picture loads it.
+  const markup = fs.readFileSync('dist/demo.html', 'utf8').match(/<div id="w-wrong-port".*<\/div><\/div>/)[0];
+  await page.evaluate((markup) => {
+    const t = document.createElement('template');
+    t.innerHTML = markup;
+    const w = t.content.firstElementChild;
+    w.id = 'w-click2';
+    w.setAttribute('data-load', 'click');
+    document.querySelector('main').prepend(w);
+    window.scrollTo(0, 0);
+    netlab.scan();
+  }, markup);
+  assert.equal(await page.locator('#w-click2 .netlab-box').count(), 1, 'one box: adopted, not a second one');
+  assert.match(await page.locator('#w-click2 button').textContent(), /Load the live widget/);
+  const boxHeight = await page.locator('#w-click2 .netlab-box').evaluate((b) => b.getBoundingClientRect().height);
+  assert.ok(boxHeight > 300, `the snippet's height: ${boxHeight}`);
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('#w-click2 iframe').count(), 0);
+  await page.locator('#w-click2 img.netlab-picture').click();
+  await live(page, 'w-click2');
+  assert.equal(await page.locator('#w-click2 .netlab-picture').count(), 0, 'the poster is gone once the widget is live');
+  assert.equal(await page.locator('#w-click2 button').count(), 0, 'and its button');
   assert.deepEqual(errors, []);
   assert.deepEqual(offOrigin, []);
 }));

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -20,8 +21,9 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-// `pages` maps a path under the mount to an HTML text served as is (a
-// test's variant of a page beside the build's files).
+// `pages` maps a path under the mount to a text served as a file of its
+// extension's type would be, compressed as the build's files are (a test's
+// variant of a page beside the build's files).
 export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'gzip'], headers = {}, pages = {} } = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
@@ -37,8 +39,18 @@ export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'g
       return;
     }
     if (Object.hasOwn(pages, rel)) {
-      res.writeHead(200, { 'content-type': TYPES['.html'], ...headers });
-      res.end(pages[rel]);
+      const head = { 'content-type': TYPES[path.extname(rel)] ?? 'text/html; charset=utf-8', vary: 'accept-encoding', ...headers };
+      const accepts = String(req.headers['accept-encoding'] ?? '');
+      let body = Buffer.from(pages[rel]);
+      if (encodings.includes('br') && accepts.includes('br')) {
+        body = zlib.brotliCompressSync(body);
+        head['content-encoding'] = 'br';
+      } else if (encodings.includes('gzip') && accepts.includes('gzip')) {
+        body = zlib.gzipSync(body, { level: 9 });
+        head['content-encoding'] = 'gzip';
+      }
+      res.writeHead(200, head);
+      res.end(body);
       return;
     }
     const head = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding', ...headers };
