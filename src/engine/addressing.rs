@@ -8,7 +8,7 @@
 //! offer the same destinations.
 
 use super::request::{RequestError, Source};
-use super::topology::pod_ref;
+use super::topology::{node_id, node_of, pod_ref};
 use crate::kube_proxy;
 use crate::model::{defaults, Protocol, Scenario, Service, ServicePort};
 use std::collections::BTreeSet;
@@ -130,7 +130,7 @@ pub fn sources(s: &Scenario) -> Vec<Choice> {
     }
     for n in &s.nodes {
         out.push(choice(
-            format!("node/{}", n.name),
+            node_id(&n.name),
             Label::Node {
                 name: n.name.clone(),
                 ip: n.internal_ip,
@@ -301,7 +301,7 @@ pub fn destination_in(s: &Scenario, to: &str, proto: Protocol) -> String {
         s.nodes.iter().find(|n| n.internal_ip == ip),
     ) {
         (Some(p), _) => format!("pod/{}", pod_ref(&p.namespace, &p.name)),
-        (None, Some(n)) => format!("node/{}", n.name),
+        (None, Some(n)) => node_id(&n.name),
         (None, None) => match s
             .services
             .iter()
@@ -325,7 +325,7 @@ pub fn destination_for_proto(s: &Scenario, pick: &str, proto: Protocol) -> Optio
         let (ns, name) = name.split_once('/').unwrap_or((defaults::NAMESPACE, name));
         return Some(s.pod(ns, name)?.ip?.to_string());
     }
-    if let Some(name) = pick.strip_prefix("node/") {
+    if let Some(name) = node_of(pick) {
         return Some(s.node(name)?.internal_ip.to_string());
     }
     pick.parse::<Ipv4Addr>().ok().map(|ip| ip.to_string())
@@ -353,7 +353,7 @@ pub fn destination_for(s: &Scenario, pick: &str) -> Option<String> {
         let port = p.ports.first().map_or(POD_DEFAULT_PORT, |c| c.port);
         return Some(format!("{}:{port}", p.ip?));
     }
-    if let Some(name) = pick.strip_prefix("node/") {
+    if let Some(name) = node_of(pick) {
         let n = s.node(name)?;
         let port = s
             .services

@@ -13,6 +13,7 @@
 
 pub use super::addressing::host_address;
 use super::addressing::{frontends, pod_source as pod_id, service_ref};
+use super::topology::node_id;
 use crate::model::{Protocol, Scenario};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
@@ -73,7 +74,7 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
                     add(pod_id(&b.namespace, &b.name), to.clone(), port.protocol);
                 }
                 if let Some(n) = s.nodes.first() {
-                    add(format!("node/{}", n.name), to.clone(), port.protocol);
+                    add(node_id(&n.name), to.clone(), port.protocol);
                 }
                 add("internet".into(), to, port.protocol);
             }
@@ -95,11 +96,7 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
                 // The node itself on loopback: iptables mode answers
                 // (route_localnet), nftables mode does not.
                 if first {
-                    add(
-                        format!("node/{}", n.name),
-                        format!("127.0.0.1:{np}"),
-                        port.protocol,
-                    );
+                    add(node_id(&n.name), format!("127.0.0.1:{np}"), port.protocol);
                 }
             }
         }
@@ -146,7 +143,7 @@ pub fn derive(s: &Scenario, host: Ipv4Addr) -> Vec<Req> {
             .find_map(|p| p.ports.first().map(|cp| (p, cp)))
         {
             add(
-                format!("node/{}", n.name),
+                node_id(&n.name),
                 format!("{}:{}", p.ip.expect("filtered"), cp.port),
                 cp.protocol,
             );

@@ -70,7 +70,7 @@ pub fn for_trace(world: &mut World, trace: &Trace) -> Vec<Vec<Command>> {
                 Place::Routing => route_get(&topology, trace, i).into_iter().collect(),
                 Place::Conntrack => conntrack_shown(trace, i).into_iter().collect(),
                 Place::Iface { .. } => tcpdump_shown(&topology, trace, i).into_iter().collect(),
-                _ if !hop.rules.is_empty() => match hop.device.strip_prefix("node/") {
+                _ if !hop.rules.is_empty() => match hop.node() {
                     Some(node) => match world.program(node) {
                         Some(p) => {
                             let mut v = p.iptables().map_or(Vec::new(), |rs| rules_shown(rs, hop));
@@ -232,7 +232,7 @@ fn nft_shown(t: &IndexedTable, hop: &Hop) -> Vec<Command> {
 /// before NAT) or its reply tuple reversed (the confirmation after NAT).
 fn conntrack_shown(trace: &Trace, i: usize) -> Option<Command> {
     let hop = &trace.hops[i];
-    let node = hop.device.strip_prefix("node/")?;
+    let node = hop.node()?;
     let p = &hop.before;
     let this = (*p.src.ip(), *p.dst.ip(), p.src.port(), p.dst.port());
     let (line, original) = trace.conntrack.get(node)?.iter().find_map(|l| {

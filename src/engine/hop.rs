@@ -149,6 +149,11 @@ pub struct Hop {
 }
 
 impl Hop {
+    /// The node this step is on, if it is on one.
+    pub fn node(&self) -> Option<&str> {
+        crate::engine::topology::node_of(&self.device)
+    }
+
     /// The step in a sentence, in English (the CLI's and the JSON's text).
     pub fn note(&self) -> String {
         self.say.en()

@@ -6,7 +6,7 @@
 
 use super::hop::*;
 use super::say::{RuleStop, Say};
-use super::topology::DeviceKind;
+use super::topology::{node_id, DeviceKind};
 use super::trace::*;
 use super::world::*;
 use crate::linux::conntrack::CtState;
@@ -524,7 +524,7 @@ impl World {
         packet: Packet,
         w: &mut Walk<'_>,
     ) -> Step {
-        let dev_id = format!("node/{node}");
+        let dev_id = node_id(&node);
         w.hop(
             &dev_id,
             Place::Bridge("cbr0".into()),

@@ -57,7 +57,7 @@ pub fn entry_node(t: &Trace) -> Option<&str> {
     t.hops
         .iter()
         .filter(|h| h.leg == Leg::Request)
-        .find_map(|h| h.device.strip_prefix("node/"))
+        .find_map(|h| h.node())
 }
 
 /// Where a connection of "send N" ended, worded by the view.

@@ -107,7 +107,7 @@ pub fn for_world(world: &mut World, trace: &Trace) -> Vec<Question> {
     let topology = world.topology().clone();
     let mut chains_by_node: Vec<(String, String, Vec<String>)> = Vec::new();
     for hop in &trace.hops {
-        let Some(node) = hop.device.strip_prefix("node/") else {
+        let Some(node) = hop.node() else {
             continue;
         };
         for r in &hop.rules {
@@ -277,7 +277,7 @@ fn server_sees(trace: &Trace, hop: &Hop, net: &Network) -> Option<Draft> {
     if let Some(node) = trace
         .hops
         .iter()
-        .find(|h| h.device.starts_with("node/") && h.leg == Leg::Request)
+        .find(|h| h.node().is_some() && h.leg == Leg::Request)
     {
         wrong.extend(
             device_addrs(net, &node.device)
@@ -303,7 +303,7 @@ fn server_sees(trace: &Trace, hop: &Hop, net: &Network) -> Option<Draft> {
 /// decider's kind: its siblings could have decided instead, after a
 /// random pick; not the hooks' built-in chains the packet never entered).
 fn decider(hop: &Hop, net: &Network) -> Option<Draft> {
-    let node = hop.device.strip_prefix("node/")?;
+    let node = hop.node()?;
     let hit = hop.rules.iter().rev().find(|r| decides(r))?;
     let kind = family(&hit.chain);
     let mut wrong: Vec<String> = hop

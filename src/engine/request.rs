@@ -114,7 +114,7 @@ fn parse_source(s: &Scenario, from: &str) -> Result<Source, RequestError> {
         }
         return Ok(Source::Pod { namespace, name });
     }
-    if let Some(name) = from.strip_prefix("node/") {
+    if let Some(name) = crate::engine::topology::node_of(from) {
         s.node(name)
             .ok_or_else(|| RequestError(format!("source {from}: there is no node {name}")))?;
         return Ok(Source::Node(name.to_string()));

@@ -112,6 +112,17 @@ const fn net(a: u8, b: u8, c: u8, d: u8, len: u8) -> Ipv4Net {
     }
 }
 
+/// A node's device id (`node/NAME`): the form hops, picks and requests
+/// name a node by.
+pub fn node_id(name: &str) -> String {
+    format!("node/{name}")
+}
+
+/// The node a device id names (`node/node-1` -> `node-1`), if it is one.
+pub fn node_of(id: &str) -> Option<&str> {
+    id.strip_prefix("node/")
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceKind {
     Internet,
@@ -647,7 +658,7 @@ impl Topology {
             }));
             t.add_device(
                 Device {
-                    id: format!("node/{}", n.name),
+                    id: node_id(&n.name),
                     kind: DeviceKind::Node {
                         name: n.name.clone(),
                     },
@@ -837,5 +848,25 @@ pub fn pod_ref(namespace: &str, name: &str) -> String {
         name.to_string()
     } else {
         format!("{namespace}/{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_id_names_its_node_and_nothing_else_does() {
+        assert_eq!(node_id("node-1"), "node/node-1");
+        assert_eq!(node_of(&node_id("node-1")), Some("node-1"));
+        for other in [
+            "pod/client",
+            "pod/default/node-1",
+            "router",
+            "node-1",
+            "nodes/x",
+        ] {
+            assert_eq!(node_of(other), None, "{other}");
+        }
     }
 }

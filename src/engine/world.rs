@@ -3,7 +3,7 @@
 //! recent` lists; load balancer flows; the time).
 
 use super::request::{RequestError, Source};
-use super::topology::{pod_ref, DeviceKind, Topology};
+use super::topology::{node_id, pod_ref, DeviceKind, Topology};
 use crate::hash::HashMap;
 use crate::kube_proxy::{self, NodeClass, NodeClasses, NodeProgram};
 use crate::linux::conntrack::{Conntrack, Tuple};
@@ -251,7 +251,7 @@ impl World {
                     .scenario
                     .node(n)
                     .ok_or_else(|| RequestError(format!("there is no node {n}")))?;
-                let id = format!("node/{n}");
+                let id = node_id(n);
                 let ip = self
                     .topology
                     .device_by_id(&id)

@@ -979,7 +979,7 @@ fn check_nftables(s: &State) -> bool {
         .hops
         .iter()
         .rfind(|h| h.leg == Leg::Request)
-        .is_some_and(|h| h.device == format!("node/{}", node.name));
+        .is_some_and(|h| h.node() == Some(node.name.as_str()));
     service_at(sc, &p).is_some()
         && !to_cluster_ip(sc, &p)
         && sc.proxy_mode(node) == ProxyMode::Nftables

@@ -569,7 +569,7 @@ impl State {
             Action::SendN(n) => self.send_n(n),
             Action::SelectNode(n) => self.selected_node = n,
             Action::Pick { pick, source } => {
-                if let Some(n) = pick.strip_prefix("node/") {
+                if let Some(n) = crate::engine::topology::node_of(&pick) {
                     self.selected_node = Some(n.to_string());
                 }
                 let mut spec = self.spec.clone();
