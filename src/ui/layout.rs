@@ -16,7 +16,9 @@
 //! writes them as integers.
 
 use super::i18n::{t, Lang, Text};
-use crate::engine::topology::{pod_ref, DeviceKind, Route, RouteOrigin, Topology, OUTSIDE_NET};
+use crate::engine::topology::{
+    node_id, pod_ref, DeviceKind, Route, RouteOrigin, Topology, OUTSIDE_NET,
+};
 use crate::engine::trace::Place;
 use crate::linux::route::RouteKind;
 use crate::model::Scenario;
@@ -577,7 +579,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
     let mut ghosts: Vec<&GhostNode> = opts
         .ghosts
         .iter()
-        .filter(|g| topo.index(&format!("node/{}", g.name)).is_none())
+        .filter(|g| topo.index(&node_id(&g.name)).is_none())
         .collect();
     crate::sort::sort_by_key(&mut ghosts, |g| g.index);
     for g in ghosts {
@@ -843,7 +845,7 @@ pub fn layout(topo: &Topology, scenario: &Scenario, opts: &LayoutOptions) -> Lay
             match slot {
                 Slot::Ghost(g) => {
                     let h = PODS_TOP;
-                    let id = format!("node/{}", g.name);
+                    let id = node_id(&g.name);
                     b.block(
                         Kind::Ghost,
                         &id,

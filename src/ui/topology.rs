@@ -294,7 +294,10 @@ struct DrawingProps {
 #[function_component(Drawing)]
 fn drawing(p: &DrawingProps) -> Html {
     let l = &p.layout;
-    let selected = p.selected_node.as_ref().map(|s| format!("node/{s}"));
+    let selected = p
+        .selected_node
+        .as_deref()
+        .map(crate::engine::topology::node_id);
     // Each box keyed by what it shows (kind, device, title): after an edit
     // yew keeps the boxes that stayed and only adds or removes the others,
     // instead of rewriting every box after a removed node.
