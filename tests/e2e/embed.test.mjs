@@ -26,6 +26,9 @@ test('the demo page shows three working widgets', () => withBrowser(async ({ ser
     const iframe = page.locator(`#${id} iframe`);
     await iframe.waitFor();
     const frame = page.frameLocator(`#${id} iframe`);
+    // Straight to the last hop (the control API's step): the verdict
+    // shows when the animation has played to the end.
+    await page.evaluate((sel) => netlab.widget(sel).step(1e6), `#${id}`);
     await frame.locator('#verdict:not([data-verdict="pending"])').waitFor({ timeout: 20000 });
     assert.equal(await frame.locator('#verdict').getAttribute('data-verdict'), want.verdict, id);
     assert.equal(await frame.locator('header.top').count(), 0, `${id}: no toolbar`);
@@ -52,6 +55,7 @@ test('an embed loads a scenario file from its own site, and says so when it cann
   const page = await browser.context.newPage();
   const { errors, offOrigin } = watch(page, server.origin);
   await page.goto(server.url + 'index.html?embed=1&src=scenarios/nodeport.yaml&trace=10.100.0.10+->+10.100.0.3:30080', { waitUntil: 'load' });
+  await page.click('button[aria-label="To the end"]');
   await page.waitForSelector('#verdict[data-verdict="delivered"]', { timeout: 20000 });
   assert.match(await page.textContent('#scenario-title'), /Imported/);
   assert.deepEqual(errors, []);

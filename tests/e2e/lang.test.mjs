@@ -105,6 +105,8 @@ test('the panel tabs follow the WAI-ARIA keyboard pattern', async () => {
 test('an embed with lang=ko speaks Korean, without it English', async () => {
   const { page, watch } = await app.page();
   await page.goto(app.server.url + '?embed=1&preset=nodeport&lang=ko&trace=10.100.0.10,10.100.0.3:30080', { waitUntil: 'load' });
+  // Straight to the verdict ("To the end", in Korean) rather than the whole animation.
+  await page.click('button[aria-label="끝으로"]');
   await page.waitForSelector('#verdict:not([data-verdict="pending"])', { timeout: 20000 });
   assert.equal(await docLang(page), 'ko');
   for (const sel of ['#trace-h', '#tab-trace', '#scenario-title', 'form.request button[type=submit]', '#verdict']) {
