@@ -1,6 +1,6 @@
 //! Engine benchmarks on generated clusters, printing figures (not a timed
-//! test): `cargo bench --bench engine` (all sizes) or
-//! `cargo bench --bench engine -- small` (the two small ones, as CI runs).
+//! test): `cargo bench --no-default-features --bench engine` (all sizes) or
+//! `... -- small` (the two small ones, as CI runs through scripts/bench.sh).
 //!
 //! Sizes: 3 nodes / 10 Services, 100 nodes / 1,000 Services, and
 //! Kubernetes' scalability thresholds: 5,000 nodes, 150,000 pods, 10,000

@@ -9,14 +9,16 @@ size=${1:-all}
 args=()
 [ "$size" = small ] && args=(small)
 
-native=$(cargo bench --locked --bench engine -- "${args[@]}" 2>/dev/null | grep '^bench:')
+# The engine alone (--no-default-features: no UI, no web crates), which is
+# all the benchmark uses; its build at opt-level 3 is the step's cost in CI.
+native=$(cargo bench --locked --no-default-features --bench engine -- "${args[@]}" 2>/dev/null | grep '^bench:')
 printf '%s\n' "$native" | sed 's/^bench:/bench native:/'
 
 if [ "$size" = small ]; then
   if ! rustup target list --installed | grep -qx wasm32-wasip1; then
     rustup target add wasm32-wasip1   # scripts/setup.sh test does this too
   fi
-  wasm_file=$(cargo bench --locked --bench engine --target wasm32-wasip1 --no-run --message-format=json 2>/dev/null \
+  wasm_file=$(cargo bench --locked --no-default-features --bench engine --target wasm32-wasip1 --no-run --message-format=json 2>/dev/null \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n")){try{const m=JSON.parse(l);if(m.reason==="compiler-artifact"&&m.target.name==="engine"&&m.executable)console.log(m.executable)}catch(e){}}})')
   # --no-liftoff: V8 compiles the wasm with its optimising compiler at
   # once, as a page runs it once warm. Otherwise the first loop measured

@@ -49,4 +49,5 @@ pub mod lang;
 pub mod linux;
 pub mod model;
 pub(crate) mod sort;
+#[cfg(feature = "ui")]
 pub mod ui;
