@@ -310,15 +310,21 @@ fn drawing(p: &DrawingProps) -> Html {
         seen.push(key.clone());
         block(b, p, selected.as_deref(), key)
     });
+    // Boxes, lines and notes each in an element of their own, always the
+    // same three: html! puts `{ for … }` items among the element's other
+    // children, and yew diffs a list with any unkeyed item by position,
+    // counted from its end, so a node's lines going would have shifted
+    // every box onto another's place and replaced them all (a removal
+    // rewrote the whole drawing). The boxes' list is keyed throughout.
     html! {
         <g class="drawing">
-            { for blocks }
-            { for l.lines.iter().map(|x| html! {
+            <g class="boxes">{ for blocks }</g>
+            <g class="lines">{ for l.lines.iter().map(|x| html! {
                 <line class={x.kind.class()} x1={n(x.x1)} y1={n(x.y1)} x2={n(x.x2)} y2={n(x.y2)} />
-            }) }
-            { for l.notes.iter().map(|t| html! {
+            }) }</g>
+            <g class="notes">{ for l.notes.iter().map(|t| html! {
                 <text class="note" x={n(t.x)} y={n(t.y)}>{ t.text.clone() }</text>
-            }) }
+            }) }</g>
         </g>
     }
 }
