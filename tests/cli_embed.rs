@@ -74,7 +74,8 @@ fn a_preset_with_both_posters_inline_and_the_async_script() {
 
 #[test]
 fn a_file_with_a_request_a_fixed_theme_and_a_language() {
-    let lines = ok(&[
+    // What the poster is drawn from, as `draw` takes it; then the widget's own options.
+    let drawing = [
         "static/scenarios/nodeport.yaml",
         "--from",
         "10.100.0.10",
@@ -84,6 +85,9 @@ fn a_file_with_a_request_a_fixed_theme_and_a_language() {
         "dark",
         "--lang",
         "ko",
+    ];
+    let mut args = drawing.to_vec();
+    args.extend([
         "--editable",
         "--click",
         "--id",
@@ -92,6 +96,7 @@ fn a_file_with_a_request_a_fixed_theme_and_a_language() {
         "https://docs.test/netlab",
         "--no-script",
     ]);
+    let lines = ok(&args);
     assert_eq!(lines.len(), 1, "--no-script: the widget only");
     let w = &lines[0];
     assert!(
@@ -99,21 +104,7 @@ fn a_file_with_a_request_a_fixed_theme_and_a_language() {
         "{w}"
     );
     assert!(!w.contains("<picture>"), "a fixed theme: one image");
-    let posters = inline_posters(w);
-    assert_eq!(
-        posters,
-        vec![draw(&[
-            "static/scenarios/nodeport.yaml",
-            "--from",
-            "10.100.0.10",
-            "--to",
-            "10.100.0.3:30080",
-            "--theme",
-            "dark",
-            "--lang",
-            "ko",
-        ])]
-    );
+    assert_eq!(inline_posters(w), vec![draw(&drawing)]);
 }
 
 #[test]
