@@ -134,7 +134,7 @@
       // here only if the snippet lost it); its picture stays where it is.
       w.adopted = true;
       w.reserved = box.style.height || height(el);
-      box.style.height = w.reserved;
+      if (!box.style.height) box.style.height = w.reserved;
       picture = box.querySelector('.netlab-picture');
       var holder = picture && picture.parentNode !== box ? picture.parentNode : picture;
       var bar = document.createElement('div');
