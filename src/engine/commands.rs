@@ -301,10 +301,11 @@ fn on_the_wire(topology: &Topology, trace: &Trace, i: usize) -> Option<Packet> {
         return None;
     };
     let same = |h: &&Hop| h.device == hop.device && h.leg == hop.leg;
+    // Nothing is sent for want of an ARP answer.
+    if *dir == Dir::Out && matches!(hop.say, Say::NoArpAnswer { .. }) {
+        return None;
+    }
     if !is_pod_bridge(topology, &hop.device, name) {
-        if *dir == Dir::Out && matches!(hop.say, Say::NoArpAnswer { .. }) {
-            return None;
-        }
         return Some(hop.before);
     }
     match dir {
@@ -330,9 +331,6 @@ fn on_the_wire(topology: &Topology, trace: &Trace, i: usize) -> Option<Packet> {
             Some(p)
         }
         Dir::Out => {
-            if matches!(hop.say, Say::NoArpAnswer { .. }) {
-                return None;
-            }
             // Bridged DNAT: a packet that came in on this bridge, whose
             // destination PREROUTING changed, leaves by the pod's port
             // (and one bridged between pods never reaches the node's side).

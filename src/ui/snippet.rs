@@ -16,11 +16,17 @@ use data_encoding::BASE64;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use sha2::{Digest, Sha256};
 
-/// The reserved height: the drawing's usual aspect ratio at the widget's
-/// width plus the verdict and current hop under it (embed.js's `RATIO`,
-/// `BELOW` and `MIN`); in the element's own width units (`cqi`), so that
-/// nothing has to measure it.
-const AUTO_HEIGHT: &str = "max(320px,calc(56cqi + 300px))";
+/// The box, its height spelled out after it.
+macro_rules! boxed {
+    ($height:expr) => {
+        concat!("position:relative;overflow:hidden;height:", $height)
+    };
+}
+/// The box at the reserved height: the drawing's usual aspect ratio at
+/// the widget's width plus the verdict and current hop under it
+/// (embed.js's `RATIO`, `BELOW` and `MIN`); in the element's own width
+/// units (`cqi`), so that nothing has to measure it.
+const AUTO_BOX: &str = boxed!("max(320px,calc(56cqi + 300px))");
 /// The element as a size container (for `cqi`).
 const CONTAINER: &str = "container-type:inline-size";
 /// The poster's `<img>`: the box's width, the drawing's aspect, leaving
@@ -33,16 +39,12 @@ const PICTURE: &str =
 /// automatic height, the picture. A fixed `height` adds its own box style
 /// ([`box_style`]).
 pub const STYLES: [&str; 3] = [CONTAINER, PICTURE, AUTO_BOX];
-const AUTO_BOX: &str = "position:relative;overflow:hidden;height:max(320px,calc(56cqi + 300px))";
 
 /// The box's style for an automatic (`None`) or fixed height in pixels.
 pub fn box_style(height: Option<u32>) -> String {
     match height {
-        None => {
-            debug_assert!(AUTO_BOX.ends_with(AUTO_HEIGHT));
-            AUTO_BOX.to_string()
-        }
-        Some(px) => format!("position:relative;overflow:hidden;height:{px}px"),
+        None => AUTO_BOX.to_string(),
+        Some(px) => format!("{}{px}px", boxed!("")),
     }
 }
 
