@@ -130,6 +130,20 @@ fn linked_posters_are_files_the_site_ships() {
                 assert!(common::root(&format!("static/{name}")).is_file(), "{name}");
             }
             assert!(w.contains("loading=\"lazy\""));
+            // The preset's own request, given: the same poster.
+            let own = ok(&[
+                p.id,
+                "--lazy",
+                "--lang",
+                lang,
+                "--site",
+                "https://docs.test/n",
+                "--from",
+                p.from,
+                "--to",
+                p.to,
+            ]);
+            assert_eq!(own[0].split(" style=").nth(1), w.split(" style=").nth(1));
             assert!(!w.contains("data:image"));
             assert_eq!(
                 lines[1],
@@ -169,6 +183,10 @@ fn bad_input_exits_2_and_says_what_is_wrong() {
             "pod/nope",
         ),
         (&["clusterip", "--from", "pod/client"], "--to"),
+        (
+            &["clusterip", "--lazy", "--from", "internet", "--to", "svc/web:80"],
+            "--lazy links the site's poster of clusterip, which shows its own request (pod/client -> svc/web:80), not --from internet --to svc/web:80",
+        ),
         (&["clusterip", "--theme", "sepia"], "sepia"),
         (&[bad], "Node n1: spec.podCIDR: \"10.0.1.0/33\" is not a CIDR"),
     ];

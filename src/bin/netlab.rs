@@ -225,7 +225,7 @@ mod cli {
         click: bool,
         /// Link the site's poster files instead, fetched as the widget comes
         /// near the view: for widgets below the page's first screen
-        /// (presets only).
+        /// (presets with their own request only).
         #[arg(long)]
         lazy: bool,
         /// Print the widget only, not the script tag.
@@ -702,6 +702,18 @@ mod cli {
         }
         let given = a.from.as_deref().zip(a.to.as_deref());
         let poster = match (preset, a.lazy) {
+            // The site's posters show the preset's own request.
+            (Some(p), true) if given.is_some_and(|g| g != (p.from, p.to)) => {
+                eprintln!(
+                    "error: --lazy links the site's poster of {}, which shows its own request ({} -> {}), not --from {} --to {} (leave out --lazy to draw this one into the page)",
+                    p.id,
+                    p.from,
+                    p.to,
+                    a.from.as_deref().unwrap_or_default(),
+                    a.to.as_deref().unwrap_or_default()
+                );
+                return ExitCode::from(2);
+            }
             (Some(p), true) => {
                 let ko = if lang_code == "ko" { "-ko" } else { "" };
                 Poster::Link {
