@@ -38,30 +38,29 @@ export async function serve(dir, mount = '/some/where/', { encodings = ['br', 'g
       res.writeHead(403).end();
       return;
     }
-    if (Object.hasOwn(pages, rel)) {
-      const head = { 'content-type': TYPES[path.extname(rel)] ?? 'text/html; charset=utf-8', vary: 'accept-encoding', ...headers };
-      const accepts = String(req.headers['accept-encoding'] ?? '');
-      let body = Buffer.from(pages[rel]);
-      if (encodings.includes('br') && accepts.includes('br')) {
-        body = zlib.brotliCompressSync(body);
-        head['content-encoding'] = 'br';
-      } else if (encodings.includes('gzip') && accepts.includes('gzip')) {
-        body = zlib.gzipSync(body, { level: 9 });
-        head['content-encoding'] = 'gzip';
-      }
+    const page = Object.hasOwn(pages, rel);
+    const head = {
+      'content-type': TYPES[path.extname(rel)] ?? (page ? TYPES['.html'] : 'application/octet-stream'),
+      vary: 'accept-encoding',
+      ...headers,
+    };
+    // The encodings this host may send and the browser takes, best first.
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    const usable = ['br', 'gzip'].filter((enc) => encodings.includes(enc) && accepts.includes(enc));
+    if (page) {
+      const enc = usable[0];
+      const text = Buffer.from(pages[rel]);
+      if (enc) head['content-encoding'] = enc;
       res.writeHead(200, head);
-      res.end(body);
+      res.end(enc === 'br' ? zlib.brotliCompressSync(text) : enc === 'gzip' ? zlib.gzipSync(text, { level: 9 }) : text);
       return;
     }
-    const head = { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding', ...headers };
-    const accepts = String(req.headers['accept-encoding'] ?? '');
     let body = file;
-    for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
-      if (encodings.includes(enc) && accepts.includes(enc) && fs.existsSync(file + ext)) {
-        body = file + ext;
-        head['content-encoding'] = enc;
-        break;
-      }
+    const ext = { br: '.br', gzip: '.gz' };
+    const enc = usable.find((e) => fs.existsSync(file + ext[e]));
+    if (enc) {
+      body = file + ext[enc];
+      head['content-encoding'] = enc;
     }
     fs.readFile(body, (err, data) => {
       if (err) {
